@@ -1,0 +1,46 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+# Needs only python3 (3.11+) and the package registries; everything else is installed here.
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+VENV := .venv
+UV := .tools/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+export UV_PYTHON_DOWNLOADS := never
+export UV_LINK_MODE := copy
+
+.PHONY: setup demo test lint typecheck unit bench docs clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+## setup: create .venv with lantern and its pinned dependencies (uv.lock)
+setup: $(VENV)/.synced
+
+## demo: generate the synthetic authority, load it, compute, report; prints where things are
+demo: setup
+	$(VENV)/bin/lantern demo
+
+## test: lint, type-check and run every test
+test: lint typecheck unit
+
+lint: setup
+	$(VENV)/bin/ruff check src tests bench scripts
+
+typecheck: setup
+	$(VENV)/bin/mypy
+
+unit: setup
+	$(VENV)/bin/pytest -n 2 -q
+
+## bench: run the benchmark scripts (prints figures; see bench/RESULTS.md)
+bench: setup
+	for b in bench/*.py; do $(VENV)/bin/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .tools .lantern .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,173 @@
+"""Derive src/lantern/model/tables.yml from the Standard Safeguarding Dataset objects.
+
+Run once by hand (python scripts/derive_model.py ../shared/reference/ssd); the output is
+committed and then edited only through LOCAL below, so the SSD names stay authoritative.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+
+SSD_TABLES = [
+    "ssd_person", "ssd_disability", "ssd_immigration_status", "ssd_contacts",
+    "ssd_early_help_episodes", "ssd_cin_episodes", "ssd_cin_assessments",
+    "ssd_assessment_factors", "ssd_cin_plans", "ssd_cin_visits", "ssd_s47_enquiry",
+    "ssd_initial_cp_conference", "ssd_cp_plans", "ssd_cp_reviews", "ssd_cp_visits",
+    "ssd_cla_episodes", "ssd_cla_placement", "ssd_legal_status", "ssd_cla_reviews",
+    "ssd_cla_visits", "ssd_cla_health", "ssd_cla_immunisations", "ssd_sdq_scores",
+    "ssd_cla_previous_permanence", "ssd_missing", "ssd_care_leavers", "ssd_permanence",
+    "ssd_involvements", "ssd_professionals", "ssd_department",
+]
+TYPES = {"nvarchar": "str", "nchar": "str", "datetime": "date", "int": "int", "float": "float"}
+
+# Local extensions: fields the seeds or the statutory returns need that the SSD lacks.
+LOCAL_COLUMNS: dict[str, dict[str, dict[str, str]]] = {
+    "ssd_person": {
+        "pers_upn": {"type": "str", "description": "Unique pupil number (the SSD keeps it in ssd_send)"},
+    },
+    "ssd_cin_episodes": {
+        "cine_referral_closure_reason_code": {"type": "str", "codes": "reason_for_closure",
+            "description": "CIN census ReasonForClosure code (RC1-RC9); the SSD holds free text"},
+    },
+    "ssd_s47_enquiry": {
+        "s47e_icpc_not_required": {"type": "str", "codes": "yn",
+            "description": "CIN census ICPCnotRequired: Y when the enquiry ended without an ICPC"},
+    },
+    "ssd_cp_plans": {
+        "cppl_previous_cp_plans": {"type": "int",
+            "description": "CIN census NumberOfPreviousCPP as returned"},
+    },
+    "ssd_cla_episodes": {
+        "clae_legal_status": {"type": "str", "codes": "legal_status",
+            "description": "SSDA903 LS of the episode (the SSD holds it in ssd_legal_status by date)"},
+    },
+    "ssd_cla_reviews": {
+        "clar_person_id": {"type": "str", "description": "Person of the reviewed period of care"},
+    },
+    "ssd_missing": {
+        "miss_rhi_completed_date": {"type": "date",
+            "description": "Date the return home interview was completed (seeds: within 72 hours)"},
+    },
+    "ssd_care_leavers": {
+        "clea_oc3_birthday": {"type": "date",
+            "description": "The 17th-21st birthday this SSDA903 OC3 record describes"},
+    },
+    "ssd_professionals": {
+        "prof_start_date": {"type": "date", "description": "Date the worker joined"},
+        "prof_end_date": {"type": "date", "description": "Date the worker left (turnover)"},
+    },
+    "ssd_permanence": {
+        "perm_adoption_order_date": {"type": "date",
+            "description": "Date of adoption order (Annex A list 10)"},
+    },
+}
+
+LOCAL_TABLES = {
+    "lantern_pep_reviews": {
+        "description": "Personal education plan reviews (seeds: PEPs 82 %)",
+        "columns": {
+            "pepr_pep_review_id": {"type": "str", "primary_key": True, "required": True},
+            "pepr_person_id": {"type": "str", "required": True,
+                               "foreign_key": "ssd_person.pers_person_id"},
+            "pepr_pep_review_date": {"type": "date", "required": True},
+        },
+    },
+    "lantern_exploitation_assessments": {
+        "description": "Exploitation risk assessments graded red/amber/green (seeds)",
+        "columns": {
+            "expl_assessment_id": {"type": "str", "primary_key": True, "required": True},
+            "expl_person_id": {"type": "str", "required": True,
+                               "foreign_key": "ssd_person.pers_person_id"},
+            "expl_assessment_date": {"type": "date", "required": True},
+            "expl_rag": {"type": "str", "codes": "rag"},
+        },
+    },
+    "lantern_supervisions": {
+        "description": "Case supervision sessions of social workers (workforce alerts)",
+        "columns": {
+            "supv_supervision_id": {"type": "str", "primary_key": True, "required": True},
+            "supv_professional_id": {"type": "str", "required": True,
+                                     "foreign_key": "ssd_professionals.prof_professional_id"},
+            "supv_supervision_date": {"type": "date", "required": True},
+        },
+    },
+}
+
+
+# Columns whose values come from a code set in codes.yml.
+CODES = {
+    "pers_sex": "sex", "pers_ethnicity": "ethnicity", "disa_disability_code": "disability",
+    "cont_contact_source_code": "referral_source", "cine_referral_source_code": "referral_source",
+    "cine_cin_primary_need_code": "primary_need", "cine_referral_nfa": "yn",
+    "cina_assessment_child_seen": "yn", "cina_assessment_outcome_nfa": "yn",
+    "cinv_cin_visit_seen": "yn", "cinv_cin_visit_seen_alone": "yn",
+    "cinv_cin_visit_bedroom": "yn", "s47e_s47_nfa": "yn", "icpc_icpc_transfer_in": "yn",
+    "icpc_icpc_outcome_cp_flag": "yn", "cppl_cp_plan_initial_category": "category_of_abuse",
+    "cppl_cp_plan_latest_category": "category_of_abuse", "cppl_cp_plan_ola": "yn",
+    "cppr_cp_review_outcome_continue_cp": "yn", "cppr_cp_review_quorate": "yn",
+    "cppv_cp_visit_seen": "yn", "cppv_cp_visit_seen_alone": "yn",
+    "cppv_cp_visit_bedroom": "yn", "clae_cla_episode_start_reason": "rne",
+    "clae_cla_primary_need_code": "primary_need", "clae_cla_episode_ceased_reason": "rec",
+    "clap_cla_placement_type": "place", "clap_cla_placement_provider": "placement_provider",
+    "clap_cla_placement_change_reason": "reason_place_change", "lega_legal_status": "legal_status",
+    "clar_cla_review_cancelled": "yn", "clar_cla_review_participation": "review_participation",
+    "clav_cla_visit_seen": "yn", "clav_cla_visit_seen_alone": "yn",
+    "clah_health_check_type": "health_check_type",
+    "clah_health_check_status": "health_check_status", "clai_immunisations_status": "yn",
+    "lapp_previous_permanence_option": "previous_permanence",
+    "miss_missing_episode_type": "missing", "miss_missing_rhi_offered": "yn",
+    "miss_missing_rhi_accepted": "yn", "clea_care_leaver_in_touch": "care_leaver_in_touch",
+    "clea_care_leaver_accommodation": "care_leaver_accommodation",
+    "clea_care_leaver_accom_suitable": "yn", "clea_care_leaver_activity": "care_leaver_activity",
+    "clea_care_leaver_eligibility": "care_leaver_eligibility",
+    "invo_worker_change_reason": "worker_change_reason", "prof_agency_worker_flag": "yn",
+    "immi_immigration_status": "immigration_status", "perm_adopted_by_carer_flag": "yn",
+    "perm_part_of_sibling_group": "yn",
+}
+# Keys the SSD leaves undeclared.
+PRIMARY_KEYS = {
+    "ssd_cla_immunisations": ["clai_person_id", "clai_immunisations_status_date"],
+    "ssd_involvements": ["invo_involvements_id"],
+    "ssd_department": ["dept_team_id"],
+}
+
+
+def derive(ssd_dir: Path) -> dict[str, object]:
+    tables: dict[str, object] = {}
+    for name in SSD_TABLES:
+        doc = yaml.safe_load((ssd_dir / "objects" / f"{name}.yml").read_text())
+        node = doc["nodes"][0]
+        cols: dict[str, object] = {}
+        for f in node["fields"]:
+            col: dict[str, object] = {"type": TYPES.get(str(f.get("type", "")).lower(), "str")}
+            if f["name"] in CODES:
+                col["codes"] = CODES[f["name"]]
+            if f.get("primary_key") or f["name"] in PRIMARY_KEYS.get(name, []):
+                col["primary_key"] = True
+            required = any("required" in v for v in f.get("validators") or [])
+            if required or col.get("primary_key"):
+                col["required"] = True
+            if f.get("foreign_key"):
+                col["foreign_key"] = f["foreign_key"]
+            if f.get("returns"):
+                col["returns"] = list(f["returns"])
+            col["description"] = f.get("description", "")
+            cols[f["name"]] = col
+        for cname, spec in LOCAL_COLUMNS.get(name, {}).items():
+            cols[cname] = {**spec, "local": True}
+        tables[name] = {"source": "ssd", "columns": cols}
+    for name, spec in LOCAL_TABLES.items():
+        tables[name] = {"source": "local", **spec}
+    return tables
+
+
+if __name__ == "__main__":
+    out = Path(__file__).resolve().parents[1] / "src/lantern/model/tables.yml"
+    data = derive(Path(sys.argv[1]) / "")
+    header = "# Canonical model: SSD tables and columns (data-to-insight/ssd-data-model, MIT)\n" \
+             "# plus local extensions marked `local: true`. Derived by scripts/derive_model.py.\n"
+    out.write_text(header + yaml.safe_dump(data, sort_keys=False, width=100))
+    print(f"wrote {out}")

@@ -1,0 +1,228 @@
+"""The `lantern` command: parse, call the core, print. No domain logic lives here.
+
+Exit codes: 0 success; 1 the input was refused (nothing was loaded) or a step failed
+with a message; 2 the command line was wrong (usage).
+"""
+
+from __future__ import annotations
+
+import calendar as _cal
+import time
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from lantern.config import get_settings
+
+if TYPE_CHECKING:
+    from lantern.synth import Scenario
+    from lantern.synth.files import WrittenFiles
+    from lantern.warehouse.summary import YearEnd
+
+app = typer.Typer(
+    help="Lantern: children's services performance, from child-level data to the board pack.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+
+def fail(message: str, hint: str | None = None, code: int = 1) -> NoReturn:
+    """One clear line (and a pointer to detail) instead of a traceback."""
+    err.print(f"[bold red]Error:[/] {message}", highlight=False)
+    if hint:
+        err.print(f"  {hint}", highlight=False)
+    raise typer.Exit(code)
+
+
+def parse_month(value: str, *, end: bool = False) -> date:
+    try:
+        year, month = (int(p) for p in value.split("-"))
+        first = date(year, month, 1)
+    except ValueError:
+        fail(f"month {value!r} is not YYYY-MM", "Example: --month 2024-03", code=2)
+    if end:
+        return date(year, month, _cal.monthrange(year, month)[1])
+    return first
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option(help="Folder to write the synthetic authority's files to")],
+    children: Annotated[
+        int | None, typer.Option(help="Population aged 0-17 (scales all flows)")
+    ] = None,
+    start: Annotated[str | None, typer.Option(help="First month, YYYY-MM")] = None,
+    end: Annotated[str | None, typer.Option(help="Last month, YYYY-MM")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same files)")] = 42,
+    scenario: Annotated[str, typer.Option(help="Scenario name or path to a YAML file")] = "torbay",
+) -> None:
+    """Simulate an authority and write its SSD extract, CIN census, SSDA903 and Annex A files."""
+    written, _ = _generate(out, children, start, end, seed, scenario)
+    console.print(f"Wrote the synthetic authority to [bold]{written.root}[/]")
+    console.print(f"  SSD extract:  {written.ssd_extract}")
+    console.print(
+        f"  CIN census:   {len(written.cin_census)} XML files in {written.root / 'cin_census'}"
+    )
+    console.print(f"  SSDA903:      {len(written.ssda903)} CSV files in {written.root / 'ssda903'}")
+    console.print(f"  Annex A:      {written.annex_a}")
+
+
+def _generate(
+    out: Path,
+    children: int | None,
+    start: str | None,
+    end: str | None,
+    seed: int,
+    scenario_name: str,
+) -> tuple[WrittenFiles, Scenario]:
+    from lantern.synth import load_scenario, simulate
+    from lantern.synth.files import collection_years, write_all
+
+    try:
+        scenario = load_scenario(scenario_name)
+    except (FileNotFoundError, ValueError) as exc:
+        fail(f"scenario {scenario_name!r}: {exc}", "Built in: torbay; or give a YAML file path")
+    if children is not None:
+        if children <= 0:
+            fail(f"--children {children}: expected a positive number of children", code=2)
+        scenario = scenario.scaled(children=children)
+    first = parse_month(start) if start else scenario.start
+    last = parse_month(end, end=True) if end else scenario.end
+    if last < first:
+        fail(f"--end {end} is before --start {start}", code=2)
+    years = collection_years(first, last)
+    with _progress() as progress:
+        task = progress.add_task("Simulating children's journeys", total=3 + 2 * len(years))
+        data = simulate(scenario, seed=seed, start=first, end=last)
+        progress.advance(task)
+
+        def step(label: str) -> None:
+            progress.update(task, description=f"Writing {label}")
+            progress.advance(task)
+
+        written = write_all(data, out, la_code=scenario.la_code, start=first, end=last, step=step)
+    return written, scenario
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="SSD extract folder(s)")],
+    la: Annotated[str, typer.Option("--la", help="Authority code, e.g. 880")] = "",
+) -> None:
+    """Load an SSD-style extract (one CSV per table) into the warehouse, all or nothing."""
+    from lantern.warehouse import LoadError, Warehouse
+
+    settings = get_settings()
+    with Warehouse(settings.warehouse_path) as wh:
+        for path in paths:
+            try:
+                result = wh.load_extract(path, archive_dir=settings.archive_dir, la_code=la)
+            except LoadError as exc:
+                fail(str(exc), "Nothing was loaded. Fix the file and run `lantern ingest` again.")
+            verb = "Loaded" if result.changed else "Already loaded (no change)"
+            total = sum(result.row_counts.values())
+            console.print(f"{verb}: {path} — load {result.load_id}, {total:,} rows")
+
+
+@app.command()
+def loads() -> None:
+    """List the load history of the warehouse."""
+    from lantern.warehouse import Warehouse
+
+    settings = get_settings()
+    if not settings.warehouse_path.exists():
+        fail(
+            f"no warehouse at {settings.warehouse_path}", "Run `lantern demo` or `lantern ingest`."
+        )
+    with Warehouse(settings.warehouse_path, read_only=True) as wh:
+        table = RichTable("load", "when (UTC)", "kind", "authority", "rows")
+        for row in wh.loads():
+            counts = row["row_counts"]
+            total = sum(counts.values()) if isinstance(counts, dict) else 0
+            table.add_row(
+                str(row["load_id"]),
+                str(row["loaded_at"]),
+                str(row["kind"]),
+                str(row["la_code"]),
+                f"{total:,}",
+            )
+        console.print(table)
+
+
+@app.command()
+def demo(
+    seed: Annotated[int, typer.Option(help="Random seed")] = 42,
+    months: Annotated[
+        int | None, typer.Option(help="Months of history (default: 10 years)")
+    ] = None,
+) -> None:
+    """Generate the synthetic authority, load it and print a summary."""
+    from lantern.warehouse import LoadError, Warehouse
+    from lantern.warehouse.summary import march_ends
+
+    settings = get_settings()
+    started = time.perf_counter()
+    start = None
+    if months is not None:
+        if months < 1:
+            fail(f"--months {months}: expected at least 1", code=2)
+        from lantern.synth import load_scenario
+
+        end = load_scenario("torbay").end
+        total = end.year * 12 + end.month - 1 - (months - 1)
+        start = f"{total // 12:04d}-{total % 12 + 1:02d}"
+    out = settings.home / "demo"
+    written, scenario = _generate(out, None, start, None, seed, "torbay")
+    with Warehouse(settings.warehouse_path) as wh:
+        try:
+            result = wh.load_extract(
+                written.ssd_extract, archive_dir=settings.archive_dir, la_code=scenario.la_code
+            )
+        except LoadError as exc:
+            fail(str(exc))
+        counts = wh.row_counts()
+        year_ends = march_ends(wh.con)
+    _print_summary(counts, year_ends, result.load_id)
+    console.print()
+    console.print(f"Files:      {written.root}")
+    console.print(f"Warehouse:  {settings.warehouse_path}")
+    console.print(f"Archive:    {settings.archive_dir}")
+    console.print(f"Done in {time.perf_counter() - started:.1f} s.")
+
+
+def _print_summary(counts: dict[str, int], year_ends: list[YearEnd], load_id: int) -> None:
+    table = RichTable("table", "rows", title=f"Warehouse load {load_id}")
+    for name, n in counts.items():
+        table.add_row(name, f"{n:,}")
+    console.print(table)
+    ye = RichTable("31 March", "children on CP plans", "looked after", title="At each year end")
+    for row in year_ends:
+        ye.add_row(str(row.date), str(row.cp_plans), str(row.looked_after))
+    console.print(ye)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

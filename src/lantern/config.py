@@ -1,0 +1,36 @@
+"""Settings from the environment (LANTERN_*) with sensible local defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LANTERN_", extra="ignore")
+
+    home: Path = Path(".lantern")
+    database_url: str | None = None
+    engine: Literal["duckdb", "spark"] = "duckdb"
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.home / "archive"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.home / "reports"
+
+    @property
+    def app_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.home / 'app.sqlite').resolve()}"
+
+
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""One module per file format; each knows that format's names and layout, nothing else does."""
