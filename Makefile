@@ -9,7 +9,11 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 
-.PHONY: setup demo test lint typecheck unit bench docs clean
+.PHONY: setup system-deps demo test lint typecheck unit bench docs clean
+
+## system-deps: Debian packages outside Python (Pango for PDF, poppler-utils), only if missing
+system-deps:
+	bash scripts/system-deps.sh
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -23,7 +27,7 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 setup: $(VENV)/.synced
 
 ## demo: generate the synthetic authority, load it, compute, report; prints where things are
-demo: setup
+demo: setup system-deps
 	$(VENV)/bin/lantern demo
 
 ## test: lint, type-check and run every test
@@ -35,7 +39,7 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy
 
-unit: setup
+unit: setup system-deps
 	$(VENV)/bin/pytest -n 2 -q
 
 ## bench: run the benchmark scripts (prints figures; see bench/RESULTS.md)

@@ -1,0 +1,72 @@
+"""What a monthly performance report says, independent of how it is rendered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    month: str
+    value: float | None
+    numerator: int | None
+    denominator: int | None
+    point_type: str = "common_cause"
+
+
+@dataclass(frozen=True)
+class ScorecardRow:
+    kpi_id: str
+    title: str
+    definition: str
+    unit: str
+    polarity: str
+    period: str
+    value: float | None
+    numerator: int | None
+    denominator: int | None
+    target: float | None
+    status_word: str
+    since_last: str
+    england: float | None
+    stat_neighbours: float | None
+    variation_icon: str | None
+    assurance_icon: str | None
+    availability: str
+    series: tuple[ChartPoint, ...] = ()
+    centre: float | None = None
+    upper: float | None = None
+    lower: float | None = None
+    short_series: bool = False
+
+
+@dataclass(frozen=True)
+class ExceptionLine:
+    kind: str
+    severity: str
+    service: str
+    kpi_id: str
+    where: str
+    message: str
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    rows: list[ScorecardRow] = field(default_factory=list)
+    exceptions: list[ExceptionLine] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    la_code: str
+    la_name: str
+    month: str
+    month_label: str
+    generated_on: str
+    due_by: str
+    headlines: list[ScorecardRow]
+    sections: list[Section]
+    completeness: list[str]
+    process_changes: list[str] = field(default_factory=list)
