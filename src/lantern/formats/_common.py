@@ -1,0 +1,128 @@
+"""Helpers the statutory writers share: row access, date windows, allocation.
+
+Nothing here knows a return's names or layout; each format module owns its own.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+import pyarrow as pa
+from dateutil.relativedelta import relativedelta
+
+Dataset = dict[str, pa.Table]
+Row = dict[str, Any]
+
+
+def rows(data: Dataset, table: str) -> list[Row]:
+    """The rows of a canonical table as dicts (an absent table has none)."""
+    arrow = data.get(table)
+    return arrow.to_pylist() if arrow is not None else []
+
+
+def group_by(items: Iterable[Row], key: str) -> dict[Any, list[Row]]:
+    out: dict[Any, list[Row]] = defaultdict(list)
+    for item in items:
+        if item.get(key) is not None:
+            out[item[key]].append(item)
+    return out
+
+
+def index_by(items: Iterable[Row], key: str) -> dict[Any, Row]:
+    return {item[key]: item for item in items if item.get(key) is not None}
+
+
+def collection_window(collection_year: int) -> tuple[date, date]:
+    """1 April to 31 March of the statutory year that ends in `collection_year`."""
+    return date(collection_year - 1, 4, 1), date(collection_year, 3, 31)
+
+
+def overlaps(start: date | None, end: date | None, lo: date, hi: date) -> bool:
+    """Open at some point in [lo, hi]: started by hi and not ended before lo."""
+    return start is not None and start <= hi and (end is None or end >= lo)
+
+
+def within(d: date | None, lo: date, hi: date) -> bool:
+    return d is not None and lo <= d <= hi
+
+
+def as_at(d: date | None, ref: date) -> date | None:
+    """A date as it was known on `ref`: later dates had not happened yet."""
+    return d if d is not None and d <= ref else None
+
+
+def age_on(dob: date | None, on: date) -> int | None:
+    return relativedelta(on, dob).years if dob is not None else None
+
+
+def months_before(d: date, months: int) -> date:
+    return d - relativedelta(months=months)
+
+
+def latest(items: Iterable[Row], key: str, on: date | None = None) -> Row | None:
+    """The item with the latest `key` date (on or before `on` when given)."""
+    dated = [i for i in items if i.get(key) is not None and (on is None or i[key] <= on)]
+    return max(dated, key=lambda i: i[key]) if dated else None
+
+
+def earliest(items: Iterable[Row], key: str) -> Row | None:
+    dated = [i for i in items if i.get(key) is not None]
+    return min(dated, key=lambda i: i[key]) if dated else None
+
+
+class Allocations:
+    """Who held a child's case on a date: the `SW` involvement open on it (docs/model.md)."""
+
+    def __init__(self, data: Dataset, role: str = "SW") -> None:
+        own = [r for r in rows(data, "ssd_involvements") if r["invo_professional_role_id"] == role]
+        self._by_person = group_by(own, "invo_person_id")
+        self._teams = {
+            r["dept_team_id"]: r["dept_team_name"] or r["dept_team_id"]
+            for r in rows(data, "ssd_department")
+        }
+        self._workers = {
+            r["prof_professional_id"]: r["prof_professional_name"] or r["prof_professional_id"]
+            for r in rows(data, "ssd_professionals")
+        }
+
+    def involvement(self, person: str, on: date) -> Row | None:
+        open_on = [
+            r for r in self._by_person.get(person, [])
+            if overlaps(r["invo_involvement_start_date"], r["invo_involvement_end_date"], on, on)
+        ]
+        return latest(open_on, "invo_involvement_start_date")
+
+    def periods(self, person: str) -> list[Row]:
+        return sorted(
+            self._by_person.get(person, []),
+            key=lambda r: (r["invo_involvement_start_date"] or date.min),
+        )
+
+    def team_name(self, team_id: str | None) -> str | None:
+        return self._teams.get(team_id, team_id) if team_id else None
+
+    def worker_name(self, worker_id: str | None) -> str | None:
+        return self._workers.get(worker_id, worker_id) if worker_id else None
+
+    def team_and_worker(
+        self, person: str, on: date, team: str | None = None, worker: str | None = None
+    ) -> tuple[str | None, str | None]:
+        """Team and worker names on `on`; the record's own team/worker when none is open."""
+        inv = self.involvement(person, on)
+        if inv is not None:
+            team, worker = inv["invo_professional_team"] or team, inv["invo_professional_id"]
+        return self.team_name(team), self.worker_name(worker)
+
+
+def previous_cp_plans(plan: Row, plans_of_person: Iterable[Row]) -> int:
+    """NumberOfPreviousCPP: as recorded, else the child's earlier plans that the data holds."""
+    if plan["cppl_previous_cp_plans"] is not None:
+        return int(plan["cppl_previous_cp_plans"])
+    start = plan["cppl_cp_plan_start_date"]
+    return sum(
+        1 for p in plans_of_person
+        if start and p["cppl_cp_plan_start_date"] and p["cppl_cp_plan_start_date"] < start
+    )

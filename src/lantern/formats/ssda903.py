@@ -1,0 +1,370 @@
+"""The SSDA903 children looked after return: one CSV per table, written from the model.
+
+The year runs 1 April to 31 March. Episodes open at any time in the year are written
+whole; a date after 31 March (an episode still open then) is left blank, so a past
+year's files are the files as they would have been returned then. Dates are dd/mm/yyyy.
+
+`SSDA903_COLUMNS` and `FILE_NAMES` are the layout (csc-validator-be-903 config) and
+are module-level so the reader can reuse them.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from lantern.formats._common import (
+    Dataset,
+    Row,
+    as_at,
+    collection_window,
+    group_by,
+    index_by,
+    latest,
+    overlaps,
+    rows,
+    within,
+)
+
+SSDA903_COLUMNS: dict[str, list[str]] = {
+    "Header": ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"],
+    "Episodes": ["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
+                 "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"],
+    "Reviews": ["CHILD", "DOB", "REVIEW", "REVIEW_CODE"],
+    "UASC": ["CHILD", "SEX", "DOB", "DUC"],
+    "OC2": ["CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON", "CONVICTED", "HEALTH_CHECK",
+            "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE",
+            "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED"],
+    "OC3": ["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"],
+    "AD1": ["CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR",
+            "LS_ADOPTR"],
+    "PlacedAdoption": ["CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED",
+                       "REASON_PLACED_CEASED"],
+    "PrevPerm": ["CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"],
+    "Missing": ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"],
+    "SWEpisodes": ["CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"],
+}
+
+FILE_NAMES: dict[str, str] = {
+    "Header": "header.csv",
+    "Episodes": "episodes.csv",
+    "Reviews": "reviews.csv",
+    "UASC": "uasc.csv",
+    "OC2": "oc2.csv",
+    "OC3": "oc3.csv",
+    "AD1": "ad1.csv",
+    "PlacedAdoption": "placed_for_adoption.csv",
+    "PrevPerm": "previous_permanence.csv",
+    "Missing": "missing.csv",
+    "SWEpisodes": "sw_episodes.csv",
+}
+
+DATE_FORMAT = "%d/%m/%Y"
+FIRST_M_F_U_YEAR = 2025  # SEX was 1/2 until 2023-24; M/F/U from 2024-25 (schema 2025 diff)
+ADOPTED = frozenset({"E11", "E12"})
+SHORT_BREAKS = frozenset({"V3", "V4"})  # respite-only children have no OC2 outcomes
+HEALTH_ASSESSMENTS = frozenset({"IHA", "HEALTH_ASSESSMENT"})
+HEALTH_CHECK_MAX_AGE = 5  # HEALTH_CHECK (surveillance) is for children under 5
+
+
+def sex_code(sex: str | None, collection_year: int) -> str | None:
+    """SEX as the year's return codes it: 1/2 up to 2024, M/F/U from 2025."""
+    if collection_year >= FIRST_M_F_U_YEAR:
+        return sex if sex in ("M", "F", "U") else None
+    return {"M": "1", "F": "2"}.get(sex or "")  # no code for U before 2025: left blank
+
+
+def format_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.strftime(DATE_FORMAT)
+    return str(value)
+
+
+def write_ssda903(data: Dataset, out_dir: Path, *, collection_year: int) -> list[Path]:
+    """Write the eleven SSDA903 CSVs for the year ending 31 March `collection_year`."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tables = _Return(data, collection_year).tables()
+    paths = []
+    for name, columns in SSDA903_COLUMNS.items():
+        path = out_dir / FILE_NAMES[name]
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(columns)
+            for record in tables[name]:
+                writer.writerow([format_value(record.get(c)) for c in columns])
+        paths.append(path)
+    return paths
+
+
+class _Return:
+    """The canonical tables indexed for one year's return."""
+
+    def __init__(self, data: Dataset, collection_year: int) -> None:
+        self.year = collection_year
+        self.lo, self.hi = collection_window(collection_year)
+        self.data = data
+        self.people = index_by(rows(data, "ssd_person"), "pers_person_id")
+        self.placements = index_by(rows(data, "ssd_cla_placement"), "clap_cla_placement_id")
+        episodes = rows(data, "ssd_cla_episodes")
+        self.episodes = sorted(
+            (e for e in episodes if overlaps(e["clae_cla_episode_start_date"],
+                                             e["clae_cla_episode_ceased_date"], self.lo, self.hi)),
+            key=lambda e: (e["clae_person_id"], e["clae_cla_episode_start_date"]),
+        )
+        self.looked_after = {e["clae_person_id"] for e in self.episodes}
+        self.all_episodes = {
+            person: sorted(eps, key=lambda e: e["clae_cla_episode_start_date"] or date.min)
+            for person, eps in group_by(episodes, "clae_person_id").items()
+        }
+        self.person_of_period = {e["clae_cla_id"]: e["clae_person_id"] for e in episodes}
+
+    def tables(self) -> dict[str, list[Row]]:
+        out: dict[str, list[Row]] = {
+            "Episodes": [self._episode(e) for e in self.episodes],
+            "Reviews": self._reviews(),
+            "UASC": self._uasc(),
+            "OC2": self._oc2(),
+            "OC3": self._oc3(),
+            "AD1": self._ad1(),
+            "PlacedAdoption": self._placed_adoption(),
+            "PrevPerm": self._prev_perm(),
+            "Missing": self._missing(),
+            "SWEpisodes": self._sw_episodes(),
+        }
+        # The header lists every child that appears in any other table.
+        children = sorted({r["CHILD"] for t in out.values() for r in t})
+        out["Header"] = [self._header(c) for c in children]
+        return out
+
+    def _child(self, person_id: str, **fields: Any) -> Row:
+        """A row that starts with CHILD and DOB, as most tables do."""
+        return {"CHILD": person_id, "DOB": self.people.get(person_id, {}).get("pers_dob"),
+                **fields}
+
+    def _header(self, person_id: str) -> Row:
+        p = self.people.get(person_id, {})
+        mother = None
+        if p.get("pers_sex") == "F" and p.get("pers_is_mother") in ("Y", "N"):
+            mother = "1" if p["pers_is_mother"] == "Y" else "0"
+        return self._child(
+            person_id,
+            SEX=sex_code(p.get("pers_sex"), self.year),
+            ETHNIC=p.get("pers_ethnicity"),
+            UPN=p.get("pers_upn") or p.get("pers_upn_unknown"),
+            MOTHER=mother,
+            MC_DOB=None,  # the model holds no child's-child date of birth
+        )
+
+    def _episode(self, e: Row) -> Row:
+        placement = self.placements.get(e["clae_cla_placement_id"], {})
+        ceased = as_at(e["clae_cla_episode_ceased_date"], self.hi)
+        # The reason a placement changed belongs to the episode in which it ended.
+        change = (placement.get("clap_cla_placement_change_reason")
+                  if ceased and placement.get("clap_cla_placement_end_date") == ceased else None)
+        return {
+            "CHILD": e["clae_person_id"],
+            "DECOM": e["clae_cla_episode_start_date"],
+            "RNE": e["clae_cla_episode_start_reason"],
+            "LS": e["clae_legal_status"],
+            "CIN": e["clae_cla_primary_need_code"],
+            "PLACE": placement.get("clap_cla_placement_type"),
+            "PLACE_PROVIDER": placement.get("clap_cla_placement_provider"),
+            "DEC": ceased,
+            "REC": e["clae_cla_episode_ceased_reason"] if ceased else None,
+            "REASON_PLACE_CHANGE": change,
+            "HOME_POST": None,  # the model holds no home postcode
+            "PL_POST": placement.get("clap_cla_placement_postcode"),
+            "URN": placement.get("clap_cla_placement_urn"),
+        }
+
+    def _reviews(self) -> list[Row]:
+        out = []
+        for r in rows(self.data, "ssd_cla_reviews"):
+            person = r["clar_person_id"] or self.person_of_period.get(r["clar_cla_id"])
+            if (person and within(r["clar_cla_review_date"], self.lo, self.hi)
+                    and r["clar_cla_review_cancelled"] != "Y"):
+                out.append(self._child(person, REVIEW=r["clar_cla_review_date"],
+                                       REVIEW_CODE=r["clar_cla_review_participation"]))
+        return _sorted(out, "REVIEW")
+
+    def _uasc(self) -> list[Row]:
+        out = []
+        for person, spells in group_by(rows(self.data, "ssd_immigration_status"),
+                                       "immi_person_id").items():
+            uasc = [s for s in spells if s["immi_immigration_status"] == "UASC"
+                    and (s["immi_immigration_status_start_date"] or date.min) <= self.hi]
+            if person in self.looked_after and uasc:
+                # DUC is the (often projected) date UASC status ends, so it may be future.
+                spell = max(uasc, key=lambda s: s["immi_immigration_status_start_date"] or date.min)
+                sex = self.people.get(person, {}).get("pers_sex")
+                out.append(self._child(person, SEX=sex_code(sex, self.year),
+                                       DUC=spell["immi_immigration_status_end_date"]))
+        return _sorted(out)
+
+    # -------------------------------------------------------------- OC2
+
+    def _oc2_children(self) -> list[str]:
+        """Looked after on 31 March, continuously for 12 months, not only on short breaks."""
+        year_ago = date(self.year - 1, 3, 31)
+        out = []
+        for person in sorted(self.looked_after):
+            eps = [e for e in self.all_episodes[person]
+                   if overlaps(e["clae_cla_episode_start_date"],
+                               e["clae_cla_episode_ceased_date"], self.hi, self.hi)]
+            if not eps or eps[-1]["clae_legal_status"] in SHORT_BREAKS:
+                continue
+            period = [e for e in self.all_episodes[person]
+                      if e["clae_cla_id"] == eps[-1]["clae_cla_id"]]
+            entered = eps[-1]["clae_entered_care_date"] or min(
+                e["clae_cla_episode_start_date"] for e in period)
+            if entered <= year_ago:
+                out.append(person)
+        return out
+
+    def _oc2(self) -> list[Row]:
+        health = group_by(rows(self.data, "ssd_cla_health"), "clah_person_id")
+        immunisations = group_by(rows(self.data, "ssd_cla_immunisations"), "clai_person_id")
+        sdqs = group_by(rows(self.data, "ssd_sdq_scores"), "csdq_person_id")
+        out = []
+        for person in self._oc2_children():
+            checks = [h for h in health.get(person, [])
+                      if h["clah_health_check_status"] == "Completed"
+                      and within(h["clah_health_check_date"], self.lo, self.hi)]
+            assessed = _flag(any(h["clah_health_check_type"] in HEALTH_ASSESSMENTS for h in checks))
+            dob = self.people.get(person, {}).get("pers_dob")
+            under_5 = dob is not None and dob > date(self.hi.year - HEALTH_CHECK_MAX_AGE,
+                                                     self.hi.month, self.hi.day)
+            immunised = latest(immunisations.get(person, []), "clai_immunisations_status_date",
+                               self.hi)
+            sdq = latest([s for s in sdqs.get(person, [])
+                          if within(s["csdq_sdq_completed_date"], self.lo, self.hi)],
+                         "csdq_sdq_completed_date")
+            out.append(self._child(
+                person,
+                SDQ_SCORE=sdq and sdq["csdq_sdq_score"],
+                SDQ_REASON=sdq and sdq["csdq_sdq_reason"],
+                HEALTH_CHECK=assessed if under_5 else None,
+                IMMUNISATIONS=immunised and _flag(immunised["clai_immunisations_status"] == "Y"),
+                TEETH_CHECK=_flag(any(h["clah_health_check_type"] == "DENTAL" for h in checks)),
+                HEALTH_ASSESSMENT=assessed,
+                # CONVICTED, SUBSTANCE_MISUSE, INTERVENTION_*: not in the model, left blank.
+            ))
+        return out
+
+    # -------------------------------------------------------------- leavers, adoption
+
+    def _oc3(self) -> list[Row]:
+        out = [
+            self._child(c["clea_person_id"], IN_TOUCH=c["clea_care_leaver_in_touch"],
+                        ACTIV=c["clea_care_leaver_activity"],
+                        ACCOM=c["clea_care_leaver_accommodation"])
+            for c in rows(self.data, "ssd_care_leavers")
+            if within(c["clea_oc3_birthday"], self.lo, self.hi)
+        ]
+        return _sorted(out)
+
+    def _adopted_in_year(self) -> set[str]:
+        return {
+            e["clae_person_id"] for e in self.episodes
+            if e["clae_cla_episode_ceased_reason"] in ADOPTED
+            and within(e["clae_cla_episode_ceased_date"], self.lo, self.hi)
+        }
+
+    def _ad1(self) -> list[Row]:
+        adopted = self._adopted_in_year()
+        out = [
+            self._child(
+                p["perm_person_id"],
+                DATE_INT=p["perm_adm_decision_date"],
+                DATE_MATCH=p["perm_matched_date"],
+                FOSTER_CARE=(_flag(p["perm_adopted_by_carer_flag"] == "Y")
+                             if p["perm_adopted_by_carer_flag"] else None),
+                NB_ADOPTR=p["perm_number_of_adopters"],
+                SEX_ADOPTR=p["perm_adopter_sex"],
+                LS_ADOPTR=p["perm_adopter_legal_status"],
+            )
+            for p in rows(self.data, "ssd_permanence")
+            if p["perm_person_id"] in adopted
+            or within(p["perm_adoption_order_date"], self.lo, self.hi)
+        ]
+        return _sorted(out)
+
+    def _placed_adoption(self) -> list[Row]:
+        out = []
+        for p in rows(self.data, "ssd_permanence"):
+            decided = as_at(p["perm_adm_decision_date"], self.hi)
+            reversed_on = as_at(p["perm_decision_reversed_date"], self.hi)
+            if (decided and p["perm_person_id"] in self.looked_after
+                    and (reversed_on is None or reversed_on >= self.lo)):
+                out.append(self._child(
+                    p["perm_person_id"], DATE_PLACED=decided, DATE_PLACED_CEASED=reversed_on,
+                    REASON_PLACED_CEASED=p["perm_decision_reversed_reason"] if reversed_on
+                    else None,
+                ))
+        return _sorted(out)
+
+    def _prev_perm(self) -> list[Row]:
+        # Asked of children who started to be looked after in the year.
+        started = {e["clae_person_id"] for e in self.episodes
+                   if e["clae_cla_episode_start_reason"] == "S"
+                   and within(e["clae_cla_episode_start_date"], self.lo, self.hi)}
+        out = [
+            self._child(p["lapp_person_id"], PREV_PERM=p["lapp_previous_permanence_option"],
+                        LA_PERM=p["lapp_previous_permanence_la"],
+                        DATE_PERM=_text_date(p["lapp_previous_permanence_order_date"]))
+            for p in rows(self.data, "ssd_cla_previous_permanence")
+            if p["lapp_person_id"] in started
+        ]
+        return _sorted(out)
+
+    # -------------------------------------------------------------- missing, workers
+
+    def _missing(self) -> list[Row]:
+        out = [
+            self._child(m["miss_person_id"], MISSING=m["miss_missing_episode_type"],
+                        MIS_START=m["miss_missing_episode_start_date"],
+                        MIS_END=as_at(m["miss_missing_episode_end_date"], self.hi))
+            for m in rows(self.data, "ssd_missing")
+            if m["miss_person_id"] in self.looked_after
+            and within(m["miss_missing_episode_start_date"], self.lo, self.hi)
+        ]
+        return _sorted(out, "MIS_START")
+
+    def _sw_episodes(self) -> list[Row]:
+        out = [
+            self._child(i["invo_person_id"], SW_ID=i["invo_professional_id"],
+                        SW_DECOM=i["invo_involvement_start_date"],
+                        SW_DEC=as_at(i["invo_involvement_end_date"], self.hi),
+                        SW_REASON=i["invo_worker_change_reason"])
+            for i in rows(self.data, "ssd_involvements")
+            if i["invo_professional_role_id"] == "SW" and i["invo_person_id"] in self.looked_after
+            and overlaps(i["invo_involvement_start_date"], i["invo_involvement_end_date"],
+                         self.lo, self.hi)
+        ]
+        return _sorted(out, "SW_DECOM")
+
+
+def _flag(value: bool) -> str:
+    return "1" if value else "0"
+
+
+def _sorted(records: Iterable[Row], *keys: str) -> list[Row]:
+    """Rows by child, then by the given date columns (stable, reproducible files)."""
+    return sorted(records, key=lambda r: (r["CHILD"], *(r.get(k) or date.min for k in keys)))
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _text_date(text: str | None) -> str | None:
+    """PrevPerm dates are text (they may be partial, e.g. zz/05/2019); ISO ones are reformatted."""
+    if text and _ISO_DATE.match(text):
+        return date.fromisoformat(text).strftime(DATE_FORMAT)
+    return text

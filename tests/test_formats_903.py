@@ -1,0 +1,137 @@
+"""SSDA903 writer: column sets, dates, scope per table and the SEX code change."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from lantern.formats.ssda903 import FILE_NAMES, SSDA903_COLUMNS, sex_code, write_ssda903
+from tests.formats_fixtures import dataset
+
+Returns = dict[int, dict[str, list[dict[str, str]]]]
+
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "samples" / "ssda903"
+DATE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
+DATE_COLUMNS = {"DOB", "DECOM", "DEC", "REVIEW", "DUC", "DATE_INT", "DATE_MATCH", "DATE_PLACED",
+                "DATE_PLACED_CEASED", "MIS_START", "MIS_END", "SW_DECOM", "SW_DEC", "MC_DOB"}
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def returns(tmp_path_factory: pytest.TempPathFactory) -> Returns:
+    data = dataset()
+    out = {}
+    for year in (2023, 2024, 2025):
+        out_dir = tmp_path_factory.mktemp(f"903_{year}")
+        paths = write_ssda903(data, out_dir, collection_year=year)
+        assert [p.name for p in paths] == list(FILE_NAMES.values())
+        out[year] = {name: _read(out_dir / FILE_NAMES[name]) for name in SSDA903_COLUMNS}
+    return out
+
+
+def test_every_file_has_exactly_the_statutory_columns(tmp_path: Path) -> None:
+    write_ssda903(dataset(), tmp_path, collection_year=2024)
+    for name, columns in SSDA903_COLUMNS.items():
+        with (tmp_path / FILE_NAMES[name]).open(newline="", encoding="utf-8") as fh:
+            assert next(csv.reader(fh)) == columns, name
+
+
+def test_columns_match_the_public_sample_files() -> None:
+    if not SAMPLES.is_dir():
+        pytest.skip(f"public SSDA903 samples not found at {SAMPLES} (../shared beside the repo)")
+    for name, columns in SSDA903_COLUMNS.items():
+        with (SAMPLES / FILE_NAMES[name]).open(newline="", encoding="utf-8-sig") as fh:
+            assert next(csv.reader(fh)) == columns, name
+
+
+def test_dates_are_dd_mm_yyyy(returns: Returns) -> None:
+    for tables in returns.values():
+        for name, table in tables.items():
+            for row in table:
+                for col in DATE_COLUMNS & row.keys():
+                    assert row[col] == "" or DATE.match(row[col]), (name, col, row[col])
+
+
+def test_episode_scope_and_open_episodes(returns: Returns) -> None:
+    eps24 = returns[2024]["Episodes"]
+    assert [(e["CHILD"], e["DECOM"]) for e in eps24] == [
+        ("L1", "10/01/2022"), ("L1", "01/06/2023"), ("L4", "01/03/2021"), ("L5", "02/05/2023")]
+    first, second = eps24[0], eps24[1]
+    assert (first["DEC"], first["REC"], first["REASON_PLACE_CHANGE"]) == (
+        "01/06/2023", "X1", "CARPL")
+    assert (second["DEC"], second["REC"], second["PLACE"]) == ("", "", "K2")
+    assert first["PL_POST"] == "AB1 2CD" and first["URN"] == "SC123" and first["LS"] == "C2"
+    # L2 left care in March 2022, before both years began.
+    assert "L2" not in {e["CHILD"] for y in (2023, 2024) for e in returns[y]["Episodes"]}
+    # In the 2022-23 return the first episode was still open on 31 March 2023.
+    eps23 = [e for e in returns[2023]["Episodes"] if e["CHILD"] == "L1"]
+    assert [(e["DECOM"], e["DEC"], e["REC"]) for e in eps23] == [("10/01/2022", "", "")]
+
+
+def test_header_lists_every_child_in_the_return(
+    returns: Returns,
+) -> None:
+    header = returns[2024]["Header"]
+    assert [h["CHILD"] for h in header] == ["L1", "L3", "L4", "L5"]  # L3: OC3 only
+    assert header[0]["UPN"] == "B123456789012"
+    assert header[0]["ETHNIC"] == "WBRI"
+
+
+def test_sex_codes_change_in_2025(returns: Returns) -> None:
+    assert {h["CHILD"]: h["SEX"] for h in returns[2024]["Header"]}["L1"] == "2"
+    assert {h["CHILD"]: h["SEX"] for h in returns[2025]["Header"]}["L1"] == "F"
+    assert returns[2024]["UASC"][0]["SEX"] == "1"
+    assert returns[2025]["UASC"][0]["SEX"] == "M"
+    assert (sex_code("U", 2024), sex_code("U", 2025), sex_code(None, 2025)) == (None, "U", None)
+
+
+def test_reviews_held_in_the_year(returns: Returns) -> None:
+    reviews = returns[2024]["Reviews"]
+    assert [(r["CHILD"], r["REVIEW"], r["REVIEW_CODE"]) for r in reviews] == [
+        ("L1", "01/07/2023", "PN1")]  # not last year's; not the cancelled one
+    assert [r["REVIEW"] for r in returns[2023]["Reviews"]] == ["01/12/2022"]  # via period id
+
+
+def test_oc2_for_children_looked_after_twelve_months(
+    returns: Returns,
+) -> None:
+    oc2 = returns[2024]["OC2"]
+    assert [r["CHILD"] for r in oc2] == ["L1"]  # L5 started in May 2023
+    row = oc2[0]
+    assert (row["SDQ_SCORE"], row["IMMUNISATIONS"], row["TEETH_CHECK"],
+            row["HEALTH_ASSESSMENT"], row["HEALTH_CHECK"]) == ("14", "1", "1", "1", "")
+    assert returns[2025]["OC2"][0]["TEETH_CHECK"] == "0"  # no dental check that year
+
+
+def test_oc3_ad1_placed_adoption_prev_perm(
+    returns: Returns,
+) -> None:
+    t = returns[2024]
+    assert [(r["CHILD"], r["IN_TOUCH"], r["ACTIV"], r["ACCOM"]) for r in t["OC3"]] == [
+        ("L3", "YES", "F2", "U1")]
+    assert returns[2025]["OC3"] == []
+    ad1 = t["AD1"]
+    assert [(r["CHILD"], r["DATE_INT"], r["DATE_MATCH"], r["FOSTER_CARE"], r["NB_ADOPTR"],
+             r["SEX_ADOPTR"], r["LS_ADOPTR"]) for r in ad1] == [
+        ("L4", "01/09/2021", "01/05/2023", "0", "2", "MF", "L0")]
+    assert returns[2023]["AD1"] == []
+    assert [(r["CHILD"], r["DATE_PLACED"]) for r in t["PlacedAdoption"]] == [("L4", "01/09/2021")]
+    assert [(r["CHILD"], r["PREV_PERM"]) for r in t["PrevPerm"]] == [("L5", "Z1")]
+
+
+def test_missing_and_social_worker_episodes(
+    returns: Returns,
+) -> None:
+    missing = returns[2024]["Missing"]
+    assert [(m["MISSING"], m["MIS_START"], m["MIS_END"]) for m in missing] == [
+        ("M", "05/08/2023", "06/08/2023"), ("A", "30/03/2024", "")]  # ended after 31 March
+    sw = returns[2024]["SWEpisodes"]
+    assert [(s["SW_ID"], s["SW_DECOM"], s["SW_DEC"], s["SW_REASON"]) for s in sw] == [
+        ("SW2", "10/01/2022", "30/06/2023", ""), ("SW3", "01/07/2023", "", "LEFTRL")]
