@@ -1,0 +1,72 @@
+"""The command line: the README's commands work end to end and fail with one clear line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from lantern.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("gen") / "authority"
+    result = runner.invoke(
+        app,
+        ["generate", "--out", str(out), "--children", "3000", "--start", "2022-04",
+         "--end", "2024-03", "--seed", "7"],
+    )
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_generate_writes_every_format(generated: Path) -> None:
+    assert (generated / "ssd" / "ssd_person.csv").exists()
+    assert sorted(p.name for p in (generated / "cin_census").glob("*.xml")) == [
+        "CIN_Census_2023.xml", "CIN_Census_2024.xml"]
+    assert (generated / "ssda903" / "2024" / "episodes.csv").exists()
+    assert list((generated / "annex_a").glob("*.xlsx"))
+
+
+def test_ingest_then_reingest_is_idempotent(generated: Path, tmp_path: Path) -> None:
+    env = {"LANTERN_HOME": str(tmp_path / "home")}
+    first = runner.invoke(app, ["ingest", str(generated / "ssd"), "--la", "880"], env=env)
+    assert first.exit_code == 0, first.output
+    assert "Loaded" in first.output
+    second = runner.invoke(app, ["ingest", str(generated / "ssd")], env=env)
+    assert second.exit_code == 0
+    assert "Already loaded (no change)" in second.output
+    history = runner.invoke(app, ["loads"], env=env)
+    assert history.exit_code == 0 and "ssd_extract" in history.output
+
+
+def test_ingest_error_is_one_line_and_loads_nothing(tmp_path: Path) -> None:
+    env = {"LANTERN_HOME": str(tmp_path / "home")}
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "ssd_person.csv").write_text("pers_person_id,oops\nC1,x\n")
+    result = runner.invoke(app, ["ingest", str(bad)], env=env)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "ssd_person.csv" in result.output and "Nothing was loaded" in result.output
+
+
+def test_bad_month_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["generate", "--out", str(tmp_path), "--start", "March"])
+    assert result.exit_code == 2
+    assert "YYYY-MM" in result.output
+
+
+def test_installed_entry_point_runs() -> None:
+    exe = Path(sys.executable).parent / "lantern"
+    result = subprocess.run([str(exe), "--help"], capture_output=True, text=True,
+                            env={**os.environ, "COLUMNS": "120"}, check=False)
+    assert result.returncode == 0
+    assert "demo" in result.stdout and "generate" in result.stdout
