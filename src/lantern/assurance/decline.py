@@ -1,0 +1,239 @@
+"""The two-month decline rule: when to call an immediate deep dive.
+
+BRIEF.md: "an immediate deep dive of any part of the service where data shows
+a decline in performance over two consecutive monthly reporting cycles".
+Lantern reads this as: for month M, on the indicator's headline period, the
+value at M−1 is strictly worse than at M−2 and the value at M is strictly
+worse than at M−1 (worse by polarity). Ties do not fire. All three months must
+be present with a value, and — so that three children cannot trigger a deep
+dive — each of the three denominators must be at least ``min_denominator``
+(a point with no denominator, e.g. a count, is not checked).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from lantern.assurance.inputs import (
+    AUTHORITY,
+    IndicatorMeta,
+    SeriesPoint,
+    add_months,
+    as_metas,
+    as_rows,
+    better_sign,
+    series_by_key,
+)
+
+DEFAULT_MIN_DENOMINATOR = 10
+DEFAULT_BREAKDOWNS: tuple[str, ...] = (AUTHORITY, "service", "team")
+
+# Reasons a check did or did not fire.
+DECLINED = "declined"
+NEUTRAL = "neutral_polarity"
+MISSING_MONTH = "missing_month"
+NO_VALUE = "no_value"
+SMALL_DENOMINATOR = "small_denominator"
+NOT_DECLINING = "not_declining"
+
+ChildrenLookup = Callable[[str, str, str, str], Sequence[str]]
+"""(kpi_id, month, breakdown, breakdown_value) -> child ids behind that value."""
+
+
+@dataclass(frozen=True)
+class DeclineTrigger:
+    """A deep dive required: what fired, the three values and the children behind them."""
+
+    kpi_id: str
+    breakdown: str
+    breakdown_value: str
+    period: str
+    polarity: str
+    months: tuple[str, str, str]  # (M−2, M−1, M)
+    values: tuple[float, float, float]
+    numerators: tuple[float | None, float | None, float | None]
+    denominators: tuple[float | None, float | None, float | None]
+    children: tuple[tuple[str, ...], ...] = ()  # per month, aligned with ``months``
+    rule: str = "two_month_decline"
+
+    @property
+    def message(self) -> str:
+        where = (
+            "the authority"
+            if self.breakdown == AUTHORITY
+            else (f"{self.breakdown} {self.breakdown_value}")
+        )
+        v = ", ".join(f"{m}: {x:g}" for m, x in zip(self.months, self.values, strict=True))
+        return (
+            f"{self.kpi_id} for {where} has worsened in two consecutive months ({v}); "
+            "a deep dive is required."
+        )
+
+
+@dataclass(frozen=True)
+class DeclineCheck:
+    """The outcome of the rule for one series, whether or not it fired."""
+
+    fired: bool
+    reason: str
+    detail: str
+    trigger: DeclineTrigger | None = None
+
+
+def worsened(current: float, previous: float, polarity: str) -> bool:
+    """True when ``current`` is strictly worse than ``previous`` by polarity
+    (rounded to 9 decimal places, so equal values are a tie, never a decline)."""
+    diff = round(current - previous, 9)
+    return diff * better_sign(polarity) < 0
+
+
+def check_decline(
+    points: Sequence[SeriesPoint],
+    polarity: str,
+    *,
+    month: str,
+    min_denominator: int = DEFAULT_MIN_DENOMINATOR,
+    kpi_id: str = "",
+    breakdown: str = AUTHORITY,
+    breakdown_value: str = "",
+    period: str = "",
+) -> DeclineCheck:
+    """Apply the two-month decline rule for ``month`` and say why it did or did not fire."""
+    if better_sign(polarity) == 0:
+        return DeclineCheck(False, NEUTRAL, "neutral indicators have no direction of decline")
+    months = (add_months(month, -2), add_months(month, -1), month)
+    by_month: dict[str, SeriesPoint] = {}
+    for p in points:
+        if p.month in by_month:
+            raise ValueError(f"duplicate point for {p.month}")
+        by_month[p.month] = p
+    absent = [m for m in months if m not in by_month]
+    if absent:
+        return DeclineCheck(False, MISSING_MONTH, f"no data for {', '.join(absent)}")
+    trio = [by_month[m] for m in months]
+    no_value = [p.month for p in trio if p.value is None]
+    if no_value:
+        return DeclineCheck(False, NO_VALUE, f"no value for {', '.join(no_value)}")
+    small = [
+        f"{p.month} ({p.denominator:g})"
+        for p in trio
+        if p.denominator is not None and p.denominator < min_denominator
+    ]
+    if small:
+        return DeclineCheck(
+            False, SMALL_DENOMINATOR, f"denominator below {min_denominator} in {', '.join(small)}"
+        )
+    v0, v1, v2 = (float(p.value) for p in trio)  # type: ignore[arg-type]
+    if not (worsened(v1, v0, polarity) and worsened(v2, v1, polarity)):
+        return DeclineCheck(False, NOT_DECLINING, f"values {v0:g}, {v1:g}, {v2:g}")
+    trigger = DeclineTrigger(
+        kpi_id=kpi_id,
+        breakdown=breakdown,
+        breakdown_value=breakdown_value,
+        period=period,
+        polarity=polarity,
+        months=months,
+        values=(v0, v1, v2),
+        numerators=(trio[0].numerator, trio[1].numerator, trio[2].numerator),
+        denominators=(trio[0].denominator, trio[1].denominator, trio[2].denominator),
+    )
+    return DeclineCheck(True, DECLINED, f"values {v0:g}, {v1:g}, {v2:g}", trigger)
+
+
+def two_month_decline(
+    points: Sequence[SeriesPoint],
+    polarity: str,
+    *,
+    month: str,
+    min_denominator: int = DEFAULT_MIN_DENOMINATOR,
+    kpi_id: str = "",
+    breakdown: str = AUTHORITY,
+    breakdown_value: str = "",
+    period: str = "",
+) -> DeclineTrigger | None:
+    """The trigger if the rule fires for ``month``, else None (``check_decline`` says why)."""
+    return check_decline(
+        points,
+        polarity,
+        month=month,
+        min_denominator=min_denominator,
+        kpi_id=kpi_id,
+        breakdown=breakdown,
+        breakdown_value=breakdown_value,
+        period=period,
+    ).trigger
+
+
+def decline_checks(
+    rows: Iterable[Any],
+    indicators_meta: Mapping[str, Any],
+    month: str,
+    *,
+    min_denominator: int = DEFAULT_MIN_DENOMINATOR,
+    min_denominators: Mapping[str, int] | None = None,
+    breakdowns: Sequence[str] = DEFAULT_BREAKDOWNS,
+) -> list[tuple[tuple[str, str, str], DeclineCheck]]:
+    """Run the rule over every polar indicator × breakdown value in the engine rows, on
+    each indicator's headline period. ``min_denominators`` overrides the minimum per kpi."""
+    metas: dict[str, IndicatorMeta] = as_metas(indicators_meta)
+    period_for = {k: m.headline_period for k, m in metas.items() if m.polarity != "neutral"}
+    series = series_by_key(as_rows(rows), period_for, breakdowns)
+    out = []
+    for key in sorted(series, key=_key_order):
+        kpi_id, breakdown, value = key
+        check = check_decline(
+            series[key],
+            metas[kpi_id].polarity,
+            month=month,
+            min_denominator=(min_denominators or {}).get(kpi_id, min_denominator),
+            kpi_id=kpi_id,
+            breakdown=breakdown,
+            breakdown_value=value,
+            period=period_for[kpi_id],
+        )
+        out.append((key, check))
+    return out
+
+
+def find_deep_dives(
+    rows: Iterable[Any],
+    indicators_meta: Mapping[str, Any],
+    month: str,
+    *,
+    min_denominator: int = DEFAULT_MIN_DENOMINATOR,
+    min_denominators: Mapping[str, int] | None = None,
+    breakdowns: Sequence[str] = DEFAULT_BREAKDOWNS,
+    children_lookup: ChildrenLookup | None = None,
+) -> list[DeclineTrigger]:
+    """Every deep dive the rule calls for in ``month``: authority, service and team
+    breakdowns, headline period. ``children_lookup`` (from the indicator
+    engine's drill-down) fills in the children behind each of the three values."""
+    triggers = []
+    for _key, check in decline_checks(
+        rows,
+        indicators_meta,
+        month,
+        min_denominator=min_denominator,
+        min_denominators=min_denominators,
+        breakdowns=breakdowns,
+    ):
+        t = check.trigger
+        if t is None:
+            continue
+        if children_lookup is not None:
+            kids = tuple(
+                tuple(children_lookup(t.kpi_id, m, t.breakdown, t.breakdown_value))
+                for m in t.months
+            )
+            t = replace(t, children=kids)
+        triggers.append(t)
+    return triggers
+
+
+_LEVEL = {AUTHORITY: 0, "service": 1, "team": 2}
+
+
+def _key_order(key: tuple[str, str, str]) -> tuple[int, str, str, str]:
+    return (_LEVEL.get(key[1], 3), key[1], key[2], key[0])

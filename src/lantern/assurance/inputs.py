@@ -1,0 +1,186 @@
+"""Input shapes for `assurance/`: simple dataclasses over the indicator engine's rows.
+
+`assurance/` never computes an indicator. It reads rows shaped like the engine's
+output (``kpi_id, month, period, breakdown, breakdown_value, numerator,
+denominator, value, status``) and indicator metadata (``polarity``, ``unit``,
+headline period). Rows may be given as these dataclasses, as mappings with the
+same keys, or as any object with those attributes, so this package does not
+depend on how `measures/` is implemented.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Polarity = Literal["high", "low", "neutral"]
+POLARITIES: tuple[str, ...] = ("high", "low", "neutral")
+
+AUTHORITY = "authority"
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One month of one indicator for one breakdown value."""
+
+    month: str  # 'YYYY-MM'
+    value: float | None
+    numerator: float | None = None
+    denominator: float | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """One row of the indicator engine's output (the input contract)."""
+
+    kpi_id: str
+    month: str
+    period: str
+    breakdown: str
+    breakdown_value: str
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    status: str = "ok"  # 'ok' | 'not_available' | 'no_denominator'
+    service: str | None = None  # optional: the service a team row belongs to
+    reason: str | None = None  # optional: why not_available
+
+
+@dataclass(frozen=True)
+class IndicatorMeta:
+    """What assurance needs to know about an indicator."""
+
+    kpi_id: str
+    polarity: Polarity
+    headline_period: str  # 'rolling_12m' | 'snapshot' | 'rolling_36m' | ...
+    unit: str = ""
+    title: str = ""
+
+
+_ROW_FIELDS = (
+    "kpi_id",
+    "month",
+    "period",
+    "breakdown",
+    "breakdown_value",
+    "numerator",
+    "denominator",
+    "value",
+)
+
+
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    if isinstance(obj, Mapping):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def as_row(obj: Any) -> IndicatorRow:
+    """Normalise a mapping or attribute object into an `IndicatorRow`."""
+    if isinstance(obj, IndicatorRow):
+        return obj
+    missing = [f for f in _ROW_FIELDS if _get(obj, f, KeyError) is KeyError]
+    if missing:
+        raise ValueError(f"indicator row lacks {', '.join(missing)}: {obj!r}")
+    value = _get(obj, "value")
+    return IndicatorRow(
+        kpi_id=str(_get(obj, "kpi_id")),
+        month=str(_get(obj, "month")),
+        period=str(_get(obj, "period")),
+        breakdown=str(_get(obj, "breakdown")),
+        breakdown_value=str(_get(obj, "breakdown_value")),
+        numerator=_opt_float(_get(obj, "numerator")),
+        denominator=_opt_float(_get(obj, "denominator")),
+        value=None if value is None else float(value),
+        status=str(_get(obj, "status", "ok") or "ok"),
+        service=_get(obj, "service"),
+        reason=_get(obj, "reason"),
+    )
+
+
+def _opt_float(x: Any) -> float | None:
+    return None if x is None else float(x)
+
+
+def as_rows(rows: Iterable[Any]) -> list[IndicatorRow]:
+    return [as_row(r) for r in rows]
+
+
+def as_meta(kpi_id: str, obj: Any) -> IndicatorMeta:
+    """Normalise a mapping or attribute object into an `IndicatorMeta`."""
+    if isinstance(obj, IndicatorMeta):
+        return obj
+    polarity = str(_get(obj, "polarity", "neutral"))
+    if polarity not in POLARITIES:
+        raise ValueError(f"{kpi_id}: polarity must be one of {POLARITIES}, not {polarity!r}")
+    headline = _get(obj, "headline_period") or _get(obj, "headline")
+    if not headline:
+        raise ValueError(f"{kpi_id}: indicator metadata lacks headline_period")
+    return IndicatorMeta(
+        kpi_id=kpi_id,
+        polarity=polarity,  # type: ignore[arg-type]
+        headline_period=str(headline),
+        unit=str(_get(obj, "unit", "") or ""),
+        title=str(_get(obj, "title", "") or ""),
+    )
+
+
+def as_metas(metas: Mapping[str, Any]) -> dict[str, IndicatorMeta]:
+    return {k: as_meta(k, v) for k, v in metas.items()}
+
+
+def parse_month(month: str) -> tuple[int, int]:
+    """'2024-03' -> (2024, 3); raises ValueError on anything else."""
+    try:
+        y, m = month.split("-")
+        year, mon = int(y), int(m)
+    except ValueError as exc:
+        raise ValueError(f"month must be 'YYYY-MM', not {month!r}") from exc
+    if len(y) != 4 or len(m) != 2 or not 1 <= mon <= 12:
+        raise ValueError(f"month must be 'YYYY-MM', not {month!r}")
+    return year, mon
+
+
+def add_months(month: str, n: int) -> str:
+    """Calendar month arithmetic on 'YYYY-MM' strings: add_months('2024-01', -2) == '2023-11'."""
+    year, mon = parse_month(month)
+    idx = year * 12 + (mon - 1) + n
+    return f"{idx // 12:04d}-{idx % 12 + 1:02d}"
+
+
+def better_sign(polarity: str) -> int:
+    """+1 if higher is better, -1 if lower is better, 0 for neutral."""
+    if polarity == "high":
+        return 1
+    if polarity == "low":
+        return -1
+    if polarity == "neutral":
+        return 0
+    raise ValueError(f"polarity must be one of {POLARITIES}, not {polarity!r}")
+
+
+SeriesKey = tuple[str, str, str]  # (kpi_id, breakdown, breakdown_value)
+
+
+def series_by_key(
+    rows: Iterable[IndicatorRow],
+    period_for: Mapping[str, str],
+    breakdowns: Iterable[str],
+) -> dict[SeriesKey, list[SeriesPoint]]:
+    """Group engine rows into monthly series, one per (kpi, breakdown, value), on the
+    period given per kpi by ``period_for`` (rows of other periods, kpis or
+    breakdowns are ignored). Points are sorted by month; a duplicate month is an error.
+    """
+    wanted = set(breakdowns)
+    out: dict[SeriesKey, dict[str, SeriesPoint]] = {}
+    for r in rows:
+        if r.breakdown not in wanted or period_for.get(r.kpi_id) != r.period:
+            continue
+        key = (r.kpi_id, r.breakdown, r.breakdown_value)
+        by_month = out.setdefault(key, {})
+        if r.month in by_month:
+            raise ValueError(f"duplicate row for {key} {r.period} {r.month}")
+        value = r.value if r.status == "ok" else None
+        by_month[r.month] = SeriesPoint(r.month, value, r.numerator, r.denominator)
+    return {k: [v[m] for m in sorted(v)] for k, v in out.items()}
