@@ -10,7 +10,7 @@ import calendar as _cal
 import time
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -22,6 +22,7 @@ from lantern.config import get_settings
 if TYPE_CHECKING:
     from lantern.synth import Scenario
     from lantern.synth.files import WrittenFiles
+    from lantern.warehouse.meta import Authority
     from lantern.warehouse.summary import YearEnd
 
 app = typer.Typer(
@@ -177,6 +178,7 @@ def demo(
 ) -> None:
     """Generate the synthetic authority, load it and print a summary."""
     from lantern.warehouse import LoadError, Warehouse
+    from lantern.warehouse.meta import write_authority
     from lantern.warehouse.summary import march_ends
 
     settings = get_settings()
@@ -199,8 +201,16 @@ def demo(
             )
         except LoadError as exc:
             fail(str(exc))
+        write_authority(
+            wh.con,
+            la_code=scenario.la_code,
+            la_name=scenario.la_name,
+            population=scenario.population_0_17,
+            process_changes=[(f"{c.date:%Y-%m}", c.label) for c in scenario.process_changes],
+        )
         counts = wh.row_counts()
-        year_ends = march_ends(wh.con)
+        year_ends = march_ends(wh.con, scenario.start if start is None else parse_month(start),
+                               scenario.end)
     _print_summary(counts, year_ends, result.load_id)
     console.print()
     console.print(f"Files:      {written.root}")
@@ -218,6 +228,118 @@ def _print_summary(counts: dict[str, int], year_ends: list[YearEnd], load_id: in
     for row in year_ends:
         ye.add_row(str(row.date), str(row.cp_plans), str(row.looked_after))
     console.print(ye)
+
+
+# --- indicators ------------------------------------------------------------------------
+
+KPI_JSON_KEYS = (
+    "kpi_id", "month", "period", "breakdown", "breakdown_value",
+    "numerator", "denominator", "value", "status",
+)
+
+
+def _open_warehouse() -> tuple[Any, Authority]:
+    """The warehouse (read-only) and what it records about the authority."""
+    import duckdb
+
+    from lantern.warehouse.meta import read_authority
+
+    settings = get_settings()
+    if not settings.warehouse_path.exists():
+        fail(f"no warehouse at {settings.warehouse_path}",
+             "Run `lantern demo`, or `lantern ingest` your authority's files first.")
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    authority = read_authority(con)
+    if settings.population is not None:
+        authority.population = settings.population
+    return con, authority
+
+
+def _check_format(value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        fail(f"--format {value!r}: expected one of {', '.join(allowed)}", code=2)
+    return value
+
+
+def _print_records(records: list[dict[str, Any]], columns: tuple[str, ...], fmt: str,
+                   title: str = "") -> None:
+    import csv
+    import json
+    import sys
+
+    if fmt == "json":
+        sys.stdout.write(json.dumps(records, indent=2, default=str) + "\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore",
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+    else:
+        table = RichTable(*columns, title=title or None, expand=False)
+        for r in records:
+            table.add_row(*("" if r.get(c) is None else _cell(r.get(c)) for c in columns))
+        console.print(table)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.1f}" if not value.is_integer() else f"{value:,.0f}"
+    return str(value)
+
+
+@app.command()
+def kpis(
+    month: Annotated[str, typer.Option(help="Month, YYYY-MM")],
+    by: Annotated[str, typer.Option(help="authority|service|team|worker|age_band|sex|"
+                                    "ethnicity|disability")] = "authority",
+    fmt: Annotated[str, typer.Option("--format", help="table|csv|json")] = "table",
+) -> None:
+    """Every indicator for a month: one row per indicator, period and breakdown value."""
+    from lantern.measures.core import BREAKDOWNS
+    from lantern.measures.engine import compute
+
+    _check_format(fmt, ("table", "csv", "json"))
+    if by not in BREAKDOWNS:
+        fail(f"--by {by!r}: expected one of {', '.join(BREAKDOWNS)}", code=2)
+    parse_month(month)
+    con, authority = _open_warehouse()
+    rows = compute(con, [month], breakdowns=(by,), population=authority.population,
+                   la_code=authority.la_code)
+    records = [{k: getattr(r, k) for k in KPI_JSON_KEYS} for r in rows if r.breakdown == by]
+    columns = KPI_JSON_KEYS if fmt != "table" else (
+        "kpi_id", "period", "breakdown_value", "value", "numerator", "denominator", "status")
+    _print_records(records, columns, fmt, f"Indicators for {month} by {by}")
+
+
+@app.command()
+def children(
+    kpi_id: Annotated[str, typer.Argument(help="Indicator id, e.g. icpc_15wd_pct")],
+    month: Annotated[str, typer.Option(help="Month, YYYY-MM")],
+    period: Annotated[str | None, typer.Option(help="in_month|rolling_12m|fytd|snapshot|"
+                                               "rolling_36m (default: headline)")] = None,
+    by: Annotated[str, typer.Option(help="Breakdown of --value")] = "authority",
+    value: Annotated[str | None, typer.Option(help="Breakdown value, e.g. a team id")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table|csv|json")] = "table",
+) -> None:
+    """The children behind a figure: who is in the denominator and numerator, and why."""
+    from lantern.measures.catalogue import ids
+    from lantern.measures.drill import COLUMNS
+    from lantern.measures.drill import children as drill
+
+    _check_format(fmt, ("table", "csv", "json"))
+    if kpi_id not in ids():
+        fail(f"unknown indicator {kpi_id!r}", "List them with `lantern kpis --month YYYY-MM`.")
+    parse_month(month)
+    con, _ = _open_warehouse()
+    try:
+        rows = drill(con, kpi_id, month, period=period, breakdown=by, breakdown_value=value)
+    except ValueError as exc:
+        fail(str(exc), code=2)
+    # A child's identity is shown: record it (access log) when the security layer exists.
+    shown = ("child_id", "event_id", "in_numerator", "reason", "team", "worker")
+    _print_records(rows, COLUMNS if fmt != "table" else shown, fmt,
+                   f"{kpi_id} {month}: {len(rows)} in the denominator, "
+                   f"{sum(1 for r in rows if r.get('in_numerator'))} in the numerator")
 
 
 def main() -> None:

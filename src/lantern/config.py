@@ -14,6 +14,8 @@ class Settings(BaseSettings):
     home: Path = Path(".lantern")
     database_url: str | None = None
     engine: Literal["duckdb", "spark"] = "duckdb"
+    # Population aged 0-17 for rates per 10,000; overrides the warehouse's authority record.
+    population: int | None = None
 
     @property
     def warehouse_path(self) -> Path:

@@ -15,17 +15,22 @@ class YearEnd:
     looked_after: int
 
 
-def march_ends(con: duckdb.DuckDBPyConnection) -> list[YearEnd]:
-    """Children on a CP plan and looked after (not V3/V4) at each 31 March in the data.
+def march_ends(
+    con: duckdb.DuckDBPyConnection, first: date | None = None, last: date | None = None
+) -> list[YearEnd]:
+    """Children on a CP plan and looked after (not V3/V4) at each 31 March from first to
+    last (default: the span of referral dates in the data).
 
     "Open on a date": started on or before it and not ended before it (KPIS.md).
     """
-    bounds = con.execute(
-        "SELECT min(cine_referral_date), max(cine_referral_date) FROM ssd_cin_episodes"
-    ).fetchone()
-    if not bounds or bounds[0] is None:
-        return []
-    first, last = bounds
+    if first is None or last is None:
+        bounds = con.execute(
+            "SELECT min(cine_referral_date), max(cine_referral_date) FROM ssd_cin_episodes"
+        ).fetchone()
+        if not bounds or bounds[0] is None:
+            return []
+        first, last = first or bounds[0], last or bounds[1]
+    assert first is not None and last is not None
     out = []
     for year in range(first.year, last.year + 1):
         day = date(year, 3, 31)

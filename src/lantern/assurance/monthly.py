@@ -1,0 +1,125 @@
+"""One month's assurance: the indicator series, SPC, targets and exceptions together.
+
+This is the glue the exception report, the monthly report and (later) the web pages
+share, so they all say the same thing about a month. It asks the indicator engine for
+the figures; it computes none itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from lantern.assurance.exceptions import ExceptionItem, build_exceptions, spc_period
+from lantern.assurance.inputs import IndicatorMeta, SeriesPoint, add_months, as_meta
+from lantern.assurance.spc import SpcResult, classify, rebase_indices
+from lantern.assurance.targets import Target, load_targets, since_last_period, status_word
+from lantern.measures.catalogue import INDICATORS
+from lantern.measures.engine import KpiRow, compute
+
+HISTORY_MONTHS = 24
+BREAKDOWNS = ("authority", "service", "team")
+
+
+@dataclass
+class IndicatorMonth:
+    """What the scorecard says about one indicator for the authority this month."""
+
+    kpi_id: str
+    meta: IndicatorMeta
+    headline: KpiRow | None
+    previous: KpiRow | None
+    target: Target | None
+    status_word: str | None
+    since_last: str | None
+    spc_period: str | None
+    series: list[SeriesPoint] = field(default_factory=list)
+    spc: SpcResult | None = None
+
+
+@dataclass
+class MonthlyAssurance:
+    month: str
+    months: list[str]
+    rows: list[KpiRow]
+    indicators: dict[str, IndicatorMonth]
+    exceptions: list[ExceptionItem]
+    team_service: dict[str, str]
+
+
+def metas() -> dict[str, IndicatorMeta]:
+    return {i.id: as_meta(i.id, i) for i in INDICATORS}
+
+
+def assure_month(
+    con: Any,
+    month: str,
+    *,
+    la_code: str,
+    population: int | None,
+    process_changes: list[tuple[str, str]] | None = None,
+    targets_path: str | None = None,
+    history: int = HISTORY_MONTHS,
+    team_service: dict[str, str] | None = None,
+) -> MonthlyAssurance:
+    months = [add_months(month, -k) for k in range(history - 1, -1, -1)]
+    rows = compute(con, months, breakdowns=BREAKDOWNS, population=population, la_code=la_code)
+    targets = load_targets(targets_path)
+    change_months = [m for m, _ in process_changes or []]
+    all_metas = metas()
+    items = build_exceptions(
+        rows, all_metas, month, targets,
+        process_changes={"*": change_months} if change_months else None,
+        team_service=team_service,
+    )
+    authority = [r for r in rows if r.breakdown == "authority"]
+    indicators = {
+        kpi: _indicator_month(kpi, meta, authority, month, months, targets, change_months)
+        for kpi, meta in all_metas.items()
+    }
+    return MonthlyAssurance(month, months, rows, indicators, items, team_service or {})
+
+
+def _indicator_month(
+    kpi: str,
+    meta: IndicatorMeta,
+    rows: list[KpiRow],
+    month: str,
+    months: list[str],
+    targets: dict[str, Target],
+    change_months: list[str],
+) -> IndicatorMonth:
+    mine = [r for r in rows if r.kpi_id == kpi]
+    by_key = {(r.period, r.month): r for r in mine}
+    headline = by_key.get((meta.headline_period, month))
+    previous = by_key.get((meta.headline_period, add_months(month, -1)))
+    target = targets.get(kpi)
+    value = headline.value if headline and headline.status == "ok" else None
+    prev_value = previous.value if previous and previous.status == "ok" else None
+    word = (
+        status_word(value, target.target, target.tolerance, meta.polarity)
+        if target is not None and target.target is not None and value is not None
+        else None
+    )
+    period = spc_period(meta, {r.period for r in mine})
+    series: list[SeriesPoint] = []
+    spc = None
+    if period is not None:
+        for m in months:
+            r = by_key.get((period, m))
+            ok = r is not None and r.status == "ok"
+            series.append(
+                SeriesPoint(m, r.value if ok and r else None,
+                            r.numerator if r else None, r.denominator if r else None)
+            )
+        if any(p.value is not None for p in series):
+            spc = classify(
+                [p.value for p in series], meta.polarity,
+                rebase_at=rebase_indices(months, change_months) or None,
+                target=target.target if target is not None else None,
+            )
+    return IndicatorMonth(
+        kpi_id=kpi, meta=meta, headline=headline, previous=previous, target=target,
+        status_word=word, since_last=since_last_period(value, prev_value, meta.polarity),
+        spc_period=period, series=series, spc=spc,
+    )

@@ -1,0 +1,239 @@
+"""Teams, workers (turnover, agency), supervision and case allocation (ssd_involvements)."""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import accumulate
+
+from faker.providers.person.en_GB import Provider as NameProvider
+
+from .people import SURNAMES, Person
+from .sampling import Rng, Table
+from .scenario import Scenario, TeamSpec, month_index
+from .sink import Ids, Sink
+
+SERVICES = ("front_door", "safeguarding", "cared_for", "care_experienced", "permanence")
+SW_TITLES = Table([("Social Worker", 55.0), ("Senior Social Worker", 30.0),
+                   ("Advanced Practitioner", 15.0)])
+FTE = Table([(1.0, 75.0), (0.8, 12.0), (0.6, 8.0), (0.5, 5.0)])
+# Reallocations not caused by a worker leaving (per year of allocation).
+OTHER_CHANGE_RATE = 0.12
+OTHER_CHANGE = Table([("MANAGE", 50.0), ("ABSENC", 20.0), ("ORGRST", 10.0),
+                      ("PCCHAN", 8.0), ("CHCHAN", 4.0), ("OTHERS", 8.0)])
+
+
+@dataclass
+class Worker:
+    wid: str
+    name: str
+    team_id: str
+    service: str
+    title: str
+    fte: float
+    agency: bool
+    start: date
+    end: date | None
+    weight: float  # share of allocations relative to colleagues (uneven caseloads)
+
+    def active(self, first: date, last: date) -> bool:
+        """Employed on every day from first to last."""
+        return self.start <= first and (self.end is None or self.end > last)
+
+
+def month_bounds(d: date) -> tuple[date, date]:
+    first = d.replace(day=1)
+    nxt = (first + timedelta(days=32)).replace(day=1)
+    return first, nxt - timedelta(days=1)
+
+
+class Workforce:
+    def __init__(self, scenario: Scenario, rng: Rng, ids: Ids, sim_start: date, end: date):
+        self.sc = scenario
+        self.rng = rng
+        self.ids = ids
+        self.sim_start = sim_start
+        self.end = end
+        self.teams: list[tuple[str, TeamSpec]] = []
+        self.workers: list[Worker] = []
+        self.by_service: dict[str, list[Worker]] = {s: [] for s in SERVICES}
+        self._pool: dict[tuple[str, int], tuple[list[Worker], list[float]]] = {}
+        # (id, worker, role, team, start, end, change reason, referral, person)
+        self.involvements: list[
+            tuple[str, str, str, str, date, date | None, str, str | None, str]] = []
+        self._build()
+
+    # --- staffing -------------------------------------------------------------------
+    def _build(self) -> None:
+        for n, spec in enumerate(self.sc.teams, start=1):
+            team_id = f"T{n:03d}"
+            self.teams.append((team_id, spec))
+            self._position_chain(team_id, spec.service, "Team Manager")
+            for _ in range(self.sc.headcount(spec)):
+                title = "Personal Adviser" if spec.service == "care_experienced" else ""
+                self._position_chain(team_id, spec.service, title)
+
+    def _position_chain(self, team_id: str, service: str, title: str) -> None:
+        """Successive holders of one post: each leaves (turnover), a vacancy, a new starter."""
+        rng = self.rng
+        start = self.sim_start - timedelta(days=rng.randint(30, 3650))
+        agency = rng.chance(self.sc.at("agency_share", self.sim_start))
+        while start <= self.end:
+            end = self._leaving_date(start, agency)
+            worker = Worker(
+                wid=self.ids.next("W"),
+                name=f"{rng.choice(NameProvider.first_names)} {rng.choice(SURNAMES)}",
+                team_id=team_id, service=service,
+                title=title or SW_TITLES.draw(rng),
+                fte=FTE.draw(rng), agency=agency, start=start, end=end,
+                weight=math.exp(rng.gauss(0.0, 0.3)),
+            )
+            self.workers.append(worker)
+            if title != "Team Manager":
+                self.by_service[service].append(worker)
+            if end is None:
+                return
+            start = end + timedelta(days=rng.randint(14, 110))  # vacancy while recruiting
+            agency = rng.chance(self.sc.at("agency_share", start))
+
+    def _leaving_date(self, start: date, agency: bool) -> date | None:
+        """Month-by-month leaving hazard from the turnover timeline (agency staff move on
+        about twice as fast)."""
+        rng = self.rng
+        first, last = month_bounds(max(start, self.sim_start))
+        while first <= self.end:
+            rate = self.sc.at("worker_turnover", first) * (2.0 if agency else 1.0)
+            if rng.chance(1 - (1 - rate) ** (1 / 12)):
+                leave = rng.day_in_month(first, last)
+                return leave if leave > start else start + timedelta(days=1)
+            first, last = month_bounds(last + timedelta(days=1))
+        return None
+
+    # --- allocation -----------------------------------------------------------------
+    def pick(self, service: str, on: date) -> Worker | None:
+        key = (service, month_index(on))
+        pool = self._pool.get(key)
+        if pool is None:
+            first, last = month_bounds(on)
+            ws = [w for w in self.by_service[service] if w.active(first, last)]
+            pool = self._pool[key] = (ws, list(accumulate(w.weight * w.fte for w in ws)))
+        ws, cum = pool
+        if ws:
+            return ws[bisect_right(cum, self.rng.random() * cum[-1])]
+        fallback = [w for w in self.by_service[service]
+                    if w.start <= on and (w.end is None or w.end > on)]
+        return self.rng.choice(fallback) if fallback else None
+
+    def allocate(self, person: Person, role: str, service: str, start: date,
+                 end: date | None, referral_id: str | None, reason: str) -> None:
+        """Allocated workers over one stage of a child's journey, changing worker when one
+        leaves (LEFTRL) or for caseload and other reasons."""
+        rng = self.rng
+        if start > self.end:
+            return
+        stop = end if end is not None and end <= self.end else self.end
+        d = start
+        while True:
+            w = self.pick(service, d)
+            if w is None:
+                return
+            seg_end, next_reason = stop, ""
+            if w.end is not None and w.end < stop:
+                seg_end, next_reason = w.end, "LEFTRL"
+            years = (seg_end - d).days / 365.0
+            if years > 0.1 and rng.chance(1 - math.exp(-OTHER_CHANGE_RATE * years)):
+                seg_end = d + timedelta(days=rng.randint(1, max(1, (seg_end - d).days - 1)))
+                next_reason = OTHER_CHANGE.draw(rng)
+            last = seg_end >= stop
+            recorded_end = (end if end is not None and end <= self.end else None) if last \
+                else seg_end
+            self.involvements.append((self.ids.next("INV"), w.wid, role, w.team_id, d,
+                                      recorded_end, reason, referral_id, person.pid))
+            if last:
+                return
+            d, reason = seg_end, next_reason
+
+    def allocate_stages(self, people: list[Person]) -> None:
+        """Each child's stages (front door, safeguarding, cared for, care experienced) become
+        successive allocations; a new stage clips the one before so allocations never overlap."""
+        for p in people:
+            by_role: dict[str, list[tuple[date, date | None, str, str | None]]] = {}
+            for st in sorted(p.stages, key=lambda s: (s[0], s[2])):
+                role = "PA" if st[2] == "care_experienced" else "SW"
+                by_role.setdefault(role, []).append(st)
+            for role in ("SW", "PA"):
+                self._allocate_role(p, role, by_role.get(role, []))
+
+    def _allocate_role(self, p: Person, role: str,
+                       stages: list[tuple[date, date | None, str, str | None]]) -> None:
+        prev_end: date | None = date.min
+        prev_service = ""
+        for i, (start, end, service, ref) in enumerate(stages):
+            nxt = stages[i + 1][0] if i + 1 < len(stages) else None
+            if nxt is not None and (end is None or end > nxt):
+                end = nxt  # the next stage takes over on its start date
+            if end is not None and end < start:
+                continue
+            continuing = prev_end is None or (prev_end is not None and prev_end >= start)
+            reason = "TSPROC" if continuing and prev_service else "FCONTA"
+            if service == prev_service and continuing:
+                reason = "OTHERS"
+            self.allocate(p, role, service, start, end, ref, reason)
+            prev_end, prev_service = end, service
+
+    # --- rendering ------------------------------------------------------------------
+    def render(self, sink: Sink) -> None:
+        self._departments(sink)
+        caseload = self._caseloads_at_30_september()
+        for w in self.workers:
+            sink.add(
+                "ssd_professionals",
+                prof_professional_id=w.wid, prof_staff_id=f"S{w.wid[1:]}",
+                prof_professional_name=w.name,
+                prof_social_worker_registration_no=None if w.title == "Personal Adviser"
+                else f"SW{int(w.wid[1:]) * 7919 % 999983:06d}",
+                prof_professional_job_title=w.title,
+                prof_professional_caseload=caseload.get(w.wid),
+                prof_professional_department=w.team_id,
+                prof_full_time_equivalency=w.fte,
+                prof_agency_worker_flag="Y" if w.agency else "N",
+                prof_start_date=w.start, prof_end_date=sink.clip(w.end),
+            )
+        for (iid, wid, role, team, start, end, reason, ref, pid) in self.involvements:
+            sink.add("ssd_involvements", invo_involvements_id=iid, invo_professional_id=wid,
+                     invo_professional_role_id=role, invo_professional_team=team,
+                     invo_involvement_start_date=start, invo_involvement_end_date=end,
+                     invo_worker_change_reason=reason, invo_person_id=pid,
+                     invo_referral_id=ref)
+        self._supervisions(sink)
+
+    def _departments(self, sink: Sink) -> None:
+        for service in SERVICES:
+            sink.add("ssd_department", dept_team_id=service, dept_team_name=service)
+        for team_id, spec in self.teams:
+            sink.add("ssd_department", dept_team_id=team_id, dept_team_name=spec.team,
+                     dept_team_parent_id=spec.service, dept_team_parent_name=spec.service)
+
+    def _caseloads_at_30_september(self) -> dict[str, int]:
+        census = date(self.end.year if self.end.month >= 10 else self.end.year - 1, 9, 30)
+        counts: dict[str, int] = {}
+        for (_, wid, role, _, start, end, _, _, _) in self.involvements:
+            if role == "SW" and start <= census and (end is None or end >= census):
+                counts[wid] = counts.get(wid, 0) + 1
+        return {w.wid: counts.get(w.wid, 0) for w in self.workers
+                if w.start <= census and (w.end is None or w.end > census)}
+
+    def _supervisions(self, sink: Sink) -> None:
+        rng = self.rng
+        for w in self.workers:
+            if w.title == "Team Manager":
+                continue
+            d = max(w.start, self.sim_start) + timedelta(days=rng.randint(7, 40))
+            stop = min(w.end or self.end, self.end)
+            while d <= stop:
+                if not rng.chance(self.sc.at("supervision_gap", d)):
+                    sink.add("lantern_supervisions", supv_supervision_id=self.ids.next("SUP"),
+                             supv_professional_id=w.wid, supv_supervision_date=d)
+                d += timedelta(days=rng.randint(35, 49))

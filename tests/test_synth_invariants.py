@@ -1,0 +1,214 @@
+"""Structural invariants of simulated data on a small authority (5,000 children, 4 years)."""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from datetime import date
+from functools import cache
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+from lantern.model import code_sets, tables
+from lantern.synth import load_scenario, simulate
+
+START, END = date(2020, 12, 1), date(2024, 11, 30)
+SEEDS = (1, 7)
+
+
+@cache
+def run(seed: int) -> dict[str, pa.Table]:
+    scenario = load_scenario("torbay").scaled(children=5000)
+    return simulate(scenario, seed=seed, start=START, end=END)
+
+
+def rows(seed: int, name: str) -> list[dict[str, Any]]:
+    return run(seed)[name].to_pylist()
+
+
+def persons(seed: int) -> dict[str, dict[str, Any]]:
+    return {p["pers_person_id"]: p for p in rows(seed, "ssd_person")}
+
+
+def birthday(dob: date, years: int) -> date:
+    try:
+        return dob.replace(year=dob.year + years)
+    except ValueError:  # 29 February
+        return date(dob.year + years, 2, 28)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_every_table_has_its_schema(seed: int) -> None:
+    data = run(seed)
+    assert list(data) == list(tables())
+    for name, spec in tables().items():
+        assert data[name].schema.equals(spec.arrow_schema()), name
+
+
+def test_deterministic_for_a_seed() -> None:
+    a = run(SEEDS[0])
+    b = simulate(load_scenario("torbay").scaled(children=5000), seed=SEEDS[0], start=START,
+                 end=END)
+    for name in a:
+        assert a[name].equals(b[name]), name
+    assert not run(SEEDS[1])["ssd_person"].equals(a["ssd_person"])
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_codes_keys_and_required(seed: int) -> None:
+    data, sets = run(seed), code_sets()
+    for name, spec in tables().items():
+        table = data[name]
+        for col in spec.columns:
+            values = table.column(col.name).to_pylist()
+            if col.codes:
+                bad = {v for v in values if v is not None and v not in sets[col.codes]}
+                assert not bad, (name, col.name, sorted(bad)[:5])
+            if col.required:
+                assert None not in values, (name, col.name)
+        if spec.primary_key:
+            keys = list(zip(*(table.column(c).to_pylist() for c in spec.primary_key),
+                            strict=True))
+            assert len(keys) == len(set(keys)), name
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_person_foreign_keys_and_no_event_outside_life(seed: int) -> None:
+    people = persons(seed)
+    data = run(seed)
+    for name, spec in tables().items():
+        pcols = [c.name for c in spec.columns if c.name.endswith("_person_id")]
+        dcols = [c.name for c in spec.columns if c.type == "date"]
+        if not pcols or name == "ssd_person":
+            continue
+        for r in data[name].to_pylist():
+            p = people.get(r[pcols[0]])
+            assert p is not None, (name, r[pcols[0]])
+            for c in dcols:
+                d = r[c]
+                if d is None or c == "cppr_cp_review_due" or c.endswith("_due_date"):
+                    continue
+                assert d <= END, (name, c, d)
+                assert d >= p["pers_dob"], (name, c, d, p["pers_dob"])
+                assert p["pers_death_date"] is None or d <= p["pers_death_date"]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_professional_and_team_keys(seed: int) -> None:
+    profs = {p["prof_professional_id"] for p in rows(seed, "ssd_professionals")}
+    teams = {t["dept_team_id"] for t in rows(seed, "ssd_department")}
+    for inv in rows(seed, "ssd_involvements"):
+        assert inv["invo_professional_id"] in profs
+        assert inv["invo_professional_team"] in teams
+        assert inv["invo_professional_role_id"] in ("SW", "PA")
+    for s in rows(seed, "lantern_supervisions"):
+        assert s["supv_professional_id"] in profs
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_care_episodes_contiguous_and_not_overlapping(seed: int) -> None:
+    by_period: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_person: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for e in rows(seed, "ssd_cla_episodes"):
+        by_period[e["clae_cla_id"]].append(e)
+        by_person[e["clae_person_id"]].append(e)
+    for eps in by_period.values():
+        eps.sort(key=lambda e: e["clae_cla_episode_start_date"])
+        assert eps[0]["clae_cla_episode_start_reason"] == "S"
+        for a, b in itertools.pairwise(eps):
+            assert a["clae_cla_episode_ceased_reason"] == "X1"
+            assert a["clae_cla_episode_ceased_date"] == b["clae_cla_episode_start_date"]
+            assert b["clae_cla_episode_start_reason"] != "S"
+        assert eps[-1]["clae_cla_episode_ceased_reason"] != "X1"
+    for eps in by_person.values():
+        eps.sort(key=lambda e: e["clae_cla_episode_start_date"])
+        for a, b in itertools.pairwise(eps):
+            assert a["clae_cla_episode_ceased_date"] is not None
+            assert a["clae_cla_episode_ceased_date"] <= b["clae_cla_episode_start_date"]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_cp_chain_is_linked_and_ordered(seed: int) -> None:
+    s47 = {r["s47e_s47_enquiry_id"]: r for r in rows(seed, "ssd_s47_enquiry")}
+    icpc = {r["icpc_icpc_id"]: r for r in rows(seed, "ssd_initial_cp_conference")}
+    for plan in rows(seed, "ssd_cp_plans"):
+        conf = icpc[plan["cppl_icpc_id"]]
+        enquiry = s47[conf["icpc_s47_enquiry_id"]]
+        assert conf["icpc_cp_plan_id"] == plan["cppl_cp_plan_id"]
+        assert conf["icpc_icpc_outcome_cp_flag"] == "Y"
+        assert enquiry["s47e_s47_start_date"] <= conf["icpc_icpc_date"]
+        assert conf["icpc_icpc_date"] == plan["cppl_cp_plan_start_date"]
+        assert plan["cppl_cp_plan_end_date"] is None or \
+            plan["cppl_cp_plan_end_date"] > plan["cppl_cp_plan_start_date"]
+        assert len({plan["cppl_person_id"], conf["icpc_person_id"],
+                    enquiry["s47e_person_id"]}) == 1
+
+
+def _inside(d: date, start: date, end: date | None) -> bool:
+    return start <= d and (end is None or d <= end)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_reviews_and_visits_inside_their_plan_or_period(seed: int) -> None:
+    plans = {p["cppl_cp_plan_id"]: p for p in rows(seed, "ssd_cp_plans")}
+    for v in rows(seed, "ssd_cp_visits"):
+        p = plans[v["cppv_cp_plan_id"]]
+        assert _inside(v["cppv_cp_visit_date"], p["cppl_cp_plan_start_date"],
+                       p["cppl_cp_plan_end_date"])
+    for r in rows(seed, "ssd_cp_reviews"):
+        p = plans[r["cppr_cp_plan_id"]]
+        assert _inside(r["cppr_cp_review_date"], p["cppl_cp_plan_start_date"],
+                       p["cppl_cp_plan_end_date"])
+    periods: dict[str, tuple[date, date | None]] = {}
+    for e in rows(seed, "ssd_cla_episodes"):
+        start, end = periods.get(e["clae_cla_id"], (e["clae_entered_care_date"], None))
+        periods[e["clae_cla_id"]] = (start, e["clae_cla_episode_ceased_date"]
+                                     if e["clae_cla_episode_ceased_reason"] not in (None, "X1")
+                                     else end)
+    for r in rows(seed, "ssd_cla_reviews"):
+        assert _inside(r["clar_cla_review_date"], *periods[r["clar_cla_id"]])
+    for v in rows(seed, "ssd_cla_visits"):
+        assert _inside(v["clav_cla_visit_date"], *periods[v["clav_cla_id"]])
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_ages_consistent_with_status(seed: int) -> None:
+    people = persons(seed)
+    for e in rows(seed, "ssd_cla_episodes"):
+        adult = birthday(people[e["clae_person_id"]]["pers_dob"], 18)
+        assert e["clae_cla_episode_start_date"] < adult
+        assert e["clae_cla_episode_ceased_date"] is None or \
+            e["clae_cla_episode_ceased_date"] <= adult
+    for c in rows(seed, "ssd_care_leavers"):
+        dob = people[c["clea_person_id"]]["pers_dob"]
+        assert c["clea_oc3_birthday"] >= birthday(dob, 17)
+    young = [people[p["perm_person_id"]]["pers_dob"] for p in rows(seed, "ssd_permanence")]
+    ages = [(p["perm_adm_decision_date"] - dob).days / 365.25
+            for p, dob in zip(rows(seed, "ssd_permanence"), young, strict=True)]
+    assert ages and sum(a < 5 for a in ages) / len(ages) > 0.9
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_adoption_dates_in_order(seed: int) -> None:
+    entered = {e["clae_cla_id"]: e["clae_entered_care_date"]
+               for e in rows(seed, "ssd_cla_episodes")}
+    steps = ("perm_adm_decision_date", "perm_placement_order_date", "perm_matched_date",
+             "perm_placed_for_adoption_date", "perm_adoption_order_date")
+    for p in rows(seed, "ssd_permanence"):
+        dates = [entered[p["perm_cla_id"]]] + [p[s] for s in steps if p[s] is not None]
+        assert dates == sorted(dates), p
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_referral_children_links(seed: int) -> None:
+    refs = {r["cine_referral_id"]: r for r in rows(seed, "ssd_cin_episodes")}
+    for a in rows(seed, "ssd_cin_assessments"):
+        ref = refs[a["cina_referral_id"]]
+        assert ref["cine_person_id"] == a["cina_person_id"]
+        assert a["cina_assessment_start_date"] >= ref["cine_referral_date"]
+        assert a["cina_assessment_auth_date"] is None or \
+            a["cina_assessment_auth_date"] >= a["cina_assessment_start_date"]
+    for s in rows(seed, "ssd_s47_enquiry"):
+        assert refs[s["s47e_referral_id"]]["cine_person_id"] == s["s47e_person_id"]
