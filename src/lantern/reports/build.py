@@ -1,0 +1,185 @@
+"""Assemble the monthly performance report from the month's assurance.
+
+Nothing here computes an indicator: figures come from the engine through
+`assurance.monthly`, comparisons from the DfE benchmark data.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from lantern.assurance.exceptions import ExceptionItem
+from lantern.assurance.monthly import IndicatorMonth, MonthlyAssurance, assure_month
+from lantern.calendar import add_working_days
+from lantern.measures.benchmarks import benchmark
+from lantern.measures.catalogue import INDICATORS
+from lantern.reports.model import ChartPoint, ExceptionLine, Report, ScorecardRow, Section
+
+# The report's service areas, in the order the seeds' reports use, and the indicator
+# areas (measures' `area`, or an id prefix where one area holds two services) in each.
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("front_door", "Front door and assessment"),
+    ("child_protection", "Child protection"),
+    ("children_in_need", "Children in need"),
+    ("cared_for", "Cared for children"),
+    ("care_experienced", "Care experienced young people"),
+    ("adoption", "Adoption"),
+)
+# Where exceptions from each workforce service are listed.
+SERVICE_SECTIONS = {
+    "front_door": "front_door",
+    "safeguarding": "child_protection",
+    "cared_for": "cared_for",
+    "care_experienced": "care_experienced",
+    "permanence": "adoption",
+}
+HEADLINES = (
+    "referrals", "assessment_45wd_pct", "icpc_15wd_pct", "cp_plans_open",
+    "cp_visits_10wd_pct", "cin_open", "cla_open", "cla_reviews_on_time_pct",
+    "care_leavers_suitable_accom_pct",
+)
+
+
+def section_of(kpi_id: str, area: str) -> str:
+    if kpi_id.startswith("care_leavers"):
+        return "care_experienced"
+    if kpi_id.startswith("adoption"):
+        return "adoption"
+    return {
+        "Front door and assessment": "front_door",
+        "Section 47 and child protection": "child_protection",
+        "Children in need": "children_in_need",
+        "Children looked after": "cared_for",
+    }.get(area, "cared_for")
+
+
+def build_report(
+    con: Any,
+    month: str,
+    *,
+    la_code: str,
+    la_name: str,
+    population: int | None,
+    process_changes: list[tuple[str, str]] | None = None,
+    targets_path: str | None = None,
+    today: date | None = None,
+) -> Report:
+    team_service = _team_services(con)
+    assurance = assure_month(
+        con, month, la_code=la_code, population=population, process_changes=process_changes,
+        targets_path=targets_path, team_service=team_service,
+    )
+    return report_from(assurance, la_code=la_code, la_name=la_name,
+                       process_changes=process_changes or [], today=today)
+
+
+def report_from(
+    assurance: MonthlyAssurance,
+    *,
+    la_code: str,
+    la_name: str,
+    process_changes: list[tuple[str, str]],
+    today: date | None = None,
+) -> Report:
+    year, mon = (int(p) for p in assurance.month.split("-"))
+    first_of_next = date(year + mon // 12, mon % 12 + 1, 1)
+    rows = {i.id: scorecard_row(assurance.indicators[i.id], la_code) for i in INDICATORS}
+    sections = {key: Section(key, title) for key, title in SECTIONS}
+    for ind in INDICATORS:
+        sections[section_of(ind.id, ind.area)].rows.append(rows[ind.id])
+    for item in assurance.exceptions:
+        sections[_exception_section(item)].exceptions.append(exception_line(item))
+    completeness = [
+        f"{r.title} ({r.kpi_id}): not available — {i.headline.reason}"
+        for r, i in ((rows[k], assurance.indicators[k]) for k in rows)
+        if i.headline is not None and i.headline.status == "not_available"
+    ]
+    return Report(
+        la_code=la_code,
+        la_name=la_name,
+        month=assurance.month,
+        month_label=date(year, mon, 1).strftime("%B %Y"),
+        generated_on=(today or date.today()).isoformat(),
+        due_by=add_working_days(first_of_next, 10).isoformat(),
+        headlines=[rows[k] for k in HEADLINES if k in rows],
+        sections=[s for s in sections.values() if s.rows],
+        completeness=completeness,
+        process_changes=[f"{m}: {label}" for m, label in process_changes],
+    )
+
+
+def scorecard_row(im: IndicatorMonth, la_code: str) -> ScorecardRow:
+    ind = next(i for i in INDICATORS if i.id == im.kpi_id)
+    h = im.headline
+    bench = _benchmark(im.kpi_id, la_code)
+    limits = im.spc.segments[-1].limits if im.spc and im.spc.segments else None
+    types = [p.point_type for p in im.spc.points] if im.spc else []
+    series = tuple(
+        ChartPoint(p.month, p.value, _int(p.numerator), _int(p.denominator),
+                   (types[n] if n < len(types) else None) or "common_cause")
+        for n, p in enumerate(im.series)
+    )
+    return ScorecardRow(
+        kpi_id=im.kpi_id,
+        title=ind.title,
+        definition=ind.definition,
+        unit=ind.unit,
+        polarity=ind.polarity,
+        period=h.period if h else ind.headline_period,
+        value=h.value if h else None,
+        numerator=_int(h.numerator) if h else None,
+        denominator=_int(h.denominator) if h else None,
+        target=im.target.target if im.target else None,
+        status_word=im.status_word or "",
+        since_last=im.since_last or "",
+        england=bench.get("england"),
+        stat_neighbours=bench.get("neighbours_mean"),
+        variation_icon=im.spc.variation_icon if im.spc else None,
+        assurance_icon=im.spc.assurance_icon if im.spc else None,
+        availability=h.status if h else "not_available",
+        series=series,
+        centre=limits.mean if limits else None,
+        upper=limits.upper if limits else None,
+        lower=limits.lower if limits else None,
+        short_series=bool(im.spc and im.spc.short_series_warning),
+    )
+
+
+def exception_line(item: ExceptionItem) -> ExceptionLine:
+    where = "whole authority" if item.breakdown == "authority" else (
+        f"{item.breakdown} {item.breakdown_value}")
+    return ExceptionLine(item.kind, item.severity, item.service, item.kpi_id, where,
+                         item.message)
+
+
+def _exception_section(item: ExceptionItem) -> str:
+    if item.breakdown == "authority" or item.service not in SERVICE_SECTIONS:
+        area = next((i.area for i in INDICATORS if i.id == item.kpi_id), "")
+        return section_of(item.kpi_id, area)
+    return SERVICE_SECTIONS[item.service]
+
+
+def _benchmark(kpi_id: str, la_code: str) -> dict[str, Any]:
+    try:
+        found = benchmark(kpi_id, la_code)
+    except KeyError:  # not a DfE authority number (e.g. a synthetic code)
+        return {}
+    return found if found.get("available") else {}
+
+
+def _int(x: float | None) -> int | None:
+    return None if x is None else int(round(x))
+
+
+def _team_services(con: Any) -> dict[str, str]:
+    """team id -> service id, from ssd_department (the warehouse's team hierarchy)."""
+    import duckdb
+
+    if not isinstance(con, duckdb.DuckDBPyConnection):
+        return {}
+    rows = con.execute(
+        "SELECT dept_team_id, dept_team_parent_id FROM ssd_department "
+        "WHERE dept_team_parent_id IS NOT NULL"
+    ).fetchall()
+    return {str(team): str(service) for team, service in rows}
