@@ -143,6 +143,7 @@ def scorecard_row(im: IndicatorMonth, la_code: str) -> ScorecardRow:
         upper=limits.upper if limits else None,
         lower=limits.lower if limits else None,
         short_series=bool(im.spc and im.spc.short_series_warning),
+        chart_period=im.spc_period or "",
     )
 
 

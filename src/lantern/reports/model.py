@@ -38,6 +38,7 @@ class ScorecardRow:
     upper: float | None = None
     lower: float | None = None
     short_series: bool = False
+    chart_period: str = ""
 
 
 @dataclass(frozen=True)

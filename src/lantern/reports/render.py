@@ -79,7 +79,7 @@ def chart_spec(row: ScorecardRow) -> alt.LayerChart:
                 .mark_rule(strokeDash=dash, color=colour, strokeWidth=1)
                 .encode(y="y:Q")
             )
-    return alt.layer(*layers).properties(width=560, height=170)
+    return alt.layer(*layers).properties(width=520, height=130)
 
 
 def chart_svg(row: ScorecardRow) -> str:
