@@ -212,11 +212,41 @@ def demo(
         year_ends = march_ends(wh.con, scenario.start if start is None else parse_month(start),
                                scenario.end)
     _print_summary(counts, year_ends, result.load_id)
+    latest = f"{scenario.end:%Y-%m}"
+    _print_headlines(latest)
+    reports = settings.reports_dir
+    html_path = _write_report(latest, reports / f"performance-report-{latest}.html")
+    pdf_path = _write_report(latest, reports / f"performance-report-{latest}.pdf")
     console.print()
     console.print(f"Files:      {written.root}")
     console.print(f"Warehouse:  {settings.warehouse_path}")
     console.print(f"Archive:    {settings.archive_dir}")
+    console.print(f"Report:     [bold]{html_path}[/]")
+    console.print(f"            [bold]{pdf_path}[/]")
     console.print(f"Done in {time.perf_counter() - started:.1f} s.")
+
+
+def _print_headlines(month: str) -> None:
+    from lantern.measures.catalogue import get
+    from lantern.measures.engine import compute
+    from lantern.reports.build import HEADLINES
+    from lantern.reports.render import format_value
+
+    con, authority = _open_warehouse()
+    rows = compute(con, [month], population=authority.population, la_code=authority.la_code,
+                   kpis=list(HEADLINES))
+    table = RichTable("indicator", "value", "of", "period", title=f"Headline indicators, {month}")
+    for kpi in HEADLINES:
+        ind = get(kpi)
+        row = next((r for r in rows if r.kpi_id == kpi and r.period == ind.headline_period), None)
+        if row is None:
+            continue
+        shown = format_value(row.value, ind.unit) if row.status == "ok" else row.status
+        of = f"{row.numerator:,.0f} / {row.denominator:,.0f}" if ind.unit == "pct" and (
+            row.denominator) else ""
+        table.add_row(ind.title, shown, of, row.period.replace("_", " "))
+    con.close()
+    console.print(table)
 
 
 def _print_summary(counts: dict[str, int], year_ends: list[YearEnd], load_id: int) -> None:
@@ -340,6 +370,158 @@ def children(
     _print_records(rows, COLUMNS if fmt != "table" else shown, fmt,
                    f"{kpi_id} {month}: {len(rows)} in the denominator, "
                    f"{sum(1 for r in rows if r.get('in_numerator'))} in the numerator")
+
+
+@app.command()
+def benchmarks(
+    kpi_id: Annotated[str, typer.Argument(help="Indicator id, e.g. cp_rate_per_10k")],
+    la: Annotated[str | None, typer.Option("--la", help="DfE authority number")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table|json")] = "table",
+) -> None:
+    """Published DfE values: the authority, England, its region and statistical neighbours."""
+    import json
+
+    from lantern.measures.benchmarks import benchmark
+    from lantern.measures.catalogue import ids
+
+    _check_format(fmt, ("table", "json"))
+    if kpi_id not in ids():
+        fail(f"unknown indicator {kpi_id!r}", "List them with `lantern kpis --month YYYY-MM`.")
+    code = la
+    if code is None:
+        _, authority = _open_warehouse()
+        code = authority.la_code
+    try:
+        found = benchmark(kpi_id, code)
+    except KeyError as exc:
+        fail(str(exc.args[0]), "Use the DfE number, e.g. --la 880 for Torbay.")
+    if fmt == "json":
+        console.print_json(json.dumps(found, default=str))
+        return
+    if not found.get("available"):
+        console.print(f"{kpi_id}: no DfE comparison — {found.get('reason')}")
+        return
+    table = RichTable("", "value", title=f"{found['measure']} (year ending {found['year_ending']})")
+    table.add_row(f"{found['la_name']} ({code})", _cell(found.get("authority")))
+    table.add_row("England", _cell(found.get("england")))
+    table.add_row(str(found.get("region")), _cell(found.get("region_value")))
+    table.add_row(f"Statistical neighbours (mean of {found['neighbours_count']})",
+                  _cell(found.get("neighbours_mean")))
+    console.print(table)
+    if found.get("neighbours_excluded"):
+        console.print(f"{found['neighbours_excluded']} neighbour values suppressed or missing.")
+
+
+@app.command()
+def exceptions(
+    month: Annotated[str, typer.Option(help="Month, YYYY-MM")],
+    fmt: Annotated[str, typer.Option("--format", help="table|json")] = "table",
+) -> None:
+    """Deep-dive triggers, SPC concerns, target failures and data problems, by service."""
+    import json
+    import sys
+    from dataclasses import asdict
+
+    from lantern.assurance.exceptions import group_by_service
+    from lantern.assurance.monthly import assure_month
+    from lantern.reports.build import _team_services
+
+    _check_format(fmt, ("table", "json"))
+    parse_month(month)
+    con, authority = _open_warehouse()
+    settings = get_settings()
+    result = assure_month(
+        con, month, la_code=authority.la_code, population=authority.population,
+        process_changes=authority.process_changes,
+        targets_path=str(settings.targets) if settings.targets else None,
+        team_service=_team_services(con),
+    )
+    if fmt == "json":
+        records = [asdict(e) for e in result.exceptions]
+        sys.stdout.write(json.dumps(records, indent=2, default=str) + "\n")
+        return
+    for service, items in group_by_service(result.exceptions).items():
+        table = RichTable("severity", "kind", "indicator", "where", "what",
+                          title=f"{service}: {len(items)}", title_justify="left")
+        for e in items:
+            where = (
+                "authority" if e.breakdown == "authority" else f"{e.breakdown} {e.breakdown_value}"
+            )
+            table.add_row(e.severity, e.kind, e.kpi_id, where, e.message)
+        console.print(table)
+    if not result.exceptions:
+        console.print(f"No exceptions for {month}.")
+
+
+@app.command()
+def report(
+    month: Annotated[str, typer.Option(help="Month, YYYY-MM")],
+    out: Annotated[Path, typer.Option(help="FILE.html or FILE.pdf")],
+) -> None:
+    """Write the monthly performance report (self-contained HTML or PDF)."""
+    path = _write_report(month, out)
+    console.print(f"Report: [bold]{path}[/]")
+
+
+def _write_report(month: str, out: Path) -> Path:
+    from lantern.reports.build import build_report
+    from lantern.reports.render import write_report
+
+    parse_month(month)
+    if out.suffix.lower() not in (".html", ".htm", ".pdf"):
+        fail(f"--out {out}: expected a file name ending .html or .pdf", code=2)
+    con, authority = _open_warehouse()
+    settings = get_settings()
+    with console.status(f"Computing {month} and writing {out.name}"):
+        built = build_report(
+            con, month, la_code=authority.la_code, la_name=authority.la_name,
+            population=authority.population, process_changes=authority.process_changes,
+            targets_path=str(settings.targets) if settings.targets else None,
+        )
+        return write_report(built, out)
+
+
+@app.command()
+def alerts(
+    on: Annotated[str, typer.Option("--date", help="Day to run for, YYYY-MM-DD")],
+    send: Annotated[bool, typer.Option(help="Email each person their digest (SMTP)")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="table|json")] = "table",
+) -> None:
+    """Every deadline due soon, overdue or escalated on a day, and who must act."""
+    import sys
+
+    from lantern.alerts.command import SmtpSettings, alerts_command, load_addresses
+
+    _check_format(fmt, ("table", "json"))
+    try:
+        day = date.fromisoformat(on)
+    except ValueError:
+        fail(f"--date {on!r} is not YYYY-MM-DD", code=2)
+    settings = get_settings()
+    addresses = None
+    if send:
+        if settings.addresses is None:
+            fail("--send needs an address book",
+                 "Set LANTERN_ADDRESSES to a YAML file of recipient key: email address.")
+        try:
+            addresses = load_addresses(settings.addresses)
+        except (OSError, ValueError) as exc:
+            fail(f"address book {settings.addresses}: {exc}")
+    con, _ = _open_warehouse()
+    smtp = SmtpSettings(settings.smtp_host, settings.smtp_port, settings.smtp_sender,
+                        settings.smtp_username, settings.smtp_password)
+    try:
+        text, result = alerts_command(
+            con, day, fmt="json" if fmt == "json" else "table", send=send,
+            addresses=addresses, smtp=smtp, sent_log=settings.home / "alerts" / "sent.jsonl",
+        )
+    except OSError as exc:
+        fail(f"could not send digests via {settings.smtp_host}:{settings.smtp_port}: {exc}")
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    if result is not None:
+        err.print(f"Digests sent: {sum(result.sent.values())} to {len(result.sent)} people; "
+                  f"already sent today: {len(result.already_sent)}; "
+                  f"no address: {len(result.no_address)}; failed: {len(result.failed)}")
 
 
 def main() -> None:

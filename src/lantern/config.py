@@ -16,6 +16,14 @@ class Settings(BaseSettings):
     engine: Literal["duckdb", "spark"] = "duckdb"
     # Population aged 0-17 for rates per 10,000; overrides the warehouse's authority record.
     population: int | None = None
+    # Alert digests: SMTP server and the address book (YAML: recipient key -> address).
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_sender: str = "lantern@localhost"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    addresses: Path | None = None
+    targets: Path | None = None
 
     @property
     def warehouse_path(self) -> Path:

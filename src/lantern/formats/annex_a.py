@@ -588,3 +588,26 @@ def _sort(records: list[Row], key: str | None = None) -> list[Row]:
     """By child, then by the list's own date (reproducible sheets)."""
     return sorted(records, key=lambda r: (str(r["Child Unique ID"]),
                                           (r.get(key) if key else None) or date.min))
+
+
+# ---------------------------------------------------------------- reading (maps only)
+
+def header_key(text: object) -> str:
+    """A header as matched when reading: case, spacing and punctuation ignored."""
+    return "".join(ch for ch in str(text or "").lower() if ch.isalnum())
+
+
+# Renamed headers read as their canonical header: the 2026 template's "Sex" is "Gender".
+READ_HEADER_ALIASES: dict[str, str] = {header_key(SEX_HEADER): GENDER_HEADER}
+# Text dates seen in Annex A workbooks, tried in order.
+READ_DATE_FORMATS: tuple[str, ...] = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y",
+                                      "%d/%m/%y", "%d %b %Y", "%d %B %Y")
+
+
+def list_name(sheet_title: str) -> str | None:
+    """The list a sheet holds, by its title: 'List 3', 'list3 - Referrals', 'LIST_3' → 'List 3'."""
+    import re
+
+    m = re.match(r"\s*list[\s_\-]*(\d{1,2})(?!\d)", sheet_title, re.IGNORECASE)
+    name = f"List {int(m.group(1))}" if m else None
+    return name if name in ANNEX_A_COLUMNS else None

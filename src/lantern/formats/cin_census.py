@@ -421,3 +421,42 @@ def _factor_codes(factor_rows: list[Row]) -> list[str]:
             if str(code).strip() and str(code).strip() not in codes:
                 codes.append(str(code).strip())
     return codes
+
+
+# ---------------------------------------------------------------- reading (maps only)
+
+# The flat tables a reader makes of a census (the layout validation expects):
+# table -> (element each row comes from, the fields of a row). Rows also carry link
+# keys: `child_index` (0-based <Child> position), `LAchildID`, and 0-based file-wide
+# positions of their <CINdetails>, <Assessments>, <ChildProtectionPlans>.
+CHILD_INDEX, CIN_INDEX, ASSESSMENT_INDEX, CPP_INDEX = (
+    "child_index", "cin_index", "assessment_index", "cpp_index")
+_IN_CIN = (CHILD_INDEX, "LAchildID", CIN_INDEX)
+READ_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "Header": ("Header", ("Collection", "Year", "ReferenceDate", "SourceLevel", "LEA",
+                          "SoftwareCode", "Release", "SerialNo", "DateTime")),
+    "ChildIdentifiers": ("ChildIdentifiers", (
+        CHILD_INDEX, "LAchildID", "UPN", "FormerUPN", "UPNunknown", "PersonBirthDate",
+        "ExpectedPersonBirthDate", "GenderCurrent", "Sex", "PersonDeathDate")),
+    "ChildCharacteristics": ("ChildCharacteristics", (CHILD_INDEX, "LAchildID", "Ethnicity")),
+    "Disabilities": ("Disability", (CHILD_INDEX, "LAchildID", "Disability")),
+    "CINdetails": ("CINdetails", (*_IN_CIN, *SEQUENCES["CINdetails"][:6], "ReferralNFA")),
+    "Assessments": ("Assessments", (*_IN_CIN, ASSESSMENT_INDEX, *SEQUENCES["Assessments"][:3])),
+    "AssessmentFactors": ("AssessmentFactors", (*_IN_CIN, ASSESSMENT_INDEX,
+                                                "AssessmentFactors")),
+    "CINplanDates": ("CINPlanDates", (*_IN_CIN, *SEQUENCES["CINPlanDates"])),
+    "Section47": ("Section47", (*_IN_CIN, *SEQUENCES["Section47"])),
+    "ChildProtectionPlans": ("ChildProtectionPlans", (
+        *_IN_CIN, CPP_INDEX, *SEQUENCES["ChildProtectionPlans"][:5])),
+    "Reviews": ("CPPreviewDate", (*_IN_CIN, CPP_INDEX, "CPPreviewDate")),
+}
+# Blocks the model does not hold yet: read past, with a note.
+UNMODELLED_BLOCKS: tuple[str, ...] = ("PreProceedings",)
+# GenderCurrent (1 male, 2 female, 0 not recorded, 9 indeterminate) and Sex (M/F/U)
+# both read to the model's M/F/U.
+SEX_READ: dict[str, str] = {"1": "M", "2": "F", "0": "U", "9": "U", "M": "M", "F": "F",
+                            "U": "U"}
+# yesnotype: true/false/TRUE/FALSE/1/0 (any case).
+YES_NO_READ: dict[str, str] = {"true": "Y", "1": "Y", "false": "N", "0": "N", "y": "Y",
+                               "n": "N"}
+READ_DATE_FORMAT = "%Y-%m-%d"

@@ -368,3 +368,15 @@ def _text_date(text: str | None) -> str | None:
     if text and _ISO_DATE.match(text):
         return date.fromisoformat(text).strftime(DATE_FORMAT)
     return text
+
+
+# ---------------------------------------------------------------- reading (maps only)
+
+# SEX as returned: 1/2 until 2023-24, M/F/U from 2024-25; both read to M/F/U.
+SEX_READ: dict[str, str] = {"1": "M", "2": "F", "M": "M", "F": "F", "U": "U"}
+# Flags written 1/0 (FOSTER_CARE, MOTHER, OC2 items) read to the model's Y/N.
+FLAG_READ: dict[str, str] = {"1": "Y", "0": "N"}
+# UPN column may hold an "unknown" code instead of a UPN.
+UPN_UNKNOWN_CODES = frozenset(f"UN{i}" for i in range(1, 11))
+# Tables added in later years: the reader recognises them when their columns match.
+LATER_TABLES: dict[str, list[str]] = {"DoLo": ["CHILD", "DOB", "DOLO_START", "DOLO_END"]}

@@ -43,7 +43,7 @@ def format_value(value: float | None, unit: str) -> str:
     return f"{value:,.0f}"
 
 
-def chart_spec(row: ScorecardRow) -> alt.LayerChart:
+def chart_spec(row: ScorecardRow) -> alt.TopLevelMixin:
     points = [
         {"month": p.month, "value": p.value, "type": POINT_LABELS.get(p.point_type, p.point_type)}
         for p in row.series

@@ -27,10 +27,15 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def archive_file(path: Path, archive_dir: Path) -> ArchivedFile:
+def archive_relpath(digest: str, name: str) -> str:
+    """Where a file with this content and name is kept, relative to the archive folder."""
+    return f"{digest[:2]}/{digest}/{name}"
+
+
+def archive_file(path: Path, archive_dir: Path, digest: str | None = None) -> ArchivedFile:
     """Copy path into the archive (once per content) and append it to the manifest."""
-    digest = sha256_of(path)
-    target = archive_dir / digest[:2] / digest / path.name
+    digest = digest or sha256_of(path)
+    target = archive_dir / archive_relpath(digest, path.name)
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(target.suffix + ".part")

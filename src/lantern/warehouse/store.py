@@ -27,6 +27,11 @@ META_DDL = [
     """CREATE TABLE IF NOT EXISTS _load_files (
         load_id BIGINT, sha256 VARCHAR, original VARCHAR, archived VARCHAR, table_name VARCHAR,
         rows BIGINT)""",
+    # Every accepted input file of a statutory or extract load: what it is and where its
+    # rows say they came from (`lineage` = the `_source_file` of its warehouse rows).
+    """CREATE TABLE IF NOT EXISTS _source_files (
+        load_id BIGINT, sha256 VARCHAR, format VARCHAR, kind VARCHAR, collection_year BIGINT,
+        original VARCHAR, archived VARCHAR, lineage VARCHAR)""",
 ]
 
 
@@ -111,7 +116,9 @@ class Warehouse:
         fingerprint = json.dumps(sorted(digests.items()))
         if fingerprint == self.latest_fingerprint():
             last = self.loads()[-1]
-            return LoadResult(int(str(last["load_id"])), False, dict(last["row_counts"]))  # type: ignore[arg-type]
+            previous = last["row_counts"]
+            return LoadResult(int(str(last["load_id"])), False,
+                              dict(previous) if isinstance(previous, dict) else {})
         archived = {table.name: archive_file(path, archive_dir) for table, path in files}
         counts: dict[str, int] = {}
         self.con.execute("BEGIN TRANSACTION")

@@ -1,0 +1,255 @@
+"""The small generic engine: a registry of declared rules, a context, and `run`.
+
+A rule is a function `(ctx) -> Iterable[Finding]` declared with `@rule(...)`. The
+engine knows nothing about any particular rule: it gives each rule a `Context` over
+one format's tables of one collection year and turns each `Finding` into a
+`Problem` carrying the file, the row's locator, the rule's message and expectation.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, NamedTuple, TypeVar, cast
+
+from lantern.ingest.source import Format, Problem, Severity, SourceTable
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+class Finding(NamedTuple):
+    """One failing value: which table, which row (index into `rows`), which field.
+
+    `row_index` None means the table as a whole (e.g. a missing column); `value`
+    None means blank/absent. `message`/`expected` override the rule's own text when
+    a rule needs to say something more specific (e.g. naming the missing column).
+    """
+
+    table: str
+    row_index: int | None
+    field: str
+    value: str | None
+    message: str | None = None
+    expected: str | None = None
+
+
+Check = Callable[["Context"], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    format: Format
+    severity: Severity
+    message: str
+    fields: tuple[str, ...]
+    tables: tuple[str, ...]
+    expected: str
+    check: Check
+    dfe_code: str | None = None
+    family: str = "dfe"  # structure | logic | consistency | dfe
+    years: tuple[int, int] | None = None  # inclusive collection years the rule applies to
+
+    def applies_to(self, year: int | None) -> bool:
+        if self.years is None or year is None:
+            return True
+        return self.years[0] <= year <= self.years[1]
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    *,
+    id: str,
+    format: Format,
+    severity: Severity,
+    message: str,
+    fields: Iterable[str],
+    tables: Iterable[str],
+    expected: str,
+    dfe_code: str | None = None,
+    family: str = "dfe",
+    years: tuple[int, int] | None = None,
+) -> Callable[[Check], Check]:
+    """Declare a validation rule and register it in `RULES` under `id`."""
+
+    def register(fn: Check) -> Check:
+        if id in RULES:
+            raise ValueError(f"duplicate validation rule id {id!r}")
+        RULES[id] = Rule(
+            id=id, format=format, severity=severity, message=message, fields=tuple(fields),
+            tables=tuple(tables), expected=expected, check=fn, dfe_code=dfe_code,
+            family=family, years=years,
+        )
+        return fn
+
+    return register
+
+
+# -- values ------------------------------------------------------------------------
+
+def clean(value: str | None) -> str | None:
+    """The value without surrounding spaces; None when blank."""
+    if value is None:
+        return None
+    v = value.strip()
+    return v or None
+
+
+_DATE_FORMATS: dict[Format, str] = {
+    "ssda903": "%d/%m/%Y",
+    "cin": "%Y-%m-%d",
+    "ssd": "%Y-%m-%d",
+    "annex_a": "%d/%m/%Y",
+}
+
+
+def parse_date(value: str | None, fmt: str) -> date | None:
+    """A real date in `fmt`, else None (blank, malformed or impossible like 31/02)."""
+    v = clean(value)
+    if v is None:
+        return None
+    try:
+        return datetime.strptime(v, fmt).date()
+    except ValueError:
+        return None
+
+
+# -- context -----------------------------------------------------------------------
+
+@dataclass
+class Context:
+    """One format's tables for one collection year, by name (`Episodes`, `Header_last`)."""
+
+    format: Format
+    collection_year: int | None
+    tables: dict[str, SourceTable]
+    _dates: dict[tuple[str, str], list[date | None]] = field(default_factory=dict)
+    _by_child: dict[tuple[str, str], dict[str, list[int]]] = field(default_factory=dict)
+    _memo: dict[str, Any] = field(default_factory=dict)
+
+    def memo(self, key: str, make: Callable[[], T]) -> T:
+        """A value derived from the tables, computed once per context (shared indexes)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return cast(T, self._memo[key])
+
+    @property
+    def date_format(self) -> str:
+        return _DATE_FORMATS[self.format]
+
+    def has(self, name: str) -> bool:
+        return name in self.tables
+
+    def rows(self, name: str) -> list[dict[str, str | None]]:
+        t = self.tables.get(name)
+        return t.rows if t is not None else []
+
+    def enum(self, name: str) -> Iterator[tuple[int, dict[str, str | None]]]:
+        return enumerate(self.rows(name))
+
+    def value(self, name: str, i: int, fld: str) -> str | None:
+        return clean(self.rows(name)[i].get(fld))
+
+    def dates(self, name: str, fld: str) -> list[date | None]:
+        """The parsed dates of one column (None where blank or invalid), cached."""
+        key = (name, fld)
+        got = self._dates.get(key)
+        if got is None:
+            fmt = self.date_format
+            got = [parse_date(r.get(fld), fmt) for r in self.rows(name)]
+            self._dates[key] = got
+        return got
+
+    def by_child(self, name: str, key: str = "CHILD") -> dict[str, list[int]]:
+        """Row indexes of a table grouped by a (cleaned) key column, cached."""
+        k = (name, key)
+        got = self._by_child.get(k)
+        if got is None:
+            got = defaultdict(list)
+            for i, r in enumerate(self.rows(name)):
+                v = clean(r.get(key))
+                if v is not None:
+                    got[v].append(i)
+            got = dict(got)
+            self._by_child[k] = got
+        return got
+
+    @property
+    def year_start(self) -> date | None:
+        """1 April before the collection year's 31 March."""
+        return date(self.collection_year - 1, 4, 1) if self.collection_year else None
+
+    @property
+    def year_end(self) -> date | None:
+        """31 March of the collection year (the census reference date)."""
+        return date(self.collection_year, 3, 31) if self.collection_year else None
+
+
+# -- running -------------------------------------------------------------------------
+
+def _contexts(tables: list[SourceTable]) -> list[Context]:
+    """Group tables by format and year; a same-named older table becomes `<name>_last`."""
+    by_format: dict[Format, list[SourceTable]] = defaultdict(list)
+    for t in tables:
+        by_format[t.format].append(t)
+    contexts = []
+    for fmt, ts in by_format.items():
+        years = [t.collection_year for t in ts if t.collection_year is not None]
+        current = max(years) if years else None
+        named: dict[str, SourceTable] = {}
+        for t in ts:
+            name = t.name
+            if (current is not None and t.collection_year is not None
+                    and t.collection_year < current and not name.endswith("_last")):
+                name = f"{name}_last"
+            named[name] = t
+        contexts.append(Context(format=fmt, collection_year=current, tables=named))
+    return contexts
+
+
+def _problem(ctx: Context, r: Rule, f: Finding) -> Problem:
+    table = ctx.tables.get(f.table)
+    if table is None:
+        file, locator = "(not supplied)", f.table
+    else:
+        file = str(table.file)
+        if f.row_index is None:
+            locator = f.table
+        elif f.row_index < len(table.locators):
+            locator = table.locators[f.row_index]
+        else:
+            locator = f"row {f.row_index + 2}"
+    return Problem(
+        file=file, locator=locator, field=f.field, value=f.value, rule_id=r.id,
+        severity=r.severity, message=f.message or r.message, expected=f.expected or r.expected,
+    )
+
+
+def run(tables: list[SourceTable], rules: Iterable[Rule]) -> list[Problem]:
+    """Run `rules` over `tables`; a rule that crashes is reported, never fatal."""
+    rules = list(rules)
+    problems: list[Problem] = []
+    for ctx in _contexts(tables):
+        for r in rules:
+            if r.format != ctx.format or not r.applies_to(ctx.collection_year):
+                continue
+            if not any(ctx.has(t) for t in r.tables):
+                continue
+            try:
+                for f in r.check(ctx):
+                    problems.append(_problem(ctx, r, f))
+            except Exception as exc:  # a bug in one rule must not hide the others
+                problems.append(Problem(
+                    file="(validation)", locator=r.id, field="", value=None, rule_id=r.id,
+                    severity="warning",
+                    message=f"rule {r.id} could not be checked: {exc!r}",
+                    expected="the rule to run; please report this as a Lantern bug",
+                ))
+                log.exception("validation rule %s failed", r.id)
+    return problems

@@ -1,0 +1,1 @@
+"""Indicators of KPIS.md: declarations, the engine, drill-down and DfE benchmarks."""

@@ -1,0 +1,413 @@
+"""The indicator engine: run every declaration over a range of months at once.
+
+``compute`` builds each available indicator's denominator rows (one Ibis query per
+indicator, unioned), materialises them once, attaches the breakdown attributes
+(allocated worker, team, service, age band, sex, ethnicity group, disability) and
+aggregates every breakdown and window in a handful of set-based queries: flows are
+counted per event month and summed over each window; snapshot and per-window rows
+are counted directly. Nothing loops over months or children in Python.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from lantern.measures.catalogue import INDICATORS, get
+from lantern.measures.core import (
+    BREAKDOWNS,
+    Ctx,
+    Indicator,
+    age_years,
+    first_per,
+    month_end_of,
+    window_start,
+)
+
+STATUSES = ("ok", "no_denominator", "not_available")
+
+
+@dataclass(frozen=True, slots=True)
+class KpiRow:
+    kpi_id: str
+    month: str
+    period: str
+    breakdown: str
+    breakdown_value: str
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    status: str
+    reason: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def as_backend(con: Any) -> Any:
+    """An Ibis backend from an Ibis backend, a DuckDB connection or a database path."""
+    if hasattr(con, "table") and hasattr(con, "list_tables"):
+        return con
+    if isinstance(con, str):
+        return ibis.duckdb.connect(con)
+    return ibis.duckdb.from_connection(con)
+
+
+def _to_month_end(m: date | str) -> date:
+    if isinstance(m, str):
+        y, mo = m[:7].split("-")
+        return month_end_of(date(int(y), int(mo), 1))
+    return month_end_of(m)
+
+
+def month_ends(months: Iterable[date | str] | MonthRange) -> list[date]:
+    """Month ends from a list of dates / 'YYYY-MM' (any day of the month), or every
+    month of a ``month_range(first, last)``."""
+    if isinstance(months, MonthRange):
+        first, last = _to_month_end(months.first), _to_month_end(months.last)
+        out, cur = [], first
+        while cur <= last:
+            out.append(cur)
+            cur = month_end_of(date(cur.year + (cur.month == 12), cur.month % 12 + 1, 1))
+        return out
+    return sorted({_to_month_end(m) for m in months})
+
+
+@dataclass(frozen=True)
+class MonthRange:
+    first: date | str
+    last: date | str
+
+
+def month_range(first: date | str, last: date | str) -> MonthRange:
+    """Every month from ``first`` to ``last`` inclusive (dates or 'YYYY-MM')."""
+    return MonthRange(first, last)
+
+
+def table_counts(backend: Any, names: Iterable[str]) -> dict[str, int]:
+    """Rows per table; a table that does not exist counts 0."""
+    out: dict[str, int] = {}
+    for n in sorted(set(names)):
+        try:
+            t = backend.table(n)
+        except Exception:  # ibis raises TableNotFound (or a backend error)
+            out[n] = 0
+            continue
+        out[n] = int(t.count().execute())
+    return out
+
+
+def drop_temp(backend: Any, name: str) -> None:
+    """Drop a scratch table. Ibis 12's ``drop_table`` renders an empty DROP with the
+    installed sqlglot 30, so DuckDB connections are cleaned up through their own API."""
+    raw = getattr(backend, "con", None)
+    if raw is not None and hasattr(raw, "execute"):
+        raw.execute(f'DROP TABLE IF EXISTS "{name}"')
+    else:  # pragma: no cover - other backends
+        backend.drop_table(name, force=True)
+
+
+def availability(
+    ind: Indicator, counts: Mapping[str, int], population: int | None
+) -> str | None:
+    """None when the indicator can be computed, else the reason it cannot."""
+    empty = [t for t in ind.tables if counts.get(t, 0) == 0]
+    if empty:
+        return "no rows loaded in " + ", ".join(empty)
+    if ind.needs_population and not population:
+        return "no 0-17 population configured"
+    return None
+
+
+def merged_params(ind: Indicator, overrides: Mapping[str, Mapping[str, Any]] | None) -> dict:
+    p = dict(ind.params)
+    if overrides and ind.id in overrides:
+        p.update(overrides[ind.id])
+    return p
+
+
+# --------------------------------------------------------------------------- breakdowns
+
+
+def enrich(ctx: Ctx, rows: ir.Table) -> ir.Table:
+    """Attach breakdown attributes at each row's event date. ``rows`` needs ``_rk``
+    (unique row key), ``child_id`` and ``event_date``."""
+    person = ctx.t("ssd_person").select(
+        _pid="pers_person_id", _dob="pers_dob", _sex="pers_sex", _eth="pers_ethnicity")
+    person = first_per(person, ["_pid"], ["_dob"])
+    d = ctx.t("ssd_disability")
+    dis = d.filter(d.disa_disability_code.notnull()
+                   & (d.disa_disability_code.upper() != "NONE")).select(
+        _did="disa_person_id").distinct()
+    inv = ctx.t("ssd_involvements")
+    inv = inv.filter(inv.invo_professional_role_id.upper() == "SW").select(
+        _ipid="invo_person_id", _iprof="invo_professional_id",
+        _iteam="invo_professional_team", _is="invo_involvement_start_date",
+        _ie="invo_involvement_end_date", _iid="invo_involvements_id")
+    j = rows.left_join(
+        inv, (rows.child_id == inv._ipid) & (inv._is <= rows.event_date)
+        & (inv._ie.isnull() | (inv._ie >= rows.event_date)))
+    j = first_per(j, ["_rk"], [ibis.desc("_is"), ibis.desc("_iid")])
+    dept = ctx.t("ssd_department").select(_tid="dept_team_id", _parent="dept_team_parent_id")
+    dept = first_per(dept, ["_tid"], ["_parent"])
+    j = j.left_join(dept, j._iteam == dept._tid)
+    j = j.left_join(person, j.child_id == person._pid)
+    j = j.left_join(dis, j.child_id == dis._did)
+    age = age_years(j._dob, j.event_date)
+    band = ibis.cases(
+        (age.isnull(), "unknown"), (age < 5, "0-4"), (age < 10, "5-9"), (age < 16, "10-15"),
+        (age < 18, "16-17"), else_="18+")
+    first = j._eth.upper().substr(0, 1)
+    eth = ibis.cases(
+        (first == "W", "White"), (first == "M", "Mixed"), (first == "A", "Asian"),
+        (first == "B", "Black"), (first.isin(["O", "C"]), "Other"), else_="Not known")
+    keep = [c for c in rows.columns]
+    return j.select(
+        *keep,
+        worker=j._iprof.cast("string").fill_null("unallocated"),
+        team=j._iteam.cast("string").fill_null("unallocated"),
+        service=ibis.ifelse(j._iteam.isnull(), "unallocated",
+                            j._parent.cast("string").fill_null("unknown")),
+        age_band=band,
+        sex=j._sex.cast("string").fill_null("U"),
+        ethnicity=eth,
+        disability=ibis.ifelse(j._did.notnull(), "Y", "N"),
+    )
+
+
+# --------------------------------------------------------------------------- compute
+
+
+def indicator_rows(ctx: Ctx, ind: Indicator, params: Mapping[str, Any]) -> ir.Table:
+    return ind.rows(ctx, params).mutate(kpi_id=ibis.literal(ind.id))
+
+
+def _finish(
+    ind: Indicator, n: float, k: float, s: float | None, population: int | None
+) -> tuple[float | None, float | None, float | None, str, str | None]:
+    """numerator, denominator, value, status, reason from the row counts."""
+    if ind.unit == "count":
+        return k, None, float(k), "ok", None
+    if ind.unit == "rate":
+        assert population
+        return n, float(population), n * 10000.0 / population, "ok", None
+    if n == 0:
+        return 0, 0, None, "no_denominator", "no rows in the denominator"
+    if ind.unit == "mean":
+        return s, n, (s or 0.0) / n, "ok", None
+    return k, n, 100.0 * k / n, "ok", None
+
+
+def compute(
+    con: Any,
+    months: Iterable[date | str] | MonthRange,
+    *,
+    breakdowns: Sequence[str] = ("authority",),
+    population: int | None = None,
+    la_code: str = "",
+    kpis: Sequence[str] | None = None,
+    params: Mapping[str, Mapping[str, Any]] | None = None,
+) -> list[KpiRow]:
+    """Every indicator (or those in ``kpis``) for every month, period and breakdown."""
+    return [KpiRow(**r) for r in _compute(con, months, breakdowns=breakdowns,
+                                          population=population, la_code=la_code,
+                                          kpis=kpis, params=params)]
+
+
+KPI_SCHEMA = pa.schema([
+    ("kpi_id", pa.string()), ("month", pa.string()), ("period", pa.string()),
+    ("breakdown", pa.string()), ("breakdown_value", pa.string()),
+    ("numerator", pa.float64()), ("denominator", pa.float64()), ("value", pa.float64()),
+    ("status", pa.string()), ("reason", pa.string()),
+])
+
+
+def compute_arrow(
+    con: Any,
+    months: Iterable[date | str] | MonthRange,
+    *,
+    breakdowns: Sequence[str] = ("authority",),
+    population: int | None = None,
+    la_code: str = "",
+    kpis: Sequence[str] | None = None,
+    params: Mapping[str, Mapping[str, Any]] | None = None,
+) -> pa.Table:
+    """As `compute`, as an Arrow table with the `KPI_SCHEMA` columns."""
+    return pa.Table.from_pylist(
+        _compute(con, months, breakdowns=breakdowns, population=population,
+                 la_code=la_code, kpis=kpis, params=params), schema=KPI_SCHEMA)
+
+
+def _compute(
+    con: Any,
+    months: Iterable[date | str] | MonthRange,
+    *,
+    breakdowns: Sequence[str],
+    population: int | None,
+    la_code: str,
+    kpis: Sequence[str] | None,
+    params: Mapping[str, Mapping[str, Any]] | None,
+) -> list[dict[str, Any]]:
+    backend = as_backend(con)
+    mes = month_ends(months)
+    if not mes:
+        return []
+    unknown = [b for b in breakdowns if b not in BREAKDOWNS]
+    if unknown:
+        raise ValueError(f"unknown breakdowns {unknown}; choose from {BREAKDOWNS}")
+    inds = [get(k) for k in kpis] if kpis is not None else list(INDICATORS)
+    ctx = Ctx.create(backend, mes)
+    counts = table_counts(backend, [t for i in inds for t in i.tables])
+    month_strs = [m.strftime("%Y-%m") for m in mes]
+
+    out: list[dict[str, Any]] = []
+    avail: list[Indicator] = []
+    for ind in inds:
+        why = availability(ind, counts, population)
+        if why is None:
+            avail.append(ind)
+            continue
+        for m in month_strs:
+            for p in ind.all_periods:
+                out.append(dict(kpi_id=ind.id, month=m, period=p, breakdown="authority",
+                                breakdown_value=la_code, numerator=None, denominator=None,
+                                value=None, status="not_available", reason=why))
+
+    agg: dict[tuple[str, str, str, str, str], tuple[float, float, float | None]] = {}
+    if avail:
+        agg = _aggregate(ctx, avail, params, breakdowns, la_code)
+
+    by_id = {i.id: i for i in avail}
+    seen: set[tuple[str, str, str, str, str]] = set()
+    for key, (n, k, s) in agg.items():
+        kpi, m, p, b, bv = key
+        ind = by_id[kpi]
+        if b not in ind.all_breakdowns or p not in ind.all_periods:
+            continue
+        num, den, val, status, reason = _finish(ind, n, k, s, population)
+        out.append(dict(kpi_id=kpi, month=m, period=p, breakdown=b, breakdown_value=bv,
+                        numerator=num, denominator=den, value=val, status=status,
+                        reason=reason))
+        seen.add(key)
+    if "authority" in breakdowns:
+        for ind in avail:
+            for m in month_strs:
+                for p in ind.all_periods:
+                    key = (ind.id, m, p, "authority", la_code)
+                    if key not in seen:
+                        num, den, val, status, reason = _finish(ind, 0, 0, None, population)
+                        out.append(dict(kpi_id=ind.id, month=m, period=p,
+                                        breakdown="authority", breakdown_value=la_code,
+                                        numerator=num, denominator=den, value=val,
+                                        status=status, reason=reason))
+    order = {i.id: n for n, i in enumerate(INDICATORS)}
+    bord = {b: n for n, b in enumerate(BREAKDOWNS)}
+    out.sort(key=lambda r: (order[r["kpi_id"]], r["month"], r["period"],
+                            bord[r["breakdown"]], r["breakdown_value"]))
+    return out
+
+
+def _aggregate(
+    ctx: Ctx,
+    inds: Sequence[Indicator],
+    params: Mapping[str, Mapping[str, Any]] | None,
+    breakdowns: Sequence[str],
+    la_code: str,
+) -> dict[tuple[str, str, str, str, str], tuple[float, float, float | None]]:
+    backend = ctx.con
+    lo = min(window_start(m, "rolling_36m") for m in ctx.month_ends)
+    hi = max(ctx.month_ends)
+    parts = []
+    for ind in inds:
+        r = indicator_rows(ctx, ind, merged_params(ind, params))
+        r = r.select("kpi_id", "child_id", "event_id", "event_date", "window_end", "period",
+                     "in_numerator", "measure")
+        if ind.kind in ("flow", "rolling_36m"):
+            r = r.filter((r.event_date >= lo) & (r.event_date <= hi))
+        parts.append(r)
+    union = parts[0] if len(parts) == 1 else ibis.union(*parts, distinct=False)
+    union = union.mutate(_rk=ibis.row_number())
+    tag = uuid.uuid4().hex[:8]
+    rows_name, enr_name = f"_lantern_rows_{tag}", f"_lantern_enriched_{tag}"
+    rows_t = backend.create_table(rows_name, union, temp=True)
+    try:
+        need_enrich = any(b != "authority" for b in breakdowns)
+        if need_enrich:
+            enr_t = backend.create_table(enr_name, enrich(ctx, rows_t), temp=True)
+        else:
+            enr_t = rows_t
+        try:
+            return _group(ctx, enr_t, inds, breakdowns, la_code)
+        finally:
+            if need_enrich:
+                drop_temp(backend, enr_name)
+    finally:
+        drop_temp(backend, rows_name)
+
+
+def _group(
+    ctx: Ctx,
+    t: ir.Table,
+    inds: Sequence[Indicator],
+    breakdowns: Sequence[str],
+    la_code: str,
+) -> dict[tuple[str, str, str, str, str], tuple[float, float, float | None]]:
+    flows = [i.id for i in inds if i.kind in ("flow", "rolling_36m")]
+    per_month, per_window = [], []
+    for b in breakdowns:
+        bv = ibis.literal(la_code) if b == "authority" else t[b].cast("string")
+        base = t.mutate(_b=ibis.literal(b), _bv=bv)
+        f = base.filter(base.kpi_id.isin(flows) if flows else ibis.literal(False))
+        f = f.mutate(ym=f.event_date.year().cast("int64") * 12 + f.event_date.month() - 1)
+        per_month.append(f.group_by(["kpi_id", "_b", "_bv", "ym"]).aggregate(
+            n=f.count(), k=f.in_numerator.cast("int64").sum(), s=f.measure.sum()))
+        w = base.filter(base.window_end.notnull())
+        per_window.append(w.group_by(["kpi_id", "_b", "_bv", "window_end", "period"]).aggregate(
+            n=w.count(), k=w.in_numerator.cast("int64").sum(), s=w.measure.sum()))
+    pm = ibis.union(*per_month, distinct=False) if len(per_month) > 1 else per_month[0]
+    pw = ibis.union(*per_window, distinct=False) if len(per_window) > 1 else per_window[0]
+
+    kp = {"kp_kpi": [], "kp_period": []}  # type: dict[str, list[str]]
+    for i in inds:
+        if i.kind in ("flow", "rolling_36m"):
+            for p in i.all_periods:
+                kp["kp_kpi"].append(i.id)
+                kp["kp_period"].append(p)
+    wins: dict[str, list[Any]] = {"w_month": [], "w_period": [], "w_lo": [], "w_hi": []}
+    for me in ctx.month_ends:
+        for p in ("in_month", "rolling_12m", "fytd", "rolling_36m"):
+            s = window_start(me, p)
+            wins["w_month"].append(me.strftime("%Y-%m"))
+            wins["w_period"].append(p)
+            wins["w_lo"].append(s.year * 12 + s.month - 1)
+            wins["w_hi"].append(me.year * 12 + me.month - 1)
+    out: dict[tuple[str, str, str, str, str], tuple[float, float, float | None]] = {}
+    if kp["kp_kpi"]:
+        kpt = ibis.memtable(pa.table({k: pa.array(v, pa.string()) for k, v in kp.items()}))
+        wt = ibis.memtable(pa.table({
+            "w_month": pa.array(wins["w_month"], pa.string()),
+            "w_period": pa.array(wins["w_period"], pa.string()),
+            "w_lo": pa.array(wins["w_lo"], pa.int64()),
+            "w_hi": pa.array(wins["w_hi"], pa.int64())}))
+        j = pm.join(kpt, pm.kpi_id == kpt.kp_kpi)
+        j = j.join(wt, (j.kp_period == wt.w_period) & (j.ym >= wt.w_lo) & (j.ym <= wt.w_hi))
+        g = j.group_by(["kpi_id", "w_month", "w_period", "_b", "_bv"]).aggregate(
+            n=j.n.sum(), k=j.k.sum(), s=j.s.sum())
+        for r in ctx.con.to_pyarrow(g).to_pylist():
+            out[(r["kpi_id"], r["w_month"], r["w_period"], r["_b"], r["_bv"])] = (
+                r["n"], r["k"], r["s"])
+    pw = pw.mutate(w_month=pw.window_end.strftime("%Y-%m"))
+    for r in ctx.con.to_pyarrow(pw).to_pylist():
+        out[(r["kpi_id"], r["w_month"], r["period"], r["_b"], r["_bv"])] = (
+            r["n"], r["k"], r["s"])
+    return out

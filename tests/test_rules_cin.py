@@ -1,0 +1,202 @@
+"""Hand-made cases for every CIN census rule: one failing and one passing table each.
+
+Census year 2025 (1 April 2024 to 31 March 2025) unless a case says otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.test_rules_support import Case, check_case
+
+
+def HD(**kw: Any) -> dict[str, Any]:
+    return {"Collection": "CIN", "Year": "2025", "ReferenceDate": "2025-03-31",
+            "SourceLevel": "L", "LEA": "201", **kw}
+
+
+def CI(**kw: Any) -> dict[str, Any]:
+    return {"child_index": "0", "LAchildID": "C1", "PersonBirthDate": "2015-01-01",
+            "Sex": "M", **kw}
+
+
+def CC(**kw: Any) -> dict[str, Any]:
+    return {"child_index": "0", "LAchildID": "C1", "Ethnicity": "WBRI", **kw}
+
+
+def DI(**kw: Any) -> dict[str, Any]:
+    return {"child_index": "0", "LAchildID": "C1", "Disability": "NONE", **kw}
+
+
+def CD(**kw: Any) -> dict[str, Any]:
+    return {"child_index": "0", "LAchildID": "C1", "cin_index": "0",
+            "CINreferralDate": "2024-06-01", "ReferralSource": "1A", "PrimaryNeedCode": "N1",
+            "ReferralNFA": "0", **kw}
+
+
+def AS(**kw: Any) -> dict[str, Any]:
+    return {"child_index": "0", "LAchildID": "C1", "cin_index": "0", "assessment_index": "0",
+            "AssessmentActualStartDate": "2024-06-02",
+            "AssessmentAuthorisationDate": "2024-07-01", **kw}
+
+
+def AF(**kw: Any) -> dict[str, Any]:
+    return {"child_index": "0", "LAchildID": "C1", "cin_index": "0", "assessment_index": "0",
+            "AssessmentFactors": "3A", **kw}
+
+
+def S47(**kw: Any) -> dict[str, Any]:
+    return {"child_index": "0", "LAchildID": "C1", "cin_index": "0",
+            "S47ActualStartDate": "2024-06-05", "DateOfInitialCPC": "2024-06-20",
+            "ICPCnotRequired": "0", **kw}
+
+
+def CP(**kw: Any) -> dict[str, Any]:
+    return {"child_index": "0", "LAchildID": "C1", "cin_index": "0", "cpp_index": "0",
+            "CPPstartDate": "2024-06-20", "CPPendDate": None, "InitialCategoryOfAbuse": "NEG",
+            "LatestCategoryOfAbuse": "NEG", "NumberOfPreviousCPP": "0", **kw}
+
+
+def RV(**kw: Any) -> dict[str, Any]:
+    return {"child_index": "0", "LAchildID": "C1", "cin_index": "0", "cpp_index": "0",
+            "CPPreviewDate": "2024-09-01", **kw}
+
+
+def PL(**kw: Any) -> dict[str, Any]:
+    return {"child_index": "0", "LAchildID": "C1", "cin_index": "0",
+            "CINPlanStartDate": "2024-07-01", "CINPlanEndDate": None, **kw}
+
+
+def C(rule: str, why: str, bad: dict[str, Any], good: dict[str, Any], year: int = 2025) -> Case:
+    return Case(rule if rule.startswith("lantern:") else f"cin:{rule}", why, bad, good, year)
+
+
+CASES: list[Case] = [
+    # -- structure
+    C("layout", "CINdetails without cin_index", {"CINdetails": [CD()]}, {"CINdetails": [CD()]}),
+    C("required", "ReferralSource missing", {"CINdetails": [CD(ReferralSource=None)]},
+      {"CINdetails": [CD()]}),
+    C("date", "CINreferralDate 2024-02-30", {"CINdetails": [CD(CINclosureDate="2024-02-30",
+                                                                ReasonForClosure="RC8")]},
+      {"CINdetails": [CD(CINclosureDate="2024-12-30", ReasonForClosure="RC8")]}),
+    C("code", "ReferralSource 11", {"CINdetails": [CD(ReferralSource="11")]},
+      {"CINdetails": [CD(ReferralSource="10")]}),
+    C("code", "ReferralNFA 'true' is not allowed from 2025",
+      {"CINdetails": [CD(ReferralNFA="true")]}, {"CINdetails": [CD(ReferralNFA="1")]}),
+    C("code", "GenderCurrent 3 in 2024", {"ChildIdentifiers": [
+        {**CI(), "Sex": None, "GenderCurrent": "3"}]},
+      {"ChildIdentifiers": [{**CI(), "Sex": None, "GenderCurrent": "9"}]}, 2024),
+    C("pattern", "UPN one digit short", {"ChildIdentifiers": [CI(UPN="A12345678901")]},
+      {"ChildIdentifiers": [CI(UPN="A123456789012")]}),
+    C("integer", "Year 20x5", {"Header": [HD(Year="20x5")]}, {"Header": [HD()]}),
+    C("orphan-row", "assessment of an unknown CIN episode",
+      {"CINdetails": [CD()], "Assessments": [AS(cin_index="7")]},
+      {"CINdetails": [CD()], "Assessments": [AS()]}),
+    # -- DfE rules
+    C("8500", "LAchildID blank", {"ChildIdentifiers": [CI(LAchildID=" ")]},
+      {"ChildIdentifiers": [CI()]}),
+    C("8510", "same LAchildID twice", {"ChildIdentifiers": [CI(), CI(child_index="1")]},
+      {"ChildIdentifiers": [CI(), CI(child_index="1", LAchildID="C2")]}),
+    C("8520", "born after the reference date", {"Header": [HD()], "ChildIdentifiers": [
+        CI(PersonBirthDate="2025-04-01")]},
+      {"Header": [HD()], "ChildIdentifiers": [CI(PersonBirthDate="2025-03-31")]}),
+    C("8525", "both DOB and expected DOB", {"ChildIdentifiers": [
+        CI(ExpectedPersonBirthDate="2015-01-02")]}, {"ChildIdentifiers": [CI()]}),
+    C("8540", "no disability recorded for a child with further action",
+      {"ChildIdentifiers": [CI()], "CINdetails": [CD()], "Disabilities": []},
+      {"ChildIdentifiers": [CI()], "CINdetails": [CD()], "Disabilities": [DI()]}),
+    C("8540", "disability code HEAD", {"Disabilities": [DI(Disability="HEAD")]},
+      {"Disabilities": [DI(Disability="HEAR")]}),
+    C("8590", "child without CINdetails", {"ChildIdentifiers": [CI(), CI(child_index="1",
+                                                                        LAchildID="C2")],
+                                           "CINdetails": [CD()]},
+      {"ChildIdentifiers": [CI()], "CINdetails": [CD()]}),
+    C("8600", "referral after the census", {"Header": [HD()], "CINdetails": [
+        CD(CINreferralDate="2025-04-01")]},
+      {"Header": [HD()], "CINdetails": [CD(CINreferralDate="2025-03-31")]}),
+    C("8606", "referral 281 days before birth", {"ChildIdentifiers": [
+        CI(PersonBirthDate="2024-06-01")], "CINdetails": [CD(CINreferralDate="2023-08-25")]},
+      {"ChildIdentifiers": [CI(PersonBirthDate="2024-06-01")],
+       "CINdetails": [CD(CINreferralDate="2023-08-26")]}),
+    C("8610", "further action without primary need", {"CINdetails": [CD(PrimaryNeedCode=None)]},
+      {"CINdetails": [CD(PrimaryNeedCode=None, ReferralNFA="1")]}),
+    C("8620", "closed before the census year", {"Header": [HD()], "CINdetails": [CD(
+        CINreferralDate="2024-01-01", CINclosureDate="2024-03-31", ReasonForClosure="RC8")]},
+      {"Header": [HD()], "CINdetails": [CD(CINreferralDate="2024-01-01",
+                                           CINclosureDate="2024-04-01",
+                                           ReasonForClosure="RC8")]}),
+    C("8630", "closed before referral", {"CINdetails": [CD(CINclosureDate="2024-05-31",
+                                                           ReasonForClosure="RC8")]},
+      {"CINdetails": [CD(CINclosureDate="2024-06-01", ReasonForClosure="RC8")]}),
+    C("8640", "RC10", {"CINdetails": [CD(CINclosureDate="2024-07-01",
+                                         ReasonForClosure="RC10")]},
+      {"CINdetails": [CD(CINclosureDate="2024-07-01", ReasonForClosure="RC9")]}),
+    C("8650", "N10", {"CINdetails": [CD(PrimaryNeedCode="N10")]},
+      {"CINdetails": [CD(PrimaryNeedCode="N0")]}),
+    C("8720", "CP plan start missing", {"Header": [HD()], "ChildProtectionPlans": [
+        CP(CPPstartDate=None)]}, {"Header": [HD()], "ChildProtectionPlans": [CP()]}),
+    C("8730", "previous plans -1", {"ChildProtectionPlans": [CP(NumberOfPreviousCPP="-1")]},
+      {"ChildProtectionPlans": [CP(NumberOfPreviousCPP="3")]}),
+    C("8740", "open s47 started last year", {"Header": [HD()], "Section47": [
+        S47(S47ActualStartDate="2024-03-31", DateOfInitialCPC=None)]},
+      {"Header": [HD()], "Section47": [S47(S47ActualStartDate="2024-04-01",
+                                           DateOfInitialCPC=None)]}),
+    C("8750", "unborn child with gender 1", {"ChildIdentifiers": [
+        {**CI(PersonBirthDate=None, ExpectedPersonBirthDate="2024-06-01"), "Sex": None,
+         "GenderCurrent": "1"}]},
+      {"ChildIdentifiers": [{**CI(PersonBirthDate=None, ExpectedPersonBirthDate="2024-06-01"),
+                             "Sex": None, "GenderCurrent": "0"}]}, 2024),
+    C("8790", "NONE and HEAR", {"Disabilities": [DI(), DI(Disability="HEAR")]},
+      {"Disabilities": [DI(Disability="VIS"), DI(Disability="HEAR")]}),
+    C("8805", "closure date without reason", {"CINdetails": [CD(CINclosureDate="2024-07-01")]},
+      {"CINdetails": [CD(CINclosureDate="2024-07-01", ReasonForClosure="RC1")]}),
+    C("8810", "reason without closure date", {"CINdetails": [CD(ReasonForClosure="RC1")]},
+      {"CINdetails": [CD()]}),
+    C("8832", "CP plan on a no-further-action referral",
+      {"CINdetails": [CD(ReferralNFA="1")], "ChildProtectionPlans": [CP()]},
+      {"CINdetails": [CD()], "ChildProtectionPlans": [CP()]}),
+    C("8840", "plan starts and ends the same day",
+      {"ChildProtectionPlans": [CP(CPPendDate="2024-06-20")]},
+      {"ChildProtectionPlans": [CP(CPPendDate="2024-06-21")]}),
+    C("8868", "closed episode with an unfinished s47",
+      {"CINdetails": [CD(CINclosureDate="2024-07-01", ReasonForClosure="RC8")],
+       "Section47": [S47(DateOfInitialCPC=None)]},
+      {"CINdetails": [CD(CINclosureDate="2024-07-01", ReasonForClosure="RC8")],
+       "Section47": [S47(DateOfInitialCPC=None, ICPCnotRequired="1")]}),
+    C("8869", "factor 21 with 3A", {"AssessmentFactors": [AF(), AF(AssessmentFactors="21")]},
+      {"AssessmentFactors": [AF(AssessmentFactors="21"),
+                             AF(assessment_index="1", AssessmentFactors="3A")]}),
+    # -- Lantern logic
+    C("lantern:assessment-auth-before-start", "authorised the day before it started",
+      {"Assessments": [AS(AssessmentAuthorisationDate="2024-06-01")]},
+      {"Assessments": [AS(AssessmentAuthorisationDate="2024-06-02")]}),
+    C("lantern:cpp-end-before-start", "plan ends before it starts",
+      {"ChildProtectionPlans": [CP(CPPendDate="2024-06-19")]},
+      {"ChildProtectionPlans": [CP(CPPendDate="2024-12-19")]}),
+    C("lantern:cin-plan-end-before-start", "CIN plan ends before it starts",
+      {"CINplanDates": [PL(CINPlanEndDate="2024-06-30")]},
+      {"CINplanDates": [PL(CINPlanEndDate="2024-07-01")]}),
+    C("lantern:icpc-before-s47", "conference before the enquiry",
+      {"Section47": [S47(DateOfInitialCPC="2024-06-04")]}, {"Section47": [S47()]}),
+    C("lantern:cpp-review-outside-plan", "review after the plan ended",
+      {"ChildProtectionPlans": [CP(CPPendDate="2024-08-31")], "Reviews": [RV()]},
+      {"ChildProtectionPlans": [CP(CPPendDate="2024-09-01")], "Reviews": [RV()]}),
+    C("lantern:activity-before-referral", "assessment before the referral",
+      {"CINdetails": [CD()], "Assessments": [AS(AssessmentActualStartDate="2024-05-31")]},
+      {"CINdetails": [CD()], "Assessments": [AS()]}),
+    C("lantern:cin-episodes-overlap", "second referral while the first is open",
+      {"CINdetails": [CD(), CD(cin_index="1", CINreferralDate="2024-09-01")]},
+      {"CINdetails": [CD(CINclosureDate="2024-08-01", ReasonForClosure="RC8"),
+                      CD(cin_index="1", CINreferralDate="2024-09-01")]}),
+]
+
+for _c in CASES:
+    if _c.rule_id == "cin:layout":
+        _c.extra["drop_columns"] = {"CINdetails": ["cin_index"]}
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.rule_id}-{c.why[:30]}")
+def test_rule_case(case: Case) -> None:
+    check_case("cin", case)
