@@ -124,24 +124,77 @@ def _generate(
     return written, scenario
 
 
+def _report_problems(validation: Any, *, refused: bool) -> None:
+    """Summary of problems: counts by rule, the first few, where the full report is."""
+    if not validation.problems:
+        return
+    summary = ", ".join(f"{rule} ×{n}" for rule, n in list(validation.counts_by_rule().items())[:8])
+    err.print(f"{validation.errors} errors, {validation.warnings} warnings, "
+              f"{len(validation.problems) - validation.errors - validation.warnings} queries "
+              f"in {len(validation.files)} files ({summary})", highlight=False)
+    for line in validation.first_problems(5):
+        err.print(f"  - {line}", highlight=False, soft_wrap=True)
+    if validation.report_csv:
+        err.print(f"Full report: {validation.report_html} (and {validation.report_csv.name})",
+                  highlight=False)
+
+
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="SSD extract folder(s)")],
-    la: Annotated[str, typer.Option("--la", help="Authority code, e.g. 880")] = "",
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively)")],
+    la: Annotated[str | None, typer.Option("--la", help="Authority code, e.g. 880")] = None,
+    year: Annotated[int | None, typer.Option(help="Collection year of SSDA903 files (the year "
+                                             "of the 31 March)")] = None,
+    accept_warnings: Annotated[bool, typer.Option(help="Load despite warnings")] = False,
 ) -> None:
-    """Load an SSD-style extract (one CSV per table) into the warehouse, all or nothing."""
-    from lantern.warehouse import LoadError, Warehouse
+    """Validate and load SSD extracts, CIN census XML, SSDA903 CSVs and Annex A, all or nothing."""
+    from lantern.ingest.pipeline import ingest_paths
+    from lantern.warehouse import Warehouse
+    from lantern.warehouse.meta import write_authority
 
     settings = get_settings()
-    with Warehouse(settings.warehouse_path) as wh:
-        for path in paths:
-            try:
-                result = wh.load_extract(path, archive_dir=settings.archive_dir, la_code=la)
-            except LoadError as exc:
-                fail(str(exc), "Nothing was loaded. Fix the file and run `lantern ingest` again.")
-            verb = "Loaded" if result.changed else "Already loaded (no change)"
-            total = sum(result.row_counts.values())
-            console.print(f"{verb}: {path} — load {result.load_id}, {total:,} rows")
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        fail(f"no such file or folder: {', '.join(missing)}", code=2)
+    outcome = ingest_paths(paths, settings=settings, la=la, year=year,
+                           accept_warnings=accept_warnings)
+    validation = outcome.validation
+    for note in validation.notes[:10]:
+        err.print(f"note: {note}", highlight=False)
+    _report_problems(validation, refused=not outcome.loaded)
+    if not outcome.loaded:
+        fail("the input was refused; nothing was loaded" if validation.files
+             else "no recognised files to load",
+             "Fix the problems listed in the report and run `lantern ingest` again."
+             + ("" if validation.errors else " (Warnings only: --accept-warnings loads anyway.)"))
+    if la:
+        with Warehouse(settings.warehouse_path) as wh:
+            write_authority(wh.con, la_code=la)
+    rows = sum(outcome.row_counts.values())
+    if outcome.changed:
+        console.print(f"Loaded {len(validation.files)} files: load {outcome.load_id}, "
+                      f"{rows:,} rows in the warehouse ({outcome.seconds:.1f} s)")
+    else:
+        console.print(f"Already loaded (no change): load {outcome.load_id}")
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively)")],
+    year: Annotated[int | None, typer.Option(help="Collection year of SSDA903 files")] = None,
+) -> None:
+    """Check files against the format and the DfE rules without loading anything."""
+    from lantern.ingest.pipeline import validate_paths
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        fail(f"no such file or folder: {', '.join(missing)}", code=2)
+    outcome = validate_paths(paths, year=year, settings=get_settings())
+    _report_problems(outcome, refused=outcome.blocking())
+    console.print(f"{len(outcome.files)} files, {outcome.rows_read():,} rows checked in "
+                  f"{outcome.seconds:.1f} s: {outcome.errors} errors, {outcome.warnings} warnings.")
+    if outcome.blocking():
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -177,7 +230,7 @@ def demo(
     ] = None,
 ) -> None:
     """Generate the synthetic authority, load it and print a summary."""
-    from lantern.warehouse import LoadError, Warehouse
+    from lantern.warehouse import Warehouse
     from lantern.warehouse.meta import write_authority
     from lantern.warehouse.summary import march_ends
 
@@ -194,13 +247,14 @@ def demo(
         start = f"{total // 12:04d}-{total % 12 + 1:02d}"
     out = settings.home / "demo"
     written, scenario = _generate(out, None, start, None, seed, "torbay")
+    from lantern.ingest.pipeline import ingest_paths
+
+    with console.status("Validating and loading the SSD extract"):
+        outcome = ingest_paths([written.ssd_extract], settings=settings, la=scenario.la_code)
+    if not outcome.loaded:
+        _report_problems(outcome.validation, refused=True)
+        fail("the generated extract was refused", "This is a bug: please report it.")
     with Warehouse(settings.warehouse_path) as wh:
-        try:
-            result = wh.load_extract(
-                written.ssd_extract, archive_dir=settings.archive_dir, la_code=scenario.la_code
-            )
-        except LoadError as exc:
-            fail(str(exc))
         write_authority(
             wh.con,
             la_code=scenario.la_code,
@@ -211,7 +265,7 @@ def demo(
         counts = wh.row_counts()
         year_ends = march_ends(wh.con, scenario.start if start is None else parse_month(start),
                                scenario.end)
-    _print_summary(counts, year_ends, result.load_id)
+    _print_summary(counts, year_ends, outcome.load_id or 0)
     latest = f"{scenario.end:%Y-%m}"
     _print_headlines(latest)
     reports = settings.reports_dir

@@ -69,7 +69,6 @@ class Indicator:
     local: bool = False
     periods: tuple[str, ...] | None = None
     breakdowns: tuple[str, ...] | None = None
-    date_labels: tuple[str, str] = ("", "")
     note: str = ""
 
     @property

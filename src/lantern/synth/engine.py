@@ -183,7 +183,7 @@ class Simulation:
                   icpc_id=w.ids.next("ICPC"), icpc_date=start,
                   icpc_target=add_working_days(max(s47_start, ref.date), 15))
         w.s47s.append(s47)
-        protection.cp_plan(w, s47, start, previous=0)
+        protection.cp_plan(w, s47, start)
         person.stages.append((ref.date, s47.start, "front_door", ref.rid))
 
     # --- finish ---------------------------------------------------------------------

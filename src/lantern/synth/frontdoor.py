@@ -62,12 +62,14 @@ def available(p: Person, d: date) -> bool:
 
 
 # --- referral and assessment --------------------------------------------------------
-def referral(w: World, d: date, person: Person | None = None, *, for_care: bool = False
-             ) -> Referral:
+def referral(w: World, d: date, person: Person | None = None, *, for_care: bool = False,
+             returning: bool = False) -> Referral:
     """One referral with its contact, then NFA / assessment and what follows from it.
 
     With `for_care` the referral leads straight to the child becoming looked after
-    (the care journey closes it later)."""
+    (the care journey closes it later). With `returning` (a child whose CP plan ended
+    is referred again with the same concerns) it goes to a strategy discussion, and
+    usually to conference."""
     rng, r = w.rng, w.sc.rates
     p = person or referred_child(w, d)
     ref = Referral(w.ids.next("REF"), p, d, SOURCE.draw(rng), NEED.draw(rng), nfa=False)
@@ -81,6 +83,12 @@ def referral(w: World, d: date, person: Person | None = None, *, for_care: bool 
         ref.assessment = assessment(w, ref, nfa=False)
         p.stages.append((d, ref.assessment.auth, "front_door", ref.rid))
         ref.outcome = "Looked after"
+        return ref
+    if returning:
+        ref.assessment = assessment(w, ref, nfa=False)
+        p.stages.append((d, ref.assessment.start, "front_door", ref.rid))
+        p.busy_until = FAR_FUTURE
+        protection.strategy_discussion(w, ref, icpc_chance=w.sc.rate("cp_return_icpc", 0.8))
         return ref
     if rng.chance(r["referral_nfa"]):
         ref.nfa, ref.close, ref.close_reason, ref.outcome = True, d, "RC8", "No further action"

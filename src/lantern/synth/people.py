@@ -47,7 +47,8 @@ class Person:
     referred: bool = False  # has a referral (CIN child) -> disability rows
     busy_until: date = date.min  # an open referral/plan/period runs until this date
     last_referral: date | None = None
-    cp_plans: int = 0
+    cp_plans: int = 0  # CP plans in the simulation
+    prior_cp_plans: int = 0  # plans before the simulation began or in another authority
     in_care: bool = False
     uasc: bool = False
     care_exit: date | None = None  # left care aged 16+ -> care leaver

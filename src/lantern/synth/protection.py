@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import heapq
 import json
 from datetime import date, timedelta
 
 from lantern.calendar import add_months, add_working_days, subtract_working_days, wd
 
-from .people import FAR_FUTURE
+from .people import FAR_FUTURE, Person
 from .records import S47, CinPlan, CpPlan, Referral
 from .sampling import Table
 from .scenario import month_index
@@ -18,16 +19,18 @@ CATEGORY = Table([("NEG", 50.0), ("EMO", 34.0), ("PHY", 8.0), ("SAB", 4.0), ("MU
 
 
 # --- section 47 and conference ------------------------------------------------------
-def strategy_discussion(w: World, ref: Referral) -> None:
-    """Strategy discussion starts a section 47 enquiry; some go to an initial conference."""
+def strategy_discussion(w: World, ref: Referral, icpc_chance: float | None = None) -> None:
+    """Strategy discussion starts a section 47 enquiry; some go to an initial conference.
+
+    `icpc_chance` overrides the scenario's rate (children returning after a plan)."""
     rng, sc = w.rng, w.sc
     assert ref.assessment is not None
     start = min(ref.date + timedelta(days=rng.randint(0, 6)), ref.assessment.auth)
     s47 = S47(w.ids.next("S47"), ref, start, end=None)
     w.s47s.append(s47)
     p_icpc = sc.rate("icpc_per_s47") * sc.at("icpc_per_s47_multiplier", start) * w.cp_pressure
-    if rng.chance(min(0.9, p_icpc)):
-        initial_conference(w, s47)
+    if rng.chance(min(0.9, p_icpc) if icpc_chance is None else icpc_chance):
+        propose_conference(w, s47)
         return
     s47.end = add_working_days(start, rng.randint(4, 15))
     if rng.chance(0.35):
@@ -36,17 +39,56 @@ def strategy_discussion(w: World, ref: Referral) -> None:
         close_safeguarding(w, ref, max(s47.end, ref.assessment.auth), "RC7", start)
 
 
-def initial_conference(w: World, s47: S47) -> None:
-    """ICPC within 15 working days of the s47 start (the story moves this timeliness)."""
-    rng, sc = w.rng, w.sc
-    target = add_working_days(s47.start, 15)
-    # Keyed by the month the conference would be held in time; late ones slip by days
-    # rather than weeks, so most land in the same month and the monthly share is stable.
-    on_time = add_working_days(s47.start, rng.randint(7, 15))
-    in_time = w.quotas.draw(month_index(on_time), sc.at("icpc_in_time", on_time))
-    held = on_time if in_time else add_working_days(
+def propose_conference(w: World, s47: S47) -> None:
+    """An initial conference is needed: draw the date it would be held in time (7-15
+    working days after the s47 start) and the date it would be held late (mostly a few
+    days late). `hold_conferences` picks one when the month is simulated."""
+    rng = w.rng
+    s47.icpc_target = add_working_days(s47.start, 15)
+    s47.on_time = add_working_days(s47.start, rng.randint(7, 15))
+    s47.late = add_working_days(
         s47.start, rng.randint(16, 19) if rng.chance(0.8) else rng.randint(20, 30))
-    s47.icpc_target, s47.end = target, held
+    s47.end = s47.on_time  # provisional: after the end of the data it stays unknown
+    w.icpc_pending.setdefault(month_index(s47.on_time), []).append(s47)
+
+
+def hold_conferences(w: World, first: date, last: date) -> None:
+    """The month's initial conferences, with a quota on those HELD in the month: of the
+    conferences that could be held in time this month, as many are held in time as
+    brings the month's share (with late ones arriving from earlier enquiries) closest
+    to the story's `icpc_in_time`. Late ones falling after the month wait for their own
+    month, where they count as late."""
+    rng = w.rng
+    m = month_index(first)
+    cands = w.icpc_pending.pop(m, [])
+    arrived = w.icpc_late.pop(m, [])
+    target = w.sc.at("icpc_in_time", first)
+    rng.shuffle(cands)
+    late_in_month = [s.late is not None and s.late <= last for s in cands]
+    best_k, best_err = len(cands), 2.0
+    for k in range(len(cands) + 1):
+        den = k + len(arrived) + sum(late_in_month[k:])
+        err = abs(k / den - target) if den else 0.0
+        if err < best_err - 1e-9:
+            best_k, best_err = k, err
+    held: list[tuple[date, S47]] = [(s.late, s) for s in arrived if s.late is not None]
+    for i, s in enumerate(cands):
+        assert s.on_time is not None and s.late is not None
+        if i < best_k:
+            held.append((s.on_time, s))
+        elif late_in_month[i]:
+            held.append((s.late, s))
+        else:
+            s.end = s.late
+            w.icpc_late.setdefault(month_index(s.late), []).append(s)
+    for d, s in sorted(held, key=lambda h: (h[0], h[1].sid)):
+        initial_conference(w, s, d)
+
+
+def initial_conference(w: World, s47: S47, held: date) -> None:
+    """The conference is held: a CP plan, a CIN plan or closure."""
+    rng, sc = w.rng, w.sc
+    s47.end = held
     ref = s47.referral
     if held > w.end:
         return  # conference not held yet at the end of the data
@@ -61,12 +103,22 @@ def initial_conference(w: World, s47: S47) -> None:
         close_safeguarding(w, ref, held, "RC7", s47.start)
 
 
-def cp_plan(w: World, s47: S47, start: date, previous: int | None = None) -> CpPlan:
+def cp_plan(w: World, s47: S47, start: date) -> CpPlan:
+    """A plan starts. `previous` (NumberOfPreviousCPP) counts the child's earlier plans in
+    the simulation and, for a first plan here, plans before the simulation began (likely
+    in the burn-in years, when returning children's first plans were not simulated) or
+    in another authority."""
+    rng, sc = w.rng, w.sc
     p = s47.referral.person
-    category = CATEGORY.draw(w.rng)
+    if p.cp_plans == 0 and p.prior_cp_plans == 0:
+        since = (start - w.sim_start).days
+        share = sc.rate("cp_repeat_share", REPEAT_SHARE) * return_tail(w, since)
+        if rng.chance(sc.rate("cp_previous_elsewhere", PREVIOUS_ELSEWHERE) + share):
+            p.prior_cp_plans = 1 if rng.chance(0.8) else 2
+    category = CATEGORY.draw(rng)
     plan = CpPlan(w.ids.next("CPP"), p, s47.referral, s47, start, category,
-                  category if w.rng.chance(0.9) else CATEGORY.draw(w.rng),
-                  previous=p.cp_plans if previous is None else previous)
+                  category if rng.chance(0.9) else CATEGORY.draw(rng),
+                  previous=p.cp_plans + p.prior_cp_plans)
     s47.plan_id = plan.cid
     p.cp_plans += 1
     p.busy_until = FAR_FUTURE
@@ -76,7 +128,8 @@ def cp_plan(w: World, s47: S47, start: date, previous: int | None = None) -> CpP
 
 
 def end_cp_plan(w: World, plan: CpPlan, d: date, into_care: bool = False) -> None:
-    """A review conference ends the plan: step down to a CIN plan or close."""
+    """A review conference ends the plan: step down to a CIN plan or close. Some children
+    come back: referred again months or years later (`schedule_return`)."""
     plan.end = d
     w.cp_open.remove(plan)
     p = plan.person
@@ -88,6 +141,40 @@ def end_cp_plan(w: World, plan: CpPlan, d: date, into_care: bool = False) -> Non
         cin_plan(w, plan.referral, d)
     else:
         close_safeguarding(w, plan.referral, d, "RC7", plan.s47.start)
+    schedule_return(w, p, d)
+
+
+# Children whose plan ended and who are referred again with the same concerns: the share
+# of ended plans, the share of those back within two years, and the delays (days).
+RETURN_AFTER_PLAN = 0.36
+RETURN_WITHIN_2Y = 0.38
+PREVIOUS_ELSEWHERE = 0.03
+REPEAT_SHARE = 0.19  # plans that are repeats in steady state (for pre-simulation history)  # first plan here, but an earlier one in another authority
+SOON, LATER = (90, 700), (730, 2400)
+
+
+def return_delay(w: World) -> int:
+    soon = w.rng.chance(w.sc.rate("cp_return_within_2y", RETURN_WITHIN_2Y))
+    return w.rng.randint(*(SOON if soon else LATER))
+
+
+def return_tail(w: World, days: int) -> float:
+    """Share of returns coming more than `days` after the earlier plan ended."""
+    s = w.sc.rate("cp_return_within_2y", RETURN_WITHIN_2Y)
+
+    def beyond(lo_hi: tuple[int, int]) -> float:
+        lo, hi = lo_hi
+        return min(1.0, max(0.0, (hi - days) / (hi - lo)))
+    return s * beyond(SOON) + (1 - s) * beyond(LATER)
+
+
+def schedule_return(w: World, p: Person, ended: date) -> None:
+    if not w.rng.chance(w.sc.rate("cp_return_after_plan", RETURN_AFTER_PLAN)):
+        return
+    d = ended + timedelta(days=return_delay(w))
+    if d <= w.end and p.age(d) < 17:
+        w.seq += 1
+        heapq.heappush(w.cp_returns, (d, w.seq, p))
 
 
 def close_safeguarding(w: World, ref: Referral, d: date, reason: str, since: date) -> None:
@@ -98,17 +185,23 @@ def close_safeguarding(w: World, ref: Referral, d: date, reason: str, since: dat
 
 
 def cin_plan(w: World, ref: Referral, start: date) -> None:
+    """A CIN plan: most last 2-9 months, some (`cin_plan_long`) more than a year."""
     rng = w.rng
     if start > w.end:
         ref.person.busy_until = FAR_FUTURE
         return
-    end = min(start + timedelta(days=rng.randint(80, 330)), ref.person.birthday(18))
+    days = rng.randint(370, 720) if rng.chance(w.sc.rate("cin_plan_long", CIN_PLAN_LONG)) \
+        else rng.randint(60, 260)
+    end = min(start + timedelta(days=days), ref.person.birthday(18))
     if end <= start:
         close_safeguarding(w, ref, start, "RC7", start)
         return
     w.cin_plans.append(CinPlan(w.ids.next("CIN"), ref.person, ref, start, end))
     ref.outcome = ref.outcome or "Child in need plan"
     close_safeguarding(w, ref, end, "RC7" if rng.chance(0.8) else "RC9", start)
+
+
+CIN_PLAN_LONG = 0.16
 
 
 # --- rendering --------------------------------------------------------------------------

@@ -53,6 +53,10 @@ class S47:
     icpc_date: date | None = None
     icpc_target: date | None = None
     plan_id: str | None = None
+    # Candidate conference dates: in time (<= 15 working days) and late; the month's
+    # quota on conferences held picks one (protection.hold_conferences).
+    on_time: date | None = None
+    late: date | None = None
 
 
 @dataclass

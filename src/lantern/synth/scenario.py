@@ -94,7 +94,10 @@ class Scenario:
     scale: float = 1.0  # multiplier already applied to counts, relative to the file
     source: str = field(default="", compare=False)
 
-    def rate(self, name: str) -> float:
+    def rate(self, name: str, default: float | None = None) -> float:
+        """A base rate; `default` serves scenario files written before the rate existed."""
+        if default is not None:
+            return self.rates.get(name, default)
         return self.rates[name]
 
     def at(self, name: str, d: date) -> float:

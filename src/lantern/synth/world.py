@@ -34,5 +34,12 @@ class World:
     cla_open: list[CarePeriod] = field(default_factory=list)
     recent: deque[tuple[date, Person]] = field(default_factory=deque)  # referred < 1 year
     known: list[Person] = field(default_factory=list)  # every referred child
+    # Children whose CP plan ended and who will be referred again: (date, seq, person).
+    cp_returns: list[tuple[date, int, Person]] = field(default_factory=list)
+    # Conferences waiting for the month they may be held in: month index -> enquiries.
+    icpc_pending: dict[int, list[S47]] = field(default_factory=dict)  # in time possible
+    icpc_late: dict[int, list[S47]] = field(default_factory=dict)  # decided late
+    left_care: list[tuple[date, Person]] = field(default_factory=list)  # went home under 16
+    seq: int = 0  # tie-breaker for the heaps
     cp_pressure: float = 1.0  # >1 when open plans are below the path (conferences lean to plans)
     adoption_credit: float = 0.0
