@@ -133,7 +133,7 @@ def _report_problems(validation: Any, *, refused: bool) -> None:
               f"{len(validation.problems) - validation.errors - validation.warnings} queries "
               f"in {len(validation.files)} files ({summary})", highlight=False)
     for line in validation.first_problems(5):
-        err.print(f"  - {line}", highlight=False, soft_wrap=True)
+        typer.echo(f"  - {line}", err=True)
     if validation.report_csv:
         err.print(f"Full report: {validation.report_html} (and {validation.report_csv.name})",
                   highlight=False)

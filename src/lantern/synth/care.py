@@ -43,8 +43,8 @@ EXIT_16_17 = Table([("E5", 40.0), ("E6", 10.0), ("E4A", 25.0), ("E13", 10.0), ("
 EXIT_AT_18 = Table([("E17", 18.0), ("E5", 45.0), ("E6", 12.0), ("E8", 15.0),
                     ("E13", 5.0), ("E4A", 5.0)])
 ENTRY_AGE = Table([(0, 20.0), (1, 5.0), (2, 5.0), (3, 4.0), (4, 4.0)]
-                  + [(a, 3.5) for a in range(5, 10)] + [(a, 5.5) for a in range(10, 15)]
-                  + [(15, 8.0), (16, 8.0), (17, 3.0)])
+                  + [(a, 3.5) for a in range(5, 10)] + [(a, 5.5) for a in range(10, 14)]
+                  + [(14, 8.0), (15, 13.0), (16, 13.0), (17, 3.0)])
 PARTICIPATION = Table([("PN1", 40.0), ("PN2", 8.0), ("PN3", 5.0), ("PN4", 5.0),
                        ("PN5", 12.0), ("PN6", 20.0), ("PN7", 10.0)])
 LEAVER_ACCOM_SUITABLE = Table([("U1", 25.0), ("D1", 22.0), ("B1", 15.0), ("E1", 10.0),
@@ -165,6 +165,10 @@ def legal_changes(rng: Rng, period: CarePeriod, ls0: str, horizon: date
     return [(day, code) for day, code in out if day < horizon]
 
 
+UNSTABLE_YOUNG, UNSTABLE_OLDER = 0.09, 0.28  # share of periods with frequent moves
+UNSTABLE_MOVES = (2.4, 1.0)  # moves a year for them: first two years, later
+
+
 def placement_moves(w: World, period: CarePeriod, place0: str, horizon: date
                     ) -> list[tuple[date, str, bool, str]]:
     """Moves (about 0.8 a year at first, fewer later), long-term matching of stable
@@ -176,9 +180,16 @@ def placement_moves(w: World, period: CarePeriod, place0: str, horizon: date
         stop = min(stop, adoption.placed)
     out: list[tuple[date, str, bool, str]] = []
     d, place, placed_on, matched = period.start, place0, period.start, False
+    # A minority of children (more of them teenagers) move often throughout.
+    young = p.age(period.start) < 10
+    unstable = rng.chance(w.sc.rate("cla_unstable_young" if young else "cla_unstable_older",
+                                    UNSTABLE_YOUNG if young else UNSTABLE_OLDER))
     while True:
         years = (d - period.start).days / 365.0
-        rate = (0.8 if years < 1 else 0.3) * (0.3 if matched else 1.0)
+        if unstable:
+            rate = UNSTABLE_MOVES[0] if years < 2 else UNSTABLE_MOVES[1]
+        else:
+            rate = (0.8 if years < 1 else 0.3) * (0.3 if matched else 1.0)
         nxt = d + timedelta(days=max(7, round(rng.expovariate(rate) * 365)))
         match_on = placed_on + timedelta(days=rng.randint(335, 430))
         if (not matched and place in ("U3", "U6") and match_on < nxt and match_on < stop
@@ -212,6 +223,8 @@ def leave_care(w: World, period: CarePeriod, d: date, rec: str) -> None:
     p.in_care = False
     p.busy_until = d
     p.stages.append((period.start, d, "cared_for", period.referral.rid))
+    if rec in RETURN_HOME and p.age(d) < 16:
+        w.left_care.append((d, p))  # may come back into care
     ref = period.referral
     ref.close = d
     ref.close_reason = {"E11": "RC1", "E12": "RC1", "E41": "RC3", "E45": "RC4", "E46": "RC4",
@@ -220,6 +233,23 @@ def leave_care(w: World, period: CarePeriod, d: date, rec: str) -> None:
         p.care_exit = d  # eligible for leaving care support: relevant / former relevant
         p.stages.append((max(period.start, add_months(p.dob, 189)), p.birthday(21),
                          "care_experienced", ref.rid))
+
+
+RETURN_HOME = ("E4A", "E4B", "E13", "E8", "E14")
+RECENT_QUOTA = 200_001  # Quotas key: re-entries within a year of leaving
+
+
+def returning_child(w: World, d: date) -> Person | None:
+    """A child who went home (or whose remand ended) and comes back into care: mostly
+    within a year of leaving, some later."""
+    rng = w.rng
+    while w.left_care and w.left_care[0][0] < d - timedelta(days=3 * 365):
+        w.left_care.pop(0)
+    recent = w.quotas.draw(RECENT_QUOTA, 0.8)
+    pool = [p for left, p in w.left_care
+            if (left >= d - timedelta(days=330)) == recent and left < d - timedelta(days=28)
+            and not p.in_care and not p.busy(d - timedelta(days=14)) and p.age(d) < 16]
+    return pool[rng.randrange(len(pool))] if pool else None
 
 
 def discretionary_exit_reason(rng: Rng, period: CarePeriod, d: date) -> str:
@@ -244,7 +274,8 @@ def exit_weight(period: CarePeriod, d: date) -> float:
     if period.place_on(d) in ("U1", "U4"):
         w *= 0.25
     if period.person.age(d) >= 16:
-        w *= 1.3
+        # Older teenagers mostly stay long enough to become care leavers (13 weeks).
+        w *= 1.3 if (d - period.start).days >= 91 else 0.3
     return w
 
 
@@ -530,7 +561,7 @@ def care_leaver_rows(w: World, p: Person) -> None:
                 else LEAVER_NEET.draw(rng)
         else:
             accom, activ = "0", "0"
-        pa = w.staff.pick("care_experienced", bday)
+        pa = w.staff.worker_for(p.pid, "care_experienced", bday, role="PA")
         w.sink.add("ssd_care_leavers", clea_table_id=w.ids.next("CL"), clea_person_id=p.pid,
                    clea_care_leaver_eligibility="Relevant" if years == 17 else "Former relevant",
                    clea_care_leaver_in_touch=in_touch,

@@ -3,6 +3,7 @@ protection and looked-after numbers on the scenario's path, then rendering to Ar
 
 from __future__ import annotations
 
+import heapq
 import math
 from datetime import date, timedelta
 
@@ -24,6 +25,9 @@ CP_AGE = Table([(0, 16.0)] + [(a, 6.0) for a in range(1, 5)] + [(a, 5.0) for a i
 CLA_STOCK_AGE = Table([(0, 4.0)] + [(a, 3.75) for a in range(1, 5)]
                       + [(a, 4.0) for a in range(5, 10)] + [(a, 6.7) for a in range(10, 16)]
                       + [(16, 11.0), (17, 10.0)])
+
+
+REENTRY_QUOTA = 200_000  # Quotas keys: month indexes are below this
 
 
 class Simulation:
@@ -58,9 +62,26 @@ class Simulation:
             frontdoor.referral(w, d)
         frontdoor.extra_contacts(w, first, last,
                                  rng.poisson(len(days) * sc.rate("extra_contacts_per_referral")))
+        self.cp_returns(last)
+        protection.hold_conferences(w, first, last)
         self.care_flows(first, last)
         self.cp_flows(first, last)
         frontdoor.exploitation_assessments(w, first, last)
+
+    # --- children whose CP plan ended, referred again -----------------------------------
+    def cp_returns(self, last: date) -> None:
+        w, rng = self.w, self.w.rng
+        while w.cp_returns and w.cp_returns[0][0] <= last:
+            d, _, p = heapq.heappop(w.cp_returns)
+            if p.in_care or p.age(d) >= 17:
+                continue
+            if frontdoor.available(p, d) and (p.last_referral is None or p.last_referral < d):
+                frontdoor.referral(w, d, p, returning=True)
+                continue
+            retry = d + timedelta(days=rng.randint(30, 120))  # busy: referred later
+            if retry <= w.end and p.age(retry) < 17:
+                w.seq += 1
+                heapq.heappush(w.cp_returns, (retry, w.seq, p))
 
     # --- looked after: exits at 18 / adoption, then entries and step-downs to the path ---
     def care_flows(self, first: date, last: date) -> None:
@@ -88,6 +109,14 @@ class Simulation:
             ref = frontdoor.referral(w, d, person, for_care=True)
             care.enter_care(w, d, person, ref, "uasc")
             return
+        # Re-entries are few, so a quota (not a coin) keeps their share steady.
+        if w.quotas.draw(REENTRY_QUOTA, sc.rate("cla_reentry", 0.085)):
+            back = care.returning_child(w, d)
+            if back is not None:
+                ref = frontdoor.referral(w, d - timedelta(days=rng.randint(0, 14)), back,
+                                         for_care=True)
+                care.enter_care(w, d, back, ref, "new")
+                return
         if rng.chance(sc.rate("cla_from_cp_plan")):
             plans = [p for p in w.cp_open
                      if p.start <= d - timedelta(days=30) and p.person.age(d) < 17]

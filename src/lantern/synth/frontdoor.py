@@ -217,7 +217,7 @@ def render(w: World) -> None:
 def render_referral(w: World, ref: Referral) -> None:
     sink, rng = w.sink, w.rng
     close = sink.clip(ref.close)
-    worker = w.staff.pick("front_door", ref.date)
+    worker = w.staff.worker_for(ref.person.pid, "front_door", ref.date)
     sink.add("ssd_cin_episodes", cine_referral_id=ref.rid, cine_person_id=ref.person.pid,
              cine_referral_date=ref.date, cine_cin_primary_need_code=ref.need,
              cine_referral_source_code=ref.source,
@@ -234,6 +234,7 @@ def render_referral(w: World, ref: Referral) -> None:
     if a is None or a.start > w.end:
         return
     auth = sink.clip(a.auth)
+    worker = w.staff.worker_for(ref.person.pid, "front_door", a.start)
     sink.add("ssd_cin_assessments", cina_assessment_id=a.aid, cina_person_id=ref.person.pid,
              cina_referral_id=ref.rid, cina_assessment_start_date=a.start,
              cina_assessment_child_seen="Y" if a.seen else "N",

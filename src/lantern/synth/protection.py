@@ -146,10 +146,10 @@ def end_cp_plan(w: World, plan: CpPlan, d: date, into_care: bool = False) -> Non
 
 # Children whose plan ended and who are referred again with the same concerns: the share
 # of ended plans, the share of those back within two years, and the delays (days).
-RETURN_AFTER_PLAN = 0.36
-RETURN_WITHIN_2Y = 0.38
-PREVIOUS_ELSEWHERE = 0.03
-REPEAT_SHARE = 0.19  # plans that are repeats in steady state (for pre-simulation history)  # first plan here, but an earlier one in another authority
+RETURN_AFTER_PLAN = 0.55
+RETURN_WITHIN_2Y = 0.33
+PREVIOUS_ELSEWHERE = 0.03  # first plan here, but an earlier one in another authority
+REPEAT_SHARE = 0.19  # plans that are repeats in steady state (for pre-simulation history)
 SOON, LATER = (90, 700), (730, 2400)
 
 
@@ -219,7 +219,7 @@ def render_s47(w: World, s: S47) -> None:
     if s.start > w.end:
         return
     p = s.referral.person
-    worker = w.staff.pick("safeguarding", s.start)
+    worker = w.staff.worker_for(p.pid, "safeguarding", s.start)
     end = sink.clip(s.end)
     sink.add("ssd_s47_enquiry", s47e_s47_enquiry_id=s.sid, s47e_referral_id=s.referral.rid,
              s47e_person_id=p.pid, s47e_s47_start_date=s.start, s47e_s47_end_date=end,
@@ -231,6 +231,7 @@ def render_s47(w: World, s: S47) -> None:
              s47e_icpc_not_required=("N" if s.icpc_id else "Y") if end else None)
     if s.icpc_id is None or s.icpc_date is None:
         return
+    worker = w.staff.worker_for(p.pid, "safeguarding", s.icpc_date)
     sink.add("ssd_initial_cp_conference", icpc_icpc_id=s.icpc_id,
              icpc_icpc_meeting_id=f"M{s.icpc_id}", icpc_s47_enquiry_id=s.sid,
              icpc_person_id=p.pid, icpc_cp_plan_id=s.plan_id or "",
@@ -323,7 +324,7 @@ def cp_visits(w: World, plan: CpPlan, stop: date) -> None:
 
 def render_cin_plan(w: World, cin: CinPlan) -> None:
     sink, rng = w.sink, w.rng
-    worker = w.staff.pick("safeguarding", cin.start)
+    worker = w.staff.worker_for(cin.person.pid, "safeguarding", cin.start)
     sink.add("ssd_cin_plans", cinp_cin_plan_id=cin.cid, cinp_referral_id=cin.referral.rid,
              cinp_person_id=cin.person.pid, cinp_cin_plan_start_date=cin.start,
              cinp_cin_plan_end_date=sink.clip(cin.end),

@@ -60,6 +60,8 @@ class Workforce:
         self.workers: list[Worker] = []
         self.by_service: dict[str, list[Worker]] = {s: [] for s in SERVICES}
         self._pool: dict[tuple[str, int], tuple[list[Worker], list[float]]] = {}
+        self._allocated: dict[tuple[str, str], list[tuple[date, date | None, str]]] | None = None
+        self._by_id: dict[str, Worker] = {}
         # (id, worker, role, team, start, end, change reason, referral, person)
         self.involvements: list[
             tuple[str, str, str, str, date, date | None, str, str | None, str]] = []
@@ -125,6 +127,29 @@ class Workforce:
         fallback = [w for w in self.by_service[service]
                     if w.start <= on and (w.end is None or w.end > on)]
         return self.rng.choice(fallback) if fallback else None
+
+    def allocated(self, pid: str, on: date, role: str = "SW") -> Worker | None:
+        """The child's allocated worker (`role` involvement open on `on`; of two open that
+        day, the one that started later). Built once allocation is complete."""
+        if self._allocated is None:
+            index: dict[tuple[str, str], list[tuple[date, date | None, str]]] = {}
+            for (_, wid, r, _, start, end, _, _, person) in self.involvements:
+                index.setdefault((person, r), []).append((start, end, wid))
+            for spans in index.values():
+                spans.sort(key=lambda s: s[0])
+            self._allocated = index
+            self._by_id = {w.wid: w for w in self.workers}
+        best: str | None = None
+        for start, end, wid in self._allocated.get((pid, role), ()):
+            if start > on:
+                break
+            if end is None or end >= on:
+                best = wid
+        return self._by_id[best] if best is not None else None
+
+    def worker_for(self, pid: str, service: str, on: date, role: str = "SW") -> Worker | None:
+        """The allocated worker on the date, else someone in the service that month."""
+        return self.allocated(pid, on, role) or self.pick(service, on)
 
     def allocate(self, person: Person, role: str, service: str, start: date,
                  end: date | None, referral_id: str | None, reason: str) -> None:
