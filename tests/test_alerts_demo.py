@@ -10,24 +10,13 @@ import duckdb
 import pytest
 
 from lantern.alerts import RULES, available, run_alerts, to_json
-from lantern.model import tables
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def demo() -> duckdb.DuckDBPyConnection:
-    synth = pytest.importorskip("lantern.synth")
-    data = synth.simulate(synth.load_scenario("torbay"), seed=42, start=date(2014, 12, 1),
-                          end=date(2024, 11, 30))
-    con = duckdb.connect(":memory:")
-    for name, t in tables().items():
-        con.execute(t.ddl())
-        if name in data:
-            con.register("arrow_in", data[name])
-            con.execute(f"INSERT INTO {name} SELECT *, NULL, NULL FROM arrow_in")
-            con.unregister("arrow_in")
-    return con
+@pytest.fixture
+def demo(demo_con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    return demo_con
 
 
 def test_every_family_with_data_has_items(demo: duckdb.DuckDBPyConnection) -> None:
