@@ -15,6 +15,7 @@ from lantern.assurance.inputs import IndicatorMeta, SeriesPoint, add_months, as_
 from lantern.assurance.spc import SpcResult, classify, rebase_indices
 from lantern.assurance.targets import Target, load_targets, since_last_period, status_word
 from lantern.measures.catalogue import INDICATORS
+from lantern.measures.drill import children as drill_children
 from lantern.measures.engine import KpiRow, compute
 
 HISTORY_MONTHS = 24
@@ -67,10 +68,24 @@ def assure_month(
     targets = load_targets(targets_path)
     change_months = [m for m, _ in process_changes or []]
     all_metas = metas()
+
+    drilled: dict[tuple[str, str], list[dict[str, Any]]] = {}
+
+    def children_behind(kpi_id: str, m: str, breakdown: str, value: str) -> list[str]:
+        """The children behind a figure (its denominator rows), for deep dives. One
+        drill-down per indicator and month serves every team and service."""
+        if (kpi_id, m) not in drilled:
+            drilled[kpi_id, m] = drill_children(con, kpi_id, m)
+        rows_ = drilled[kpi_id, m]
+        if breakdown != "authority":
+            rows_ = [r for r in rows_ if str(r.get(breakdown)) == value]
+        return sorted({str(r["child_id"]) for r in rows_})
+
     items = build_exceptions(
         rows, all_metas, month, targets,
         process_changes={"*": change_months} if change_months else None,
         team_service=team_service,
+        children_lookup=children_behind,
     )
     authority = [r for r in rows if r.breakdown == "authority"]
     indicators = {
