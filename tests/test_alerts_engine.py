@@ -153,3 +153,12 @@ def test_command_and_reference(tmp_path: Path) -> None:
     assert load_addresses(book) == {"W1": "w1@example.org", "team_manager:T1": "duty@example.org"}
     page = reference_markdown()
     assert all(f"`{r.id}`" in page for r in RULES)
+
+
+def test_docs_alerts_page_is_generated_from_the_declarations() -> None:
+    from pathlib import Path
+
+    from lantern.alerts.reference import reference_markdown
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "alerts.md"
+    assert page.read_text(encoding="utf-8") == reference_markdown()
