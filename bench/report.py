@@ -19,11 +19,12 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lantern.assurance.monthly import assure_month  # noqa: E402
-from lantern.reports.build import _team_services, report_from  # noqa: E402
-from lantern.reports.render import render_html, write_report  # noqa: E402
-from lantern.synth import load_scenario, simulate  # noqa: E402
-from tests.conftest import load_arrow  # noqa: E402
+from tests.conftest import load_arrow
+
+from lantern.assurance.monthly import assure_month
+from lantern.reports.build import _team_services, report_from
+from lantern.reports.render import render_html, write_report
+from lantern.synth import load_scenario, simulate
 
 
 def main() -> None:

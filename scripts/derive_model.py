@@ -26,7 +26,8 @@ TYPES = {"nvarchar": "str", "nchar": "str", "datetime": "date", "int": "int", "f
 # Local extensions: fields the seeds or the statutory returns need that the SSD lacks.
 LOCAL_COLUMNS: dict[str, dict[str, dict[str, str]]] = {
     "ssd_person": {
-        "pers_upn": {"type": "str", "description": "Unique pupil number (the SSD keeps it in ssd_send)"},
+        "pers_upn": {"type": "str",
+                     "description": "Unique pupil number (the SSD keeps it in ssd_send)"},
     },
     "ssd_cin_episodes": {
         "cine_referral_closure_reason_code": {"type": "str", "codes": "reason_for_closure",
@@ -42,7 +43,8 @@ LOCAL_COLUMNS: dict[str, dict[str, dict[str, str]]] = {
     },
     "ssd_cla_episodes": {
         "clae_legal_status": {"type": "str", "codes": "legal_status",
-            "description": "SSDA903 LS of the episode (the SSD holds it in ssd_legal_status by date)"},
+            "description":
+                "SSDA903 LS of the episode (the SSD holds it in ssd_legal_status by date)"},
     },
     "ssd_cla_reviews": {
         "clar_person_id": {"type": "str", "description": "Person of the reviewed period of care"},

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages Lantern needs outside Python, only if missing:
-#   Pango (WeasyPrint PDF), poppler-utils (pdftoppm for report previews), fonts.
+#   Pango (WeasyPrint PDF), poppler-utils (pdftoppm for report previews), fonts,
+#   a Java runtime (PySpark local mode: the Spark parity test and bench).
 # Runs as root in CI; elsewhere it prints the apt-get command to run.
 set -euo pipefail
 
@@ -10,6 +11,7 @@ ldconfig -p | grep -q 'libpangoft2-1.0.so' || need+=(libpangoft2-1.0-0)
 ldconfig -p | grep -q 'libharfbuzz-subset.so' || need+=(libharfbuzz-subset0)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core fontconfig)
+command -v java >/dev/null || need+=(default-jre-headless)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -95,5 +95,5 @@ def test_pdf_has_a_page_per_section_and_the_headline_figures(tmp_path: Path) -> 
 
 
 def test_unknown_extension_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="expected a .html or .pdf"):
+    with pytest.raises(ValueError, match=r"expected a \.html or \.pdf"):
         write_report(sample_report(), tmp_path / "report.docx")

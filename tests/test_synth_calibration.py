@@ -6,6 +6,7 @@ Counts are computed here directly from the Arrow tables with the KPIS.md definit
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from datetime import date, timedelta
 from functools import cache
@@ -14,7 +15,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from lantern.calendar import month_end, wd
+from lantern.calendar import add_months, month_end, wd
 from lantern.synth import load_scenario, simulate
 
 
@@ -137,3 +138,197 @@ def test_timeliness_recovers(month: int) -> None:
     data = default_run()
     assert icpc_15wd_pct(data, date(2024, 7, 1), date(2024, month, 30)) > 0.75
     assert cp_visits_10wd_pct(data, month_end(2024, month)) > 0.8
+
+
+# --- repeat work, drift and stability (KPIS.md definitions, plain Python) -------------
+OCT_2023 = date(2023, 10, 31)
+
+
+def window(on: date) -> tuple[date, date]:
+    """The 12 months ending at `on` (a month end), inclusive."""
+    return add_months(on, -12) + timedelta(days=1), on
+
+
+def cp_repeat_shares(data: dict[str, pa.Table], on: date) -> tuple[float, float]:
+    """(second or subsequent, repeat within 2 years) over plans starting in the 12 months
+    to `on`."""
+    plans = rows(data, "ssd_cp_plans")
+    by_child: dict[str, list[dict[str, Any]]] = {}
+    for p in plans:
+        by_child.setdefault(p["cppl_person_id"], []).append(p)
+    lo, hi = window(on)
+    starts = [p for p in plans if lo <= p["cppl_cp_plan_start_date"] <= hi]
+    second = within_2y = 0
+    for p in starts:
+        s = p["cppl_cp_plan_start_date"]
+        earlier = [q for q in by_child[p["cppl_person_id"]] if q["cppl_cp_plan_start_date"] < s]
+        second += bool(earlier) or (p["cppl_previous_cp_plans"] or 0) > 0
+        within_2y += any(q["cppl_cp_plan_end_date"] is not None
+                         and add_months(s, -24) <= q["cppl_cp_plan_end_date"] <= s
+                         for q in earlier)
+    return second / len(starts), within_2y / len(starts)
+
+
+def periods_of_care(data: dict[str, pa.Table]) -> dict[str, list[tuple[date, date | None]]]:
+    """Per child, (start, end) of each period of care in order; end None while open."""
+    spans: dict[str, tuple[str, date, date | None]] = {}
+    for e in sorted(rows(data, "ssd_cla_episodes"),
+                    key=lambda e: e["clae_cla_episode_start_date"]):
+        end = e["clae_cla_episode_ceased_date"] \
+            if e["clae_cla_episode_ceased_reason"] not in (None, "X1") else None
+        spans[e["clae_cla_id"]] = (e["clae_person_id"], e["clae_entered_care_date"], end)
+    out: dict[str, list[tuple[date, date | None]]] = {}
+    for pid, start, end in spans.values():
+        out.setdefault(pid, []).append((start, end))
+    for v in out.values():
+        v.sort(key=lambda s: s[0])
+    return out
+
+
+def cla_reentry_share(data: dict[str, pa.Table], on: date) -> float:
+    lo, hi = window(on)
+    starts = back = 0
+    for periods in periods_of_care(data).values():
+        for i, (start, _) in enumerate(periods):
+            if lo <= start <= hi:
+                starts += 1
+                prev_end = periods[i - 1][1] if i else None
+                back += prev_end is not None and add_months(start, -12) <= prev_end < start
+    return back / starts
+
+
+def cin_plans_older_than_a_year(data: dict[str, pa.Table], on: date) -> tuple[int, int]:
+    """(open CIN plans started before `on` - 12 months, all open CIN plans) at `on`."""
+    open_plans = [p for p in rows(data, "ssd_cin_plans")
+                  if is_open(p["cinp_cin_plan_start_date"], p["cinp_cin_plan_end_date"], on)]
+    old = [p for p in open_plans if p["cinp_cin_plan_start_date"] < add_months(on, -12)]
+    return len(old), len(open_plans)
+
+
+def new_placement(e: dict[str, Any]) -> bool:
+    rne = e["clae_cla_episode_start_reason"]
+    place = e.get("_place")
+    return rne in ("S", "P", "B") or (rne in ("T", "U") and place not in ("A3", "A5"))
+
+
+def cla_3plus_placements_share(data: dict[str, pa.Table], on: date) -> float:
+    """Children looked after at `on` with 3+ placements in the 12 months to `on`."""
+    place = {p["clap_cla_placement_id"]: p["clap_cla_placement_type"]
+             for p in rows(data, "ssd_cla_placement")}
+    lo, hi = window(on)
+    by_child: dict[str, list[dict[str, Any]]] = {}
+    for e in rows(data, "ssd_cla_episodes"):
+        if e["clae_legal_status"] not in ("V3", "V4"):
+            by_child.setdefault(e["clae_person_id"], []).append(
+                {**e, "_place": place.get(e["clae_cla_placement_id"])})
+    looked_after = many = 0
+    for eps in by_child.values():
+        if not any(is_open(e["clae_cla_episode_start_date"], e["clae_cla_episode_ceased_date"],
+                           on) for e in eps):
+            continue
+        looked_after += 1
+        n = any(is_open(e["clae_cla_episode_start_date"], e["clae_cla_episode_ceased_date"], lo)
+                for e in eps)
+        n += sum(lo <= e["clae_cla_episode_start_date"] <= hi and new_placement(e) for e in eps)
+        many += n >= 3
+    return many / looked_after
+
+
+def care_leaver_cohort(data: dict[str, pa.Table], on: date) -> int:
+    """OC3 rows for a 19th, 20th or 21st birthday in the 12 months to `on`."""
+    dob = {p["pers_person_id"]: p["pers_dob"] for p in rows(data, "ssd_person")}
+    lo, hi = window(on)
+    return sum(lo <= c["clea_oc3_birthday"] <= hi
+               and c["clea_oc3_birthday"].year - dob[c["clea_person_id"]].year in (19, 20, 21)
+               for c in rows(data, "ssd_care_leavers"))
+
+
+def test_children_come_back_to_child_protection() -> None:
+    data = default_run()
+    for on in (OCT_2023, date(2024, 3, 31), date(2022, 3, 31), date(2020, 3, 31)):
+        second, within_2y = cp_repeat_shares(data, on)
+        assert 0.16 <= second <= 0.28, (on, second)
+        assert 0.04 <= within_2y <= 0.11, (on, within_2y)
+    second, within_2y = cp_repeat_shares(data, OCT_2023)
+    assert 0.18 <= second <= 0.26 and 0.05 <= within_2y <= 0.10, (second, within_2y)
+
+
+def test_previous_cp_plans_follow_the_childs_history() -> None:
+    """NumberOfPreviousCPP counts the earlier plans here plus a fixed number from before
+    the simulation (or another authority), the same for each of the child's plans."""
+    plans = sorted(rows(default_run(), "ssd_cp_plans"),
+                   key=lambda p: (p["cppl_cp_plan_start_date"], p["cppl_cp_plan_id"]))
+    prior: dict[str, int] = {}
+    seen: Counter[str] = Counter()
+    for p in plans:
+        pid = p["cppl_person_id"]
+        extra = p["cppl_previous_cp_plans"] - seen[pid]
+        assert extra >= 0 and prior.setdefault(pid, extra) == extra, p
+        seen[pid] += 1
+
+
+def test_children_come_back_into_care() -> None:
+    data = default_run()
+    assert 0.05 <= cla_reentry_share(data, OCT_2023) <= 0.10
+    for on in (date(2020, 3, 31), date(2022, 3, 31), date(2024, 3, 31)):
+        assert 0.03 <= cla_reentry_share(data, on) <= 0.12, on
+
+
+def test_some_cin_plans_last_more_than_a_year() -> None:
+    data = default_run()
+    for on in (OCT_2023, date(2021, 3, 31)):
+        old, total = cin_plans_older_than_a_year(data, on)
+        assert 40 <= old <= 120 and 350 <= total <= 600, (on, old, total)
+
+
+def test_placement_stability() -> None:
+    data = default_run()
+    assert 0.08 <= cla_3plus_placements_share(data, OCT_2023) <= 0.12
+    for on in (date(2020, 3, 31), date(2022, 3, 31), date(2024, 3, 31)):
+        assert 0.06 <= cla_3plus_placements_share(data, on) <= 0.14, on
+
+
+def test_care_leaver_cohort() -> None:
+    data = default_run()
+    for on in (OCT_2023, date(2022, 3, 31), date(2024, 3, 31)):
+        assert 125 <= care_leaver_cohort(data, on) <= 180, on
+
+
+def test_icpc_timeliness_falls_every_month_of_the_story() -> None:
+    data = default_run()
+    shares = [icpc_15wd_pct(data, me.replace(day=1), me)
+              for me in month_ends(date(2023, 7, 1), date(2024, 2, 29))]
+    assert all(a > b for a, b in itertools.pairwise(shares)), shares
+
+
+def test_recorded_worker_is_the_allocated_worker() -> None:
+    data = default_run()
+    spans: dict[str, list[tuple[date, date | None, str]]] = {}
+    for i in rows(data, "ssd_involvements"):
+        if i["invo_professional_role_id"] == "SW":
+            spans.setdefault(i["invo_person_id"], []).append(
+                (i["invo_involvement_start_date"], i["invo_involvement_end_date"],
+                 i["invo_professional_id"]))
+
+    def allocated(pid: str, on: date) -> set[str]:
+        return {w for s, e, w in spans.get(pid, []) if is_open(s, e, on)}
+
+    checks = [
+        ("ssd_cin_episodes", "cine_person_id", "cine_referral_date", "cine_referral_worker_id"),
+        ("ssd_cin_assessments", "cina_person_id", "cina_assessment_start_date",
+         "cina_assessment_worker_id"),
+        ("ssd_s47_enquiry", "s47e_person_id", "s47e_s47_start_date",
+         "s47e_s47_completed_by_worker_id"),
+        ("ssd_initial_cp_conference", "icpc_person_id", "icpc_icpc_date",
+         "icpc_icpc_worker_id"),
+        ("ssd_cin_plans", "cinp_person_id", "cinp_cin_plan_start_date",
+         "cinp_cin_plan_worker_id"),
+    ]
+    for table, pcol, dcol, wcol in checks:
+        checked = 0
+        for r in rows(data, table):
+            workers = allocated(r[pcol], r[dcol])
+            if workers:
+                checked += 1
+                assert r[wcol] in workers, (table, r)
+        assert checked > 0.9 * len(rows(data, table)), table

@@ -119,5 +119,5 @@ def test_wrong_header_names_file_and_columns(tmp_path: Path) -> None:
 def test_unknown_file_is_refused(tmp_path: Path) -> None:
     extract = small_extract(tmp_path)
     (extract / "notes.csv").write_text("a,b\n1,2\n")
-    with Warehouse(tmp_path / "wh.duckdb") as wh, pytest.raises(LoadError, match="notes.csv"):
+    with Warehouse(tmp_path / "wh.duckdb") as wh, pytest.raises(LoadError, match=r"notes\.csv"):
         wh.load_extract(extract, archive_dir=tmp_path / "archive")

@@ -170,7 +170,7 @@ def _benchmark(kpi_id: str, la_code: str) -> dict[str, Any]:
 
 
 def _int(x: float | None) -> int | None:
-    return None if x is None else int(round(x))
+    return None if x is None else round(x)
 
 
 def _team_services(con: Any) -> dict[str, str]:
