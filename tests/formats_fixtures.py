@@ -221,7 +221,7 @@ def cla_rows() -> Rows:
              "perm_adm_decision_date": D(2021, 9, 1), "perm_placement_order_date": D(2022, 1, 5),
              "perm_matched_date": D(2023, 5, 1), "perm_placed_for_adoption_date": D(2023, 6, 1),
              "perm_adopted_by_carer_flag": "N", "perm_number_of_adopters": "2",
-             "perm_adopter_sex": "MF", "perm_adopter_legal_status": "L0",
+             "perm_adopter_sex": "MF", "perm_adopter_legal_status": "L11",
              "perm_adoption_order_date": D(2023, 12, 1)},
         ],
         "ssd_immigration_status": [

@@ -120,7 +120,7 @@ def test_oc3_ad1_placed_adoption_prev_perm(
     ad1 = t["AD1"]
     assert [(r["CHILD"], r["DATE_INT"], r["DATE_MATCH"], r["FOSTER_CARE"], r["NB_ADOPTR"],
              r["SEX_ADOPTR"], r["LS_ADOPTR"]) for r in ad1] == [
-        ("L4", "01/09/2021", "01/05/2023", "0", "2", "MF", "L0")]
+        ("L4", "01/09/2021", "01/05/2023", "0", "2", "MF", "L11")]
     assert returns[2023]["AD1"] == []
     assert [(r["CHILD"], r["DATE_PLACED"]) for r in t["PlacedAdoption"]] == [("L4", "01/09/2021")]
     assert [(r["CHILD"], r["PREV_PERM"]) for r in t["PrevPerm"]] == [("L5", "Z1")]
@@ -135,3 +135,53 @@ def test_missing_and_social_worker_episodes(
     sw = returns[2024]["SWEpisodes"]
     assert [(s["SW_ID"], s["SW_DECOM"], s["SW_DEC"], s["SW_REASON"]) for s in sw] == [
         ("SW2", "10/01/2022", "30/06/2023", ""), ("SW3", "01/07/2023", "", "LEFTRL")]
+
+
+def test_upn_unknown_code_when_no_upn_is_recorded(returns: Returns) -> None:
+    upns = {r["CHILD"]: r["UPN"] for r in returns[2024]["Header"]}
+    assert upns["L1"] == "B123456789012"
+    assert upns["L4"] == "UN1"  # aged 4: not yet at school
+    assert upns["L5"] == "UN2"  # aged 17: never at school in England as far as the record goes
+    assert all(upns.values())  # rule 442: never blank
+
+
+def test_oc2_items_asked_with_the_health_items_are_never_blank(returns: Returns) -> None:
+    for year in (2024, 2025):
+        for row in returns[year]["OC2"]:
+            assert row["SUBSTANCE_MISUSE"] == "0"  # none identified in the model
+            assert row["IMMUNISATIONS"] in ("0", "1")
+
+
+def test_oc3_died_or_home_has_no_activity_or_accommodation(tmp_path: Path) -> None:
+    from tests.formats_fixtures import cin_rows, cla_rows
+
+    rows = cla_rows()
+    rows["ssd_care_leavers"][0]["clea_care_leaver_in_touch"] = "RHOM"
+    write_ssda903(dataset(cin_rows(), rows), tmp_path, collection_year=2024)
+    oc3 = _read(tmp_path / FILE_NAMES["OC3"])
+    assert [(r["IN_TOUCH"], r["ACTIV"], r["ACCOM"]) for r in oc3] == [("RHOM", "", "")]
+
+
+def test_adopters_number_and_single_status_follow_from_their_sexes() -> None:
+    from lantern.formats.ssda903 import _adopters
+
+    blank = {"perm_number_of_adopters": None, "perm_adopter_legal_status": None}
+    assert _adopters({**blank, "perm_adopter_sex": "F1"}) == {
+        "NB_ADOPTR": 1, "SEX_ADOPTR": "F1", "LS_ADOPTR": "L0"}
+    # a couple's legal status is never guessed
+    assert _adopters({**blank, "perm_adopter_sex": "MM"}) == {
+        "NB_ADOPTR": 2, "SEX_ADOPTR": "MM", "LS_ADOPTR": None}
+
+
+def test_retired_placement_codes_become_k3_from_2025(tmp_path: Path) -> None:
+    from tests.formats_fixtures import cin_rows, cla_rows
+
+    rows = cla_rows()
+    for p in rows["ssd_cla_placement"]:
+        p["clap_cla_placement_type"] = "H5"
+    data = dataset(cin_rows(), rows)
+    for year, code in ((2024, "H5"), (2025, "K3")):
+        out = tmp_path / str(year)
+        write_ssda903(data, out, collection_year=year)
+        places = {r["PLACE"] for r in _read(out / FILE_NAMES["Episodes"])}
+        assert places == {code}

@@ -183,3 +183,33 @@ def test_la_code_must_be_three_digits(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="three-digit"):
         write_cin_census(dataset(cin_rows()), tmp_path / "x.xml", collection_year=2024,
                          la_code="E06000027")
+
+
+def test_upn_unknown_code_when_no_upn_is_recorded(tmp_path: Path) -> None:
+    children = _children(_write(tmp_path, 2024))
+    assert children["C1"].findtext("ChildIdentifiers/UPNunknown") is None
+    assert children["C3"].findtext("ChildIdentifiers/UPNunknown") == "UN1"  # aged 4
+    assert children["C4"].findtext("ChildIdentifiers/UPNunknown") == "UN2"  # aged 14
+    assert children["C4"].findtext("ChildIdentifiers/UPN") is None
+
+
+@pytest.mark.parametrize(("year", "source", "reason"), [(2022, "5B", "RC8"),
+                                                         (2023, "5D", "RC9")])
+def test_codes_added_in_2023_are_written_as_their_predecessors_before(
+        tmp_path: Path, year: int, source: str, reason: str) -> None:
+    rows = cin_rows()
+    r2 = rows["ssd_cin_episodes"][1]  # C2's referral, moved into the year
+    r2.update(cine_referral_date=date(year - 1, 5, 1), cine_close_date=date(year, 2, 1),
+              cine_referral_source_code="5D", cine_referral_closure_reason_code="RC9")
+    path = _write(tmp_path, year, rows)
+    c2 = _children(path)["C2"]
+    assert c2.findtext("CINdetails/ReferralSource") == source
+    assert c2.findtext("CINdetails/ReasonForClosure") == reason
+    assert validate_cin_xml(path, year) == []
+
+
+def test_factor_21_no_factors_is_dropped_beside_identified_factors() -> None:
+    from lantern.formats.cin_census import _factor_codes
+
+    assert _factor_codes([{"cinf_assessment_factors_json": '["21", "3A", "4B"]'}]) == ["3A", "4B"]
+    assert _factor_codes([{"cinf_assessment_factors_json": '["21"]'}]) == ["21"]

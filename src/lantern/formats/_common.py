@@ -126,3 +126,22 @@ def previous_cp_plans(plan: Row, plans_of_person: Iterable[Row]) -> int:
         1 for p in plans_of_person
         if start and p["cppl_cp_plan_start_date"] and p["cppl_cp_plan_start_date"] < start
     )
+
+
+# UPN "unknown" reasons both returns share: UN1 the child is under 6 and not yet at
+# school; UN2 the child has never attended a school in England (e.g. a child who
+# arrived from abroad past school age, as most unaccompanied asylum-seeking children do).
+UPN_UNDER_SCHOOL_AGE, UPN_NEVER_AT_SCHOOL = "UN1", "UN2"
+SCHOOL_AGE = 6
+
+
+def upn_or_unknown(person: Row, on: date) -> tuple[str | None, str | None]:
+    """(UPN, UPN-unknown code) for a return made `on`: the recorded UPN, else the
+    recorded reason, else the reason a real return gives for a child with no UPN on
+    record: UN1 under 6 (or not yet born), UN2 otherwise."""
+    upn, unknown = person.get("pers_upn") or None, person.get("pers_upn_unknown") or None
+    if upn or unknown:
+        return upn, None if upn else unknown
+    years = age_on(person.get("pers_dob"), on)
+    return None, UPN_UNDER_SCHOOL_AGE if years is None or years < SCHOOL_AGE \
+        else UPN_NEVER_AT_SCHOOL

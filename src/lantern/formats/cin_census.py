@@ -35,11 +35,23 @@ from lantern.formats._common import (
     overlaps,
     previous_cp_plans,
     rows,
+    upn_or_unknown,
     within,
 )
 
 SCHEMA_YEARS = range(2022, 2027)
 ICPC_TARGET_WORKING_DAYS = 15
+# Codes the census added in 2022-23 (collection year 2023), and the code a return
+# before then used for the same case: 5D (LA services - early help) was 5B (LA
+# services - other internal); RC9 (closed after assessment, referred to early help)
+# was RC8 (closed after assessment, no further action).
+FIRST_EARLY_HELP_CODES_YEAR = 2023
+EARLIER_CODES: dict[str, dict[str, str]] = {
+    "ReferralSource": {"5D": "5B"},
+    "ReasonForClosure": {"RC9": "RC8"},
+}
+# Assessment factor 21 is "no factors identified": only ever the assessment's one factor.
+NO_FACTORS = "21"
 
 # Each complex element's children, in XSD sequence order. ChildIdentifiers varies by
 # year (GenderCurrent until 2024, Sex from 2025) so it is completed by the variant.
@@ -235,6 +247,7 @@ class _Census:
     """The canonical tables indexed for one census year."""
 
     def __init__(self, data: Dataset, collection_year: int) -> None:
+        self.year = collection_year
         self.lo, self.hi = collection_window(collection_year)
         self.variant = SCHEMA_VARIANTS[schema_year(collection_year)]
         self.sequences = {**SEQUENCES, "ChildIdentifiers": self.variant.child_identifiers}
@@ -296,6 +309,7 @@ class _Census:
 
     def _identifiers(self, person: Row) -> dict[str, Any]:
         out = {tag: person.get(col) for tag, col in PERSON_FIELDS.items()}
+        out["UPN"], out["UPNunknown"] = upn_or_unknown(person, self.hi)
         out["PersonDeathDate"] = as_at(out["PersonDeathDate"], self.hi)
         codes = self.variant.sex_codes
         out[self.variant.sex_element] = codes.get(person.get("pers_sex"), codes[None])
@@ -323,6 +337,9 @@ class _Census:
         out["CINclosureDate"] = as_at(out["CINclosureDate"], self.hi)
         if out["CINclosureDate"] is None:
             out["ReasonForClosure"] = None  # an episode still open has no reason yet
+        if self.year < FIRST_EARLY_HELP_CODES_YEAR:
+            for tag, earlier in EARLIER_CODES.items():
+                out[tag] = earlier.get(str(out[tag]), out[tag])
         first_icpc = earliest(self.icpcs_by_referral.get(rid, []), "icpc_icpc_date")
         if first_icpc is not None:
             out["DateOfInitialCPC"] = as_at(first_icpc["icpc_icpc_date"], self.hi)
@@ -420,6 +437,8 @@ def _factor_codes(factor_rows: list[Row]) -> list[str]:
         for code in parsed if isinstance(parsed, list) else [parsed]:
             if str(code).strip() and str(code).strip() not in codes:
                 codes.append(str(code).strip())
+    if len(codes) > 1:
+        codes = [c for c in codes if c != NO_FACTORS]  # an identified factor outranks "none"
     return codes
 
 

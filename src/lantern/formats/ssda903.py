@@ -27,6 +27,7 @@ from lantern.formats._common import (
     latest,
     overlaps,
     rows,
+    upn_or_unknown,
     within,
 )
 
@@ -69,6 +70,15 @@ ADOPTED = frozenset({"E11", "E12"})
 SHORT_BREAKS = frozenset({"V3", "V4"})  # respite-only children have no OC2 outcomes
 HEALTH_ASSESSMENTS = frozenset({"IHA", "HEALTH_ASSESSMENT"})
 HEALTH_CHECK_MAX_AGE = 5  # HEALTH_CHECK (surveillance) is for children under 5
+# From 2024-25 supported accommodation must be Ofsted-registered: H5 (semi-independent,
+# not subject to children's homes regulations) and P2 (independent living) left the
+# code set and such placements are returned as K3 (supported accommodation).
+PLACE_FROM_2025: dict[str, str] = {"H5": "K3", "P2": "K3"}
+# OC3: a young person who has died or returned home has no activity or accommodation.
+NO_OC3_DETAIL = frozenset({"DIED", "RHOM"})
+SINGLE_ADOPTER = frozenset({"M1", "F1"})
+COUPLE_ADOPTERS = frozenset({"MM", "FF", "MF"})
+LS_SINGLE = "L0"
 
 
 def sex_code(sex: str | None, collection_year: int) -> str | None:
@@ -150,6 +160,7 @@ class _Return:
 
     def _header(self, person_id: str) -> Row:
         p = self.people.get(person_id, {})
+        upn, unknown = upn_or_unknown(p, self.hi)
         mother = None
         if p.get("pers_sex") == "F" and p.get("pers_is_mother") in ("Y", "N"):
             mother = "1" if p["pers_is_mother"] == "Y" else "0"
@@ -157,7 +168,7 @@ class _Return:
             person_id,
             SEX=sex_code(p.get("pers_sex"), self.year),
             ETHNIC=p.get("pers_ethnicity"),
-            UPN=p.get("pers_upn") or p.get("pers_upn_unknown"),
+            UPN=upn or unknown,  # the UPN column holds the UN code when there is none
             MOTHER=mother,
             MC_DOB=None,  # the model holds no child's-child date of birth
         )
@@ -174,7 +185,7 @@ class _Return:
             "RNE": e["clae_cla_episode_start_reason"],
             "LS": e["clae_legal_status"],
             "CIN": e["clae_cla_primary_need_code"],
-            "PLACE": placement.get("clap_cla_placement_type"),
+            "PLACE": self._place(placement.get("clap_cla_placement_type")),
             "PLACE_PROVIDER": placement.get("clap_cla_placement_provider"),
             "DEC": ceased,
             "REC": e["clae_cla_episode_ceased_reason"] if ceased else None,
@@ -183,6 +194,11 @@ class _Return:
             "PL_POST": placement.get("clap_cla_placement_postcode"),
             "URN": placement.get("clap_cla_placement_urn"),
         }
+
+    def _place(self, code: str | None) -> str | None:
+        if code is not None and self.year >= FIRST_M_F_U_YEAR:
+            return PLACE_FROM_2025.get(code, code)
+        return code
 
     def _reviews(self) -> list[Row]:
         out = []
@@ -251,23 +267,32 @@ class _Return:
                 SDQ_SCORE=sdq and sdq["csdq_sdq_score"],
                 SDQ_REASON=sdq and sdq["csdq_sdq_reason"],
                 HEALTH_CHECK=assessed if under_5 else None,
-                IMMUNISATIONS=immunised and _flag(immunised["clai_immunisations_status"] == "Y"),
+                # No immunisation record: not known to be up to date.
+                IMMUNISATIONS=_flag(immunised is not None
+                                    and immunised["clai_immunisations_status"] == "Y"),
                 TEETH_CHECK=_flag(any(h["clah_health_check_type"] == "DENTAL" for h in checks)),
                 HEALTH_ASSESSMENT=assessed,
-                # CONVICTED, SUBSTANCE_MISUSE, INTERVENTION_*: not in the model, left blank.
+                # The model records no substance misuse problem, so none was identified
+                # (DfE rules 544/547 need the item whenever the health items are given).
+                SUBSTANCE_MISUSE="0",
+                # CONVICTED, INTERVENTION_*: not in the model, left blank.
             ))
         return out
 
     # -------------------------------------------------------------- leavers, adoption
 
     def _oc3(self) -> list[Row]:
-        out = [
-            self._child(c["clea_person_id"], IN_TOUCH=c["clea_care_leaver_in_touch"],
-                        ACTIV=c["clea_care_leaver_activity"],
-                        ACCOM=c["clea_care_leaver_accommodation"])
-            for c in rows(self.data, "ssd_care_leavers")
-            if within(c["clea_oc3_birthday"], self.lo, self.hi)
-        ]
+        out = []
+        for c in rows(self.data, "ssd_care_leavers"):
+            if not within(c["clea_oc3_birthday"], self.lo, self.hi):
+                continue
+            # Activity and accommodation are not asked of a young person who has died or
+            # gone home to parents (DfE rule 344).
+            detail = c["clea_care_leaver_in_touch"] not in NO_OC3_DETAIL
+            out.append(self._child(
+                c["clea_person_id"], IN_TOUCH=c["clea_care_leaver_in_touch"],
+                ACTIV=c["clea_care_leaver_activity"] if detail else None,
+                ACCOM=c["clea_care_leaver_accommodation"] if detail else None))
         return _sorted(out)
 
     def _adopted_in_year(self) -> set[str]:
@@ -286,9 +311,7 @@ class _Return:
                 DATE_MATCH=p["perm_matched_date"],
                 FOSTER_CARE=(_flag(p["perm_adopted_by_carer_flag"] == "Y")
                              if p["perm_adopted_by_carer_flag"] else None),
-                NB_ADOPTR=p["perm_number_of_adopters"],
-                SEX_ADOPTR=p["perm_adopter_sex"],
-                LS_ADOPTR=p["perm_adopter_legal_status"],
+                **_adopters(p),
             )
             for p in rows(self.data, "ssd_permanence")
             if p["perm_person_id"] in adopted
@@ -349,6 +372,20 @@ class _Return:
                          self.lo, self.hi)
         ]
         return _sorted(out, "SW_DECOM")
+
+
+def _adopters(p: Row) -> Row:
+    """NB_ADOPTR, SEX_ADOPTR, LS_ADOPTR. The number of adopters follows from their sexes
+    (M1/F1 one, MM/FF/MF two) and a single adopter's legal status is L0 (single); a
+    couple's legal status (married, civil partners, unmarried) is only ever recorded."""
+    sex = p["perm_adopter_sex"]
+    number = p["perm_number_of_adopters"]
+    if number is None and sex in SINGLE_ADOPTER | COUPLE_ADOPTERS:
+        number = 1 if sex in SINGLE_ADOPTER else 2
+    status = p["perm_adopter_legal_status"]
+    if status is None and sex in SINGLE_ADOPTER:
+        status = LS_SINGLE
+    return {"NB_ADOPTR": number, "SEX_ADOPTR": sex, "LS_ADOPTR": status}
 
 
 def _flag(value: bool) -> str:

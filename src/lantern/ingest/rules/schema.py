@@ -99,6 +99,7 @@ def cin_xsd_year(collection_year: int | None) -> int:
 def _simple_type(node: etree._Element | None) -> dict[str, Any]:
     """Enumerations, pattern and integer minimum of an xs:simpleType node."""
     out: dict[str, Any] = {"codes": [], "pattern": None, "minimum": None, "base": None}
+    patterns: list[str] = []
     if node is None:
         return out
     restriction = node.find(f"{XS}restriction")
@@ -110,9 +111,13 @@ def _simple_type(node: etree._Element | None) -> dict[str, Any]:
         if tag == f"{XS}enumeration":
             out["codes"].append(child.get("value"))
         elif tag == f"{XS}pattern":
-            out["pattern"] = child.get("value")
+            patterns.append(child.get("value") or "")
         elif tag == f"{XS}minInclusive":
             out["minimum"] = int(child.get("value") or 0)
+    # Sibling xs:pattern facets of one restriction are alternatives (XSD 1.0 §4.3.4):
+    # the 2022-2024 upntype allows [A-Za-z]\d{12} or [A-Za-z]\d{11}[A-Za-z].
+    if patterns:
+        out["pattern"] = "|".join(f"(?:{p})" for p in patterns)
     return out
 
 

@@ -216,13 +216,17 @@ def open_s47_in_year(ctx: Context) -> Iterable[Finding]:
 
 @rule(id="cin:8750", dfe_code="8750", format=F, severity="error", years=(2022, 2024),
       message="Gender must equal 0 for an unborn child",
-      fields=["GenderCurrent", "PersonBirthDate", "ExpectedPersonBirthDate"], tables=[CI],
-      expected="GenderCurrent 0 when only ExpectedPersonBirthDate is given")
+      fields=["GenderCurrent", "Sex", "PersonBirthDate", "ExpectedPersonBirthDate"], tables=[CI],
+      expected="GenderCurrent 0 (or Sex U) when only ExpectedPersonBirthDate is given")
 def unborn_gender(ctx: Context) -> Iterable[Finding]:
+    # A return may carry Sex instead of GenderCurrent (see cin:code): its U is the same code.
     for i, row in ctx.enum(CI):
-        if (v(row, "PersonBirthDate") is None and v(row, "ExpectedPersonBirthDate") is not None
-                and "GenderCurrent" in row and v(row, "GenderCurrent") != "0"):
-            yield Finding(CI, i, "GenderCurrent", v(row, "GenderCurrent"))
+        if v(row, "PersonBirthDate") is not None or v(row, "ExpectedPersonBirthDate") is None:
+            continue
+        for element in ("GenderCurrent", "Sex"):
+            value = v(row, element)
+            if value is not None and value not in ("0", "U"):
+                yield Finding(CI, i, element, value)
 
 
 @rule(id="cin:8790", dfe_code="8790", format=F, severity="error",

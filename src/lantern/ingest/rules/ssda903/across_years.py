@@ -79,6 +79,21 @@ def first_matches_open(ctx: Context) -> Iterable[Finding]:
             yield Finding("Episodes", first, "DECOM", ctx.value("Episodes", first, "DECOM"))
 
 
+# Codes the 2024-25 return (collection year 2025) retired, and the code that replaced
+# them: supported accommodation must be Ofsted-registered, so H5 (semi-independent,
+# not subject to children's homes regulations) and P2 (independent living) became K3.
+# An episode open across that change carries the new code, which is not a mismatch.
+RETIRED_2025 = {"PLACE": {"H5": "K3", "P2": "K3"}}
+FIRST_RETIRED_YEAR = 2025
+
+
+def _same(ctx: Context, field: str, now: str | None, before: str | None) -> bool:
+    if now == before:
+        return True
+    year = ctx.collection_year or 0
+    return year >= FIRST_RETIRED_YEAR and RETIRED_2025.get(field, {}).get(before or "") == now
+
+
 def _carried_rule(id: str, message: str, field: str) -> None:
     def check(ctx: Context) -> Iterable[Finding]:
         open_ = _open_last_year(ctx)
@@ -90,7 +105,7 @@ def _carried_rule(id: str, message: str, field: str) -> None:
             if j is None or start[first] is None or start[first] != last_start[j]:
                 continue  # not the same episode carried over: rule 502's business
             now, before = ctx.value("Episodes", first, field), ctx.value("Episodes_last", j, field)
-            if now != before:
+            if not _same(ctx, field, now, before):
                 yield Finding("Episodes", first, field, now)
 
     rule(id=f"903:{id}", dfe_code=id, format=F, severity="error", message=message,

@@ -13,6 +13,7 @@ OC2_ITEMS = ("CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK", "HEALT
              "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED")
 HEALTH_ITEMS = ("IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE")
 OC3_ITEMS = ("IN_TOUCH", "ACTIV", "ACCOM")
+NO_DETAIL = ("DIED", "RHOM")  # IN_TOUCH codes with ACTIV and ACCOM left blank (rule 344)
 
 for _f in OC3_ITEMS:
     claim(F, "OC3", _f, "blank")  # all or none: rule 153
@@ -179,7 +180,7 @@ def health_check_5_plus(ctx: Context) -> Iterable[Finding]:
 def _needs_health(trigger: str) -> Callable[[Context], Iterable[Finding]]:
     def check(ctx: Context) -> Iterable[Finding]:
         for i, row in ctx.enum("OC2"):
-            if v(row, trigger) is not None:
+            if v(row, trigger) == "1":
                 for f in HEALTH_ITEMS:
                     if v(row, f) is None:
                         yield Finding("OC2", i, f, None)
@@ -191,13 +192,14 @@ rule(id="903:544", dfe_code="544", format=F, severity="error",
      message="Any child who has conviction information completed must also have immunisation, "
              "teeth check, health assessment and substance misuse problem identified fields "
              "completed.", fields=["CONVICTED", *HEALTH_ITEMS], tables=["OC2"],
-     expected="the four health items completed when CONVICTED is")(_needs_health("CONVICTED"))
+     expected="the four health items completed when CONVICTED is 1")(_needs_health("CONVICTED"))
 rule(id="903:547", dfe_code="547", format=F, severity="error",
      message="Any child who has health promotion information completed must also have "
              "immunisation, teeth check, health assessment and substance misuse problem "
              "identified fields completed.", fields=["HEALTH_CHECK", *HEALTH_ITEMS],
      tables=["OC2"],
-     expected="the four health items completed when HEALTH_CHECK is")(_needs_health("HEALTH_CHECK"))
+     expected="the four health items completed when HEALTH_CHECK is 1",
+     )(_needs_health("HEALTH_CHECK"))
 
 
 # -- OC3 ------------------------------------------------------------------------------------
@@ -205,9 +207,14 @@ rule(id="903:547", dfe_code="547", format=F, severity="error",
 @rule(id="903:153", dfe_code="153", format=F, severity="error",
       message="All data items relating to a child's activity or accommodation after leaving care "
               "must be coded or left blank.", fields=list(OC3_ITEMS), tables=["OC3"],
-      expected="IN_TOUCH, ACTIV and ACCOM all completed, or all blank")
+      expected="IN_TOUCH, ACTIV and ACCOM all completed, or all blank (ACTIV and ACCOM blank "
+               "when IN_TOUCH is DIED or RHOM)")
 def oc3_all_or_none(ctx: Context) -> Iterable[Finding]:
+    # A young person who has died or returned home has no activity or accommodation: rule
+    # 344 requires both blank then, so 153 cannot also require them completed.
     for i, row in ctx.enum("OC3"):
+        if v(row, "IN_TOUCH") in NO_DETAIL:
+            continue
         blanks = [f for f in OC3_ITEMS if v(row, f) is None]
         if 0 < len(blanks) < len(OC3_ITEMS):
             for f in blanks:
@@ -222,7 +229,7 @@ def oc3_all_or_none(ctx: Context) -> Iterable[Finding]:
       expected="ACTIV and ACCOM blank when IN_TOUCH is DIED or RHOM")
 def died_or_home(ctx: Context) -> Iterable[Finding]:
     for i, row in ctx.enum("OC3"):
-        if v(row, "IN_TOUCH") in ("DIED", "RHOM"):
+        if v(row, "IN_TOUCH") in NO_DETAIL:
             for f in ("ACTIV", "ACCOM"):
                 if v(row, f) is not None:
                     yield Finding("OC3", i, f, v(row, f))

@@ -18,9 +18,25 @@ from lantern.ingest.rules.cin.tables import (
 )
 from lantern.ingest.rules.common import claimed, v
 from lantern.ingest.rules.engine import Context, Finding, rule
-from lantern.ingest.rules.schema import FieldSpec, cin_elements
+from lantern.ingest.rules.schema import CIN_XSD_YEARS, FieldSpec, cin_elements
 
 TABLES = list(CIN_TABLES)
+
+
+def sex_codes() -> frozenset[str]:
+    """Codes either sex element may hold in any year: GenderCurrent's 0/1/2/9 (to 2024) and
+    Sex's M/F/U (from 2025). Returns carry either element with either code set (the
+    2024 public sample has <Sex>1</Sex> and <Sex>M</Sex>); the DfE's rules accept both."""
+    out: set[str] = set()
+    for year in CIN_XSD_YEARS:
+        for name, spec in cin_elements(year).get("ChildIdentifiers", {}).items():
+            if name in SEX_ELEMENTS:
+                out |= spec.codes
+    return frozenset(out)
+
+
+def _has_sex(row: dict[str, str | None]) -> bool:
+    return any(v(row, e) is not None for e in SEX_ELEMENTS)
 
 
 def _specs(ctx: Context, kind: str, check: str) -> Iterable[tuple[str, FieldSpec]]:
@@ -62,6 +78,8 @@ def required(ctx: Context) -> Iterable[Finding]:
             continue
         for i, row in ctx.enum(name):
             if v(row, spec.name) is None:
+                if spec.name in SEX_ELEMENTS and _has_sex(row):
+                    continue  # GenderCurrent or Sex: either element satisfies the XSD's one
                 yield Finding(name, i, spec.name, None,
                               message=f"{spec.name} is missing but is required.")
 
@@ -83,12 +101,32 @@ def real_dates(ctx: Context) -> Iterable[Finding]:
       fields=["(schema codes)"], tables=TABLES, expected="a code from the year's CIN census XSD")
 def in_code_set(ctx: Context) -> Iterable[Finding]:
     for name, spec in _specs(ctx, "code", "code"):
+        if spec.name in SEX_ELEMENTS:
+            continue  # checked below, both elements against both code sets
         shown = ", ".join(sorted(spec.codes))
         for i, row in ctx.enum(name):
             raw = v(row, spec.name)
             if raw is not None and raw not in spec.codes:
                 yield Finding(name, i, spec.name, raw, message=f"{spec.name} is not a valid code.",
                               expected=f"one of {shown}")
+    yield from _sex_codes(ctx)
+
+
+def _sex_codes(ctx: Context) -> Iterable[Finding]:
+    table = "ChildIdentifiers"
+    if not ctx.has(table):
+        return
+    codes = sex_codes()
+    shown = ", ".join(sorted(codes))
+    cols = set(ctx.tables[table].columns)
+    for name in SEX_ELEMENTS:
+        if name not in cols or claimed("cin", table, name, "code"):
+            continue
+        for i, row in ctx.enum(table):
+            raw = v(row, name)
+            if raw is not None and raw not in codes:
+                yield Finding(table, i, name, raw, message=f"{name} is not a valid code.",
+                              expected=f"one of {shown} (GenderCurrent or Sex codes)")
 
 
 @rule(id="cin:pattern", format="cin", severity="error", family="structure",
