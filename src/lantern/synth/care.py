@@ -42,9 +42,9 @@ EXIT_16_17 = Table([("E5", 40.0), ("E6", 10.0), ("E4A", 25.0), ("E13", 10.0), ("
                     ("E9", 5.0)])
 EXIT_AT_18 = Table([("E17", 18.0), ("E5", 45.0), ("E6", 12.0), ("E8", 15.0),
                     ("E13", 5.0), ("E4A", 5.0)])
-ENTRY_AGE = Table([(0, 20.0), (1, 5.0), (2, 5.0), (3, 4.0), (4, 4.0)]
+ENTRY_AGE = Table([(0, 24.0), (1, 6.0), (2, 6.0), (3, 4.0), (4, 4.0)]
                   + [(a, 3.5) for a in range(5, 10)] + [(a, 5.5) for a in range(10, 14)]
-                  + [(14, 8.0), (15, 13.0), (16, 13.0), (17, 3.0)])
+                  + [(14, 8.0), (15, 15.0), (16, 15.0), (17, 5.0)])
 PARTICIPATION = Table([("PN1", 40.0), ("PN2", 8.0), ("PN3", 5.0), ("PN4", 5.0),
                        ("PN5", 12.0), ("PN6", 20.0), ("PN7", 10.0)])
 LEAVER_ACCOM_SUITABLE = Table([("U1", 25.0), ("D1", 22.0), ("B1", 15.0), ("E1", 10.0),
@@ -165,8 +165,8 @@ def legal_changes(rng: Rng, period: CarePeriod, ls0: str, horizon: date
     return [(day, code) for day, code in out if day < horizon]
 
 
-UNSTABLE_YOUNG, UNSTABLE_OLDER = 0.09, 0.28  # share of periods with frequent moves
-UNSTABLE_MOVES = (2.4, 1.0)  # moves a year for them: first two years, later
+UNSTABLE_YOUNG, UNSTABLE_OLDER = 0.13, 0.40  # share of periods with frequent moves
+UNSTABLE_MOVES = (2.6, 1.0)  # moves a year for them: first two years, later
 
 
 def placement_moves(w: World, period: CarePeriod, place0: str, horizon: date
@@ -273,9 +273,12 @@ def exit_weight(period: CarePeriod, d: date) -> float:
     w = 3.0 if months < 6 else (1.4 if months < 24 else 0.5)
     if period.place_on(d) in ("U1", "U4"):
         w *= 0.25
-    if period.person.age(d) >= 16:
+    age = period.person.age(d)
+    if age >= 16:
         # Older teenagers mostly stay long enough to become care leavers (13 weeks).
         w *= 1.3 if (d - period.start).days >= 91 else 0.3
+    elif age >= 12 and months >= 12:
+        w *= 0.4  # settled young teenagers seldom go home
     return w
 
 

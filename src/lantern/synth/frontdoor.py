@@ -86,9 +86,9 @@ def referral(w: World, d: date, person: Person | None = None, *, for_care: bool 
         return ref
     if returning:
         ref.assessment = assessment(w, ref, nfa=False)
-        p.stages.append((d, ref.assessment.start, "front_door", ref.rid))
         p.busy_until = FAR_FUTURE
-        protection.strategy_discussion(w, ref, icpc_chance=w.sc.rate("cp_return_icpc", 0.8))
+        s47 = protection.strategy_discussion(w, ref, w.sc.rate("cp_return_icpc", 0.8))
+        p.stages.append((d, s47.start, "front_door", ref.rid))
         return ref
     if rng.chance(r["referral_nfa"]):
         ref.nfa, ref.close, ref.close_reason, ref.outcome = True, d, "RC8", "No further action"
@@ -98,9 +98,9 @@ def referral(w: World, d: date, person: Person | None = None, *, for_care: bool 
     s47_share = r["s47_per_referral"] / (1 - r["referral_nfa"])
     if rng.chance(s47_share):
         ref.assessment = assessment(w, ref, nfa=False)
-        p.stages.append((d, ref.assessment.start, "front_door", ref.rid))
         p.busy_until = FAR_FUTURE
-        protection.strategy_discussion(w, ref)
+        s47 = protection.strategy_discussion(w, ref)  # front door until the s47 starts
+        p.stages.append((d, s47.start, "front_door", ref.rid))
         return ref
     cin_share = r["cin_plan_per_assessment"] / (1 - s47_share)
     if rng.chance(cin_share):

@@ -19,7 +19,7 @@ CATEGORY = Table([("NEG", 50.0), ("EMO", 34.0), ("PHY", 8.0), ("SAB", 4.0), ("MU
 
 
 # --- section 47 and conference ------------------------------------------------------
-def strategy_discussion(w: World, ref: Referral, icpc_chance: float | None = None) -> None:
+def strategy_discussion(w: World, ref: Referral, icpc_chance: float | None = None) -> S47:
     """Strategy discussion starts a section 47 enquiry; some go to an initial conference.
 
     `icpc_chance` overrides the scenario's rate (children returning after a plan)."""
@@ -31,12 +31,13 @@ def strategy_discussion(w: World, ref: Referral, icpc_chance: float | None = Non
     p_icpc = sc.rate("icpc_per_s47") * sc.at("icpc_per_s47_multiplier", start) * w.cp_pressure
     if rng.chance(min(0.9, p_icpc) if icpc_chance is None else icpc_chance):
         propose_conference(w, s47)
-        return
+        return s47
     s47.end = add_working_days(start, rng.randint(4, 15))
     if rng.chance(0.35):
         cin_plan(w, ref, max(s47.end, ref.assessment.auth))
     else:
         close_safeguarding(w, ref, max(s47.end, ref.assessment.auth), "RC7", start)
+    return s47
 
 
 def propose_conference(w: World, s47: S47) -> None:
@@ -146,10 +147,10 @@ def end_cp_plan(w: World, plan: CpPlan, d: date, into_care: bool = False) -> Non
 
 # Children whose plan ended and who are referred again with the same concerns: the share
 # of ended plans, the share of those back within two years, and the delays (days).
-RETURN_AFTER_PLAN = 0.55
-RETURN_WITHIN_2Y = 0.33
+RETURN_AFTER_PLAN = 0.56
+RETURN_WITHIN_2Y = 0.27
 PREVIOUS_ELSEWHERE = 0.03  # first plan here, but an earlier one in another authority
-REPEAT_SHARE = 0.19  # plans that are repeats in steady state (for pre-simulation history)
+REPEAT_SHARE = 0.14  # plans that are repeats in steady state (for pre-simulation history)
 SOON, LATER = (90, 700), (730, 2400)
 
 
@@ -185,13 +186,13 @@ def close_safeguarding(w: World, ref: Referral, d: date, reason: str, since: dat
 
 
 def cin_plan(w: World, ref: Referral, start: date) -> None:
-    """A CIN plan: most last 2-9 months, some (`cin_plan_long`) more than a year."""
+    """A CIN plan: most last 6 weeks to 7 months, some (`cin_plan_long`) more than a year."""
     rng = w.rng
     if start > w.end:
         ref.person.busy_until = FAR_FUTURE
         return
     days = rng.randint(370, 720) if rng.chance(w.sc.rate("cin_plan_long", CIN_PLAN_LONG)) \
-        else rng.randint(60, 260)
+        else rng.randint(45, 200)
     end = min(start + timedelta(days=days), ref.person.birthday(18))
     if end <= start:
         close_safeguarding(w, ref, start, "RC7", start)
@@ -201,7 +202,7 @@ def cin_plan(w: World, ref: Referral, start: date) -> None:
     close_safeguarding(w, ref, end, "RC7" if rng.chance(0.8) else "RC9", start)
 
 
-CIN_PLAN_LONG = 0.16
+CIN_PLAN_LONG = 0.15
 
 
 # --- rendering --------------------------------------------------------------------------
