@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages Lantern needs outside Python, only if missing:
 #   Pango (WeasyPrint PDF), poppler-utils (pdftoppm for report previews), fonts,
-#   a Java runtime (PySpark local mode: the Spark parity test and bench).
+#   a Java runtime (PySpark local mode: the Spark parity test and bench),
+#   the PostgreSQL server (app-database tests start a throwaway cluster).
 # Runs as root in CI; elsewhere it prints the apt-get command to run.
 set -euo pipefail
 
@@ -12,6 +13,7 @@ ldconfig -p | grep -q 'libharfbuzz-subset.so' || need+=(libharfbuzz-subset0)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core fontconfig)
 command -v java >/dev/null || need+=(default-jre-headless)
+compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || need+=(postgresql)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

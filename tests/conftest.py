@@ -47,3 +47,108 @@ def demo_con(demo_home: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con = duckdb.connect(str(demo_home / "warehouse.duckdb"), read_only=True)
     yield con
     con.close()
+
+
+# --- A throwaway PostgreSQL server for the app-database tests --------------------------
+
+
+def _pg_bindir() -> Path | None:
+    import glob
+    import shutil
+
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"),
+                   key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)
+    if found:
+        return Path(found[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[tuple[str, int]]:
+    """A PostgreSQL cluster in a temporary folder, listening on 127.0.0.1 only (and a
+    Unix socket in that folder), trust authentication, stopped and deleted afterwards.
+    Yields (host, port); superuser `postgres`. Runs the server as the `postgres` OS user
+    when the tests run as root (initdb refuses root)."""
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    bindir = _pg_bindir()
+    if bindir is None:
+        pytest.fail("PostgreSQL server binaries not found (initdb, postgres): run "
+                    "`make system-deps` (or `bash scripts/system-deps.sh` as root)",
+                    pytrace=False)
+    root = os.geteuid() == 0
+    prefix: list[str] = []
+    tmp = Path(tempfile.mkdtemp(prefix="lantern-pg-"))
+    if root:
+        import pwd
+
+        try:
+            pw = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.fail("running as root but there is no `postgres` OS user to run the "
+                        "server: run `make system-deps`", pytrace=False)
+        os.chown(tmp, pw.pw_uid, pw.pw_gid)
+        prefix = ["runuser", "-u", "postgres", "--"]
+    data = tmp / "data"
+
+    def run(*cmd: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*prefix, *cmd], check=True, capture_output=True, text=True)
+
+    run(str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
+        "-E", "UTF8", "--no-sync", "--locale=C")
+    port = 0
+    for _attempt in range(5):
+        port = _free_port()
+        opts = (f"-c listen_addresses=127.0.0.1 -c port={port} "
+                f"-c unix_socket_directories={tmp} -c fsync=off -c synchronous_commit=off "
+                "-c full_page_writes=off -c max_connections=50")
+        try:
+            run(str(bindir / "pg_ctl"), "-D", str(data), "-o", opts, "-l",
+                str(tmp / "server.log"), "-w", "-t", "60", "start")
+            break
+        except subprocess.CalledProcessError:
+            continue
+    else:
+        log = (tmp / "server.log").read_text(errors="replace")[-2000:]
+        shutil.rmtree(tmp, ignore_errors=True)
+        pytest.fail(f"PostgreSQL did not start:\n{log}", pytrace=False)
+    try:
+        yield ("127.0.0.1", port)
+    finally:
+        subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
+                        "-w", "stop"], capture_output=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_url(pg_server: tuple[str, int]) -> Iterator[str]:
+    """A new, empty database on the throwaway server for each test, dropped after:
+    ``postgresql+psycopg://postgres@127.0.0.1:PORT/lantern_test_N``."""
+    import itertools
+
+    import psycopg
+
+    host, port = pg_server
+    counter = _pg_counter.setdefault(port, itertools.count(1))
+    name = f"lantern_test_{next(counter)}"
+    admin = f"host={host} port={port} user=postgres dbname=postgres"
+    with psycopg.connect(admin, autocommit=True) as con:
+        con.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgresql+psycopg://postgres@{host}:{port}/{name}"
+    with psycopg.connect(admin, autocommit=True) as con:
+        con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+_pg_counter: dict[int, Iterator[int]] = {}

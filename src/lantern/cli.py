@@ -35,6 +35,16 @@ console = Console()
 err = Console(stderr=True)
 
 
+def _register_admin() -> None:
+    from lantern.commands.admin import audit_app, users_app
+
+    app.add_typer(users_app, name="users", help="Manage accounts: add, list, disable, set-role.")
+    app.add_typer(audit_app, name="audit", help="The access log: verify the hash chain, read it.")
+
+
+_register_admin()
+
+
 def fail(message: str, hint: str | None = None, code: int = 1) -> NoReturn:
     """One clear line (and a pointer to detail) instead of a traceback."""
     err.print(f"[bold red]Error:[/] {message}", highlight=False)

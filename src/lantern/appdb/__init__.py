@@ -1,0 +1,30 @@
+"""The app database: users, the access log, alert acknowledgements, settings.
+
+SQLAlchemy 2 models, Alembic migrations shipped with the package (``migrate(url)``
+upgrades to the latest), SQLite by default and PostgreSQL in production.
+"""
+
+from lantern.appdb.engine import current_revision, make_engine, migrate, session_factory
+from lantern.appdb.models import (
+    AccessLogEntry,
+    AlertAction,
+    AppSetting,
+    Base,
+    User,
+    UTCDateTime,
+    utcnow,
+)
+
+__all__ = [
+    "AccessLogEntry",
+    "AlertAction",
+    "AppSetting",
+    "Base",
+    "UTCDateTime",
+    "User",
+    "current_revision",
+    "make_engine",
+    "migrate",
+    "session_factory",
+    "utcnow",
+]

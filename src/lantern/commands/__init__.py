@@ -1,0 +1,1 @@
+"""Typer sub-apps registered by ``lantern.cli`` (thin: parse, call, print)."""
