@@ -1,0 +1,87 @@
+"""Who may use which route: one table, read by the app to authorise every request and by
+the role-matrix test to check it.
+
+Each route (by its name) has one entry per role, in `ROLES` order:
+
+- ``A`` allowed: the route works, showing only children in the person's scope;
+- ``S`` suppressed: aggregates only, with counts of 1-4 shown as "fewer than 5" and the
+  percentages or means computed from them withheld (`security.policy.suppress_kpi_row`);
+- ``F`` forbidden: HTTP 403.
+
+Routes in `PUBLIC` need no sign-in (sign in, health check, static files, the OpenAPI
+schema). Every other route must be in `MATRIX`; the app refuses to start otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from lantern.security.policy import ROLES
+
+Access = Literal["allowed", "suppressed", "forbidden"]
+_CODES: dict[str, Access] = {"A": "allowed", "S": "suppressed", "F": "forbidden"}
+
+# Column order is ROLES: social_worker, team_manager, head_of_service, divisional_director,
+# dcs, performance_analyst, auditor, iro, board_member, inspector, admin.
+_TABLE = """
+route                      sw tm hs dd dc pa au io bm in ad
+home                       A  A  A  A  A  A  A  A  S  S  A
+sign_out                   A  A  A  A  A  A  A  A  A  A  A
+scorecard                  A  A  A  A  A  A  A  A  S  S  F
+board                      A  A  A  A  A  A  A  A  S  S  F
+indicator                  A  A  A  A  A  A  A  A  S  S  F
+indicator_children         A  A  A  A  A  A  A  A  F  F  F
+indicator_children_csv     A  A  A  A  A  A  A  A  F  F  F
+child                      A  A  A  A  A  A  A  A  F  F  F
+child_chronology_csv       A  A  A  A  A  A  A  A  F  F  F
+teams                      A  A  A  A  A  A  A  A  F  F  F
+team                       A  A  A  A  A  A  A  A  F  F  F
+worker                     A  A  A  A  A  A  A  A  F  F  F
+exceptions                 F  A  A  A  A  A  A  A  S  S  F
+loads                      F  F  A  A  A  A  F  F  F  F  A
+admin_users                F  F  F  F  F  F  F  F  F  F  A
+admin_user_add             F  F  F  F  F  F  F  F  F  F  A
+admin_user_disable         F  F  F  F  F  F  F  F  F  F  A
+admin_user_role            F  F  F  F  F  F  F  F  F  F  A
+admin_targets              F  F  F  F  F  F  F  F  F  F  A
+api_docs                   A  A  A  A  A  A  A  A  A  A  A
+api_me                     A  A  A  A  A  A  A  A  A  A  A
+api_indicators             A  A  A  A  A  A  A  A  A  A  A
+api_scorecard              A  A  A  A  A  A  A  A  S  S  F
+api_indicator              A  A  A  A  A  A  A  A  S  S  F
+api_indicator_children     A  A  A  A  A  A  A  A  F  F  F
+api_child                  A  A  A  A  A  A  A  A  F  F  F
+api_child_chronology       A  A  A  A  A  A  A  A  F  F  F
+api_teams                  A  A  A  A  A  A  A  A  F  F  F
+api_team                   A  A  A  A  A  A  A  A  F  F  F
+api_worker                 A  A  A  A  A  A  A  A  F  F  F
+api_my_work                A  A  A  A  A  A  A  A  F  F  F
+api_exceptions             F  A  A  A  A  A  A  A  S  S  F
+api_loads                  F  F  A  A  A  A  F  F  F  F  A
+"""
+
+PUBLIC: frozenset[str] = frozenset({
+    "sign_in", "sign_in_submit", "healthz", "static", "openapi", "favicon",
+})
+
+
+def _parse(table: str) -> dict[str, dict[str, Access]]:
+    lines = [ln.split() for ln in table.strip().splitlines()]
+    header, body = lines[0], lines[1:]
+    if len(header) - 1 != len(ROLES):
+        raise RuntimeError("access table: one column per role in ROLES order")
+    out: dict[str, dict[str, Access]] = {}
+    for cells in body:
+        route, codes = cells[0], cells[1:]
+        if len(codes) != len(ROLES) or route in out:
+            raise RuntimeError(f"access table: bad or repeated row for {route!r}")
+        out[route] = {role: _CODES[c] for role, c in zip(ROLES, codes, strict=True)}
+    return out
+
+
+MATRIX: dict[str, dict[str, Access]] = _parse(_TABLE)
+
+
+def access(route: str, role: str) -> Access:
+    """What ``role`` may do on ``route``; unknown routes and roles are forbidden."""
+    return MATRIX.get(route, {}).get(role, "forbidden")

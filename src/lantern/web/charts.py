@@ -1,0 +1,60 @@
+"""Charts as inline SVG: a sparkline for scorecards, and the full SPC chart from the
+report's Vega-Lite spec (`reports.render.chart_spec`, rendered by vl-convert), so the
+page needs no chart script and the strict content security policy holds.
+
+Each chart has a text alternative; the pages show the same figures in a data table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from lantern.reports.model import ScorecardRow
+from lantern.reports.render import chart_alt_text, chart_svg, format_value
+from lantern.web.cache import RESULTS
+
+W, H, PAD = 120, 28, 3
+
+
+def sparkline(series: Sequence[dict[str, Any]], unit: str, title: str) -> Markup:
+    """A small line of the last 24 months with the latest point marked."""
+    pts = [(n, s["value"]) for n, s in enumerate(series) if s.get("value") is not None]
+    if len(pts) < 2:
+        return Markup('<span class="govuk-visually-hidden">No trend to show</span>')
+    lo = min(v for _, v in pts)
+    hi = max(v for _, v in pts)
+    span = (hi - lo) or 1.0
+    n = max(len(series) - 1, 1)
+
+    def xy(i: int, v: float) -> tuple[float, float]:
+        return (PAD + (W - 2 * PAD) * i / n, H - PAD - (H - 2 * PAD) * (v - lo) / span)
+
+    coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(i, v) for i, v in pts))
+    lx, ly = xy(*pts[-1])
+    first, last = series[pts[0][0]], series[pts[-1][0]]
+    label = (f"Trend of {title} from {first['month']} ({format_value(pts[0][1], unit)}) "
+             f"to {last['month']} ({format_value(pts[-1][1], unit)}), "
+             f"range {format_value(lo, unit)} to {format_value(hi, unit)}")
+    return Markup(
+        f'<svg class="lantern-sparkline" width="{W}" height="{H}" viewBox="0 0 {W} {H}" '
+        f'role="img" aria-label="{escape(label)}" focusable="false">'
+        f'<polyline fill="none" stroke="#505a5f" stroke-width="1.5" points="{coords}"/>'
+        f'<circle cx="{lx:.1f}" cy="{ly:.1f}" r="2.5" fill="#1d70b8"/></svg>')
+
+
+_SIZE = re.compile(r'^<svg([^>]*?) width="(\d+)" height="(\d+)"')
+
+
+def chart(row: ScorecardRow) -> Markup:
+    """The SPC chart (inline SVG), scaled to its container, with its text alternative."""
+    key = ("chart", row)
+    svg = RESULTS.get(key, lambda: chart_svg(row))
+    svg = _SIZE.sub(r'<svg\1 width="100%" aria-hidden="true" focusable="false"', svg,
+                    count=1)
+    alt = chart_alt_text(row)
+    return Markup(f'<div class="lantern-chart" role="img" aria-label="{escape(alt)}">'
+                  f"{svg}</div>")

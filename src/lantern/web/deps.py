@@ -1,0 +1,86 @@
+"""Request dependencies: who is asking, may they use this route, and the warehouse."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from lantern.security.policy import Principal
+from lantern.web.access import Access, access
+from lantern.web.services import NoWarehouse, Wh, open_warehouse
+from lantern.web.stores import Stores
+
+
+class SignInRequired(Exception):
+    """No signed-in user (or the session timed out): pages redirect, the API says 401."""
+
+    def __init__(self, expired: bool = False) -> None:
+        super().__init__("sign in required")
+        self.expired = expired
+
+
+@dataclass(frozen=True)
+class Viewer:
+    principal: Principal
+    access: Access
+    route: str
+
+    @property
+    def suppressed(self) -> bool:
+        return self.access == "suppressed" or self.principal.aggregate_only
+
+
+def stores(request: Request) -> Stores:
+    return request.app.state.stores
+
+
+def session_principal(request: Request) -> Principal | None:
+    uid = request.state.session.get("uid")
+    if uid is None:
+        return None
+    return stores(request).users.principal(int(uid))
+
+
+def get_viewer(request: Request) -> Viewer:
+    """The signed-in person, authorised for this route by the table in `web.access`."""
+    route = request.scope.get("route")
+    name = getattr(route, "name", "") or ""
+    principal = session_principal(request)
+    if principal is None:
+        raise SignInRequired(expired=bool(getattr(request.state, "session_expired", False)))
+    request.state.principal = principal
+    decision = access(name, principal.role)
+    if decision == "forbidden":
+        raise HTTPException(403, "Your role does not give access to this page.")
+    return Viewer(principal, decision, name)
+
+
+def get_wh(request: Request) -> Iterator[Wh]:
+    config = request.app.state.config
+    today = date.fromisoformat(config.today) if config.today else None
+    try:
+        wh = open_warehouse(request.app.state.settings, today)
+    except NoWarehouse:
+        raise HTTPException(503, "No data has been loaded yet: run `lantern demo` or "
+                                 "`lantern ingest` first.") from None
+    try:
+        yield wh
+    finally:
+        wh.close()
+
+
+ViewerDep = Annotated[Viewer, Depends(get_viewer)]
+WhDep = Annotated[Wh, Depends(get_wh)]
+
+
+def log_child_access(request: Request, viewer: Viewer, action: str,
+                     child_ids: list[str], detail: str = "") -> None:
+    """Every view or export of a child's identity: one access-log entry per child."""
+    if not child_ids:
+        return
+    stores(request).access_log.record_many(
+        viewer.principal, action, child_ids, path=str(request.url.path), detail=detail)

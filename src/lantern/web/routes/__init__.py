@@ -1,0 +1,1 @@
+"""Routers: sign-in, pages, admin pages and the JSON API."""

@@ -1,0 +1,54 @@
+"""Shared by the page routers: rendering with the layout's context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from starlette.responses import Response
+
+from lantern.security.policy import Principal
+from lantern.web.access import access
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    href: str
+    text: str
+    route: str
+
+
+NAV = (
+    NavItem("home", "/", "Home", "home"),
+    NavItem("scorecard", "/scorecard", "Scorecard", "scorecard"),
+    NavItem("teams", "/teams", "Teams", "teams"),
+    NavItem("exceptions", "/exceptions", "Exceptions", "exceptions"),
+    NavItem("loads", "/loads", "Data loads", "loads"),
+    NavItem("admin", "/admin/users", "Users", "admin_users"),
+    NavItem("api", "/api/docs", "API", "api_docs"),
+)
+
+
+def nav_for(p: Principal | None) -> list[NavItem]:
+    if p is None:
+        return []
+    return [n for n in NAV if access(n.route, p.role) != "forbidden"]
+
+
+def render(request: Request, template: str, context: dict[str, Any], *,
+           status_code: int = 200, block: str | None = None) -> Response:
+    principal = getattr(request.state, "principal", None)
+    ctx = {"request": request, "principal": principal, "nav_items": nav_for(principal),
+           "active_nav": context.pop("active_nav", ""), **context}
+    templates = request.app.state.templates
+    if block is not None:
+        return templates.TemplateResponse(request, template, ctx, status_code=status_code,
+                                          block_name=block)
+    return templates.TemplateResponse(request, template, ctx,
+                                      status_code=status_code)
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"

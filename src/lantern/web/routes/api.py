@@ -1,0 +1,156 @@
+"""The JSON API under /api: the same sign-in, roles, scopes and suppression as the pages.
+
+Requests are authenticated by the session cookie; the route × role table in
+`web.access` decides who may call what, exactly as for the pages.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from starlette.responses import Response
+
+from lantern import casework
+from lantern.measures.catalogue import INDICATORS
+from lantern.web import services as sv
+from lantern.web.deps import ViewerDep, WhDep, log_child_access
+from lantern.web.routes import pages
+from lantern.web.routes._common import render
+
+router = APIRouter(prefix="/api", tags=["api"])
+Month = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$",
+                                    description="YYYY-MM; default the latest month")]
+
+
+@router.get("/docs", name="api_docs", include_in_schema=False)
+def api_docs(request: Request, viewer: ViewerDep) -> Response:
+    return render(request, "api_docs.html", {"active_nav": "api", "title": "API",
+                                             "schema": request.app.openapi()})
+
+
+@router.get("/me", name="api_me", summary="The signed-in user")
+def api_me(viewer: ViewerDep) -> dict[str, Any]:
+    p = viewer.principal
+    return {"username": p.username, "display_name": p.display_name, "role": p.role,
+            "scope_type": p.scope_type, "scope_value": p.scope_value,
+            "aggregate_only": p.aggregate_only}
+
+
+@router.get("/indicators", name="api_indicators", summary="The indicator catalogue")
+def api_indicators(viewer: ViewerDep) -> list[dict[str, Any]]:
+    return [{"kpi_id": i.id, "title": i.title, "definition": i.definition, "area": i.area,
+             "unit": i.unit, "polarity": i.polarity, "periods": list(i.all_periods),
+             "headline_period": i.headline_period} for i in INDICATORS]
+
+
+@router.get("/scorecard", name="api_scorecard",
+            summary="Every indicator's value, target, status, trend and benchmarks")
+def api_scorecard(viewer: ViewerDep, wh: WhDep, month: Month = None,
+                  breakdown: Annotated[str, Query(pattern="^(authority|service|team)$")]
+                  = "authority", value: str | None = None) -> dict[str, Any]:
+    month = sv.valid_month(wh, month)
+    if breakdown != "authority" and not value:
+        raise HTTPException(422, "value is required for a service or team breakdown")
+    return {"month": month, "breakdown": breakdown, "value": value,
+            "sections": sv.scorecard(wh, month, viewer.principal, breakdown, value)}
+
+
+@router.get("/indicators/{kpi_id}", name="api_indicator",
+            summary="One indicator: its row, monthly series and breakdowns")
+def api_indicator(kpi_id: str, viewer: ViewerDep, wh: WhDep,
+                  month: Month = None) -> dict[str, Any]:
+    pages._kpi(kpi_id)
+    month = sv.valid_month(wh, month)
+    got = sv.indicator(wh, kpi_id, month, viewer.principal)
+    ind = got["indicator"]
+    return {"month": month, "kpi_id": kpi_id, "title": ind.title,
+            "definition": ind.definition, "row": got["row"], "breakdowns": got["breakdowns"]}
+
+
+@router.get("/indicators/{kpi_id}/children", name="api_indicator_children",
+            summary="The children behind a figure (in your scope), and why each counts")
+def api_indicator_children(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhDep,
+                           month: Month = None, by: str = "authority",
+                           value: str | None = None) -> dict[str, Any]:
+    month, rows = pages._children(request, kpi_id, viewer, wh, month, by, value)
+    log_child_access(request, viewer, "export_indicator_children",
+                     sorted({str(r["child_id"]) for r in rows}), detail=f"{kpi_id} {month}")
+    return {"kpi_id": kpi_id, "month": month, "children": [
+        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}
+        for r in rows]}
+
+
+@router.get("/children/{child_id}", name="api_child",
+            summary="A child's record: identity, status, allocations, what is due")
+def api_child(request: Request, child_id: str, viewer: ViewerDep,
+              wh: WhDep) -> dict[str, Any]:
+    record = pages._child_or_404(wh, viewer, child_id)
+    log_child_access(request, viewer, "view_child", [child_id])
+    return {**record.as_dict(), "due": [
+        i.as_dict() for i in sv.work_items(wh, viewer.principal, child_ids={child_id})]}
+
+
+@router.get("/children/{child_id}/chronology", name="api_child_chronology",
+            summary="A child's chronology, oldest first")
+def api_child_chronology(request: Request, child_id: str, viewer: ViewerDep,
+                         wh: WhDep) -> dict[str, Any]:
+    pages._child_or_404(wh, viewer, child_id)
+    log_child_access(request, viewer, "export_chronology", [child_id])
+    return {"child_id": child_id, "events": [
+        e.as_dict() for e in casework.chronology(wh.con, child_id, until=wh.as_of)]}
+
+
+@router.get("/teams", name="api_teams", summary="Teams in your scope with caseloads")
+def api_teams(viewer: ViewerDep, wh: WhDep) -> list[dict[str, Any]]:
+    out = []
+    for t in sv.visible_teams(wh, viewer.principal):
+        ws = casework.workers(wh.con, wh.as_of, team_id=t.team_id)
+        out.append({"team_id": t.team_id, "name": t.name, "service_id": t.service_id,
+                    "workers": [w.__dict__ for w in ws]})
+    return out
+
+
+@router.get("/teams/{team_id}", name="api_team", summary="A team's children and workers")
+def api_team(request: Request, team_id: str, viewer: ViewerDep, wh: WhDep) -> dict[str, Any]:
+    t = pages._team_or_404(wh, viewer, team_id)
+    children = casework.children_of(wh.con, wh.as_of, team_id=team_id)
+    log_child_access(request, viewer, "view_caseload", [c.child_id for c in children])
+    return {"team_id": t.team_id, "name": t.name, "service_id": t.service_id,
+            "children": [c.as_dict() for c in children],
+            "workers": [w.__dict__ for w in casework.workers(wh.con, wh.as_of,
+                                                             team_id=team_id)]}
+
+
+@router.get("/workers/{worker_id}", name="api_worker", summary="A worker's caseload")
+def api_worker(request: Request, worker_id: str, viewer: ViewerDep,
+               wh: WhDep) -> dict[str, Any]:
+    w = casework.worker(wh.con, worker_id, wh.as_of)
+    if w is None or not sv.team_visible(wh, viewer.principal, w.team_id):
+        raise HTTPException(404, "No such worker in your scope.")
+    children = [c for c in casework.children_of(wh.con, wh.as_of, worker_id=worker_id)
+                if sv.child_visible(wh, viewer.principal, c.child_id)]
+    log_child_access(request, viewer, "view_caseload", [c.child_id for c in children])
+    return {**w.__dict__, "children": [c.as_dict() for c in children]}
+
+
+@router.get("/my-work", name="api_my_work",
+            summary="Due, overdue and escalated items for children in your scope")
+def api_my_work(viewer: ViewerDep, wh: WhDep) -> dict[str, Any]:
+    p = viewer.principal
+    items = sv.work_items(wh, p, worker_id=p.professional_id) if (
+        p.role == "social_worker" and p.professional_id) else sv.work_items(wh, p)
+    return {"as_of": wh.as_of.isoformat(), "items": [i.as_dict() for i in items]}
+
+
+@router.get("/exceptions", name="api_exceptions", summary="The month's exceptions by service")
+def api_exceptions(viewer: ViewerDep, wh: WhDep, month: Month = None) -> dict[str, Any]:
+    month = sv.valid_month(wh, month)
+    return {"month": month, "services": {
+        k: [sv.exception_dict(e, viewer.principal) for e in v]
+        for k, v in sv.exceptions(wh, month, viewer.principal).items()}}
+
+
+@router.get("/loads", name="api_loads", summary="The warehouse's load history")
+def api_loads(viewer: ViewerDep, wh: WhDep) -> list[dict[str, Any]]:
+    return sv.loads(wh)

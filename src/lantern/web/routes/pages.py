@@ -1,0 +1,282 @@
+"""The pages: home by role, scorecards, indicators, children, teams, workers, exceptions,
+data loads."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from starlette.responses import Response
+
+from lantern import casework
+from lantern.measures.catalogue import INDICATORS, ids
+from lantern.web import services as sv
+from lantern.web.deps import ViewerDep, WhDep, log_child_access
+from lantern.web.routes._common import is_htmx, render
+
+router = APIRouter(include_in_schema=False)
+Month = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")]
+
+
+def _names(wh: sv.Wh) -> dict[str, str]:
+    return {t.team_id: t.name for t in casework.teams(wh.con)}
+
+
+def _team_or_404(wh: sv.Wh, viewer: ViewerDep, team_id: str) -> casework.Team:
+    team = casework.team(wh.con, team_id)
+    if team is None or not sv.team_visible(wh, viewer.principal, team_id):
+        raise HTTPException(404, "No such team in your scope.")
+    return team
+
+
+@router.get("/", name="home")
+def home(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
+    p = viewer.principal
+    base = {"active_nav": "home", "as_of": wh.as_of}
+    month = sv.latest_month(wh)
+    if p.role == "admin":
+        return render(request, "home.html", {**base, "kind": "admin", "title": "Administration"})
+    if viewer.suppressed:
+        return render(request, "home.html", {
+            **base, "kind": "board", "title": "Board view", "month": month,
+            "month_label": sv.month_label(month), "rows": sv.headlines(wh, month, p)})
+    if p.role == "social_worker" and p.professional_id:
+        children = casework.children_of(wh.con, wh.as_of, worker_id=p.professional_id)
+        children = [c for c in children if sv.child_visible(wh, p, c.child_id)]
+        items = sv.work_items(wh, p, child_ids={c.child_id for c in children},
+                              worker_id=p.professional_id)
+        log_child_access(request, viewer, "view_caseload", [c.child_id for c in children])
+        return render(request, "home.html", {
+            **base, "kind": "worker", "title": "My children", "children": children,
+            "items": items, "overdue": sum(i.days_overdue > 0 for i in items)})
+    if p.role in ("social_worker", "team_manager") and p.scope_type == "team" and p.scope_value:
+        team = _team_or_404(wh, viewer, p.scope_value)
+        children = casework.children_of(wh.con, wh.as_of, team_id=team.team_id)
+        items = sv.work_items(wh, p, child_ids={c.child_id for c in children})
+        log_child_access(request, viewer, "view_caseload", [c.child_id for c in children])
+        return render(request, "home.html", {
+            **base, "kind": "team", "title": f"My team: {team.name}", "team": team,
+            "children": children, "items": items,
+            "workers": casework.workers(wh.con, wh.as_of, team_id=team.team_id),
+            "overdue": sum(i.days_overdue > 0 for i in items)})
+    breakdown, value = sv.default_breakdown(p)
+    where = "the whole authority" if value is None else f"{breakdown} {value}"
+    return render(request, "home.html", {
+        **base, "kind": "scorecard", "title": "Service scorecard", "month": month,
+        "month_label": sv.month_label(month), "where": where,
+        "rows": sv.headlines(wh, month, p, breakdown, value)})
+
+
+def _views(wh: sv.Wh, viewer: ViewerDep) -> list[tuple[str, str]]:
+    names = _names(wh)
+    out = [("authority", "Whole authority")]
+    for s in sv.breakdown_values(wh, "", "service"):
+        out.append((f"service:{s}", f"Service: {s.replace('_', ' ')}"))
+    for t in sv.breakdown_values(wh, "", "team"):
+        out.append((f"team:{t}", f"Team: {names.get(t, t)}"))
+    return out
+
+
+@router.get("/scorecard", name="scorecard")
+def scorecard(request: Request, viewer: ViewerDep, wh: WhDep, month: Month = None,
+              view: str | None = None) -> Response:
+    p = viewer.principal
+    month = sv.valid_month(wh, month)
+    views = _views(wh, viewer)
+    if view is None:
+        b, v = sv.default_breakdown(p)
+        view = "authority" if v is None else f"{b}:{v}"
+    if view not in dict(views):
+        view = "authority"
+    breakdown, _, value = view.partition(":")
+    label = dict(views)[view]
+    ctx = {"active_nav": "scorecard", "as_of": wh.as_of, "title": "Service scorecard",
+           "months": sv.months(wh), "month": month, "month_label": sv.month_label(month),
+           "views": views, "view": view, "where": label, "suppressed": viewer.suppressed,
+           "sections": sv.scorecard(wh, month, p, breakdown, value or None)}
+    return render(request, "scorecard.html", ctx,
+                  block="results" if is_htmx(request) else None)
+
+
+@router.get("/board", name="board")
+def board(request: Request, viewer: ViewerDep, wh: WhDep, month: Month = None) -> Response:
+    month = sv.valid_month(wh, month)
+    return render(request, "home.html", {
+        "active_nav": "home", "as_of": wh.as_of, "kind": "board", "title": "Board view",
+        "month": month, "month_label": sv.month_label(month),
+        "rows": sv.headlines(wh, month, viewer.principal)})
+
+
+def _kpi(kpi_id: str) -> None:
+    if kpi_id not in ids():
+        raise HTTPException(404, f"No indicator {kpi_id!r}.")
+
+
+@router.get("/indicators/{kpi_id}", name="indicator")
+def indicator(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhDep,
+              month: Month = None) -> Response:
+    _kpi(kpi_id)
+    month = sv.valid_month(wh, month)
+    got = sv.indicator(wh, kpi_id, month, viewer.principal)
+    return render(request, "indicator.html", {
+        "active_nav": "scorecard", "as_of": wh.as_of, "title": got["indicator"].title,
+        "ind": got["indicator"], "row": got["row"], "chart_row": got["scorecard_row"],
+        "breakdowns": got["breakdowns"], "labels": sv.BREAKDOWN_LABELS, "names": _names(wh),
+        "months": sv.months(wh), "month": month, "month_label": sv.month_label(month),
+        "suppressed": viewer.suppressed,
+        "can_drill": not viewer.principal.aggregate_only})
+
+
+def _children(request: Request, kpi_id: str, viewer: ViewerDep, wh: sv.Wh, month: str | None,
+              by: str, value: str | None) -> tuple[str, list[dict[str, object]]]:
+    _kpi(kpi_id)
+    if by not in sv.BREAKDOWN_LABELS:
+        raise HTTPException(422, f"Unknown breakdown {by!r}.")
+    month = sv.valid_month(wh, month)
+    rows = sv.indicator_children(wh, kpi_id, month, viewer.principal, breakdown=by,
+                                 value=value)
+    return month, rows
+
+
+@router.get("/indicators/{kpi_id}/children", name="indicator_children")
+def indicator_children(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhDep,
+                       month: Month = None, by: str = "authority",
+                       value: str | None = None) -> Response:
+    month, rows = _children(request, kpi_id, viewer, wh, month, by, value)
+    log_child_access(request, viewer, "view_indicator_children",
+                     sorted({str(r["child_id"]) for r in rows}), detail=f"{kpi_id} {month}")
+    names = _names(wh)
+    where = "" if by == "authority" or value is None else f"{by} {names.get(value, value)}"
+    return render(request, "indicator_children.html", {
+        "active_nav": "scorecard", "as_of": wh.as_of, "title": "Children behind the figure",
+        "ind": next(i for i in INDICATORS if i.id == kpi_id), "rows": rows,
+        "month": month, "month_label": sv.month_label(month), "names": names,
+        "by": by if by != "authority" else "", "value": value or "", "where": where})
+
+
+@router.get("/indicators/{kpi_id}/children.csv", name="indicator_children_csv")
+def indicator_children_csv(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhDep,
+                           month: Month = None, by: str = "authority",
+                           value: str | None = None) -> Response:
+    from lantern.measures.drill import COLUMNS
+
+    month, rows = _children(request, kpi_id, viewer, wh, month, by, value)
+    log_child_access(request, viewer, "export_indicator_children",
+                     sorted({str(r["child_id"]) for r in rows}), detail=f"{kpi_id} {month}")
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), extrasaction="ignore",
+                            lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{kpi_id}-{month}-children.csv"'})
+
+
+def _child_or_404(wh: sv.Wh, viewer: ViewerDep, child_id: str) -> casework.ChildRecord:
+    """The child, if they exist and are in the viewer's scope; otherwise 404 (the same
+    answer either way, so scope does not reveal who exists)."""
+    if not sv.child_visible(wh, viewer.principal, child_id):
+        raise HTTPException(404, "No such child in your scope.")
+    record = casework.child_record(wh.con, child_id, wh.as_of)
+    if record is None:
+        raise HTTPException(404, "No such child in your scope.")
+    return record
+
+
+@router.get("/children/{child_id}", name="child")
+def child(request: Request, child_id: str, viewer: ViewerDep, wh: WhDep,
+          category: str | None = None) -> Response:
+    record = _child_or_404(wh, viewer, child_id)
+    cats = {category} if category in casework.CATEGORIES else None
+    events = casework.chronology(wh.con, child_id, until=wh.as_of, categories=cats)
+    log_child_access(request, viewer, "view_child", [child_id])
+    names = _names(wh)
+    return render(request, "child.html", {
+        "as_of": wh.as_of, "title": f"Child {child_id}", "child": record, "events": events,
+        "categories": casework.CATEGORIES, "category": category or "",
+        "items": sv.work_items(wh, viewer.principal, child_ids={child_id}),
+        "names": names, "team_name": names.get(record.team_id or "", record.team_id)},
+        block="events" if is_htmx(request) else None)
+
+
+@router.get("/children/{child_id}/chronology.csv", name="child_chronology_csv")
+def child_chronology_csv(request: Request, child_id: str, viewer: ViewerDep,
+                         wh: WhDep) -> Response:
+    _child_or_404(wh, viewer, child_id)
+    events = casework.chronology(wh.con, child_id, until=wh.as_of)
+    log_child_access(request, viewer, "export_chronology", [child_id])
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=["date", "category", "category_label", "title",
+                                             "detail", "source", "record_id"],
+                            lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(e.as_dict() for e in events)
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="chronology-{child_id}.csv"'})
+
+
+@router.get("/teams", name="teams")
+def teams(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
+    rows = []
+    for t in sv.visible_teams(wh, viewer.principal):
+        ws = casework.workers(wh.con, wh.as_of, team_id=t.team_id)
+        rows.append({"team": t, "children": len(casework.children_of(
+            wh.con, wh.as_of, team_id=t.team_id)),
+            "workers": sum(1 for w in ws if w.caseload),
+            "max_caseload": max((w.caseload for w in ws), default=0)})
+    return render(request, "teams.html", {"active_nav": "teams", "as_of": wh.as_of,
+                                          "title": "Teams", "teams": rows})
+
+
+@router.get("/teams/{team_id}", name="team")
+def team(request: Request, team_id: str, viewer: ViewerDep, wh: WhDep) -> Response:
+    t = _team_or_404(wh, viewer, team_id)
+    children = casework.children_of(wh.con, wh.as_of, team_id=team_id)
+    items = sv.work_items(wh, viewer.principal, child_ids={c.child_id for c in children})
+    log_child_access(request, viewer, "view_caseload", [c.child_id for c in children])
+    return render(request, "team.html", {
+        "active_nav": "teams", "as_of": wh.as_of, "title": t.name, "team": t,
+        "children": children, "items": items,
+        "workers": casework.workers(wh.con, wh.as_of, team_id=team_id),
+        "overdue": sum(i.days_overdue > 0 for i in items),
+        "changed": sum(1 for c in children if c.changes_12m)})
+
+
+@router.get("/workers/{worker_id}", name="worker")
+def worker(request: Request, worker_id: str, viewer: ViewerDep, wh: WhDep) -> Response:
+    w = casework.worker(wh.con, worker_id, wh.as_of)
+    if w is None or not sv.team_visible(wh, viewer.principal, w.team_id):
+        raise HTTPException(404, "No such worker in your scope.")
+    children = [c for c in casework.children_of(wh.con, wh.as_of, worker_id=worker_id)
+                if sv.child_visible(wh, viewer.principal, c.child_id)]
+    items = sv.work_items(wh, viewer.principal, child_ids={c.child_id for c in children},
+                          worker_id=worker_id)
+    log_child_access(request, viewer, "view_caseload", [c.child_id for c in children])
+    names = _names(wh)
+    return render(request, "worker.html", {
+        "active_nav": "teams", "as_of": wh.as_of, "title": w.name, "worker": w,
+        "team_name": names.get(w.team_id or "", w.team_id or ""), "children": children,
+        "items": items, "changed": sum(1 for c in children if c.changes_12m)})
+
+
+@router.get("/exceptions", name="exceptions")
+def exceptions(request: Request, viewer: ViewerDep, wh: WhDep, month: Month = None) -> Response:
+    month = sv.valid_month(wh, month)
+    groups = {k: [sv.exception_dict(e, viewer.principal) for e in v]
+              for k, v in sv.exceptions(wh, month, viewer.principal).items()}
+    return render(request, "exceptions.html", {
+        "active_nav": "exceptions", "as_of": wh.as_of, "title": "Exceptions",
+        "months": sv.months(wh), "month": month, "month_label": sv.month_label(month),
+        "groups": groups, "names": _names(wh), "suppressed": viewer.suppressed,
+        "titles": {i.id: i.title for i in INDICATORS}})
+
+
+@router.get("/loads", name="loads")
+def loads(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
+    settings = request.app.state.settings
+    return render(request, "loads.html", {
+        "active_nav": "loads", "as_of": wh.as_of, "title": "Data loads",
+        "loads": sv.loads(wh), "reports": sv.validation_reports(settings),
+        "reports_dir": str(settings.reports_dir / "validation")})

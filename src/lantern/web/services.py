@@ -1,0 +1,385 @@
+"""What the pages and the API show, gathered from the core layers and cut to the viewer.
+
+Thin by rule: figures come from `assurance.monthly.assure_month` (and, for breakdowns
+it does not hold, `measures.engine.compute`); the children behind a figure from
+`measures.drill`; child-level records from `casework`; work lists from `alerts`. This
+module caches, filters to the viewer's scope and applies small-number suppression.
+"""
+
+from __future__ import annotations
+
+import calendar as _cal
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from lantern import casework
+from lantern.alerts import AlertItem, run_alerts
+from lantern.assurance.exceptions import ExceptionItem, group_by_service
+from lantern.assurance.inputs import add_months
+from lantern.assurance.monthly import MonthlyAssurance, assure_month
+from lantern.assurance.targets import Target, load_targets, since_last_period, status_word
+from lantern.config import Settings
+from lantern.measures.catalogue import INDICATORS, get
+from lantern.measures.drill import children as drill_children
+from lantern.measures.engine import KpiRow, compute
+from lantern.reports.build import HEADLINES, SECTIONS, scorecard_row, section_of
+from lantern.reports.model import ChartPoint, ScorecardRow
+from lantern.security.policy import Principal, child_in_scope, suppress_kpi_row
+from lantern.warehouse.meta import Authority, read_authority
+from lantern.web.cache import ASSURANCE, RESULTS
+
+SECTION_TITLES = dict(SECTIONS)
+CHARACTERISTICS = ("worker", "age_band", "sex", "ethnicity", "disability")
+BREAKDOWN_LABELS = {"authority": "Whole authority", "service": "Service", "team": "Team",
+                    "worker": "Worker", "age_band": "Age band", "sex": "Sex",
+                    "ethnicity": "Ethnicity", "disability": "Disability"}
+
+
+class NoWarehouse(RuntimeError):
+    """No warehouse has been loaded yet."""
+
+
+@dataclass
+class Wh:
+    """One request's read-only view of the warehouse."""
+
+    con: duckdb.DuckDBPyConnection
+    path: Path
+    stamp: int
+    authority: Authority
+    as_of: date
+    targets_path: str | None
+
+    def key(self, *parts: Any) -> tuple[Any, ...]:
+        return (str(self.path), self.stamp, self.targets_path, *parts)
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def open_warehouse(settings: Settings, today: date | None = None) -> Wh:
+    path = settings.warehouse_path
+    if not path.exists():
+        raise NoWarehouse(str(path))
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        authority = read_authority(con)
+        if settings.population is not None:
+            authority.population = settings.population
+        stamp = path.stat().st_mtime_ns
+        as_of = RESULTS.get((str(path), stamp, "as_of", today),
+                            lambda: casework.data_date(con, today))
+    except Exception:
+        con.close()
+        raise
+    return Wh(con, path, stamp, authority, as_of,
+              str(settings.targets) if settings.targets else None)
+
+
+# --------------------------------------------------------------------------- months
+
+
+def latest_month(wh: Wh) -> str:
+    """The latest complete month of data."""
+    d = wh.as_of
+    if d.day == _cal.monthrange(d.year, d.month)[1]:
+        return f"{d:%Y-%m}"
+    return add_months(f"{d:%Y-%m}", -1)
+
+
+def months(wh: Wh, n: int = 24) -> list[str]:
+    last = latest_month(wh)
+    return [add_months(last, -k) for k in range(n)]
+
+
+def valid_month(wh: Wh, month: str | None) -> str:
+    return month if month in months(wh) else latest_month(wh)
+
+
+def month_label(month: str) -> str:
+    y, m = (int(p) for p in month.split("-"))
+    return date(y, m, 1).strftime("%B %Y")
+
+
+# --------------------------------------------------------------------------- cached core
+
+
+def team_services(wh: Wh) -> dict[str, str]:
+    return RESULTS.get(wh.key("team_services"),
+                       lambda: {t.team_id: t.service_id or "" for t in casework.teams(wh.con)})
+
+
+def assurance(wh: Wh, month: str) -> MonthlyAssurance:
+    a = wh.authority
+    return ASSURANCE.get(wh.key("assure", month), lambda: assure_month(
+        wh.con, month, la_code=a.la_code, population=a.population,
+        process_changes=a.process_changes, targets_path=wh.targets_path,
+        team_service=team_services(wh)))
+
+
+def breakdown_rows(wh: Wh, month: str, kpi_id: str, breakdown: str) -> list[KpiRow]:
+    """One indicator's rows for one month by a breakdown the assurance does not hold."""
+    a = wh.authority
+    return RESULTS.get(wh.key("compute", month, kpi_id, breakdown), lambda: [
+        r for r in compute(wh.con, [month], breakdowns=(breakdown,), population=a.population,
+                           la_code=a.la_code, kpis=[kpi_id]) if r.breakdown == breakdown])
+
+
+def drill(wh: Wh, kpi_id: str, month: str, period: str | None) -> list[dict[str, Any]]:
+    return RESULTS.get(wh.key("drill", kpi_id, month, period),
+                       lambda: drill_children(wh.con, kpi_id, month, period=period))
+
+
+def alerts(wh: Wh) -> list[AlertItem]:
+    return RESULTS.get(wh.key("alerts", wh.as_of), lambda: run_alerts(wh.con, wh.as_of))
+
+
+def scopes(wh: Wh) -> dict[str, casework.ChildScope]:
+    return RESULTS.get(wh.key("scopes", wh.as_of), lambda: casework.scope_map(wh.con, wh.as_of))
+
+
+def targets(wh: Wh) -> dict[str, Target]:
+    return load_targets(wh.targets_path)
+
+
+# --------------------------------------------------------------------------- scope
+
+
+def child_visible(wh: Wh, p: Principal, child_id: str | None) -> bool:
+    if child_id is None:
+        return False
+    s = scopes(wh).get(child_id)
+    return child_in_scope(p, s.team if s else None, s.service if s else None)
+
+
+def team_visible(wh: Wh, p: Principal, team_id: str | None) -> bool:
+    """May ``p`` see the children of ``team_id`` (by the same rule as one child)?"""
+    if team_id is None:
+        return False
+    return child_in_scope(p, team_id, team_services(wh).get(team_id))
+
+
+def visible_teams(wh: Wh, p: Principal) -> list[casework.Team]:
+    return [t for t in casework.teams(wh.con) if team_visible(wh, p, t.team_id)]
+
+
+def default_breakdown(p: Principal) -> tuple[str, str | None]:
+    if p.scope_type in ("team", "service") and p.scope_value:
+        return p.scope_type, p.scope_value
+    return "authority", None
+
+
+# --------------------------------------------------------------------------- scorecard
+
+
+def _suppress_point(pt: ChartPoint, p: Principal) -> ChartPoint:
+    if not p.aggregate_only:
+        return pt
+    got = suppress_kpi_row({"numerator": pt.numerator, "denominator": pt.denominator,
+                            "value": pt.value}, p)
+    if got.get("suppressed"):
+        return replace(pt, value=None, numerator=None, denominator=None)
+    return pt
+
+
+def row_dict(sr: ScorecardRow, p: Principal) -> dict[str, Any]:
+    """A scorecard row as the viewer may see it (suppressed for aggregate-only roles)."""
+    d: dict[str, Any] = {
+        "kpi_id": sr.kpi_id, "title": sr.title, "unit": sr.unit, "polarity": sr.polarity,
+        "period": sr.period, "value": sr.value, "numerator": sr.numerator,
+        "denominator": sr.denominator, "target": sr.target,
+        "status_word": sr.status_word, "since_last": sr.since_last, "england": sr.england,
+        "stat_neighbours": sr.stat_neighbours, "variation_icon": sr.variation_icon,
+        "assurance_icon": sr.assurance_icon, "availability": sr.availability,
+        "chart_period": sr.chart_period,
+        "series": [{"month": pt.month, "value": pt.value, "numerator": pt.numerator,
+                    "denominator": pt.denominator, "point_type": pt.point_type}
+                   for pt in (_suppress_point(x, p) for x in sr.series)],
+    }
+    d = suppress_kpi_row(d, p)
+    d.setdefault("suppressed", False)
+    if d["suppressed"]:
+        d["status_word"] = ""
+        d["since_last"] = ""
+    return d
+
+
+def authority_rows(wh: Wh, month: str, p: Principal) -> dict[str, ScorecardRow]:
+    a = assurance(wh, month)
+    rows = RESULTS.get(wh.key("scorecard_rows", month), lambda: {
+        i.id: scorecard_row(a.indicators[i.id], wh.authority.la_code) for i in INDICATORS})
+    return rows
+
+
+def _breakdown_row(wh: Wh, a: MonthlyAssurance, sr: ScorecardRow, breakdown: str,
+                   value: str, month: str) -> ScorecardRow:
+    ind = get(sr.kpi_id)
+    period = sr.period
+    mine = {(r.month, r.period): r for r in a.rows
+            if r.kpi_id == sr.kpi_id and r.breakdown == breakdown and r.breakdown_value == value}
+    cur = mine.get((month, period))
+    prev = mine.get((add_months(month, -1), period))
+    val = cur.value if cur and cur.status == "ok" else None
+    pval = prev.value if prev and prev.status == "ok" else None
+    t = targets(wh).get(sr.kpi_id)
+    word = (status_word(val, t.target, t.tolerance, ind.polarity)
+            if t is not None and t.target is not None and val is not None else None)
+    chart_period = sr.chart_period or period
+    series = tuple(
+        ChartPoint(m, r.value if r and r.status == "ok" else None,
+                   None if r is None or r.numerator is None else round(r.numerator),
+                   None if r is None or r.denominator is None else round(r.denominator))
+        for m in a.months for r in [mine.get((m, chart_period))])
+    return replace(
+        sr, value=val,
+        numerator=None if cur is None or cur.numerator is None else round(cur.numerator),
+        denominator=None if cur is None or cur.denominator is None else round(cur.denominator),
+        status_word=word or "", since_last=since_last_period(val, pval, ind.polarity) or "",
+        variation_icon=None, assurance_icon=None, series=series, centre=None, upper=None,
+        lower=None, availability=cur.status if cur else "no_denominator")
+
+
+def scorecard(wh: Wh, month: str, p: Principal, breakdown: str = "authority",
+              value: str | None = None, kpis: tuple[str, ...] | None = None
+              ) -> list[dict[str, Any]]:
+    """Sections of rows: every indicator (or ``kpis``) for the authority, or for one
+    service or team (its value, target status and change; SPC is the authority's)."""
+    a = assurance(wh, month)
+    rows = authority_rows(wh, month, p)
+    out: dict[str, dict[str, Any]] = {k: {"key": k, "title": t, "rows": []}
+                                      for k, t in SECTIONS}
+    for ind in INDICATORS:
+        if kpis is not None and ind.id not in kpis:
+            continue
+        sr = rows[ind.id]
+        if breakdown != "authority" and value:
+            if breakdown not in ind.all_breakdowns:
+                continue
+            sr = _breakdown_row(wh, a, sr, breakdown, value, month)
+        out[section_of(ind.id, ind.area)]["rows"].append(row_dict(sr, p))
+    return [s for s in out.values() if s["rows"]]
+
+
+def headlines(wh: Wh, month: str, p: Principal, breakdown: str = "authority",
+              value: str | None = None) -> list[dict[str, Any]]:
+    sections = scorecard(wh, month, p, breakdown, value, kpis=HEADLINES)
+    by_id = {r["kpi_id"]: r for s in sections for r in s["rows"]}
+    return [by_id[k] for k in HEADLINES if k in by_id]
+
+
+def breakdown_values(wh: Wh, month: str, breakdown: str) -> list[str]:
+    if breakdown == "service":
+        return sorted({s for s in team_services(wh).values() if s})
+    if breakdown == "team":
+        return sorted(team_services(wh))
+    return []
+
+
+def indicator(wh: Wh, kpi_id: str, month: str, p: Principal) -> dict[str, Any]:
+    """The indicator page: definition, the authority row (with its chart series) and
+    breakdowns by service, team and characteristics for the month."""
+    ind = get(kpi_id)
+    a = assurance(wh, month)
+    sr = authority_rows(wh, month, p)[kpi_id]
+    if p.aggregate_only:
+        sr = replace(sr, series=tuple(_suppress_point(x, p) for x in sr.series))
+    breakdowns: dict[str, list[dict[str, Any]]] = {}
+    for b in ("service", "team", *CHARACTERISTICS):
+        if b not in ind.all_breakdowns:
+            continue
+        if b in ("service", "team"):
+            got = [r for r in a.rows if r.kpi_id == kpi_id and r.breakdown == b
+                   and r.month == month and r.period == sr.period]
+        else:
+            got = [r for r in breakdown_rows(wh, month, kpi_id, b) if r.period == sr.period]
+        breakdowns[b] = [suppress_kpi_row({**r.as_dict(), "suppressed": False}, p)
+                         for r in sorted(got, key=lambda r: r.breakdown_value)]
+    return {"indicator": ind, "row": row_dict(sr, p), "scorecard_row": sr,
+            "breakdowns": breakdowns, "target": targets(wh).get(kpi_id)}
+
+
+def indicator_children(wh: Wh, kpi_id: str, month: str, p: Principal, *,
+                       breakdown: str = "authority", value: str | None = None
+                       ) -> list[dict[str, Any]]:
+    """The denominator rows of the figure, only for children in the viewer's scope."""
+    rows = drill(wh, kpi_id, month, None)
+    if breakdown != "authority" and value is not None:
+        rows = [r for r in rows if str(r.get(breakdown)) == value]
+    return [r for r in rows if child_visible(wh, p, str(r["child_id"]))]
+
+
+def exceptions(wh: Wh, month: str, p: Principal) -> dict[str, list[ExceptionItem]]:
+    items = assurance(wh, month).exceptions
+    if p.scope_type == "service" and p.scope_value:
+        ts = team_services(wh)
+        items = [e for e in items if e.breakdown == "authority"
+                 or (e.breakdown == "service" and e.breakdown_value == p.scope_value)
+                 or (e.breakdown == "team" and ts.get(e.breakdown_value) == p.scope_value)]
+    elif p.scope_type == "team" and p.scope_value:
+        items = [e for e in items if e.breakdown == "authority"
+                 or (e.breakdown == "team" and e.breakdown_value == p.scope_value)]
+    return group_by_service(items)
+
+
+def exception_dict(e: ExceptionItem, p: Principal) -> dict[str, Any]:
+    d = {"kind": e.kind, "severity": e.severity, "service": e.service, "kpi_id": e.kpi_id,
+         "breakdown": e.breakdown, "breakdown_value": e.breakdown_value,
+         "message": e.message, "rule": e.rule,
+         "children": sum(len(c) for c in e.children)}
+    if p.aggregate_only:
+        d["message"] = None  # may quote small numbers; the indicator page suppresses them
+        d["children"] = None
+    return d
+
+
+# --------------------------------------------------------------------------- work
+
+
+def work_items(wh: Wh, p: Principal, *, child_ids: set[str] | None = None,
+               worker_id: str | None = None) -> list[AlertItem]:
+    """Due, overdue and escalated items for children in scope: those of ``child_ids``
+    or ``worker_id`` (who must act) when given."""
+    out = []
+    for item in alerts(wh):
+        if item.child_id is None:
+            if worker_id is not None and item.act == worker_id:
+                out.append(item)
+            continue
+        if not child_visible(wh, p, item.child_id):
+            continue
+        if child_ids is not None and item.child_id not in child_ids and (
+                worker_id is None or item.act != worker_id):
+            continue
+        if child_ids is None and worker_id is not None and item.act != worker_id:
+            continue
+        out.append(item)
+    return out
+
+
+def loads(wh: Wh) -> list[dict[str, Any]]:
+    try:
+        got = wh.con.execute("SELECT load_id, loaded_at, kind, la_code, row_counts FROM _loads "
+                             "ORDER BY load_id DESC").fetchall()
+    except duckdb.CatalogException:
+        return []
+    import json
+
+    out = []
+    for load_id, at, kind, la, counts in got:
+        c = json.loads(counts) if isinstance(counts, str) else (counts or {})
+        out.append({"load_id": load_id, "loaded_at": str(at), "kind": kind, "la_code": la,
+                    "rows": sum(c.values()) if isinstance(c, dict) else 0})
+    return out
+
+
+def validation_reports(settings: Settings) -> list[dict[str, Any]]:
+    folder = settings.reports_dir / "validation"
+    if not folder.exists():
+        return []
+    files = sorted(folder.glob("*.html"), key=lambda f: f.stat().st_mtime, reverse=True)
+    return [{"name": f.name, "size": f.stat().st_size,
+             "modified": date.fromtimestamp(f.stat().st_mtime).isoformat()} for f in files[:50]]

@@ -1,0 +1,81 @@
+"""Jinja2 environment: Lantern's templates, govuk-frontend-jinja macros, HTMX fragments."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from jinja2_fragments.fastapi import Jinja2Blocks
+
+from lantern.reports.render import POINT_LABELS, format_value
+from lantern.web import charts
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+SPC_ICON_TEXT = {
+    "common_cause": "Common cause variation",
+    "improvement_high": "Improvement (high)",
+    "improvement_low": "Improvement (low)",
+    "concern_high": "Concern (high)",
+    "concern_low": "Concern (low)",
+    "neutral_high": "Special cause (high)",
+    "neutral_low": "Special cause (low)",
+    "consistent_pass": "Consistently meets target",
+    "consistent_fail": "Consistently fails target",
+    "hit_or_miss": "May or may not meet target",
+}
+STATUS_TAG = {
+    "Above Target": "govuk-tag--green", "On Target": "govuk-tag--green",
+    "Below Target": "govuk-tag--yellow", "Well Below Target": "govuk-tag--red",
+}
+SINCE_TAG = {"Improved": "govuk-tag--green", "Declined": "govuk-tag--red"}
+ALERT_TAG = {"escalated": "govuk-tag--red", "overdue": "govuk-tag--orange",
+             "due_today": "govuk-tag--yellow", "due_soon": "govuk-tag--blue"}
+SEVERITY_TAG = {"high": "govuk-tag--red", "medium": "govuk-tag--orange",
+                "low": "govuk-tag--grey"}
+
+
+def fmt_count(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        return value
+    return f"{value:,.0f}"
+
+
+def fmt_date(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return f"{value.day} {value:%b %Y}"
+
+
+def csrf_token(request: Request) -> str:
+    return str(request.state.session.get("csrf", ""))
+
+
+def make_templates() -> Jinja2Blocks:
+    templates = Jinja2Blocks(directory=str(TEMPLATES))
+    env = templates.env
+    env.loader = ChoiceLoader([
+        FileSystemLoader(str(TEMPLATES)),
+        PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+    ])
+    env.trim_blocks = True
+    env.lstrip_blocks = True
+    env.filters["fmt"] = format_value
+    env.filters["count"] = fmt_count
+    env.filters["date"] = fmt_date
+    env.globals.update(
+        csrf_token=csrf_token, spc_text=SPC_ICON_TEXT, status_tag=STATUS_TAG,
+        since_tag=SINCE_TAG, alert_tag=ALERT_TAG, severity_tag=SEVERITY_TAG,
+        point_label=POINT_LABELS, sparkline=charts.sparkline, chart=charts.chart,
+    )
+    return templates

@@ -1,0 +1,112 @@
+"""Shared set-up for the web tests: a small authority, an app database with one user per
+role, and signed-in test clients."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import duckdb
+from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
+
+from lantern.config import Settings
+from lantern.security.policy import ROLES
+from lantern.web.app import create_app
+from lantern.web.config import WebConfig
+from lantern.web.stores import Stores
+
+PASSWORD = "Lantern-test-password-1"
+TEAM = "T004"
+SERVICE = "safeguarding"
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@dataclass(frozen=True)
+class WebHome:
+    home: Path
+    worker: str  # the social worker's professional id (in TEAM, with children)
+    child_in: str  # a child allocated in TEAM now
+    child_out: str  # a child allocated in another service now
+    child_in_service: str  # a child in SERVICE but not in TEAM
+
+
+@cache
+def web_home() -> WebHome:
+    """A 4,000-child authority (two years) and an app database with a user per role."""
+    from lantern.appdb import make_engine, migrate
+    from lantern.casework import children_of, data_date
+    from lantern.security.accounts import UserStore
+    from lantern.synth import load_scenario, simulate
+    from lantern.warehouse.meta import write_authority
+    from tests.conftest import load_arrow
+
+    home = Path(tempfile.mkdtemp(prefix="lantern-web-"))
+    scenario = load_scenario("torbay").scaled(children=4000)
+    data = simulate(scenario, seed=3, start=date(2022, 4, 1), end=date(2024, 3, 31))
+    con = duckdb.connect(str(home / "warehouse.duckdb"))
+    load_arrow(con, data)
+    write_authority(con, la_code=scenario.la_code, la_name=scenario.la_name,
+                    population=scenario.population_0_17,
+                    process_changes=[(f"{c.date:%Y-%m}", c.label)
+                                     for c in scenario.process_changes])
+    on = data_date(con)
+    in_team = children_of(con, on, team_id=TEAM)
+    worker = max(sorted({c.worker_id for c in in_team if c.worker_id}),
+                 key=lambda w: sum(c.worker_id == w for c in in_team))
+    child_in = next(c.child_id for c in in_team if c.worker_id == worker)
+    out = children_of(con, on, service_id="cared_for")
+    in_service = [c for c in children_of(con, on, service_id=SERVICE) if c.team_id != TEAM]
+    con.close()
+    url = f"sqlite:///{home / 'app.sqlite'}"
+    migrate(url)
+    users = UserStore(make_engine(url), hasher=FAST_HASHER)
+    for role in ROLES:
+        scope: tuple[str, str | None] = ("authority", None)
+        if role in ("social_worker", "team_manager"):
+            scope = ("team", TEAM)
+        elif role == "head_of_service":
+            scope = ("service", SERVICE)
+        users.add(role, PASSWORD, display_name=f"Test {role.replace('_', ' ')}", role=role,
+                  scope_type=scope[0], scope_value=scope[1],
+                  professional_id=worker if role == "social_worker" else None)
+    return WebHome(home, worker, child_in, out[0].child_id, in_service[0].child_id)
+
+
+def make_app(wh: WebHome, **config: object):  # type: ignore[no-untyped-def]
+    from lantern.appdb import make_engine
+    from lantern.security.access_log import AccessLog
+    from lantern.security.accounts import UserStore
+
+    settings = Settings(home=wh.home)
+    engine = make_engine(settings.app_database_url)
+    stores = Stores(UserStore(engine, hasher=FAST_HASHER), AccessLog(engine), engine)
+    cfg = WebConfig(secret_key="test-secret-key", **config)  # type: ignore[arg-type]
+    return create_app(settings, config=cfg, stores=stores)
+
+
+def csrf(client: TestClient, path: str = "/sign-in") -> str:
+    page = client.get(path).text
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, f"no CSRF token on {path}"
+    return found.group(1)
+
+
+def sign_in(client: TestClient, role: str, password: str = PASSWORD) -> TestClient:
+    token = csrf(client)
+    r = client.post("/sign-in", data={"username": role, "password": password,
+                                      "csrf_token": token, "next": "/"},
+                    follow_redirects=False)
+    assert r.status_code == 303, r.text[:500]
+    return client
+
+
+def client_for(app, role: str | None = None) -> TestClient:  # type: ignore[no-untyped-def]
+    c = TestClient(app, follow_redirects=False)
+    if role is not None:
+        sign_in(c, role)
+    return c
