@@ -238,8 +238,10 @@ def demo(
     months: Annotated[
         int | None, typer.Option(help="Months of history (default: 10 years)")
     ] = None,
+    serve_after: Annotated[bool, typer.Option("--serve", help="Then start the web app with a "
+                                              "demo user for each role")] = False,
 ) -> None:
-    """Generate the synthetic authority, load it and print a summary."""
+    """Generate the synthetic authority, load it, compute, write the report; print where."""
     from lantern.warehouse import Warehouse
     from lantern.warehouse.meta import write_authority
     from lantern.warehouse.summary import march_ends
@@ -288,6 +290,52 @@ def demo(
     console.print(f"Report:     [bold]{html_path}[/]")
     console.print(f"            [bold]{pdf_path}[/]")
     console.print(f"Done in {time.perf_counter() - started:.1f} s.")
+    if serve_after:
+        _serve_demo("127.0.0.1", 8000)
+
+
+def _serve_demo(host: str, port: int) -> None:
+    """Demo accounts for every role (new passwords each time), then the web app."""
+    import duckdb
+
+    from lantern.appdb import make_engine, migrate
+    from lantern.security.accounts import ensure_demo_users
+    from lantern.web.serve import run
+
+    settings = get_settings()
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    teams = dict(con.execute(
+        "SELECT dept_team_id, dept_team_parent_id FROM ssd_department "
+        "WHERE dept_team_parent_id IS NOT NULL ORDER BY dept_team_id").fetchall())
+    con.close()
+    migrate(settings.app_database_url)
+    users = ensure_demo_users(make_engine(settings.app_database_url), teams)
+    console.print("[bold]Demo accounts[/] (new passwords each run):")
+    width = max(len(u[0]) for u in users)
+    for username, password, role, scope in users:
+        console.print(f"  {username:<{width}}  {password}  {role} ({scope})",
+                      highlight=False, soft_wrap=True)
+    console.print(f"Lantern is at [bold]http://{host}:{port}/[/] (Ctrl+C to stop)")
+    run(host, port, settings)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default)")] = (
+        "127.0.0.1"),
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+) -> None:
+    """Start the web app (accounts: `lantern users add`)."""
+    from lantern.appdb import migrate
+    from lantern.web.serve import run
+
+    settings = get_settings()
+    if not settings.warehouse_path.exists():
+        fail(f"no warehouse at {settings.warehouse_path}",
+             "Run `lantern demo` or `lantern ingest` first.")
+    migrate(settings.app_database_url)
+    console.print(f"Lantern is at [bold]http://{host}:{port}/[/] (Ctrl+C to stop)")
+    run(host, port, settings)
 
 
 def _print_headlines(month: str) -> None:
