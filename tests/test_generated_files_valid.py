@@ -22,15 +22,7 @@ START, END = date(2021, 4, 1), date(2024, 3, 31)
 # Errors that come from implausible synthetic data the writers cannot legitimately
 # repair (they would have to invent a fact), pending the generator fixes listed here.
 # Remove an entry as soon as the generator no longer produces it.
-PENDING_SYNTH: dict[str, str] = {
-    "903:151": "ssd_permanence.perm_adopter_legal_status is never set (a couple's L11/L12/L2/"
-               "L3/L4 cannot be derived)",
-    "903:601": "the same: an adopted child's AD1 row lacks LS_ADOPTR",
-    "903:378": "V2 (single period under s20) episodes placed P1 (with parents)",
-    "903:361": "L1 (police protection) episodes lasting more than 3 days",
-    "903:145": "CLA episodes given CIN need code N0 (not an SSDA903 code)",
-    "903:blank": "looked-after children with pers_sex U before 2024-25 (SEX was 1/2 only)",
-}
+PENDING_SYNTH: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

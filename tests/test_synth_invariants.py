@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections import defaultdict
 from datetime import date
 from functools import cache
@@ -88,7 +89,8 @@ def test_person_foreign_keys_and_no_event_outside_life(seed: int) -> None:
             assert p is not None, (name, r[pcols[0]])
             for c in dcols:
                 d = r[c]
-                if d is None or c == "cppr_cp_review_due" or c.endswith("_due_date"):
+                if d is None or c == "cppr_cp_review_due" or c.endswith(("_due_date",
+                                                                         "_target_date")):
                     continue
                 assert d <= END, (name, c, d)
                 assert d >= p["pers_dob"], (name, c, d, p["pers_dob"])
@@ -212,3 +214,107 @@ def test_referral_children_links(seed: int) -> None:
             a["cina_assessment_auth_date"] >= a["cina_assessment_start_date"]
     for s in rows(seed, "ssd_s47_enquiry"):
         assert refs[s["s47e_referral_id"]]["cine_person_id"] == s["s47e_person_id"]
+
+
+def test_scenario_end_is_the_last_day_of_its_month() -> None:
+    # Callers that take `scenario.end` as the end of the data (the demo) get every day of
+    # the last reported month: visits, reviews and referrals run to the end of it.
+    scenario = load_scenario("torbay")
+    assert scenario.end == date(2024, 11, 30)
+    assert scenario.start == date(2014, 12, 1)
+
+
+# Recurring events and the longest normal gap between two of them in a busy authority.
+RECURRING = [
+    ("ssd_cp_visits", "cppv_cp_visit_date", 7), ("ssd_cin_visits", "cinv_cin_visit_date", 7),
+    ("ssd_cla_visits", "clav_cla_visit_date", 7), ("ssd_cp_reviews", "cppr_cp_review_date", 14),
+    ("ssd_cla_reviews", "clar_cla_review_date", 14),
+    ("ssd_cla_health", "clah_health_check_date", 21),
+    ("lantern_pep_reviews", "pepr_pep_review_date", 21),
+    ("lantern_supervisions", "supv_supervision_date", 14),
+    ("ssd_contacts", "cont_contact_date", 3), ("ssd_cin_episodes", "cine_referral_date", 3),
+    ("ssd_cin_assessments", "cina_assessment_start_date", 5),
+    ("ssd_s47_enquiry", "s47e_s47_start_date", 10),
+]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_recurring_events_run_to_the_end(seed: int) -> None:
+    for table, column, days in RECURRING:
+        latest = max(d for d in run(seed)[table].column(column).to_pylist() if d is not None)
+        assert (END - latest).days <= days, (table, latest)
+
+
+def _per_open_case(seed: int, visits: str, vcol: str, key: str, cases: str, start: str,
+                   end: str) -> list[float]:
+    """Visits per open case (open at the month's end) in each of the last 7 months."""
+    from lantern.calendar import month_end
+
+    months = [month_end(2024, m) for m in range(5, 12)]
+    counts = dict.fromkeys(months, 0)
+    for v in rows(seed, visits):
+        d = v[vcol]
+        me = month_end(d.year, d.month)
+        if me in counts:
+            counts[me] += 1
+    out = []
+    for me in months:
+        open_cases = {c[key] for c in rows(seed, cases)
+                      if _inside(me, c[start], c[end])}
+        out.append(counts[me] / len(open_cases))
+    return out
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_visits_continue_in_the_last_month(seed: int) -> None:
+    # A child on a CP plan is visited every 5-10 working days (about three times a
+    # month); the last month of the data is like the others (no truncation before the end).
+    for args in [
+        ("ssd_cp_visits", "cppv_cp_visit_date", "cppl_cp_plan_id", "ssd_cp_plans",
+         "cppl_cp_plan_start_date", "cppl_cp_plan_end_date"),
+        ("ssd_cin_visits", "cinv_cin_visit_date", "cinp_cin_plan_id", "ssd_cin_plans",
+         "cinp_cin_plan_start_date", "cinp_cin_plan_end_date"),
+        ("ssd_cla_visits", "clav_cla_visit_date", "clae_person_id", "ssd_cla_episodes",
+         "clae_cla_episode_start_date", "clae_cla_episode_ceased_date"),
+    ]:
+        rates = _per_open_case(seed, *args)
+        before = sum(rates[:-1]) / len(rates[:-1])
+        assert 0.8 <= rates[-1] / before <= 1.25, (args[0], rates)
+        if args[0] == "ssd_cp_visits":
+            assert 2.0 <= rates[-1] <= 4.0, rates
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_statutory_code_combinations(seed: int) -> None:
+    people = persons(seed)
+    for p in people.values():  # a UPN or the reason there is none
+        assert (p["pers_upn"] is None) != (p["pers_upn_unknown"] is None), p
+        assert p["pers_upn_unknown"] in (None, "UN1", "UN2", "UN3", "UN4", "UN5")
+    for f in rows(seed, "ssd_assessment_factors"):
+        factors = json.loads(f["cinf_assessment_factors_json"])
+        assert "21" not in factors or factors == ["21"], factors
+    placements = {p["clap_cla_placement_id"]: p for p in rows(seed, "ssd_cla_placement")}
+    looked_after = set()
+    for e in rows(seed, "ssd_cla_episodes"):
+        looked_after.add(e["clae_person_id"])
+        start, end = e["clae_cla_episode_start_date"], e["clae_cla_episode_ceased_date"]
+        place = placements[e["clae_cla_placement_id"]]["clap_cla_placement_type"]
+        assert e["clae_cla_primary_need_code"] in {f"N{i}" for i in range(1, 9)}
+        assert not (e["clae_legal_status"] == "V2" and place == "P1"), e
+        if end is not None and e["clae_legal_status"] in ("L1", "L2"):
+            assert (end - start).days <= (3 if e["clae_legal_status"] == "L1" else 8), e
+        if start >= date(2024, 4, 1) and e["clae_cla_episode_start_reason"] in "SPBTU":
+            assert place not in ("H5", "P2"), e  # retired from the 2024-25 return
+    assert all(people[c]["pers_sex"] in ("M", "F") for c in looked_after)
+    for p in rows(seed, "ssd_permanence"):
+        sex, status = p["perm_adopter_sex"], p["perm_adopter_legal_status"]
+        if p["perm_matched_date"] is None:
+            continue
+        assert (sex, p["perm_number_of_adopters"]) in {
+            ("M1", "1"), ("F1", "1"), ("MF", "2"), ("MM", "2"), ("FF", "2")}, p
+        assert status in {"M1": ("L0",), "F1": ("L0",), "MF": ("L11", "L2", "L3"),
+                          "MM": ("L12", "L2", "L4"), "FF": ("L12", "L2", "L4")}[sex], p
+    for c in rows(seed, "ssd_care_leavers"):
+        if c["clea_care_leaver_in_touch"] in ("DIED", "RHOM"):
+            assert c["clea_care_leaver_activity"] is None
+            assert c["clea_care_leaver_accommodation"] is None

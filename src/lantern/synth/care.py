@@ -45,6 +45,10 @@ EXIT_AT_18 = Table([("E17", 18.0), ("E5", 45.0), ("E6", 12.0), ("E8", 15.0),
 ENTRY_AGE = Table([(0, 24.0), (1, 6.0), (2, 6.0), (3, 4.0), (4, 4.0)]
                   + [(a, 3.5) for a in range(5, 10)] + [(a, 5.5) for a in range(10, 14)]
                   + [(14, 8.0), (15, 15.0), (16, 15.0), (17, 5.0)])
+# SSDA903 category of need (N1-N8) for a child whose referral recorded N0 or N9.
+CLA_NEED = Table([("N1", 62.0), ("N2", 4.0), ("N3", 4.0), ("N4", 14.0), ("N5", 6.0),
+                  ("N6", 5.0), ("N7", 1.0), ("N8", 4.0)])
+CLA_NEED_CODES = frozenset(CLA_NEED)
 PARTICIPATION = Table([("PN1", 40.0), ("PN2", 8.0), ("PN3", 5.0), ("PN4", 5.0),
                        ("PN5", 12.0), ("PN6", 20.0), ("PN7", 10.0)])
 LEAVER_ACCOM_SUITABLE = Table([("U1", 25.0), ("D1", 22.0), ("B1", 15.0), ("E1", 10.0),
@@ -55,17 +59,32 @@ LEAVER_ACCOM_UNSUITABLE = Table([("S2", 25.0), ("V2", 20.0), ("W2", 15.0), ("B2"
 LEAVER_EET = Table([("F2", 35.0), ("F4", 25.0), ("P4", 12.0), ("F1", 12.0), ("F5", 10.0),
                     ("P2", 4.0), ("P1", 2.0)])
 LEAVER_NEET = Table([("G5", 65.0), ("G4", 20.0), ("G6", 15.0)])
+NO_OC3_DETAIL = frozenset({"DIED", "RHOM"})  # OC3 ACTIV and ACCOM blank (rule 903:153)
 NOT_IN_TOUCH = Table([("NO", 50.0), ("REFU", 20.0), ("NREQ", 25.0), ("RHOM", 5.0)])
 IN_AUTHORITY = ("TQ1", "TQ2", "TQ3", "TQ4", "TQ5")
 NEAR = ("TQ6", "TQ9", "TQ12", "TQ13", "TQ14", "EX1", "EX2", "EX4", "EX7", "PL1", "PL6")
 FAR = ("BS1", "BS16", "TA1", "BA2", "SN1", "BH8", "GL1", "PL25", "B15", "CF10", "M14")
 
 
-def place_for_age(rng: Rng, age: int) -> str:
-    for upper, table in PLACE_BY_AGE:
-        if age < upper:
-            return table.draw(rng)
-    return PLACE_BY_AGE[-1][1].draw(rng)
+# From 2024-25 (collection year 2025) H5 left the SSDA903 code set (supported
+# accommodation must be Ofsted-registered: K3). K3 is not in the canonical code set,
+# so placements of that kind starting from 1 April 2024 are recorded as Z1 (other
+# placements; no provider code). H5 placements open on that date carry on as H5 (the
+# SSDA903 writer returns them as K3).
+H5_RETIRED = date(2024, 4, 1)
+SUPPORTED_AFTER_H5 = "Z1"
+SEMI_INDEPENDENT = frozenset({"H5", SUPPORTED_AFTER_H5})
+NO_PROVIDER = frozenset({"T0", "T1", "T2", "T3", "T4", "Z1"})  # PLACE_PROVIDER blank
+
+
+def semi_independent(on: date) -> str:
+    return "H5" if on < H5_RETIRED else SUPPORTED_AFTER_H5
+
+
+def place_for_age(rng: Rng, age: int, on: date) -> str:
+    table = next((t for upper, t in PLACE_BY_AGE if age < upper), PLACE_BY_AGE[-1][1])
+    place = table.draw(rng)
+    return semi_independent(on) if place == "H5" else place
 
 
 # --- entering care --------------------------------------------------------------------
@@ -74,16 +93,22 @@ def enter_care(w: World, d: date, person: Person, referral: Referral, route: str
     rng = w.rng
     age = person.age(d)
     birthday18 = person.birthday(18)
-    period = CarePeriod(w.ids.next("CLA"), person, referral, d,
-                        need="N1" if route == "cp" else referral.need if referral.need != "N9"
-                        else "N4", natural_end=birthday18, natural_rec=EXIT_AT_18.draw(rng))
+    need = "N1" if route == "cp" else referral.need
     if person.uasc:
-        period.need = "N8"
+        need = "N8"
+    elif need not in CLA_NEED_CODES:  # N0 (not stated) / N9 are CIN-only codes
+        need = CLA_NEED.draw(rng)
+    period = CarePeriod(w.ids.next("CLA"), person, referral, d, need=need,
+                        natural_end=birthday18, natural_rec=EXIT_AT_18.draw(rng))
+    if person.sex not in ("M", "F"):  # SSDA903 SEX was 1/2 only until 2024-25
+        person.sex = rng.choice(("M", "F"))
     ls = initial_legal_status(rng, route, age, person.uasc)
     if ls == "J1":  # remand: ends when the court case does
         period.natural_end = min(birthday18, d + timedelta(days=rng.randint(20, 150)))
         period.natural_rec = "E14"
-    if age < 4 and w.adoption_credit >= 1.0 and route != "uasc":
+    # One adoption plan a child: a second one after a reversed plan is left out.
+    if age < 4 and w.adoption_credit >= 1.0 and route != "uasc" and not person.adoption_plan:
+        person.adoption_plan = True
         period.adoption = adoption_plan(w, d)
         w.adoption_credit -= 1.0
         if period.adoption.reversed is None:
@@ -128,9 +153,9 @@ def plan_events(w: World, period: CarePeriod, ls0: str) -> list[CareEvent]:
     p, start = period.person, period.start
     horizon = min(period.natural_end, w.end + timedelta(days=1))
     ls_changes = legal_changes(rng, period, ls0, horizon)
-    place0 = "U6" if p.uasc and p.age(start) < 16 else place_for_age(rng, p.age(start))
+    place0 = "U6" if p.uasc and p.age(start) < 16 else place_for_age(rng, p.age(start), start)
     if p.uasc and p.age(start) >= 16:
-        place0 = "H5"
+        place0 = semi_independent(start)
     moves = placement_moves(w, period, place0, horizon)
     # Same-day legal and placement changes make one episode (RNE B or U).
     merged: dict[date, CareEvent] = {}
@@ -140,7 +165,22 @@ def plan_events(w: World, period: CarePeriod, ls0: str) -> list[CareEvent]:
         merged[d] = (d, merged[d][1] if d in merged else None, place, same, reason)
     events: list[CareEvent] = [(start, ls0, place0, False, None)]
     events += [merged[d] for d in sorted(merged) if start < d < horizon]
-    return events
+    return not_s20_with_parents(rng, events)
+
+
+def not_s20_with_parents(rng: Rng, events: list[CareEvent]) -> list[CareEvent]:
+    """A child placed with parents (P1) cannot be accommodated under a single period of
+    s20 (V2; rule 903:378): such a placement becomes a foster placement."""
+    out = list(events)
+    ls, at = "", -1  # legal status; index of the event that began the current placement
+    for i, (_, new_ls, new_place, _, _) in enumerate(out):
+        ls = new_ls or ls
+        if new_place is not None:
+            at = i
+        if ls == "V2" and at >= 0 and out[at][2] == "P1":
+            d, ev_ls, _, same, reason = out[at]
+            out[at] = (d, ev_ls, rng.choice(("U6", "U6", "U3")), same, reason)
+    return out
 
 
 def legal_changes(rng: Rng, period: CarePeriod, ls0: str, horizon: date
@@ -148,7 +188,7 @@ def legal_changes(rng: Rng, period: CarePeriod, ls0: str, horizon: date
     out: list[tuple[date, str]] = []
     d, ls = period.start, ls0
     if ls in ("L1", "L2"):  # police protection / EPO last days, then a care order or s20
-        d += timedelta(days=rng.randint(1, 8))
+        d += timedelta(days=rng.randint(*EMERGENCY_DAYS[ls]))
         ls = "C1" if rng.chance(0.7) else "V2"
         out.append((d, ls))
     if ls == "V2" and rng.chance(0.15):
@@ -165,13 +205,22 @@ def legal_changes(rng: Rng, period: CarePeriod, ls0: str, horizon: date
     return [(day, code) for day, code in out if day < horizon]
 
 
-UNSTABLE_YOUNG, UNSTABLE_OLDER = 0.13, 0.40  # share of periods with frequent moves
-UNSTABLE_MOVES = (2.6, 1.0)  # moves a year for them: first two years, later
+# Police protection lasts at most 72 hours (rule 903:361); an emergency protection order
+# at most 8 days (extendable by 7; rule 903:362 allows 21).
+EMERGENCY_DAYS = {"L1": (1, 3), "L2": (2, 8)}
+# A minority of periods (more of them teenagers') begin unsettled: moves come quickly
+# in the first months, then the child settles like the others. Clustering the moves
+# early keeps 3+ placements in a year (about 10 % of children looked after) without
+# unsettling the long-stayers (long-term stability about 70 %).
+UNSTABLE_YOUNG, UNSTABLE_OLDER = 0.10, 0.33  # share of periods with frequent moves
+UNSTABLE_BURST = (4.5, 0.6)  # moves a year while unsettled; years unsettled
+SETTLED_MOVES = (0.7, 0.12)  # moves a year: first year of the period, later
+MATCHED_FACTOR = 0.3  # long-term matched foster placements move less
 
 
 def placement_moves(w: World, period: CarePeriod, place0: str, horizon: date
                     ) -> list[tuple[date, str, bool, str]]:
-    """Moves (about 0.8 a year at first, fewer later), long-term matching of stable
+    """Moves (about 0.7 a year at first, fewer later), long-term matching of stable
     foster placements, semi-independence at 16, and the adoption placement."""
     rng, p = w.rng, period.person
     adoption = period.adoption
@@ -180,17 +229,20 @@ def placement_moves(w: World, period: CarePeriod, place0: str, horizon: date
         stop = min(stop, adoption.placed)
     out: list[tuple[date, str, bool, str]] = []
     d, place, placed_on, matched = period.start, place0, period.start, False
-    # A minority of children (more of them teenagers) move often throughout.
     young = p.age(period.start) < 10
     unstable = rng.chance(w.sc.rate("cla_unstable_young" if young else "cla_unstable_older",
                                     UNSTABLE_YOUNG if young else UNSTABLE_OLDER))
+    settled = period.start + timedelta(days=round(UNSTABLE_BURST[1] * 365) if unstable else 0)
     while True:
-        years = (d - period.start).days / 365.0
-        if unstable:
-            rate = UNSTABLE_MOVES[0] if years < 2 else UNSTABLE_MOVES[1]
+        if d < settled:
+            rate = UNSTABLE_BURST[0]
         else:
-            rate = (0.8 if years < 1 else 0.3) * (0.3 if matched else 1.0)
+            first_year = (d - period.start).days < 365
+            rate = SETTLED_MOVES[0 if first_year else 1] * (MATCHED_FACTOR if matched else 1.0)
         nxt = d + timedelta(days=max(7, round(rng.expovariate(rate) * 365)))
+        if d < settled < min(nxt, stop):  # settled before the next move: the rate drops
+            d = settled
+            continue
         match_on = placed_on + timedelta(days=rng.randint(335, 430))
         if (not matched and place in ("U3", "U6") and match_on < nxt and match_on < stop
                 and rng.chance(w.sc.rate("long_term_match"))):
@@ -199,14 +251,16 @@ def placement_moves(w: World, period: CarePeriod, place0: str, horizon: date
             matched, d = True, match_on
             continue
         sixteen = p.birthday(16) + timedelta(days=rng.randint(0, 150))
-        if d < sixteen < min(nxt, stop) and place not in ("H5", "K2") and rng.chance(0.3):
+        if d < sixteen < min(nxt, stop) and place not in SEMI_INDEPENDENT | {"K2"} \
+                and rng.chance(0.3):
             nxt = sixteen
-            new = "H5"
+            new = semi_independent(sixteen)
         else:
-            new = place_for_age(rng, p.age(nxt))
+            new = place_for_age(rng, p.age(nxt), nxt)
         if nxt >= stop:
             break
-        out.append((nxt, new, False, MOVE_REASON.draw(rng) if new != "H5" else "CARPL"))
+        out.append((nxt, new, False,
+                    "CARPL" if new in SEMI_INDEPENDENT else MOVE_REASON.draw(rng)))
         d, place, placed_on, matched = nxt, new, nxt, False
     if adoption is not None and adoption.reversed is None and adoption.placed < horizon:
         same = adoption.with_carer and place in FOSTER
@@ -265,7 +319,8 @@ def discretionary_exit_reason(rng: Rng, period: CarePeriod, d: date) -> str:
 def exit_weight(period: CarePeriod, d: date) -> float:
     """Who leaves care when the service steps children down: short stays return home
     more often; long-term matched, adoption and remand cases are not chosen."""
-    if period.adoption is not None and period.adoption.reversed is None:
+    a = period.adoption
+    if a is not None and (a.reversed is None or a.reversed > d):  # plan still active
         return 0.0
     if period.natural_rec == "E14" or (d - period.start).days < 21:
         return 0.0
@@ -316,7 +371,8 @@ def episodes(w: World, period: CarePeriod) -> None:
         end = evs[i + 1][0] if i + 1 < len(evs) else sink.clip(period.end)
         rec = "X1" if i + 1 < len(evs) else (period.rec if end is not None else None)
         ls_changed = new_ls is not None and new_ls != ls
-        place_changed = new_place is not None and new_place != place
+        # A move is a new placement even when the new one has the same type.
+        place_changed = new_place is not None and (new_place != place or reason is not None)
         if i == 0:
             rne = "S"
         elif ls_changed and place_changed:
@@ -368,7 +424,8 @@ def placement_row(w: World, period: CarePeriod, pid: str, d: date, place: str,
         area, miles = rng.choice(NEAR), rng.uniform(7.0, 19.9)
     postcode = f"{area} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}" \
                f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
-    provider = PROVIDER.get(place, Table([("PR4", 1.0)])).draw(rng)
+    provider = None if place in NO_PROVIDER \
+        else PROVIDER.get(place, Table([("PR4", 1.0)])).draw(rng)
     urn = f"SC{rng.randint(100000, 999999)}" if place in ("K2", "R1", "S1", "H5") or \
         provider in ("PR4", "PR5") else None
     w.sink.add("ssd_cla_placement", clap_cla_placement_id=pid,
@@ -523,13 +580,19 @@ def permanence_row(w: World, period: CarePeriod) -> None:
         reversed_on = None
 
     def upto(d: date) -> date | None:
-        # A step counts only if it happened before the decision was reversed.
+        # A step counts only if it happened before the decision was reversed (and
+        # while the child was looked after).
         if reversed_on is not None and d >= reversed_on:
+            return None
+        if period.end is not None and d > period.end:
             return None
         return clip(d)
 
     adopted = period.rec in ("E11", "E12")
     worker = w.staff.pick("permanence", a.adm)
+    sex = number = status = None
+    if upto(a.matched):  # the adopters are known from the match
+        sex, number, status = adopters(w.rng)
     sink.add("ssd_permanence", perm_table_id=w.ids.next("PERM"), perm_person_id=period.person.pid,
              perm_cla_id=period.cla_id, perm_adm_decision_date=adm,
              perm_placement_order_date=upto(a.placement_order),
@@ -542,10 +605,28 @@ def permanence_row(w: World, period: CarePeriod) -> None:
              perm_permanence_order_date=period.end if adopted else None,
              perm_permanence_order_type="Adoption order" if adopted else None,
              perm_adoption_worker_id=worker.wid if worker else None,
-             perm_adopter_sex=w.rng.choice(("MF", "MF", "MF", "FF", "MM", "F1")) if upto(a.matched)
-             else None,
-             perm_number_of_adopters=None,
+             perm_adopter_sex=sex, perm_number_of_adopters=number,
+             perm_adopter_legal_status=status,
              perm_adoption_order_date=period.end if adopted else None)
+
+
+ADOPTER_SEX = Table([("MF", 72.0), ("FF", 8.0), ("MM", 6.0), ("F1", 12.0), ("M1", 2.0)])
+# Legal status of adopters (SSDA903 LS_ADOPTR): L11 / L12 married (different-sex /
+# same-sex), L2 civil partners, L3 / L4 unmarried couple (different-sex / same-sex),
+# L0 a single adopter.
+COUPLE_STATUS = {
+    "MF": Table([("L11", 78.0), ("L2", 4.0), ("L3", 18.0)]),
+    "FF": Table([("L12", 45.0), ("L2", 35.0), ("L4", 20.0)]),
+    "MM": Table([("L12", 45.0), ("L2", 35.0), ("L4", 20.0)]),
+}
+
+
+def adopters(rng: Rng) -> tuple[str, str, str]:
+    """(SEX_ADOPTR, NB_ADOPTR, LS_ADOPTR), consistent with each other."""
+    sex = ADOPTER_SEX.draw(rng)
+    if sex in ("M1", "F1"):
+        return sex, "1", "L0"
+    return sex, "2", COUPLE_STATUS[sex].draw(rng)
 
 
 def care_leaver_rows(w: World, p: Person) -> None:
@@ -562,6 +643,8 @@ def care_leaver_rows(w: World, p: Person) -> None:
                 else LEAVER_ACCOM_UNSUITABLE.draw(rng)
             activ = LEAVER_EET.draw(rng) if rng.chance(sc.rate("care_leaver_eet")) \
                 else LEAVER_NEET.draw(rng)
+        elif in_touch in NO_OC3_DETAIL:  # died / returned home: nothing to report
+            accom, activ = None, None
         else:
             accom, activ = "0", "0"
         pa = w.staff.worker_for(p.pid, "care_experienced", bday, role="PA")
@@ -571,7 +654,7 @@ def care_leaver_rows(w: World, p: Person) -> None:
                    clea_care_leaver_latest_contact=bday - timedelta(days=rng.randint(0, 60))
                    if in_touch == "YES" else None,
                    clea_care_leaver_accommodation=accom,
-                   clea_care_leaver_accom_suitable=None if accom == "0"
+                   clea_care_leaver_accom_suitable=None if accom in (None, "0")
                    else ("Y" if accom.endswith("1") else "N"),
                    clea_care_leaver_activity=activ,
                    clea_pathway_plan_review_date=bday - timedelta(days=rng.randint(0, 180)),

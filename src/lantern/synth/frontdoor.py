@@ -25,6 +25,7 @@ NEED = Table([("N1", 55.0), ("N2", 4.0), ("N3", 4.0), ("N4", 9.0), ("N5", 15.0),
 FACTORS = Table([("3A", 8.0), ("3B", 8.0), ("3C", 8.0), ("4A", 12.0), ("4B", 12.0),
                  ("4C", 10.0), ("2A", 6.0), ("2B", 5.0), ("18B", 5.0), ("19B", 4.0),
                  ("21", 8.0), ("22A", 4.0), ("1B", 3.0), ("6B", 4.0), ("8B", 4.0)])
+NO_FACTORS = "21"  # "no factors identified": only ever on its own
 CONTACT_OUTCOME = Table([("Information and advice", 40.0), ("No further action", 35.0),
                          ("Early help", 25.0)])
 EARLY_HELP_ORG = Table([("Torbay Family Hub", 45.0), ("School", 25.0),
@@ -245,5 +246,7 @@ def render_referral(w: World, ref: Referral) -> None:
              cina_assessment_worker_id=worker.wid if worker else None)
     if auth:
         factors = sorted({FACTORS.draw(rng) for _ in range(rng.randint(1, 4))})
+        if len(factors) > 1 and NO_FACTORS in factors:  # "21" means none of the others
+            factors.remove(NO_FACTORS)
         sink.add("ssd_assessment_factors", cinf_table_id=w.ids.next("AF"),
                  cinf_assessment_id=a.aid, cinf_assessment_factors_json=json.dumps(factors))

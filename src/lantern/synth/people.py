@@ -34,6 +34,8 @@ DISABILITY = Table([
     ("MOB", 0.8), ("HEAR", 0.4), ("VIS", 0.4), ("DDA", 0.9),
 ])
 SURNAMES = tuple(NameProvider.last_names)
+# School-age children with no UPN on record (shares of those not asylum-seeking).
+UPN_OUTSIDE_ENGLAND, UPN_DISCREPANCY = 0.004, 0.003
 
 
 @dataclass
@@ -50,6 +52,7 @@ class Person:
     cp_plans: int = 0  # CP plans in the simulation
     prior_cp_plans: int = 0  # plans before the simulation began or in another authority
     in_care: bool = False
+    adoption_plan: bool = False  # has had a plan for adoption (ADM decision)
     uasc: bool = False
     care_exit: date | None = None  # left care aged 16+ -> care leaver
     nationality: str | None = None
@@ -107,7 +110,7 @@ class People:
         first = rng.choice(
             NameProvider.first_names_female if p.sex == "F" else NameProvider.first_names_male
         )
-        school_age = p.age(sink.end) >= 5
+        upn_code, upn_unknown = self._upn(p, sink.end)
         sink.add(
             "ssd_person",
             pers_person_id=p.pid,
@@ -118,10 +121,31 @@ class People:
             pers_ethnicity=p.ethnicity,
             pers_dob=p.dob,
             pers_common_child_id=nhs_number(rng),
-            pers_upn_unknown=None if school_age else "UN1",
-            pers_upn=upn(rng, self.la_code) if school_age and not p.uasc else None,
+            pers_upn_unknown=upn_unknown,
+            pers_upn=upn_code,
             pers_nationality=p.nationality,
         )
+
+    def _upn(self, p: Person, end: date) -> tuple[str | None, str | None]:
+        """(UPN, UPN-unknown reason): every child has one or the other. UN1 not yet of
+        school age; UN2 never at school in England (asylum-seeking children arriving at
+        16 or 17, and most arriving younger); a few school-age children UN3 (educated
+        outside England) or UN5 (records do not match). UN4 (newly looked after, UPN not
+        known yet) depends on the return's date, and UN6/UN7 are CIN-census only."""
+        rng = self.rng
+        if p.age(end) < 5:
+            return None, "UN1"
+        if p.uasc:
+            arrived = p.stages[0][0] if p.stages else end
+            if p.age(arrived) >= 16 or rng.chance(0.6):
+                return None, "UN2"
+            return upn(rng, self.la_code), None
+        u = rng.random()
+        if u < UPN_OUTSIDE_ENGLAND:
+            return None, "UN3"
+        if u < UPN_OUTSIDE_ENGLAND + UPN_DISCREPANCY:
+            return None, "UN5"
+        return upn(rng, self.la_code), None
 
     def _disability_rows(self, sink: Sink, p: Person) -> None:
         codes = [DISABILITY.draw(self.rng)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,12 @@ def parse_month(text: str | date) -> date:
         return date(text.year, text.month, 1)
     year, month = str(text).split("-")[:2]
     return date(int(year), int(month), 1)
+
+
+def month_last_day(text: str | date) -> date:
+    """'YYYY-MM' (or a date) -> the last day of that month."""
+    first = parse_month(text)
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -84,8 +90,8 @@ class Scenario:
     la_code: str
     la_name: str
     population_0_17: int
-    start: date
-    end: date
+    start: date  # first day of the first reported month
+    end: date  # LAST day of the last reported month: the data run to the end of it
     burn_in_years: int
     rates: dict[str, float]
     timeline: dict[str, Timeline]
@@ -137,7 +143,7 @@ def scenario_from_dict(raw: dict[str, Any], source: str = "") -> Scenario:
         la_name=str(raw["la_name"]),
         population_0_17=int(raw["population_0_17"]),
         start=parse_month(raw["start"]),
-        end=parse_month(raw["end"]),
+        end=month_last_day(raw["end"]),
         burn_in_years=int(raw.get("burn_in_years", 3)),
         rates={k: float(v) for k, v in raw["rates"].items()},
         timeline={k: Timeline.from_mapping(v) for k, v in raw["timeline"].items()},
