@@ -259,8 +259,20 @@ def demo(
         start = f"{total // 12:04d}-{total % 12 + 1:02d}"
     out = settings.home / "demo"
     written, scenario = _generate(out, None, start, None, seed, "torbay")
-    from lantern.ingest.pipeline import ingest_paths
+    from lantern.ingest.pipeline import ingest_paths, validate_paths
 
+    # The statutory returns go through the same readers and DfE rules a council's would:
+    # the latest two collection years (a return and the year before it) and Annex A.
+    recent = [*written.cin_census[-2:], *{p.parent for p in written.ssda903[-22:]}]
+    with console.status("Reading and validating the CIN census, SSDA903 and Annex A files"):
+        returns = validate_paths(
+            [*sorted(recent), *([written.annex_a] if written.annex_a else [])],
+            settings=settings,
+        )
+    _report_problems(returns, refused=returns.blocking())
+    console.print(f"Statutory returns: {len(returns.files)} files, {returns.rows_read():,} rows "
+                  f"read and checked against the DfE rules: {returns.errors} errors, "
+                  f"{returns.warnings} warnings ({returns.seconds:.1f} s)")
     with console.status("Validating and loading the SSD extract"):
         outcome = ingest_paths([written.ssd_extract], settings=settings, la=scenario.la_code)
     if not outcome.loaded:
