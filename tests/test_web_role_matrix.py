@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from lantern.security.policy import ROLES
 from lantern.web.access import MATRIX, PUBLIC
 from lantern.web.app import iter_routes
-from tests.web_role_samples import SAMPLES
-from tests.web_support import TEAM, WebHome, client_for, csrf, make_app, web_home
+from tests.web_role_samples import NOT_FOUND_WHEN_ALLOWED, SAMPLES
+from tests.web_support import REPORT, TEAM, WebHome, client_for, csrf, make_app, web_home
 
 
 @pytest.fixture(scope="module")
@@ -43,10 +43,11 @@ def test_every_route_is_declared_and_sampled(app: FastAPI) -> None:
 
 def _request(client: TestClient, wh: WebHome, role: str, route: str):  # type: ignore[no-untyped-def]
     method, path, form = SAMPLES[route]
-    path = path.format(child=wh.child_in, worker=wh.worker, team=TEAM, role=role)
+    path = path.format(child=wh.child_in, worker=wh.worker, team=TEAM, role=role,
+                       report=REPORT)
     if method == "GET":
         return client.get(path)
-    data = {k: v.format(role=role) for k, v in (form or {}).items()}
+    data = {k: v.format(role=role, child=wh.child_in) for k, v in (form or {}).items()}
     data["csrf_token"] = csrf(client, "/api/docs")
     return client.post(path, data=data)
 
@@ -64,7 +65,8 @@ def test_role_matrix(role: str, wh: WebHome, app: FastAPI,
             ok = r.status_code == 403
         else:
             ok = r.status_code in (200, 303) or (
-                route.startswith("admin_user_") and r.status_code == 422)
+                route.startswith("admin_user_") and r.status_code == 422) or (
+                route in NOT_FOUND_WHEN_ALLOWED and r.status_code == 404)
             if expected == "suppressed":
                 # aggregates only: no child's identifier anywhere in the response
                 ok = ok and wh.child_in not in r.text and wh.child_out not in r.text
@@ -81,7 +83,8 @@ def test_signed_out_requests_are_refused(app: FastAPI, wh: WebHome) -> None:
     for route, (method, path, _) in SAMPLES.items():
         if method != "GET":
             continue
-        r = anon.get(path.format(child=wh.child_in, worker=wh.worker, team=TEAM, role="x"))
+        r = anon.get(path.format(child=wh.child_in, worker=wh.worker, team=TEAM, role="x",
+                                 report=REPORT))
         expected = 401 if path.startswith("/api/") and route != "api_docs" else 303
         assert r.status_code == expected, route
         if expected == 303:

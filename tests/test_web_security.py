@@ -49,7 +49,7 @@ def test_no_inline_scripts_or_styles_and_no_outside_urls(app: FastAPI, wh: WebHo
 
     c = client_for(app, "head_of_service")
     for path in ("/", "/scorecard", "/indicators/cp_plans_open", f"/children/{wh.child_in}",
-                 "/teams/T004", "/exceptions", "/api/docs"):
+                 "/teams/T004", "/exceptions", "/api/docs", "/inbox", "/work"):
         page = c.get(path).text
         assert not re.search(r"<script(?![^>]*\bsrc=)", page), path
         assert " style=" not in page and "<style" not in page, path

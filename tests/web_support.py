@@ -24,6 +24,7 @@ PASSWORD = "Lantern-test-password-1"
 TEAM = "T004"
 SERVICE = "safeguarding"
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+REPORT = "20240401T090000_000000"  # a validation report in the test home
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ def web_home() -> WebHome:
     """A 4,000-child authority (two years) and an app database with a user per role."""
     from lantern.appdb import make_engine, migrate
     from lantern.casework import children_of, data_date
+    from lantern.ingest.report import render_html
     from lantern.security.accounts import UserStore
     from lantern.synth import load_scenario, simulate
     from lantern.warehouse.meta import write_authority
@@ -62,6 +64,10 @@ def web_home() -> WebHome:
     out = children_of(con, on, service_id="cared_for")
     in_service = [c for c in children_of(con, on, service_id=SERVICE) if c.team_id != TEAM]
     con.close()
+    report = home / "reports" / "validation" / REPORT
+    report.mkdir(parents=True)
+    (report / "problems.html").write_text(render_html([]), "utf-8")
+    (report / "problems.csv").write_text("file,locator\n", "utf-8")
     url = f"sqlite:///{home / 'app.sqlite'}"
     migrate(url)
     users = UserStore(make_engine(url), hasher=FAST_HASHER)
@@ -77,12 +83,28 @@ def web_home() -> WebHome:
     return WebHome(home, worker, child_in, out[0].child_id, in_service[0].child_id)
 
 
-def make_app(wh: WebHome, **config: object):  # type: ignore[no-untyped-def]
+def copy_app_db(wh: WebHome) -> str:
+    """A private copy of the test app database (accounts included): for tests that
+    write to it (inbox actions, targets) or tamper with it (the access log)."""
+    import sqlite3
+
+    folder = Path(tempfile.mkdtemp(prefix="lantern-appdb-"))
+    src, dst = sqlite3.connect(wh.home / "app.sqlite"), sqlite3.connect(folder / "app.sqlite")
+    try:
+        src.backup(dst)  # includes what is still in the write-ahead log
+    finally:
+        src.close()
+        dst.close()
+    return f"sqlite:///{folder / 'app.sqlite'}"
+
+
+def make_app(wh: WebHome, database_url: str | None = None,
+             **config: object):  # type: ignore[no-untyped-def]
     from lantern.appdb import make_engine
     from lantern.security.access_log import AccessLog
     from lantern.security.accounts import UserStore
 
-    settings = Settings(home=wh.home)
+    settings = Settings(home=wh.home, database_url=database_url)
     engine = make_engine(settings.app_database_url)
     stores = Stores(UserStore(engine, hasher=FAST_HASHER), AccessLog(engine), engine)
     cfg = WebConfig(secret_key="test-secret-key", **config)  # type: ignore[arg-type]

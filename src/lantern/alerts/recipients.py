@@ -122,3 +122,19 @@ def directory(con: duckdb.DuckDBPyConnection, on: date) -> Directory:
     """, {"on": on}).fetchone()
     return Directory(allocated, last_team, service_of, team_manager, head_of_service,
                      director[0] if director else None)
+
+
+def recipient_keys(d: Directory, *, role: str, scope_type: str, scope_value: str | None,
+                   professional_id: str | None) -> frozenset[str]:
+    """The recipient keys one signed-in person answers to: their own professional id,
+    and for a manager the key their role and scope is addressed by (the recorded
+    holder's id, or the generic ``team_manager:<team>``, ``head_of_service:<service>``,
+    ``divisional_director``). An item is in their inbox when its ``notify`` holds one."""
+    keys: set[str] = {professional_id} if professional_id else set()
+    if role == "team_manager" and scope_type == "team" and scope_value:
+        keys |= {f"team_manager:{scope_value}", d.team_manager_key(scope_value)}
+    elif role == "head_of_service" and scope_type == "service" and scope_value:
+        keys |= {f"head_of_service:{scope_value}", d.head_of_service_key(scope_value)}
+    elif role == "divisional_director" and scope_type == "authority":
+        keys |= {"divisional_director", d.director_key()}
+    return frozenset(keys)

@@ -8,6 +8,14 @@ Each route (by its name) has one entry per role, in `ROLES` order:
   percentages or means computed from them withheld (`security.policy.suppress_kpi_row`);
 - ``F`` forbidden: HTTP 403.
 
+Notes on particular rows: the alert inbox and the work list name children, so the
+aggregate-only roles have none (and admin, who sees no children, neither); the work list
+is the managers' (team manager: their team, head of service: their service, divisional
+director, DCS and performance analyst: the authority) — social workers have their own
+items in the inbox. Validation reports quote the rows they reject (child-level data) and
+open only to the performance analyst, who must also have authority scope. Targets are
+set by the admin and the performance analyst; the access log is the admin's.
+
 Routes in `PUBLIC` need no sign-in (sign in, health check, static files, the OpenAPI
 schema). Every other route must be in `MATRIX`; the app refuses to start otherwise.
 """
@@ -39,11 +47,20 @@ team                       A  A  A  A  A  A  A  A  F  F  F
 worker                     A  A  A  A  A  A  A  A  F  F  F
 exceptions                 F  A  A  A  A  A  A  A  S  S  F
 loads                      F  F  A  A  A  A  F  F  F  F  A
+validation_report          F  F  F  F  F  A  F  F  F  F  F
+inbox                      A  A  A  A  A  A  A  A  F  F  F
+inbox_item                 A  A  A  A  A  A  A  A  F  F  F
+inbox_acknowledge          A  A  A  A  A  A  A  A  F  F  F
+inbox_snooze               A  A  A  A  A  A  A  A  F  F  F
+work                       F  A  A  A  A  A  F  F  F  F  F
 admin_users                F  F  F  F  F  F  F  F  F  F  A
 admin_user_add             F  F  F  F  F  F  F  F  F  F  A
 admin_user_disable         F  F  F  F  F  F  F  F  F  F  A
 admin_user_role            F  F  F  F  F  F  F  F  F  F  A
-admin_targets              F  F  F  F  F  F  F  F  F  F  A
+admin_targets              F  F  F  F  F  A  F  F  F  F  A
+admin_target_edit          F  F  F  F  F  A  F  F  F  F  A
+admin_target_save          F  F  F  F  F  A  F  F  F  F  A
+admin_access_log           F  F  F  F  F  F  F  F  F  F  A
 api_docs                   A  A  A  A  A  A  A  A  A  A  A
 api_me                     A  A  A  A  A  A  A  A  A  A  A
 api_indicators             A  A  A  A  A  A  A  A  A  A  A
@@ -58,6 +75,8 @@ api_worker                 A  A  A  A  A  A  A  A  F  F  F
 api_my_work                A  A  A  A  A  A  A  A  F  F  F
 api_exceptions             F  A  A  A  A  A  A  A  S  S  F
 api_loads                  F  F  A  A  A  A  F  F  F  F  A
+api_inbox                  A  A  A  A  A  A  A  A  F  F  F
+api_work                   F  A  A  A  A  A  F  F  F  F  F
 """
 
 PUBLIC: frozenset[str] = frozenset({

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 
 from lantern.security.policy import Principal
+from lantern.web import app_settings
 from lantern.web.access import Access, access
 from lantern.web.services import NoWarehouse, Wh, open_warehouse
 from lantern.web.stores import Stores
@@ -62,8 +63,10 @@ def get_viewer(request: Request) -> Viewer:
 def get_wh(request: Request) -> Iterator[Wh]:
     config = request.app.state.config
     today = date.fromisoformat(config.today) if config.today else None
+    settings = request.app.state.settings
     try:
-        wh = open_warehouse(request.app.state.settings, today)
+        wh = open_warehouse(settings, today, app_settings.targets_path(
+            settings, stores(request).engine))
     except NoWarehouse:
         raise HTTPException(503, "No data has been loaded yet: run `lantern demo` or "
                                  "`lantern ingest` first.") from None

@@ -9,8 +9,9 @@ module caches, filters to the viewer's scope and applies small-number suppressio
 from __future__ import annotations
 
 import calendar as _cal
+import re
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ import duckdb
 
 from lantern import casework
 from lantern.alerts import AlertItem, run_alerts
+from lantern.alerts.recipients import Directory, recipient_keys
+from lantern.alerts.recipients import directory as alert_directory
 from lantern.assurance.exceptions import ExceptionItem, group_by_service
 from lantern.assurance.inputs import add_months
 from lantern.assurance.monthly import MonthlyAssurance, assure_month
@@ -28,6 +31,7 @@ from lantern.measures.drill import children as drill_children
 from lantern.measures.engine import KpiRow, compute
 from lantern.reports.build import HEADLINES, SECTIONS, scorecard_row, section_of
 from lantern.reports.model import ChartPoint, ScorecardRow
+from lantern.security.alert_inbox import ItemState, key_of, states
 from lantern.security.policy import Principal, child_in_scope, suppress_kpi_row
 from lantern.warehouse.meta import Authority, read_authority
 from lantern.web.cache import ASSURANCE, RESULTS
@@ -61,7 +65,13 @@ class Wh:
         self.con.close()
 
 
-def open_warehouse(settings: Settings, today: date | None = None) -> Wh:
+_CONFIGURED = object()
+
+
+def open_warehouse(settings: Settings, today: date | None = None,
+                   targets_path: str | object | None = _CONFIGURED) -> Wh:
+    """The warehouse, read-only. ``targets_path``: the targets file the figures use
+    (default: the configured one; the app passes `app_settings.targets_path`)."""
     path = settings.warehouse_path
     if not path.exists():
         raise NoWarehouse(str(path))
@@ -76,8 +86,10 @@ def open_warehouse(settings: Settings, today: date | None = None) -> Wh:
     except Exception:
         con.close()
         raise
+    if targets_path is _CONFIGURED:
+        targets_path = str(settings.targets) if settings.targets else None
     return Wh(con, path, stamp, authority, as_of,
-              str(settings.targets) if settings.targets else None)
+              targets_path if isinstance(targets_path, str) else None)
 
 
 # --------------------------------------------------------------------------- months
@@ -360,6 +372,68 @@ def work_items(wh: Wh, p: Principal, *, child_ids: set[str] | None = None,
     return out
 
 
+STATUS_ORDER: tuple[str, ...] = ("escalated", "overdue", "due_today", "due_soon")
+STATUS_TITLES = {"escalated": "Escalated", "overdue": "Overdue", "due_today": "Due today",
+                 "due_soon": "Due soon"}
+
+
+def directory(wh: Wh) -> Directory:
+    return RESULTS.get(wh.key("directory", wh.as_of),
+                       lambda: alert_directory(wh.con, wh.as_of))
+
+
+def workers_by_id(wh: Wh) -> dict[str, casework.Worker]:
+    return RESULTS.get(wh.key("workers", wh.as_of), lambda: {
+        w.worker_id: w for w in casework.workers(wh.con, wh.as_of)})
+
+
+def inbox_items(wh: Wh, p: Principal) -> list[AlertItem]:
+    """The person's alert items: those whose ``notify`` names them (by professional id,
+    or the key their managerial role and scope is addressed by), most urgent first."""
+    if p.aggregate_only:
+        return []
+    keys = recipient_keys(directory(wh), role=p.role, scope_type=p.scope_type,
+                          scope_value=p.scope_value, professional_id=p.professional_id)
+    got = [i for i in alerts(wh) if keys.intersection(i.notify)]
+    return sorted(got, key=lambda i: (STATUS_ORDER.index(i.status), i.due_date, i.rule_id,
+                                      i.child_id or "", i.subject_id))
+
+
+def team_items(wh: Wh, p: Principal) -> list[AlertItem]:
+    """A manager's work list: items for children in their scope, and workforce items
+    (no child) about workers in teams in their scope."""
+    ws = workers_by_id(wh)
+    out = []
+    for item in alerts(wh):
+        if item.child_id is not None:
+            if child_visible(wh, p, item.child_id):
+                out.append(item)
+            continue
+        w = ws.get(item.subject_id) or ws.get(item.act)
+        if w is not None and team_visible(wh, p, w.team_id):
+            out.append(item)
+    return sorted(out, key=lambda i: (STATUS_ORDER.index(i.status), i.due_date, i.rule_id,
+                                      i.child_id or "", i.subject_id))
+
+
+def recipient_name(wh: Wh, key: str) -> str:
+    """A recipient key as a person reads it: the worker's name, or the role."""
+    w = workers_by_id(wh).get(key)
+    if w is not None:
+        return w.name
+    role, _, where = key.partition(":")
+    label = role.replace("_", " ").capitalize()
+    return f"{label} ({where})" if where else label
+
+
+def item_states(engine: Any, items: list[AlertItem], on: date) -> dict[Any, ItemState]:
+    """Acknowledged / snoozed / open for each item (nothing acted on without an app
+    database)."""
+    if engine is None:
+        return {key_of(i): ItemState("open", None) for i in items}
+    return states(engine, items, on)
+
+
 def loads(wh: Wh) -> list[dict[str, Any]]:
     try:
         got = wh.con.execute("SELECT load_id, loaded_at, kind, la_code, row_counts FROM _loads "
@@ -371,15 +445,56 @@ def loads(wh: Wh) -> list[dict[str, Any]]:
     out = []
     for load_id, at, kind, la, counts in got:
         c = json.loads(counts) if isinstance(counts, str) else (counts or {})
+        when = at.replace(tzinfo=UTC) if isinstance(at, datetime) and at.tzinfo is None else at
         out.append({"load_id": load_id, "loaded_at": str(at), "kind": kind, "la_code": la,
-                    "rows": sum(c.values()) if isinstance(c, dict) else 0})
+                    "rows": sum(c.values()) if isinstance(c, dict) else 0,
+                    "loaded_at_dt": when if isinstance(when, datetime) else None,
+                    "report": None})
     return out
 
 
+REPORT_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,80}$")
+
+
 def validation_reports(settings: Settings) -> list[dict[str, Any]]:
+    """Validation reports under ``reports/validation/<run>/problems.html`` (as
+    `ingest.report.write_report` writes them), newest first."""
     folder = settings.reports_dir / "validation"
     if not folder.exists():
         return []
-    files = sorted(folder.glob("*.html"), key=lambda f: f.stat().st_mtime, reverse=True)
-    return [{"name": f.name, "size": f.stat().st_size,
-             "modified": date.fromtimestamp(f.stat().st_mtime).isoformat()} for f in files[:50]]
+    found = [f for f in folder.glob("*/problems.html") if REPORT_NAME.match(f.parent.name)]
+    found.sort(key=lambda f: f.stat().st_mtime, reverse=True)
+    out = []
+    for f in found[:100]:
+        at = datetime.fromtimestamp(f.stat().st_mtime, UTC)
+        out.append({"name": f.parent.name, "at": at, "written": f"{at:%Y-%m-%d %H:%M}",
+                    "csv": (f.parent / "problems.csv").exists(), "load_id": None})
+    return out
+
+
+def validation_report_file(settings: Settings, name: str, kind: str) -> Path | None:
+    """The file of one validation report (``html`` or ``csv``), if it exists."""
+    if not REPORT_NAME.match(name) or name.startswith(".") or kind not in ("html", "csv"):
+        return None
+    path = settings.reports_dir / "validation" / name / f"problems.{kind}"
+    return path if path.is_file() else None
+
+
+def link_reports(load_rows: list[dict[str, Any]], reports: list[dict[str, Any]],
+                 window_minutes: int = 30) -> None:
+    """Give each load the validation report written for it: the latest report written
+    in the ``window_minutes`` before it was loaded (and after the previous load). The
+    ingest writes a report only when there are problems, so most loads have none."""
+    times = sorted(((r["loaded_at_dt"], r) for r in load_rows if r.get("loaded_at_dt")),
+                   key=lambda x: x[0])
+    previous: datetime | None = None
+    for at, row in times:
+        start = at - timedelta(minutes=window_minutes)
+        if previous is not None and previous > start:
+            start = previous
+        fits = [rep for rep in reports if start <= rep["at"] <= at + timedelta(minutes=1)]
+        if fits:
+            best = max(fits, key=lambda rep: rep["at"])
+            row["report"] = best["name"]
+            best["load_id"] = row["load_id"]
+        previous = at

@@ -1,4 +1,5 @@
-"""The app database as the web app uses it: accounts and the access log.
+"""The app database as the web app uses it: accounts, the access log, and (through
+``engine``) the alert inbox and settings changed in the app.
 
 The real classes live in `lantern.security.accounts` and `lantern.security.access_log`
 (SQLAlchemy over the app database); the web app depends only on these protocols so a
@@ -35,6 +36,13 @@ class AccessLogLike(Protocol):
 
     def record_many(self, principal: Principal, action: str, child_ids: Any, *,
                     path: str = "", detail: str = "") -> Any: ...
+
+    def entries(self, child_id: str | None = None, limit: int = 100, *,
+                username: str | None = None, before_id: int | None = None) -> Any: ...
+
+    def verify(self) -> Any: ...
+
+    def count(self) -> int: ...
 
 
 @dataclass

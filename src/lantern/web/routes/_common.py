@@ -22,11 +22,15 @@ class NavItem:
 
 NAV = (
     NavItem("home", "/", "Home", "home"),
+    NavItem("inbox", "/inbox", "Inbox", "inbox"),
+    NavItem("work", "/work", "Work list", "work"),
     NavItem("scorecard", "/scorecard", "Scorecard", "scorecard"),
     NavItem("teams", "/teams", "Teams", "teams"),
     NavItem("exceptions", "/exceptions", "Exceptions", "exceptions"),
     NavItem("loads", "/loads", "Data loads", "loads"),
     NavItem("admin", "/admin/users", "Users", "admin_users"),
+    NavItem("targets", "/admin/targets", "Targets", "admin_targets"),
+    NavItem("access_log", "/admin/access-log", "Access log", "admin_access_log"),
     NavItem("api", "/api/docs", "API", "api_docs"),
 )
 

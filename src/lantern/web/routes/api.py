@@ -15,7 +15,7 @@ from lantern import casework
 from lantern.measures.catalogue import INDICATORS
 from lantern.web import services as sv
 from lantern.web.deps import ViewerDep, WhDep, log_child_access
-from lantern.web.routes import pages
+from lantern.web.routes import pages, work
 from lantern.web.routes._common import render
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -153,4 +153,26 @@ def api_exceptions(viewer: ViewerDep, wh: WhDep, month: Month = None) -> dict[st
 
 @router.get("/loads", name="api_loads", summary="The warehouse's load history")
 def api_loads(viewer: ViewerDep, wh: WhDep) -> list[dict[str, Any]]:
-    return sv.loads(wh)
+    return [{k: v for k, v in r.items() if k not in ("loaded_at_dt", "report")}
+            for r in sv.loads(wh)]
+
+
+@router.get("/inbox", name="api_inbox",
+            summary="Your alert items, each with its state (open, acknowledged, snoozed)")
+def api_inbox(request: Request, viewer: ViewerDep, wh: WhDep) -> dict[str, Any]:
+    rows = work.rows_for(request, wh, viewer, sv.inbox_items(wh, viewer.principal))
+    work.log_rows(request, viewer, rows)
+    return {"as_of": wh.as_of.isoformat(), "items": [work.row_json(r) for r in rows]}
+
+
+@router.get("/work", name="api_work",
+            summary="Your team's (service's, authority's) due and overdue items")
+def api_work(request: Request, viewer: ViewerDep, wh: WhDep,
+             rule: Annotated[str | None, Query(max_length=120)] = None,
+             worker: Annotated[str | None, Query(max_length=120)] = None,
+             state: Annotated[str | None, Query(pattern="^(open|acknowledged|snoozed)$")]
+             = None) -> dict[str, Any]:
+    got = work.work_rows(request, wh, viewer, rule, worker, state)
+    work.log_rows(request, viewer, got["rows"])
+    return {"as_of": wh.as_of.isoformat(), "total": got["total"],
+            "items": [work.row_json(r) for r in got["rows"]]}

@@ -8,16 +8,20 @@ import io
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, Response
 
 from lantern import casework
 from lantern.measures.catalogue import INDICATORS, ids
+from lantern.security.policy import Principal
 from lantern.web import services as sv
-from lantern.web.deps import ViewerDep, WhDep, log_child_access
+from lantern.web.access import access
+from lantern.web.deps import ViewerDep, WhDep, log_child_access, stores
 from lantern.web.routes._common import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
 Month = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")]
+REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+              "frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox")
 
 
 def _names(wh: sv.Wh) -> dict[str, str]:
@@ -273,10 +277,38 @@ def exceptions(request: Request, viewer: ViewerDep, wh: WhDep, month: Month = No
         "titles": {i.id: i.title for i in INDICATORS}})
 
 
+#: Validation reports list problems row by row, with the values found: child-level data.
+#: Only people who may see every child open them (the role table decides the role; the
+#: scope must be the whole authority as well).
+
+
+def can_open_reports(p: Principal) -> bool:
+    return access("validation_report", p.role) != "forbidden" and p.scope_type == "authority"
+
+
 @router.get("/loads", name="loads")
 def loads(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
     settings = request.app.state.settings
+    rows, reports = sv.loads(wh), sv.validation_reports(settings)
+    sv.link_reports(rows, reports)
     return render(request, "loads.html", {
         "active_nav": "loads", "as_of": wh.as_of, "title": "Data loads",
-        "loads": sv.loads(wh), "reports": sv.validation_reports(settings),
-        "reports_dir": str(settings.reports_dir / "validation")})
+        "loads": rows, "reports": reports, "can_open": can_open_reports(viewer.principal)})
+
+
+@router.get("/loads/validation/{name}/problems.{kind}", name="validation_report")
+def validation_report(request: Request, name: str, kind: str, viewer: ViewerDep) -> Response:
+    if viewer.principal.scope_type != "authority":
+        raise HTTPException(403, "Validation reports hold child-level data: they are open "
+                                 "only to people who can see every child.")
+    path = sv.validation_report_file(request.app.state.settings, name, kind)
+    if path is None:
+        raise HTTPException(404, "No such validation report.")
+    stores(request).access_log.record(viewer.principal, "view_validation_report",
+                                      path=str(request.url.path), detail=name)
+    if kind == "csv":
+        return FileResponse(path, media_type="text/csv; charset=utf-8",
+                            filename=f"validation-{name}.csv")
+    # The report is a standalone page with its own small stylesheet and no scripts.
+    return FileResponse(path, media_type="text/html; charset=utf-8", headers={
+        "Content-Security-Policy": REPORT_CSP})

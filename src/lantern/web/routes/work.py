@@ -1,0 +1,253 @@
+"""The alert inbox (each person's items, acknowledge and snooze) and managers' work lists.
+
+Items come from `lantern.alerts` (run once per data date and cached); acknowledgements
+and snoozes are written and read through `lantern.security.alert_inbox`, in the app
+database. The inbox holds the items whose ``notify`` names the person; a manager's work
+list holds every item for the children (and workers) in their scope, with who has
+acknowledged or snoozed what.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from starlette.responses import RedirectResponse, Response
+
+from lantern.alerts import RULES, AlertItem
+from lantern.security import alert_inbox
+from lantern.security.alert_inbox import AlertKey, InboxError, key_of
+from lantern.web import services as sv
+from lantern.web.access import access
+from lantern.web.deps import Viewer, ViewerDep, WhDep, log_child_access, stores
+from lantern.web.routes._common import is_htmx, render
+
+router = APIRouter(include_in_schema=False)
+RULE_TITLES = {r.id: r.title for r in RULES}
+WORK_LIMIT = 500
+BACK = {"inbox": "/inbox", "work": "/work"}
+
+
+# --------------------------------------------------------------------------- shared
+
+
+def _engine(request: Request) -> Any:
+    return stores(request).engine
+
+
+def rows_for(request: Request, wh: sv.Wh, viewer: Viewer,
+             items: list[AlertItem]) -> list[dict[str, Any]]:
+    """Items as the pages and the API show them, each with its inbox state."""
+    got = sv.item_states(_engine(request), items, wh.as_of)
+    out = []
+    for i in items:
+        st = got[key_of(i)]
+        last = st.last
+        out.append({
+            "item": i, "key": key_of(i), "title": i.title or RULE_TITLES.get(i.rule_id, i.rule_id),
+            "state": st.state, "last": last,
+            "child_link": sv.child_visible(wh, viewer.principal, i.child_id),
+            "worker": sv.recipient_name(wh, i.act),
+            "subject": sv.recipient_name(wh, i.subject_id) if i.child_id is None else "",
+        })
+    return out
+
+
+def row_json(r: dict[str, Any]) -> dict[str, Any]:
+    last = r["last"]
+    return {**r["item"].as_dict(), "title": r["title"], "state": r["state"],
+            "who_must_act": r["worker"],
+            "last_action": None if last is None else {
+                "action": last.action, "at": last.at.isoformat(), "by": last.username,
+                "by_name": last.display_name, "reason": last.reason,
+                "snooze_until": last.snooze_until.isoformat() if last.snooze_until else None}}
+
+
+def log_rows(request: Request, viewer: Viewer, rows: list[dict[str, Any]]) -> None:
+    log_child_access(request, viewer, "view_work_list",
+                     sorted({r["item"].child_id for r in rows if r["child_link"]}))
+
+
+def _actionable(wh: sv.Wh, viewer: Viewer) -> list[AlertItem]:
+    """Items the person may acknowledge or snooze: their inbox, and for managers the
+    items on their work list."""
+    items = sv.inbox_items(wh, viewer.principal)
+    if access("work", viewer.principal.role) != "forbidden":
+        seen = {key_of(i) for i in items}
+        items += [i for i in sv.team_items(wh, viewer.principal) if key_of(i) not in seen]
+    return items
+
+
+def _find(wh: sv.Wh, viewer: Viewer, key: AlertKey) -> AlertItem:
+    for i in _actionable(wh, viewer):
+        if key_of(i) == key:
+            return i
+    raise HTTPException(404, "That item is not in your inbox or work list (it may have "
+                             "been completed since the page was loaded).")
+
+
+def _key(rule_id: str, child_id: str, subject_id: str, due_date: str) -> AlertKey:
+    try:
+        due = date.fromisoformat(due_date)
+    except ValueError:
+        raise HTTPException(404, "No such item.") from None
+    return AlertKey(rule_id, child_id or None, subject_id, due)
+
+
+def _back(value: str) -> str:
+    return value if value in BACK else "inbox"
+
+
+# --------------------------------------------------------------------------- inbox
+
+
+@router.get("/inbox", name="inbox")
+def inbox(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
+    rows = rows_for(request, wh, viewer, sv.inbox_items(wh, viewer.principal))
+    log_rows(request, viewer, rows)
+    groups = [(s, sv.STATUS_TITLES[s], [r for r in rows if r["item"].status == s])
+              for s in sv.STATUS_ORDER]
+    return render(request, "inbox.html", {
+        "active_nav": "inbox", "as_of": wh.as_of, "title": "Inbox", "rows": rows,
+        "groups": [g for g in groups if g[2]], "notice": request.query_params.get("done"),
+        "open": sum(r["state"] == "open" for r in rows)})
+
+
+def _item_page(request: Request, wh: sv.Wh, viewer: Viewer, item: AlertItem, back: str, *,
+               errors: dict[str, str] | None = None, form: dict[str, str] | None = None,
+               status_code: int = 200) -> Response:
+    row = rows_for(request, wh, viewer, [item])[0]
+    log_rows(request, viewer, [row])
+    history = ([] if _engine(request) is None else
+               alert_inbox.actions_for(_engine(request), items=[item]))
+    return render(request, "inbox_item.html", {
+        "active_nav": back, "as_of": wh.as_of, "title": row["title"], "row": row,
+        "history": history, "back": back, "back_href": BACK[back],
+        "notify": [sv.recipient_name(wh, k) for k in item.notify],
+        "errors": errors or {}, "form": form or {}}, status_code=status_code)
+
+
+@router.get("/inbox/item", name="inbox_item")
+def inbox_item(request: Request, viewer: ViewerDep, wh: WhDep, rule_id: str = "",
+               child_id: str = "", subject_id: str = "", due_date: str = "",
+               back: str = "inbox") -> Response:
+    item = _find(wh, viewer, _key(rule_id, child_id, subject_id, due_date))
+    return _item_page(request, wh, viewer, item, _back(back))
+
+
+Field = Annotated[str, Form()]
+
+
+@router.post("/inbox/acknowledge", name="inbox_acknowledge")
+def inbox_acknowledge(request: Request, viewer: ViewerDep, wh: WhDep, rule_id: Field = "",
+                      child_id: Field = "", subject_id: Field = "", due_date: Field = "",
+                      note: Field = "", back: Field = "inbox") -> Response:
+    back = _back(back)
+    item = _find(wh, viewer, _key(rule_id, child_id, subject_id, due_date))
+    if len(note) > 2000:
+        return _item_page(request, wh, viewer, item, back, status_code=422,
+                          errors={"note": "The note must be 2,000 characters or fewer"},
+                          form={"note": note})
+    try:
+        alert_inbox.acknowledge(_engine(request), viewer.principal, item, reason=note)
+    except InboxError as exc:
+        raise HTTPException(403, str(exc)) from None
+    return RedirectResponse(f"{BACK[back]}?done=acknowledged", status_code=303)
+
+
+def _until(day: str, month: str, year: str) -> date:
+    if not (day.strip() and month.strip() and year.strip()):
+        raise ValueError("Enter the date to snooze until, including a day, month and year")
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        raise ValueError("The date to snooze until must be a real date") from None
+
+
+@router.post("/inbox/snooze", name="inbox_snooze")
+def inbox_snooze(request: Request, viewer: ViewerDep, wh: WhDep, rule_id: Field = "",
+                 child_id: Field = "", subject_id: Field = "", due_date: Field = "",
+                 reason: Field = "", until_day: Annotated[str, Form(alias="until-day")] = "",
+                 until_month: Annotated[str, Form(alias="until-month")] = "",
+                 until_year: Annotated[str, Form(alias="until-year")] = "",
+                 back: Field = "inbox") -> Response:
+    back = _back(back)
+    item = _find(wh, viewer, _key(rule_id, child_id, subject_id, due_date))
+    form = {"reason": reason, "until-day": until_day, "until-month": until_month,
+            "until-year": until_year}
+    errors: dict[str, str] = {}
+    if not reason.strip():
+        errors["reason"] = "Enter why you are snoozing this item"
+    elif len(reason) > 2000:
+        errors["reason"] = "The reason must be 2,000 characters or fewer"
+    until: date | None = None
+    try:
+        until = _until(until_day, until_month, until_year)
+    except ValueError as exc:
+        errors["until"] = str(exc)
+    if not errors and until is not None:
+        try:
+            alert_inbox.snooze(_engine(request), viewer.principal, item, reason=reason,
+                               until=until)
+        except InboxError as exc:
+            message = str(exc)
+            errors["until" if "date" in message else "reason"] = message[0].upper() + message[1:]
+    if errors:
+        return _item_page(request, wh, viewer, item, back, errors=errors, form=form,
+                          status_code=422)
+    return RedirectResponse(f"{BACK[back]}?done=snoozed", status_code=303)
+
+
+# --------------------------------------------------------------------------- work list
+
+
+def work_rows(request: Request, wh: sv.Wh, viewer: Viewer, rule: str | None,
+              worker: str | None, state: str | None) -> dict[str, Any]:
+    items = sv.team_items(wh, viewer.principal)
+    rules = sorted({i.rule_id for i in items}, key=lambda r: RULE_TITLES.get(r, r))
+    workers = sorted({i.act for i in items}, key=lambda w: sv.recipient_name(wh, w))
+    if rule:
+        items = [i for i in items if i.rule_id == rule]
+    if worker:
+        items = [i for i in items if i.act == worker]
+    rows = rows_for(request, wh, viewer, items)
+    if state in ("open", "acknowledged", "snoozed"):
+        rows = [r for r in rows if r["state"] == state]
+    return {
+        "rows": rows[:WORK_LIMIT], "total": len(rows), "limit": WORK_LIMIT,
+        "rule_items": [{"value": "", "text": "All rules"}] + [
+            {"value": r, "text": RULE_TITLES.get(r, r), "selected": r == rule} for r in rules],
+        "worker_items": [{"value": "", "text": "All workers"}] + [
+            {"value": w, "text": sv.recipient_name(wh, w), "selected": w == worker}
+            for w in workers],
+        "state_items": [{"value": v, "text": t, "selected": v == (state or "")} for v, t in (
+            ("", "Any"), ("open", "Open"), ("acknowledged", "Acknowledged"),
+            ("snoozed", "Snoozed"))],
+        "rule": rule or "", "worker": worker or "", "state": state or "",
+        "counts": {s: sum(r["item"].status == s for r in rows) for s in sv.STATUS_ORDER},
+    }
+
+
+def _where(viewer: Viewer) -> str:
+    p = viewer.principal
+    if p.scope_type == "team" and p.scope_value:
+        return f"team {p.scope_value}"
+    if p.scope_type == "service" and p.scope_value:
+        return f"service {p.scope_value.replace('_', ' ')}"
+    return "the whole authority"
+
+
+Filter = Annotated[str | None, Query(max_length=120)]
+
+
+@router.get("/work", name="work")
+def work(request: Request, viewer: ViewerDep, wh: WhDep, rule: Filter = None,
+         worker: Filter = None, state: Filter = None) -> Response:
+    got = work_rows(request, wh, viewer, rule, worker, state)
+    log_rows(request, viewer, got["rows"])
+    return render(request, "work.html", {
+        "active_nav": "work", "as_of": wh.as_of, "title": "Work list",
+        "where": _where(viewer), "notice": request.query_params.get("done"),
+        "status_titles": sv.STATUS_TITLES, **got},
+        block="results" if is_htmx(request) else None)
