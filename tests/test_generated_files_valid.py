@@ -7,12 +7,15 @@ may remain (warnings and queries are observations about the data, not faults).
 
 from __future__ import annotations
 
+import csv
 from collections import Counter
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from lantern.formats.cin_census import validate_cin_xml
+from lantern.formats.ssda903 import FILE_NAMES, SSDA903_COLUMNS
 from lantern.ingest.pipeline import validate_paths
 from lantern.synth import load_scenario, simulate
 from lantern.synth.files import write_all
@@ -26,12 +29,43 @@ PENDING_SYNTH: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
-def outcome(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out: Path = tmp_path_factory.mktemp("authority")
     scenario = load_scenario("torbay").scaled(children=4000)
     data = simulate(scenario, seed=3, start=START, end=END)
     write_all(data, out, la_code=scenario.la_code, start=START, end=END)
-    return validate_paths([out / "cin_census", out / "ssda903", out / "annex_a"], write=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def outcome(written: Path):  # type: ignore[no-untyped-def]
+    return validate_paths([written / "cin_census", written / "ssda903", written / "annex_a"],
+                          write=False)
+
+
+def test_generated_cin_census_validates_against_the_xsd(written: Path) -> None:
+    files = sorted((written / "cin_census").glob("CIN_Census_*.xml"))
+    assert [f.name for f in files] == ["CIN_Census_2022.xml", "CIN_Census_2023.xml",
+                                       "CIN_Census_2024.xml"]
+    for path in files:
+        year = int(path.stem.rsplit("_", 1)[1])
+        assert validate_cin_xml(path, year) == [], path.name
+
+
+def test_generated_ssda903_has_the_statutory_columns(written: Path) -> None:
+    for year in (2022, 2023, 2024):
+        folder = written / "ssda903" / str(year)
+        for table, columns in SSDA903_COLUMNS.items():
+            path = folder / FILE_NAMES[table]
+            with path.open(newline="", encoding="utf-8") as fh:
+                assert next(csv.reader(fh)) == columns, path
+
+
+def test_generated_annex_a_has_eleven_lists(written: Path) -> None:
+    from openpyxl import load_workbook
+
+    book = load_workbook(next((written / "annex_a").glob("*.xlsx")), read_only=True)
+    assert len(book.sheetnames) == 11
 
 
 def _errors_by_rule(outcome) -> Counter[str]:  # type: ignore[no-untyped-def]

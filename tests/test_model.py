@@ -80,3 +80,11 @@ def test_model_is_derived_from_the_ssd() -> None:
     derived = module.derive(SSD)
     committed = yaml.safe_load((REPO / "src/lantern/model/tables.yml").read_text())
     assert derived == committed
+
+
+def test_data_dictionary_page_is_generated_from_the_model() -> None:
+    from lantern.model.docs import render_data_dictionary
+
+    page = (REPO / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    assert page == render_data_dictionary()
+    assert "| `miss_rhi_completed_date` | date |" in page and "**local**" in page

@@ -86,7 +86,7 @@ def tables() -> dict[str, Table]:
             Column(
                 name=cname,
                 type=c["type"],
-                description=c.get("description", ""),
+                description=c.get("description") or "",
                 primary_key=bool(c.get("primary_key")),
                 required=bool(c.get("required")),
                 foreign_key=c.get("foreign_key"),
