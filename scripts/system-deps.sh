@@ -2,7 +2,8 @@
 # Install the Debian packages Lantern needs outside Python, only if missing:
 #   Pango (WeasyPrint PDF), poppler-utils (pdftoppm for report previews), fonts,
 #   a Java runtime (PySpark local mode: the Spark parity test and bench),
-#   the PostgreSQL server (app-database tests start a throwaway cluster).
+#   the PostgreSQL server (app-database tests start a throwaway cluster),
+#   Chromium (the Playwright browser tests drive Debian's /usr/bin/chromium).
 # Runs as root in CI; elsewhere it prints the apt-get command to run.
 set -euo pipefail
 
@@ -14,6 +15,7 @@ command -v pdftoppm >/dev/null || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core fontconfig)
 command -v java >/dev/null || need+=(default-jre-headless)
 compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || need+=(postgresql)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
