@@ -457,7 +457,15 @@ def kpis(
         fail(f"--by {by!r}: expected one of {', '.join(BREAKDOWNS)}", code=2)
     parse_month(month)
     con, authority = _open_warehouse()
-    rows = compute(con, [month], breakdowns=(by,), population=authority.population,
+    backend: Any = con
+    if get_settings().engine == "spark":
+        # The same declarations on a local Spark session (the path to a cluster).
+        from lantern.warehouse.spark import spark_from_warehouse
+
+        con.close()
+        with console.status("Starting Spark and loading the warehouse"):
+            backend = spark_from_warehouse(get_settings().warehouse_path)
+    rows = compute(backend, [month], breakdowns=(by,), population=authority.population,
                    la_code=authority.la_code)
     records = [{k: getattr(r, k) for k in KPI_JSON_KEYS} for r in rows if r.breakdown == by]
     columns = KPI_JSON_KEYS if fmt != "table" else (

@@ -178,6 +178,10 @@ class Ctx:
     windows: ir.Table
     calendar: ir.Table
     memo: dict[Any, ir.Table] = field(default_factory=dict)
+    # Set by the engine on backends that do not share a repeated subquery (Spark
+    # inlines common table expressions): stores a `shared` building block once and
+    # returns the stored table.
+    materialise: Callable[[ir.Table], ir.Table] | None = None
 
     @classmethod
     def create(cls, con: Any, month_ends: Sequence[date]) -> Ctx:
@@ -202,7 +206,8 @@ F = TypeVar("F", bound=Callable[..., ir.Table])
 
 def shared(fn: F) -> F:
     """Memoise a building block per context, so indicators that share it share one
-    expression node (built once, compiled once as a common table expression)."""
+    expression node (built once, compiled once as a common table expression; on
+    Spark, stored once through ``ctx.materialise``)."""
 
     sig = inspect.signature(fn)
 
@@ -213,7 +218,8 @@ def shared(fn: F) -> F:
         args = tuple(sorted((k, v) for k, v in bound.arguments.items() if k != "ctx"))
         key = (fn.__module__, fn.__qualname__, args)
         if key not in ctx.memo:
-            ctx.memo[key] = fn(ctx, **kw)
+            block = fn(ctx, **kw)
+            ctx.memo[key] = block if ctx.materialise is None else ctx.materialise(block)
         return ctx.memo[key]
 
     return wrapper  # type: ignore[return-value]

@@ -6,12 +6,19 @@ indicator, unioned), materialises them once, attaches the breakdown attributes
 aggregates every breakdown and window in a handful of set-based queries: flows are
 counted per event month and summed over each window; snapshot and per-window rows
 are counted directly. Nothing loops over months or children in Python.
+
+The same code runs on DuckDB and on Ibis's PySpark backend
+(`lantern.warehouse.spark.spark_backend`); the results are identical
+(tests/test_measures_spark_parity.py). On Spark, which inlines common table expressions
+and has no temporary tables, shared building blocks and each indicator's rows are
+materialised as locally checkpointed temporary views instead of one large query.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -32,6 +39,11 @@ from lantern.measures.core import (
 )
 
 STATUSES = ("ok", "no_denominator", "not_available")
+# Spark: how many scratch tables are materialised at once (driver-side planning of one
+# overlaps the execution of another).
+SPARK_WORKERS = 4
+# Spark: store each shared building block once (see `core.shared`).
+SPARK_STORE_SHARED = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,21 +107,66 @@ def month_range(first: date | str, last: date | str) -> MonthRange:
 
 
 def table_counts(backend: Any, names: Iterable[str]) -> dict[str, int]:
-    """Rows per table; a table that does not exist counts 0."""
+    """Rows per table (one query for all); a table that does not exist counts 0."""
     out: dict[str, int] = {}
+    found: list[ir.Table] = []
     for n in sorted(set(names)):
         try:
             t = backend.table(n)
         except Exception:  # ibis raises TableNotFound (or a backend error)
             out[n] = 0
             continue
-        out[n] = int(t.count().execute())
+        found.append(t.aggregate(_n=t.count()).mutate(_name=ibis.literal(n)))
+    if found:
+        q = found[0] if len(found) == 1 else ibis.union(*found, distinct=False)
+        for r in backend.to_pyarrow(q).to_pylist():
+            out[r["_name"]] = int(r["_n"])
     return out
+
+
+def is_spark(backend: Any) -> bool:
+    return getattr(backend, "name", "") == "pyspark"
+
+
+def create_temp(backend: Any, name: str, expr: ir.Table) -> ir.Table:
+    """Materialise ``expr`` once as a scratch table ``name`` and return it.
+
+    DuckDB: a temporary table. Spark (Ibis's PySpark backend has no temporary tables):
+    a temporary view over the query, checkpointed locally so it is computed once and
+    later queries read the stored rows instead of recomputing the plan."""
+    return create_temps(backend, [(name, expr)])[0]
+
+
+def create_temps(
+    backend: Any, items: Sequence[tuple[str, ir.Table]], workers: int = SPARK_WORKERS
+) -> list[ir.Table]:
+    """`create_temp` for several tables; on Spark up to ``workers`` run at once."""
+    if not is_spark(backend):
+        return [backend.create_table(name, expr, temp=True) for name, expr in items]
+    for name, expr in items:  # compiles and registers in-memory tables: one thread
+        backend.create_view(name, expr, overwrite=True)
+    session = backend._session
+
+    def run(name: str) -> Any:
+        return session.table(name).localCheckpoint(eager=True)
+
+    if len(items) == 1 or workers <= 1:
+        dfs = [run(name) for name, _ in items]
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            dfs = list(pool.map(run, [name for name, _ in items]))
+    for (name, _), df in zip(items, dfs, strict=True):
+        df.createOrReplaceTempView(name)
+    return [backend.table(name) for name, _ in items]
 
 
 def drop_temp(backend: Any, name: str) -> None:
     """Drop a scratch table. Ibis 12's ``drop_table`` renders an empty DROP with the
-    installed sqlglot 30, so DuckDB connections are cleaned up through their own API."""
+    installed sqlglot 30, so DuckDB connections are cleaned up through their own API
+    and Spark views through the session catalog."""
+    if is_spark(backend):
+        backend._session.catalog.dropTempView(name)
+        return
     raw = getattr(backend, "con", None)
     if raw is not None and hasattr(raw, "execute"):
         raw.execute(f'DROP TABLE IF EXISTS "{name}"')
@@ -325,6 +382,31 @@ def _aggregate(
     la_code: str,
 ) -> dict[tuple[str, str, str, str, str], tuple[float, float, float | None]]:
     backend = ctx.con
+    tag = uuid.uuid4().hex[:8]
+    shared_names: list[str] = []
+    if is_spark(backend) and SPARK_STORE_SHARED:
+        def materialise(expr: ir.Table) -> ir.Table:
+            shared_names.append(f"_lantern_shared_{tag}_{len(shared_names)}")
+            return create_temp(backend, shared_names[-1], expr)
+
+        ctx.materialise = materialise
+    try:
+        return _aggregate_rows(ctx, inds, params, breakdowns, la_code, tag)
+    finally:
+        ctx.materialise = None
+        for n in shared_names:
+            drop_temp(backend, n)
+
+
+def _aggregate_rows(
+    ctx: Ctx,
+    inds: Sequence[Indicator],
+    params: Mapping[str, Mapping[str, Any]] | None,
+    breakdowns: Sequence[str],
+    la_code: str,
+    tag: str,
+) -> dict[tuple[str, str, str, str, str], tuple[float, float, float | None]]:
+    backend = ctx.con
     lo = min(window_start(m, "rolling_36m") for m in ctx.month_ends)
     hi = max(ctx.month_ends)
     parts = []
@@ -335,17 +417,25 @@ def _aggregate(
         if ind.kind in ("flow", "rolling_36m"):
             r = r.filter((r.event_date >= lo) & (r.event_date <= hi))
         parts.append(r)
-    union = parts[0] if len(parts) == 1 else ibis.union(*parts, distinct=False)
-    union = union.mutate(_rk=ibis.row_number())
-    tag = uuid.uuid4().hex[:8]
     rows_name, enr_name = f"_lantern_rows_{tag}", f"_lantern_enriched_{tag}"
-    rows_t = backend.create_table(rows_name, union, temp=True)
+    part_names: list[str] = []
+    if is_spark(backend) and len(parts) > 1:
+        # Spark inlines common table expressions and its optimiser slows down sharply
+        # on one very large plan: materialise each indicator's rows on its own
+        # (concurrently, so planning on the driver overlaps execution), then union
+        # the stored parts.
+        part_names = [f"_lantern_part_{tag}_{n}" for n in range(len(parts))]
+        parts = create_temps(backend, list(zip(part_names, parts, strict=True)))
+    try:
+        union = parts[0] if len(parts) == 1 else ibis.union(*parts, distinct=False)
+        union = union.mutate(_rk=ibis.row_number())
+        rows_t = create_temp(backend, rows_name, union)
+    finally:
+        for n in part_names:
+            drop_temp(backend, n)
     try:
         need_enrich = any(b != "authority" for b in breakdowns)
-        if need_enrich:
-            enr_t = backend.create_table(enr_name, enrich(ctx, rows_t), temp=True)
-        else:
-            enr_t = rows_t
+        enr_t = create_temp(backend, enr_name, enrich(ctx, rows_t)) if need_enrich else rows_t
         try:
             return _group(ctx, enr_t, inds, breakdowns, la_code)
         finally:

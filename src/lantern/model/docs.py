@@ -32,7 +32,7 @@ def render_data_dictionary() -> str:
                          f"{key} | {codes} | {', '.join(c.returns)} | {desc} |")
         lines.append("")
     lines += ["## Code sets", ""]
-    for name, codes in sets.items():
-        shown = "; ".join(f"`{k}` {v}" for k, v in codes.items())
+    for name, members in sets.items():
+        shown = "; ".join(f"`{k}` {v}" for k, v in members.items())
         lines += [f"- **{name}**: {shown}"]
     return "\n".join(lines) + "\n"
