@@ -147,7 +147,8 @@ def _name(meta: IndicatorMeta) -> str:
 
 
 def _fmt(x: float | None) -> str:
-    return "no value" if x is None else f"{x:g}"
+    # One decimal place is what a reader acts on; the exact values stay in `values`.
+    return "no value" if x is None else f"{round(x, 1):g}"
 
 
 def spc_period(meta: IndicatorMeta, periods_present: set[str]) -> str | None:
@@ -181,7 +182,7 @@ def _deep_dive_items(
         children_lookup=children_lookup,
     ):
         meta = metas[t.kpi_id]
-        vals = ", ".join(f"{m} {v:g}" for m, v in zip(t.months, t.values, strict=True))
+        vals = ", ".join(f"{m} {_fmt(v)}" for m, v in zip(t.months, t.values, strict=True))
         out.append(
             ExceptionItem(
                 kind=DEEP_DIVE,
