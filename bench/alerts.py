@@ -17,20 +17,15 @@ import duckdb
 import pyarrow as pa
 
 from lantern.alerts import RULES, available, run_alerts, to_json
-from lantern.model import tables
 from lantern.synth import load_scenario, simulate
+from lantern.warehouse.store import insert_dataset
 
 ON = date(2024, 3, 1)
 
 
 def warehouse(data: dict[str, pa.Table]) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
-    for name, t in tables().items():
-        con.execute(t.ddl())
-        if name in data:
-            con.register("arrow_in", data[name])
-            con.execute(f"INSERT INTO {name} SELECT *, NULL, NULL FROM arrow_in")
-            con.unregister("arrow_in")
+    insert_dataset(con, data)
     return con
 
 

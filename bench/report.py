@@ -9,7 +9,6 @@ Run: .venv/bin/python bench/report.py
 
 from __future__ import annotations
 
-import sys
 import tempfile
 import time
 from datetime import date
@@ -17,28 +16,24 @@ from pathlib import Path
 
 import duckdb
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from tests.conftest import load_arrow
-
 from lantern.assurance.monthly import assure_month
-from lantern.reports.build import _team_services, report_from
+from lantern.reports.build import report_from
 from lantern.reports.render import render_html, write_report
 from lantern.synth import load_scenario, simulate
+from lantern.warehouse.store import insert_dataset
 
 
 def main() -> None:
     scenario = load_scenario("torbay")
     data = simulate(scenario, seed=42, start=date(2014, 12, 1), end=date(2024, 11, 30))
     con = duckdb.connect()
-    load_arrow(con, data)
+    insert_dataset(con, data)
     month = "2024-11"
     changes = [(f"{c.date:%Y-%m}", c.label) for c in scenario.process_changes]
 
     t0 = time.perf_counter()
     assurance = assure_month(con, month, la_code=scenario.la_code,
-                             population=scenario.population_0_17, process_changes=changes,
-                             team_service=_team_services(con))
+                             population=scenario.population_0_17, process_changes=changes)
     t1 = time.perf_counter()
     report = report_from(assurance, la_code=scenario.la_code, la_name=scenario.la_name,
                          process_changes=changes)

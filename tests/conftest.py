@@ -9,17 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lantern.model import tables
+from lantern.warehouse.store import insert_dataset as load_arrow
 
-
-def load_arrow(con: duckdb.DuckDBPyConnection, data: dict) -> None:  # type: ignore[type-arg]
-    """Create every canonical table and insert the simulated rows (no lineage)."""
-    for name, t in tables().items():
-        con.execute(t.ddl())
-        if name in data:
-            con.register("arrow_in", data[name])
-            con.execute(f"INSERT INTO {name} SELECT *, NULL, NULL FROM arrow_in")
-            con.unregister("arrow_in")
+__all__ = ["load_arrow"]
 
 
 @pytest.fixture(scope="session")

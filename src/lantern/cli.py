@@ -20,10 +20,10 @@ from rich.table import Table as RichTable
 from lantern.config import get_settings
 
 if TYPE_CHECKING:
+    from lantern.measures.summary import YearEnd
     from lantern.synth import Scenario
     from lantern.synth.files import WrittenFiles
     from lantern.warehouse.meta import Authority
-    from lantern.warehouse.summary import YearEnd
 
 app = typer.Typer(
     help="Lantern: children's services performance, from child-level data to the board pack.",
@@ -242,9 +242,9 @@ def demo(
                                               "demo user for each role")] = False,
 ) -> None:
     """Generate the synthetic authority, load it, compute, write the report; print where."""
+    from lantern.measures.summary import year_ends
     from lantern.warehouse import Warehouse
     from lantern.warehouse.meta import write_authority
-    from lantern.warehouse.summary import march_ends
 
     settings = get_settings()
     started = time.perf_counter()
@@ -287,14 +287,17 @@ def demo(
             process_changes=[(f"{c.date:%Y-%m}", c.label) for c in scenario.process_changes],
         )
         counts = wh.row_counts()
-        year_ends = march_ends(wh.con, scenario.start if start is None else parse_month(start),
-                               scenario.end)
-    _print_summary(counts, year_ends, outcome.load_id or 0)
+        ends = year_ends(wh.con, scenario.start if start is None else parse_month(start),
+                         scenario.end, la_code=scenario.la_code)
+    _print_summary(counts, ends, outcome.load_id or 0)
     latest = f"{scenario.end:%Y-%m}"
     _print_headlines(latest)
     reports = settings.reports_dir
-    html_path = _write_report(latest, reports / f"performance-report-{latest}.html")
-    pdf_path = _write_report(latest, reports / f"performance-report-{latest}.pdf")
+    html_path, pdf_path = _write_report(
+        latest,
+        reports / f"performance-report-{latest}.html",
+        reports / f"performance-report-{latest}.pdf",
+    )
     console.print()
     console.print(f"Files:      {written.root}")
     console.print(f"Warehouse:  {settings.warehouse_path}")
@@ -311,14 +314,13 @@ def _serve_demo(host: str, port: int) -> None:
     import duckdb
 
     from lantern.appdb import make_engine, migrate
+    from lantern.casework import team_services
     from lantern.security.accounts import ensure_demo_users
     from lantern.web.serve import run
 
     settings = get_settings()
     con = duckdb.connect(str(settings.warehouse_path), read_only=True)
-    teams = dict(con.execute(
-        "SELECT dept_team_id, dept_team_parent_id FROM ssd_department "
-        "WHERE dept_team_parent_id IS NOT NULL ORDER BY dept_team_id").fetchall())
+    teams = team_services(con)
     con.close()
     migrate(settings.app_database_url)
     users = ensure_demo_users(make_engine(settings.app_database_url), teams)
@@ -373,13 +375,13 @@ def _print_headlines(month: str) -> None:
     console.print(table)
 
 
-def _print_summary(counts: dict[str, int], year_ends: list[YearEnd], load_id: int) -> None:
+def _print_summary(counts: dict[str, int], ends: list[YearEnd], load_id: int) -> None:
     table = RichTable("table", "rows", title=f"Warehouse load {load_id}")
     for name, n in counts.items():
         table.add_row(name, f"{n:,}")
     console.print(table)
     ye = RichTable("31 March", "children on CP plans", "looked after", title="At each year end")
-    for row in year_ends:
+    for row in ends:
         ye.add_row(str(row.date), str(row.cp_plans), str(row.looked_after))
     console.print(ye)
 
@@ -556,7 +558,6 @@ def exceptions(
 
     from lantern.assurance.exceptions import group_by_service
     from lantern.assurance.monthly import assure_month
-    from lantern.reports.build import _team_services
 
     _check_format(fmt, ("table", "json"))
     parse_month(month)
@@ -566,7 +567,6 @@ def exceptions(
         con, month, la_code=authority.la_code, population=authority.population,
         process_changes=authority.process_changes,
         targets_path=str(settings.targets) if settings.targets else None,
-        team_service=_team_services(con),
     )
     if fmt == "json":
         records = [asdict(e) for e in result.exceptions]
@@ -591,26 +591,28 @@ def report(
     out: Annotated[Path, typer.Option(help="FILE.html or FILE.pdf")],
 ) -> None:
     """Write the monthly performance report (self-contained HTML or PDF)."""
-    path = _write_report(month, out)
+    (path,) = _write_report(month, out)
     console.print(f"Report: [bold]{path}[/]")
 
 
-def _write_report(month: str, out: Path) -> Path:
+def _write_report(month: str, *outs: Path) -> list[Path]:
+    """Compute the month once and write it to each file (HTML or PDF by extension)."""
     from lantern.reports.build import build_report
-    from lantern.reports.render import write_report
+    from lantern.reports.render import write_reports
 
     parse_month(month)
-    if out.suffix.lower() not in (".html", ".htm", ".pdf"):
-        fail(f"--out {out}: expected a file name ending .html or .pdf", code=2)
+    for out in outs:
+        if out.suffix.lower() not in (".html", ".htm", ".pdf"):
+            fail(f"--out {out}: expected a file name ending .html or .pdf", code=2)
     con, authority = _open_warehouse()
     settings = get_settings()
-    with console.status(f"Computing {month} and writing {out.name}"):
+    with console.status(f"Computing {month} and writing {', '.join(o.name for o in outs)}"):
         built = build_report(
             con, month, la_code=authority.la_code, la_name=authority.la_name,
             population=authority.population, process_changes=authority.process_changes,
             targets_path=str(settings.targets) if settings.targets else None,
         )
-        return write_report(built, out)
+        return write_reports(built, *outs)
 
 
 @app.command()

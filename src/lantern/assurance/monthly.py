@@ -10,10 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
+
 from lantern.assurance.exceptions import ExceptionItem, build_exceptions, spc_period
 from lantern.assurance.inputs import IndicatorMeta, SeriesPoint, add_months, as_meta
 from lantern.assurance.spc import SpcResult, classify, rebase_indices
 from lantern.assurance.targets import Target, load_targets, since_last_period, status_word
+from lantern.casework import team_services
 from lantern.measures.catalogue import INDICATORS
 from lantern.measures.drill import children as drill_children
 from lantern.measures.engine import KpiRow, compute
@@ -63,6 +66,10 @@ def assure_month(
     history: int = HISTORY_MONTHS,
     team_service: dict[str, str] | None = None,
 ) -> MonthlyAssurance:
+    if team_service is None and isinstance(con, duckdb.DuckDBPyConnection):
+        # Team rows of exceptions are grouped under their service from the warehouse's
+        # own hierarchy, so no caller has to remember to pass it.
+        team_service = team_services(con)
     months = [add_months(month, -k) for k in range(history - 1, -1, -1)]
     rows = compute(con, months, breakdowns=BREAKDOWNS, population=population, la_code=la_code)
     targets = load_targets(targets_path)

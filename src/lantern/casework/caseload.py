@@ -71,6 +71,11 @@ def teams(con: duckdb.DuckDBPyConnection) -> list[Team]:
                 ORDER BY dept_team_id""")]
 
 
+def team_services(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """team id -> service id: the team hierarchy every breakdown by service uses."""
+    return {t.team_id: t.service_id or "" for t in teams(con)}
+
+
 def team(con: duckdb.DuckDBPyConnection, team_id: str) -> Team | None:
     return next((t for t in teams(con) if t.team_id == team_id), None)
 

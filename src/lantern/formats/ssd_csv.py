@@ -44,8 +44,3 @@ def write_extract(data: Dataset, out_dir: Path) -> list[Path]:
 def table_for_file(path: Path) -> Table | None:
     """The canonical table an extract file holds, by its name (ssd_person.csv → ssd_person)."""
     return tables().get(path.stem.lower())
-
-
-def read_header(path: Path) -> list[str]:
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        return next(csv.reader(fh), [])

@@ -13,7 +13,7 @@ from lantern.assurance.exceptions import ExceptionItem
 from lantern.assurance.monthly import IndicatorMonth, MonthlyAssurance, assure_month
 from lantern.calendar import add_working_days
 from lantern.measures.benchmarks import benchmark
-from lantern.measures.catalogue import INDICATORS
+from lantern.measures.catalogue import INDICATORS, get
 from lantern.reports.model import ChartPoint, ExceptionLine, Report, ScorecardRow, Section
 
 # The report's service areas, in the order the seeds' reports use, and the indicator
@@ -65,10 +65,9 @@ def build_report(
     targets_path: str | None = None,
     today: date | None = None,
 ) -> Report:
-    team_service = _team_services(con)
     assurance = assure_month(
         con, month, la_code=la_code, population=population, process_changes=process_changes,
-        targets_path=targets_path, team_service=team_service,
+        targets_path=targets_path,
     )
     return report_from(assurance, la_code=la_code, la_name=la_name,
                        process_changes=process_changes or [], today=today)
@@ -110,7 +109,7 @@ def report_from(
 
 
 def scorecard_row(im: IndicatorMonth, la_code: str) -> ScorecardRow:
-    ind = next(i for i in INDICATORS if i.id == im.kpi_id)
+    ind = get(im.kpi_id)
     h = im.headline
     bench = _benchmark(im.kpi_id, la_code)
     limits = im.spc.segments[-1].limits if im.spc and im.spc.segments else None
@@ -156,8 +155,7 @@ def exception_line(item: ExceptionItem) -> ExceptionLine:
 
 def _exception_section(item: ExceptionItem) -> str:
     if item.breakdown == "authority" or item.service not in SERVICE_SECTIONS:
-        area = next((i.area for i in INDICATORS if i.id == item.kpi_id), "")
-        return section_of(item.kpi_id, area)
+        return section_of(item.kpi_id, get(item.kpi_id).area)
     return SERVICE_SECTIONS[item.service]
 
 
@@ -171,16 +169,3 @@ def _benchmark(kpi_id: str, la_code: str) -> dict[str, Any]:
 
 def _int(x: float | None) -> int | None:
     return None if x is None else round(x)
-
-
-def _team_services(con: Any) -> dict[str, str]:
-    """team id -> service id, from ssd_department (the warehouse's team hierarchy)."""
-    import duckdb
-
-    if not isinstance(con, duckdb.DuckDBPyConnection):
-        return {}
-    rows = con.execute(
-        "SELECT dept_team_id, dept_team_parent_id FROM ssd_department "
-        "WHERE dept_team_parent_id IS NOT NULL"
-    ).fetchall()
-    return {str(team): str(service) for team, service in rows}

@@ -133,14 +133,21 @@ def render_html(report: Report) -> str:
 
 def write_report(report: Report, out: Path) -> Path:
     """Write HTML or PDF, chosen by the file extension."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    page = render_html(report)
-    if out.suffix.lower() == ".pdf":
-        from weasyprint import HTML
+    return write_reports(report, out)[0]
 
-        HTML(string=page, base_url=str(out.parent)).write_pdf(out)
-    elif out.suffix.lower() in (".html", ".htm"):
-        out.write_text(page, encoding="utf-8")
-    else:
-        raise ValueError(f"{out}: expected a .html or .pdf file name")
-    return out
+
+def write_reports(report: Report, *outs: Path) -> list[Path]:
+    """Render the page once (its charts are the slow part) and write each file."""
+    for out in outs:
+        if out.suffix.lower() not in (".pdf", ".html", ".htm"):
+            raise ValueError(f"{out}: expected a .html or .pdf file name")
+    page = render_html(report)
+    for out in outs:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if out.suffix.lower() == ".pdf":
+            from weasyprint import HTML
+
+            HTML(string=page, base_url=str(out.parent)).write_pdf(out)
+        else:
+            out.write_text(page, encoding="utf-8")
+    return list(outs)

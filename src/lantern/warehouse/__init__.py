@@ -1,5 +1,5 @@
-"""The embedded warehouse: one DuckDB file of canonical tables, loaded all-or-nothing."""
+"""The embedded warehouse: one DuckDB file of canonical tables and its load history."""
 
-from lantern.warehouse.store import LoadError, LoadResult, Warehouse
+from lantern.warehouse.store import LoadResult, Warehouse
 
-__all__ = ["LoadError", "LoadResult", "Warehouse"]
+__all__ = ["LoadResult", "Warehouse"]

@@ -122,7 +122,7 @@ def month_label(month: str) -> str:
 
 def team_services(wh: Wh) -> dict[str, str]:
     return RESULTS.get(wh.key("team_services"),
-                       lambda: {t.team_id: t.service_id or "" for t in casework.teams(wh.con)})
+                       lambda: casework.team_services(wh.con))
 
 
 def assurance(wh: Wh, month: str) -> MonthlyAssurance:
