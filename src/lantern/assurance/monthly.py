@@ -94,9 +94,13 @@ def assure_month(
         team_service=team_service,
         children_lookup=children_behind,
     )
-    authority = [r for r in rows if r.breakdown == "authority"]
+    authority: dict[str, list[KpiRow]] = {}
+    for r in rows:
+        if r.breakdown == "authority":
+            authority.setdefault(r.kpi_id, []).append(r)
     indicators = {
-        kpi: _indicator_month(kpi, meta, authority, month, months, targets, change_months)
+        kpi: _indicator_month(kpi, meta, authority.get(kpi, []), month, months, targets,
+                              change_months)
         for kpi, meta in all_metas.items()
     }
     return MonthlyAssurance(month, months, rows, indicators, items, team_service or {})
@@ -105,13 +109,12 @@ def assure_month(
 def _indicator_month(
     kpi: str,
     meta: IndicatorMeta,
-    rows: list[KpiRow],
+    mine: list[KpiRow],
     month: str,
     months: list[str],
     targets: dict[str, Target],
     change_months: list[str],
 ) -> IndicatorMonth:
-    mine = [r for r in rows if r.kpi_id == kpi]
     by_key = {(r.period, r.month): r for r in mine}
     headline = by_key.get((meta.headline_period, month))
     previous = by_key.get((meta.headline_period, add_months(month, -1)))
