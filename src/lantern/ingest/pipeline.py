@@ -3,13 +3,17 @@
 `validate_paths` reads and checks everything and writes the error report; it loads
 nothing. `ingest_paths` validates, and only when nothing blocks (errors always;
 warnings unless accepted) archives the files and loads them all or nothing.
+
+Memory stays flat however large the files: a CIN census is read, checked and mapped a
+chunk of children at a time; every file's module records wait in a scratch `RecordSpill`
+on disk, and the load merges and writes them a batch of children at a time.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -22,11 +26,12 @@ from lantern.ingest.mapping import Record, map_tables, ssd_to_arrow
 from lantern.ingest.merge import merge
 from lantern.ingest.readers import ReadResult, problem
 from lantern.ingest.readers.annex_a import read_annex_a
-from lantern.ingest.readers.cin import read_cin
+from lantern.ingest.readers.cin import iter_cin
 from lantern.ingest.readers.ssd import read_ssd
 from lantern.ingest.readers.ssda903 import read_ssda903
 from lantern.ingest.report import write_report
-from lantern.ingest.source import Format, Problem, SourceTable
+from lantern.ingest.source import Format, Part, Problem, SourceTable
+from lantern.ingest.spill import RecordSpill
 from lantern.warehouse import Warehouse
 from lantern.warehouse.archive import archive_relpath, sha256_of
 from lantern.warehouse.statutory import (
@@ -40,7 +45,7 @@ from lantern.warehouse.statutory import (
     unchanged,
 )
 
-Check = Callable[[list[SourceTable]], list[Problem]]
+Check = Callable[[list[SourceTable], Part], list[Problem]]
 FIRST_PROBLEMS = 10
 REQUIRED_903 = ("Header", "Episodes")
 
@@ -52,7 +57,8 @@ class InputFile:
     kind: str
     year: int | None
     sha256: str
-    tables: list[SourceTable]
+    tables: list[SourceTable]  # empty for a CIN census: it was checked chunk by chunk
+    rows: int = 0
 
     def source_file(self) -> SourceFile:
         return SourceFile(self.sha256, self.format, self.kind, self.year or 0,
@@ -67,7 +73,6 @@ class ValidationOutcome:
     report_csv: Path | None = None
     report_html: Path | None = None
     seconds: float = 0.0
-    records: list[Record] = field(default_factory=list, repr=False)
     ssd: dict[str, pa.Table] = field(default_factory=dict, repr=False)
 
     @property
@@ -92,7 +97,7 @@ class ValidationOutcome:
         return [p.one_line() for p in self.problems[:n]]
 
     def rows_read(self) -> int:
-        return sum(len(t) for f in self.files for t in f.tables)
+        return sum(f.rows for f in self.files)
 
 
 @dataclass
@@ -114,8 +119,7 @@ class IngestOutcome:
 
 
 def _read(d: Detected) -> ReadResult:
-    if d.format == "cin":
-        return read_cin(d.path)
+    """A whole file (CIN censuses go through `_Reading.cin`, a chunk at a time)."""
     if d.format == "ssda903":
         return read_ssda903(d.path, str(d.table), d.year)
     if d.format == "annex_a":
@@ -127,37 +131,75 @@ def _kind(d: Detected) -> str:
     return {"cin": "census", "annex_a": "workbook"}.get(str(d.format), str(d.table))
 
 
-def read_paths(paths: list[Path], year: int | None
-               ) -> tuple[list[InputFile], list[Problem], list[str]]:
+class _Reading:
+    """Reads files; checks and maps each CIN census as it streams; keeps the records."""
+
+    def __init__(self, check: Check, spill: RecordSpill, keep_records: bool) -> None:
+        self.check, self.spill, self.keep_records = check, spill, keep_records
+        self.problems: list[Problem] = []
+        self.notes: list[str] = []
+
+    def file(self, d: Detected) -> tuple[list[SourceTable], int, int | None]:
+        """(tables kept for whole-file checks, rows read, collection year)."""
+        if d.format == "cin":
+            return [], *self.cin(d.path)
+        got = _read(d)
+        self.problems += got.problems
+        self.notes += got.notes
+        return got.tables, sum(len(t) for t in got.tables), d.year
+
+    def cin(self, path: Path) -> tuple[int, int | None]:
+        from lantern.ingest.rules import across_fields
+
+        across = across_fields("cin")
+        shapes: dict[str, list[str]] = {}
+        rows, year = 0, None
+        for chunk in iter_cin(path):
+            self.notes += chunk.notes
+            tables = [t for t in chunk.tables if t.name != "Header" or not rows]
+            rows += sum(len(t) for t in tables)
+            year = next((t.collection_year for t in chunk.tables), year)
+            rules = self.check(chunk.tables, "rows") if chunk.tables else []
+            mapped = map_tables(chunk.tables, {})
+            if self.keep_records:
+                self.spill.add(mapped.records)
+            for t in chunk.tables:
+                shapes[t.name] = t.columns
+                if t.name in across:
+                    self.spill.add_keyed(t, across[t.name])
+            self.problems += _dedupe(chunk.problems, rules, mapped.problems)
+        repeated = [self.spill.repeated(str(path), SourceTable("cin", name, path, shapes[name],
+                                                               collection_year=year))
+                    for name in across if name in shapes]
+        if any(t.rows for t in repeated):
+            self.problems += self.check(repeated, "across")
+        return rows, year
+
+
+def read_paths(paths: list[Path], year: int | None, reading: _Reading) -> list[InputFile]:
     files: list[InputFile] = []
-    problems: list[Problem] = []
-    notes: list[str] = []
     for root in paths:
         found, missing = expand([root])
-        problems += missing
+        reading.problems += missing
         for path, explicit in found:
             d = detect(path, year=year, root=root if root.is_dir() else None)
             if d.format is None:
                 if explicit:
-                    problems.append(problem(path, "file", "", None, "read-unrecognised",
-                                            f"is not a file Lantern reads: {d.reason}",
-                                            "an SSDA903 CSV, CIN census XML, Annex A .xlsx or "
-                                            "SSD extract CSV"))
+                    reading.problems.append(problem(
+                        path, "file", "", None, "read-unrecognised",
+                        f"is not a file Lantern reads: {d.reason}",
+                        "an SSDA903 CSV, CIN census XML, Annex A .xlsx or SSD extract CSV"))
                 else:
-                    notes.append(f"{path}: skipped ({d.reason})")
+                    reading.notes.append(f"{path}: skipped ({d.reason})")
                 continue
-            got = _read(d)
-            problems += got.problems
-            notes += got.notes
+            tables, rows, file_year = reading.file(d)
             try:
                 digest = sha256_of(path)
             except OSError:
                 continue  # already reported as unreadable
-            file_year = d.year if d.format != "cin" else next(
-                (t.collection_year for t in got.tables), None)
-            files.append(InputFile(path, d.format, _kind(d), file_year, digest, got.tables))
-    problems += _duplicate_slots(files) + _incomplete_returns(files)
-    return files, problems, notes
+            files.append(InputFile(path, d.format, _kind(d), file_year, digest, tables, rows))
+    reading.problems += _duplicate_slots(files) + _incomplete_returns(files)
+    return files
 
 
 def _duplicate_slots(files: list[InputFile]) -> list[Problem]:
@@ -196,22 +238,24 @@ def _incomplete_returns(files: list[InputFile]) -> list[Problem]:
 # ---------------------------------------------------------------- checking
 
 
-def _default_check(tables: list[SourceTable]) -> list[Problem]:
+def _default_check(tables: list[SourceTable], part: Part = "all") -> list[Problem]:
     from lantern.ingest.rules import validate
 
-    return validate(tables)
+    return validate(tables, part)
 
 
 def run_rules(files: list[InputFile], check: Check) -> list[Problem]:
     """Each format's years checked one at a time, with the year before as `_last`."""
     by_year: dict[tuple[str, int | None], list[SourceTable]] = {}
     for f in files:
-        by_year.setdefault((f.format, f.year), []).extend(f.tables)
+        if f.tables:
+            by_year.setdefault((f.format, f.year), []).extend(f.tables)
     out: list[Problem] = []
     for (fmt, year), current in sorted(by_year.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
         previous = by_year.get((fmt, year - 1), []) if year else []
         mine = {str(t.file) for t in current}
-        out += [p for p in check(current + previous) if p.file in mine or p.file.startswith("(")]
+        out += [p for p in check(current + previous, "all")
+                if p.file in mine or p.file.startswith("(")]
     return out
 
 
@@ -229,24 +273,37 @@ def _dedupe(*ranked: list[Problem]) -> list[Problem]:
 
 def validate_paths(paths: list[Path], *, year: int | None = None,
                    settings: Settings | None = None, check: Check | None = None,
-                   write: bool = True) -> ValidationOutcome:
-    """Read and check every file under `paths`; write the report when there are problems."""
+                   write: bool = True, spill: RecordSpill | None = None) -> ValidationOutcome:
+    """Read and check every file under `paths`; write the report when there are problems.
+    With `spill`, the files' module records are kept in it for a load."""
+    settings = settings or get_settings()
+    if spill is None:
+        with RecordSpill(settings.home) as own:
+            return _validate(paths, year, settings, check, write, own, keep_records=False)
+    return _validate(paths, year, settings, check, write, spill, keep_records=True)
+
+
+def _validate(paths: list[Path], year: int | None, settings: Settings, check: Check | None,
+              write: bool, spill: RecordSpill, keep_records: bool) -> ValidationOutcome:
     started = time.perf_counter()
-    files, problems, notes = read_paths([Path(p) for p in paths], year)
-    statutory = [t for f in files if f.format in STATUTORY for t in f.tables]
-    mapped = map_tables(statutory, {})
+    check = check or _default_check
+    reading = _Reading(check, spill, keep_records)
+    files = read_paths([Path(p) for p in paths], year, reading)
+    mapped = map_tables([t for f in files if f.format in STATUTORY for t in f.tables], {})
+    if keep_records:
+        spill.add(mapped.records)
     ssd: dict[str, pa.Table] = {}
     for f in files:
         if f.format == "ssd":
             for t in f.tables:
                 ssd[t.name], more = ssd_to_arrow(t, f.source_file().lineage)
                 mapped.problems += more
-    rules = run_rules(files, check or _default_check)
-    outcome = ValidationOutcome(files, _dedupe(problems, rules, mapped.problems), notes,
-                                records=mapped.records, ssd=ssd)
+    rules = run_rules(files, check)
+    outcome = ValidationOutcome(files, _dedupe(reading.problems, rules, mapped.problems),
+                                reading.notes, ssd=ssd)
     if outcome.problems and write:
-        reports = (settings or get_settings()).reports_dir
-        outcome.report_csv, outcome.report_html = write_report(outcome.problems, reports)
+        outcome.report_csv, outcome.report_html = write_report(outcome.problems,
+                                                               settings.reports_dir)
     outcome.seconds = time.perf_counter() - started
     return outcome
 
@@ -259,54 +316,70 @@ def ingest_paths(paths: list[Path], *, settings: Settings, la: str | None = None
                  check: Check | None = None) -> IngestOutcome:
     """Validate, then load everything in one transaction, or nothing."""
     started = time.perf_counter()
-    validation = validate_paths(paths, year=year, settings=settings, check=check)
-    outcome = IngestOutcome(validation)
-    if validation.blocking(accept_warnings) or not validation.files:
-        outcome.seconds = time.perf_counter() - started
-        return outcome
-    with Warehouse(settings.warehouse_path) as wh:
-        new = [f.source_file() for f in validation.files]
-        if unchanged(wh, new):
-            previous = last_load(wh)
-            outcome.loaded, outcome.load_id = True, previous.load_id if previous else None
-            outcome.row_counts = wh.row_counts()
-        else:
-            plan = _plan(wh, validation, new, settings, la or "")
-            archive_all(new, {f.sha256: f.path for f in validation.files}, settings.archive_dir)
-            result = apply(wh, plan)
-            outcome.loaded, outcome.changed, outcome.load_id = True, True, result.load_id
-            outcome.row_counts = {k: v for k, v in result.row_counts.items() if v}
+    with RecordSpill(settings.home) as spill:
+        validation = validate_paths(paths, year=year, settings=settings, check=check,
+                                    spill=spill)
+        outcome = IngestOutcome(validation)
+        if validation.blocking(accept_warnings) or not validation.files:
+            outcome.seconds = time.perf_counter() - started
+            return outcome
+        with Warehouse(settings.warehouse_path) as wh:
+            new = [f.source_file() for f in validation.files]
+            if unchanged(wh, new):
+                previous = last_load(wh)
+                outcome.loaded, outcome.load_id = True, previous.load_id if previous else None
+                outcome.row_counts = wh.row_counts()
+            else:
+                plan = _plan(wh, validation, new, settings, la or "", spill)
+                archive_all(new, {f.sha256: f.path for f in validation.files},
+                            settings.archive_dir)
+                result = apply(wh, plan)
+                outcome.loaded, outcome.changed, outcome.load_id = True, True, result.load_id
+                outcome.row_counts = {k: v for k, v in result.row_counts.items() if v}
     outcome.seconds = time.perf_counter() - started
     return outcome
 
 
 def _plan(wh: Warehouse, v: ValidationOutcome, new: list[SourceFile], settings: Settings,
-          la: str) -> LoadPlan:
+          la: str, spill: RecordSpill) -> LoadPlan:
     archived = [replace(f, archived=str(settings.archive_dir / f.lineage)) for f in new]
     plan = LoadPlan(files=archived, ssd=v.ssd, la_code=la)
     if any(f.format in STATUTORY for f in new):
         slots = {f.slot for f in new}
         kept = [a for a in active_files(wh) if a.format in STATUTORY and a.slot not in slots]
         lineage = {str(f.path): f.source_file().lineage for f in v.files}
-        records = [_relabel(r, lineage) for r in v.records] + _reread(kept, settings)
-        plan.statutory = canonical.build(merge(records))
+        lineage |= _reread(kept, settings, spill)
+        plan.statutory = _canonical_batches(spill, lineage)
     return plan
 
 
+def _canonical_batches(spill: RecordSpill, lineage: dict[str, str]
+                       ) -> Iterator[dict[str, pa.Table]]:
+    """The canonical rows of every statutory record, a batch of whole children at a time
+    (merge and build are per child, so batches are independent)."""
+    for records in spill.by_child():
+        yield canonical.build(merge(_relabel(r, lineage) for r in records))
+
+
 def _relabel(r: Record, lineage: dict[str, str]) -> Record:
-    """Records read during validation name the input path; rows name the archived file."""
+    """Records name the file they were read from; rows name the archived file."""
     file, _, sheet = r.source_file.partition("#")
     name = lineage.get(file, file) + (f"#{sheet}" if sheet else "")
     return Record(r.module, r.key, r.values, r.year, r.rank, name, r.source_row)
 
 
-def _reread(files: list[SourceFile], settings: Settings) -> list[Record]:
-    """The records of files accepted by earlier loads, read again from the archive."""
-    tables: list[SourceTable] = []
+def _reread(files: list[SourceFile], settings: Settings, spill: RecordSpill) -> dict[str, str]:
+    """The records of files accepted by earlier loads, read again from the archive into
+    `spill`; returns archive path -> lineage."""
     lineage: dict[str, str] = {}
     for f in files:
         path = settings.archive_dir / f.lineage
-        d = Detected(path, f.format, f.kind, f.collection_year or None)  # type: ignore[arg-type]
-        tables += _read(d).tables
         lineage[str(path)] = f.lineage
-    return map_tables(tables, lineage).records
+        if f.format == "cin":
+            for chunk in iter_cin(path):
+                spill.add(map_tables(chunk.tables, {}).records)
+        else:
+            d = Detected(path, f.format, f.kind,  # type: ignore[arg-type]
+                         f.collection_year or None)
+            spill.add(map_tables(_read(d).tables, {}).records)
+    return lineage

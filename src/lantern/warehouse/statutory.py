@@ -10,6 +10,7 @@ per table. A row's `_source_file` is its file's path in the archive
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,7 +45,9 @@ class SourceFile:
 @dataclass
 class LoadPlan:
     files: list[SourceFile]
-    statutory: dict[str, pa.Table] | None = None  # None: no statutory file in this load
+    # Canonical rows rebuilt from every accepted return, in batches (of whole children);
+    # None: no statutory file in this load.
+    statutory: Iterable[dict[str, pa.Table]] | None = None
     ssd: dict[str, pa.Table] = field(default_factory=dict)
     la_code: str = ""
 
@@ -92,7 +95,12 @@ def apply(wh: Warehouse, plan: LoadPlan) -> LoadResult:
         counts: dict[str, int] = {}
         if plan.statutory is not None:
             for name in tables():
-                counts[name] = _replace(wh, name, plan.statutory.get(name), statutory, True)
+                counts[name] = _replace(wh, name, None, statutory, True)
+            for batch in plan.statutory:
+                for name, arrow in batch.items():
+                    if arrow.num_rows:
+                        insert_rows(wh, name, arrow)
+                        counts[name] += arrow.num_rows
         for name, arrow in plan.ssd.items():
             counts[name] = _replace(wh, name, arrow, statutory, False)
         kind = "+".join(sorted({f.format for f in plan.files}))

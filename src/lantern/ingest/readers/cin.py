@@ -1,12 +1,15 @@
 """CIN census XML (2022–2026), streamed with `lxml.iterparse`.
 
 Each `<Child>` is read into flat rows (the `READ_TABLES` of formats/cin_census.py) and
-then cleared, so memory holds the rows but never the document tree. `GenderCurrent`
-and `Sex` are both kept as read; `PreProceedings` blocks are skipped with a note.
+then cleared. `iter_cin` hands the rows over in chunks of whole children (every chunk
+also carries the `<Header>`, which rules read the census period from), so validating and
+loading a national file holds one chunk at a time, never the file. `GenderCurrent` and
+`Sex` are both kept as read; `PreProceedings` blocks are skipped with a note.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,7 @@ from lantern.ingest.readers import MAX_FIELD_CHARS, ReadResult, problem
 from lantern.ingest.source import SourceTable
 
 Row = dict[str, str | None]
+CHUNK_CHILDREN = 2_000  # children per chunk: a few MB of rows
 
 
 def _text(parent: Any, tag: str) -> str | None:
@@ -39,13 +43,19 @@ def _text(parent: Any, tag: str) -> str | None:
 
 
 class _CinReader:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, chunk_children: int) -> None:
         self.path = path
-        self.tables = {name: SourceTable(format="cin", name=name, file=path, columns=list(fields))
-                       for name, (_, fields) in READ_TABLES.items()}
+        self.chunk_children = max(1, chunk_children)
+        self.tables = self.empty_tables()
+        self.header_table = self.tables["Header"]
         self.result = ReadResult()
         self.ids = {CIN_INDEX: 0, ASSESSMENT_INDEX: 0, CPP_INDEX: 0}
         self.skipped: dict[str, int] = {}
+        self.collection_year: int | None = None
+
+    def empty_tables(self) -> dict[str, SourceTable]:
+        return {name: SourceTable(format="cin", name=name, file=self.path, columns=list(fields))
+                for name, (_, fields) in READ_TABLES.items()}
 
     def add(self, table: str, row: Row, locator: str, line: int | None) -> None:
         t = self.tables[table]
@@ -57,8 +67,18 @@ class _CinReader:
         self.ids[kind] += 1
         return str(self.ids[kind] - 1)
 
-    def read(self) -> ReadResult:
-        children = 0
+    def take(self) -> ReadResult:
+        """The rows read since the last chunk (with the Header), and a fresh start."""
+        chunk, self.result = self.result, ReadResult()
+        for t in self.tables.values():
+            t.collection_year = self.collection_year
+        chunk.tables = list(self.tables.values())
+        self.tables = self.empty_tables()
+        self.tables["Header"] = self.header_table
+        return chunk
+
+    def chunks(self) -> Iterator[ReadResult]:
+        children = in_chunk = 0
         try:
             for _, el in etree.iterparse(str(self.path), events=("end",),
                                          tag=("Header", "Child"), resolve_entities=False,
@@ -67,10 +87,14 @@ class _CinReader:
                     self.header(el)
                 else:
                     children += 1
+                    in_chunk += 1
                     self.child(el, children - 1)
                 el.clear(keep_tail=False)
                 while el.getprevious() is not None:
                     del el.getparent()[0]
+                if in_chunk >= self.chunk_children:
+                    yield self.take()
+                    in_chunk = 0
         except (etree.LxmlError, OSError, ValueError) as exc:
             line = getattr(exc, "lineno", None) or getattr(getattr(exc, "position", None),
                                                            "__getitem__", lambda _: None)(0)
@@ -79,21 +103,19 @@ class _CinReader:
                 self.path, where, "", None, "read-xml",
                 f"is not well-formed XML: {getattr(exc, 'msg', None) or exc}",
                 "a complete, well-formed CIN census XML file (UTF-8)"))
-            return self.result
+            self.result.tables = []
+            yield self.result
+            return
         self.finish(children)
-        return self.result
+        yield self.take()
 
     def finish(self, children: int) -> None:
-        header = self.tables["Header"]
+        header = self.header_table
         if not header.rows:
             self.result.problems.append(problem(
                 self.path, "/Message", "Header", None, "read-structure",
                 "has no <Header> (or the root element is not <Message>)",
                 "<Message><Header>…</Header><Children>…</Children></Message>"))
-        year = self.year()
-        for t in self.tables.values():
-            t.collection_year = year
-        self.result.tables = list(self.tables.values())
         for block, n in self.skipped.items():
             self.result.notes.append(f"{self.path}: {n} <{block}> block(s) ignored "
                                      "(not modelled yet)")
@@ -101,14 +123,14 @@ class _CinReader:
             self.result.notes.append(f"{self.path}: no <Child> elements")
 
     def year(self) -> int | None:
-        rows = self.tables["Header"].rows
+        rows = self.header_table.rows
         value = rows[0].get("ReferenceDate") if rows else None
         try:
             return datetime.strptime(value or "", READ_DATE_FORMAT).year
         except ValueError:
             if rows:
                 self.result.problems.append(problem(
-                    self.path, self.tables["Header"].locators[0], "ReferenceDate", value,
+                    self.path, self.header_table.locators[0], "ReferenceDate", value,
                     "read-no-year", "the census reference date is missing or not a date",
                     "the 31 March that ends the collection year, as YYYY-MM-DD"))
             return None
@@ -120,6 +142,8 @@ class _CinReader:
             for f in READ_TABLES["Header"][1]:
                 row[f] = row.get(f) or _text(part, f)
         self.add("Header", row, "/Message/Header", el.sourceline)
+        if len(self.header_table.rows) == 1:
+            self.collection_year = self.year()
 
     def child(self, el: Any, index: int) -> None:
         loc = f"/Message/Children/Child[{index + 1}]"
@@ -190,6 +214,28 @@ def _text_of(el: Any) -> str | None:
     return value[:MAX_FIELD_CHARS] or None
 
 
+def iter_cin(path: Path, chunk_children: int | None = None) -> Iterator[ReadResult]:
+    """A CIN census file in chunks of whole children. Every chunk's tables carry the
+    collection year (from the header's ReferenceDate) and the Header table; the last
+    chunk has the file-level problems and notes. A file that is not well-formed XML ends
+    with a chunk holding only that problem (no tables)."""
+    return _CinReader(path, chunk_children or CHUNK_CHILDREN).chunks()
+
+
 def read_cin(path: Path) -> ReadResult:
-    """Read a CIN census file; the year comes from its header's ReferenceDate."""
-    return _CinReader(path).read()
+    """A whole CIN census file at once (small files; `iter_cin` for returns)."""
+    out = ReadResult()
+    merged: dict[str, SourceTable] = {}
+    for chunk in iter_cin(path):
+        out.problems += chunk.problems
+        out.notes += chunk.notes
+        for t in chunk.tables:
+            have = merged.setdefault(t.name, SourceTable(t.format, t.name, t.file, t.columns,
+                                                        collection_year=t.collection_year))
+            if t.name == "Header" and have.rows:
+                continue
+            have.rows += t.rows
+            have.locators += t.locators
+    well_formed = not any(p.rule_id == "read-xml" for p in out.problems)
+    out.tables = list(merged.values()) if well_formed else []
+    return out

@@ -11,7 +11,7 @@ import importlib
 import pkgutil
 
 from lantern.ingest.rules.engine import RULES, Context, Finding, Rule, rule
-from lantern.ingest.source import Problem, SourceTable
+from lantern.ingest.source import Part, Problem, SourceTable
 
 
 def _load_all() -> None:
@@ -25,16 +25,28 @@ def _load_all() -> None:
 _load_all()
 
 
-def validate(tables: list[SourceTable]) -> list[Problem]:
+def validate(tables: list[SourceTable], part: Part = "all") -> list[Problem]:
     """Check the tables of one or more files against every applicable rule.
 
     Tables are grouped by format; within a format the latest `collection_year` is the
     year being checked and older same-named tables (or tables named `<name>_last`) are
     the previous year's. Problems come back in catalogue order, then row order.
+
+    `part`: a file read in chunks is checked chunk by chunk with the rules that look at
+    whole children ("rows"), then the rules that compare a field across the whole file
+    ("across", see `Rule.across`) over the rows whose value of that field repeats.
     """
     from lantern.ingest.rules.engine import run
 
-    return run(tables, RULES.values())
+    rules = [r for r in RULES.values()
+             if part == "all" or (r.across is None) == (part == "rows")]
+    return run(tables, rules)
+
+
+def across_fields(format: str) -> dict[str, str]:
+    """Table -> field, for the rules of `format` that compare a field across the file."""
+    return {t: r.across for r in RULES.values() if r.format == format and r.across
+            for t in r.tables}
 
 
 def render_rules_markdown() -> str:
@@ -43,5 +55,16 @@ def render_rules_markdown() -> str:
     return render()
 
 
-__all__ = ["RULES", "Context", "Finding", "Problem", "Rule", "SourceTable", "render_rules_markdown",
-           "rule", "validate"]
+__all__ = [
+    "RULES",
+    "Context",
+    "Finding",
+    "Part",
+    "Problem",
+    "Rule",
+    "SourceTable",
+    "across_fields",
+    "render_rules_markdown",
+    "rule",
+    "validate",
+]

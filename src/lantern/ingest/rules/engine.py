@@ -53,6 +53,9 @@ class Rule:
     dfe_code: str | None = None
     family: str = "dfe"  # structure | logic | consistency | dfe
     years: tuple[int, int] | None = None  # inclusive collection years the rule applies to
+    # A field compared across the whole file (e.g. an id that must be unique). A file read
+    # in chunks runs such a rule once more, over the rows whose value of it repeats.
+    across: str | None = None
 
     def applies_to(self, year: int | None) -> bool:
         if self.years is None or year is None:
@@ -75,6 +78,7 @@ def rule(
     dfe_code: str | None = None,
     family: str = "dfe",
     years: tuple[int, int] | None = None,
+    across: str | None = None,
 ) -> Callable[[Check], Check]:
     """Declare a validation rule and register it in `RULES` under `id`."""
 
@@ -84,7 +88,7 @@ def rule(
         RULES[id] = Rule(
             id=id, format=format, severity=severity, message=message, fields=tuple(fields),
             tables=tuple(tables), expected=expected, check=fn, dfe_code=dfe_code,
-            family=family, years=years,
+            family=family, years=years, across=across,
         )
         return fn
 

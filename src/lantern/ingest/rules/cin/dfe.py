@@ -45,7 +45,7 @@ def child_id_missing(ctx: Context) -> Iterable[Finding]:
 
 @rule(id="cin:8510", dfe_code="8510", format=F, severity="error",
       message="More than one child record with the same LA Child ID", fields=["LAchildID"],
-      tables=[CI], expected="each LAchildID once in the return")
+      tables=[CI], expected="each LAchildID once in the return", across=CHILD_ID)
 def child_id_unique(ctx: Context) -> Iterable[Finding]:
     counts = Counter(v(r, CHILD_ID) for r in ctx.rows(CI))
     for i, row in ctx.enum(CI):
