@@ -43,10 +43,10 @@ def census(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert first_id is not None
     broken = list(children)
     # The first child's id again, far away (another chunk); a bad code; an impossible date.
-    broken[-3] = CHILD_ID.sub(f"<LAchildID>{first_id.group(1)}</LAchildID>", broken[-3], 1)
-    broken[500] = re.sub(r"<ReferralSource>[^<]*<", "<ReferralSource>ZZ<", broken[500], 1)
+    broken[-3] = CHILD_ID.sub(f"<LAchildID>{first_id.group(1)}</LAchildID>", broken[-3], count=1)
+    broken[500] = re.sub(r"<ReferralSource>[^<]*<", "<ReferralSource>ZZ<", broken[500], count=1)
     broken[900] = re.sub(r"<CINreferralDate>[^<]*<", "<CINreferralDate>2024-02-31<",
-                         broken[900], 1)
+                         broken[900], count=1)
     head, _, rest = text.partition("<Children>")
     tail = rest[rest.rindex("</Children>"):]
     bad = out / "bad" / "CIN_Census_2024.xml"

@@ -42,6 +42,7 @@ from lantern.warehouse.statutory import (
     apply,
     archive_all,
     last_load,
+    stage,
     unchanged,
 )
 
@@ -349,7 +350,7 @@ def _plan(wh: Warehouse, v: ValidationOutcome, new: list[SourceFile], settings: 
         kept = [a for a in active_files(wh) if a.format in STATUTORY and a.slot not in slots]
         lineage = {str(f.path): f.source_file().lineage for f in v.files}
         lineage |= _reread(kept, settings, spill)
-        plan.statutory = _canonical_batches(spill, lineage)
+        plan.statutory = stage(_canonical_batches(spill, lineage), spill.dir / "canonical.duckdb")
     return plan
 
 

@@ -26,7 +26,7 @@ import pyarrow as pa
 from lantern.ingest.mapping import Record
 from lantern.ingest.source import SourceTable
 
-MEMORY_LIMIT = "256MB"
+MEMORY_LIMIT = "128MB"
 BATCH_CHILDREN = 2_000
 _SCHEMA = pa.schema([
     ("child", pa.string()), ("module", pa.string()), ("key", pa.list_(pa.string())),

@@ -10,11 +10,12 @@ per table. A row's `_source_file` is its file's path in the archive
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 
 from lantern.model import tables
@@ -22,6 +23,8 @@ from lantern.warehouse.archive import archive_file
 from lantern.warehouse.store import LoadResult, Warehouse
 
 STATUTORY = ("cin", "ssda903", "annex_a")
+STAGE_ROWS = 50_000  # rows gathered per table before each append to the staging file
+STAGE_MEMORY = "128MB"
 
 
 @dataclass(frozen=True)
@@ -42,12 +45,19 @@ class SourceFile:
         return (self.format, self.kind, self.collection_year)
 
 
+@dataclass(frozen=True)
+class StagedRows:
+    """Canonical rows rebuilt from every accepted return, waiting in a scratch DuckDB file
+    (one table per canonical table) to be copied into the warehouse."""
+
+    path: Path
+    counts: dict[str, int]
+
+
 @dataclass
 class LoadPlan:
     files: list[SourceFile]
-    # Canonical rows rebuilt from every accepted return, in batches (of whole children);
-    # None: no statutory file in this load.
-    statutory: Iterable[dict[str, pa.Table]] | None = None
+    statutory: StagedRows | None = None  # None: no statutory file in this load
     ssd: dict[str, pa.Table] = field(default_factory=dict)
     la_code: str = ""
 
@@ -85,8 +95,60 @@ def archive_all(files: list[SourceFile], paths: dict[str, Path], archive_dir: Pa
         archive_file(paths[f.sha256], archive_dir, f.sha256)
 
 
+def stage(batches: Iterable[dict[str, pa.Table]], path: Path) -> StagedRows:
+    """Write batches of canonical rows to a new scratch DuckDB file at `path`.
+
+    Why a file and not straight into the load's transaction: DuckDB keeps a transaction's
+    many small appends in memory until it commits (about 150 bytes a row, so gigabytes for
+    a national census), whereas one `INSERT … SELECT` from an attached file is written out
+    as it goes. Staged, the load's memory no longer grows with the number of rows.
+    """
+    con = duckdb.connect(str(path))
+    counts: dict[str, int] = {}
+    try:
+        con.execute(f"SET memory_limit = '{STAGE_MEMORY}'")
+        for name, arrow in _gathered(batches):
+            con.register("_batch", arrow)
+            if name in counts:
+                con.execute(f"INSERT INTO {name} SELECT * FROM _batch")
+            else:
+                con.execute(f"CREATE TABLE {name} AS SELECT * FROM _batch")
+            con.unregister("_batch")
+            counts[name] = counts.get(name, 0) + arrow.num_rows
+    finally:
+        con.close()
+    return StagedRows(path, counts)
+
+
+def _gathered(batches: Iterable[dict[str, pa.Table]], rows: int = STAGE_ROWS
+              ) -> Iterator[tuple[str, pa.Table]]:
+    """Small per-batch tables gathered into appends of about `rows` rows each."""
+    waiting: dict[str, list[pa.Table]] = {}
+    for batch in batches:
+        for name, arrow in batch.items():
+            if arrow.num_rows == 0:
+                continue
+            parts = waiting.setdefault(name, [])
+            parts.append(arrow)
+            if sum(p.num_rows for p in parts) >= rows:
+                yield name, pa.concat_tables(waiting.pop(name))
+    for name, parts in waiting.items():
+        yield name, pa.concat_tables(parts)
+
+
 def apply(wh: Warehouse, plan: LoadPlan) -> LoadResult:
     """Write the plan in one transaction: all of it, or (on any error) none of it."""
+    staged = plan.statutory
+    if staged is not None:
+        wh.con.execute("ATTACH ? AS _staged (READ_ONLY)", [str(staged.path)])
+    try:
+        return _apply(wh, plan)
+    finally:
+        if staged is not None:
+            wh.con.execute("DETACH _staged")
+
+
+def _apply(wh: Warehouse, plan: LoadPlan) -> LoadResult:
     wh.con.execute("BEGIN TRANSACTION")
     try:
         load_id = wh._next_load_id()
@@ -96,11 +158,9 @@ def apply(wh: Warehouse, plan: LoadPlan) -> LoadResult:
         if plan.statutory is not None:
             for name in tables():
                 counts[name] = _replace(wh, name, None, statutory, True)
-            for batch in plan.statutory:
-                for name, arrow in batch.items():
-                    if arrow.num_rows:
-                        insert_rows(wh, name, arrow)
-                        counts[name] += arrow.num_rows
+                if name in plan.statutory.counts:
+                    insert_rows(wh, name, f"_staged.{name}")
+                    counts[name] = plan.statutory.counts[name]
         for name, arrow in plan.ssd.items():
             counts[name] = _replace(wh, name, arrow, statutory, False)
         kind = "+".join(sorted({f.format for f in plan.files}))
@@ -145,10 +205,15 @@ def _replace(wh: Warehouse, name: str, arrow: pa.Table | None, statutory: pa.Tab
     return int(arrow.num_rows)
 
 
-def insert_rows(wh: Warehouse, name: str, arrow: pa.Table) -> None:
-    wh.con.register("_incoming", arrow)
+def insert_rows(wh: Warehouse, name: str, rows: pa.Table | str) -> None:
+    """Append `rows` (Arrow, or the name of a table with the same columns) to `name`."""
+    if isinstance(rows, str):
+        cols = ", ".join(c for c, *_ in wh.con.execute(f"DESCRIBE {rows}").fetchall())
+        wh.con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM {rows}")
+        return
+    wh.con.register("_incoming", rows)
     try:
-        cols = ", ".join(arrow.column_names)
+        cols = ", ".join(rows.column_names)
         wh.con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM _incoming")
     finally:
         wh.con.unregister("_incoming")
