@@ -51,5 +51,9 @@ bench: setup system-deps
 	$(VENV)/bin/python bench/alerts.py
 	$(VENV)/bin/python bench/report.py
 
+## Regenerate the docs pages generated from declarations (tests check they are current).
+docs: setup
+	$(VENV)/bin/python scripts/render_docs.py
+
 clean:
 	rm -rf $(VENV) .tools .lantern .pytest_cache .mypy_cache .ruff_cache

@@ -65,16 +65,19 @@ def build_base(work: Path) -> tuple[Path, Path]:
 
 
 class Upns:
-    """Distinct UPNs per copy: check letter and LA kept, copy number then a serial."""
+    """Distinct, valid UPNs per copy: LA kept, copy number then a serial, check letter
+    recomputed (DfE 1510)."""
 
     def __init__(self) -> None:
         self.serial: dict[str, int] = {}
 
     def __call__(self, upn: str, copy: int) -> str:
+        from lantern.formats.upn import with_check_letter
+
         if not upn or len(upn) != 13:
             return upn
         n = self.serial.setdefault(upn, len(self.serial))
-        return f"{upn[:4]}{copy:03d}{n:06d}"
+        return with_check_letter(f"{upn[1:4]}{copy:03d}{n:06d}")
 
 
 def replicate_cin(base: Path, out: Path, copies: int) -> Path:

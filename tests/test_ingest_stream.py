@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from lantern.formats.cin_census import write_cin_census
+from lantern.formats.upn import with_check_letter
 from lantern.ingest import spill as spill_module
 from lantern.ingest.pipeline import ingest_paths, validate_paths
 from lantern.ingest.readers import cin as cin_reader
@@ -26,6 +27,7 @@ from tests.ingest_fixtures import no_rules, settings, snapshot, write_returns
 
 CHILD = re.compile(r"<Child>.*?</Child>", re.S)
 CHILD_ID = re.compile(r"<LAchildID>([^<]*)</LAchildID>")
+UPN = re.compile(r"<UPN>([^<]*)</UPN>")
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +46,10 @@ def census(tmp_path_factory: pytest.TempPathFactory) -> Path:
     broken = list(children)
     # The first child's id again, far away (another chunk); a bad code; an impossible date.
     broken[-3] = CHILD_ID.sub(f"<LAchildID>{first_id.group(1)}</LAchildID>", broken[-3], count=1)
+    upns = [m.group(1) for c in children if (m := UPN.search(c))]
+    assert len(upns) > 100 and len(set(upns)) == len(upns)
+    # A UPN given to a second child, far away (DfE 1520).
+    broken[-40] = UPN.sub(f"<UPN>{upns[0]}</UPN>", broken[-40], count=1)
     broken[500] = re.sub(r"<ReferralSource>[^<]*<", "<ReferralSource>ZZ<", broken[500], count=1)
     broken[900] = re.sub(r"<CINreferralDate>[^<]*<", "<CINreferralDate>2024-02-31<",
                          broken[900], count=1)
@@ -83,9 +89,9 @@ def test_problems_do_not_depend_on_the_chunk_size(census: Path, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     whole = read_cin(census)
     expected = _found(validate(whole.tables))  # every rule over the whole file at once
-    assert {"cin:8510", "cin:code", "cin:date"} <= {p[0] for p in expected}
-    dupes = [p for p in expected if p[0] == "cin:8510"]
-    assert len(dupes) == 2  # the first child and the far-away copy, each once
+    assert {"cin:8510", "cin:1520", "cin:code", "cin:date"} <= {p[0] for p in expected}
+    for rule_id in ("cin:8510", "cin:1520"):  # each of the pair once, not found twice
+        assert len([p for p in expected if p[0] == rule_id]) == 2, rule_id
     for size in (50, 100_000):
         monkeypatch.setattr(cin_reader, "CHUNK_CHILDREN", size)
         got = validate_paths([census], settings=settings(tmp_path), write=False)
@@ -143,8 +149,12 @@ def test_memory_does_not_grow_with_the_number_of_children(census: Path, tmp_path
     body = "".join(CHILD.findall(rest)[:1_000])
 
     def copies(n: int) -> Path:
-        parts = [CHILD_ID.sub(lambda m, k=k: f"<LAchildID>{k}x{m.group(1)}</LAchildID>", body)
-                 for k in range(n)]
+        def copy(k: int) -> str:  # distinct child ids and (valid) UPNs in each copy
+            ids = CHILD_ID.sub(lambda m: f"<LAchildID>{k}x{m.group(1)}</LAchildID>", body)
+            return UPN.sub(lambda m: f"<UPN>{with_check_letter(str(k) + m.group(1)[2:])}</UPN>",
+                           ids)
+
+        parts = [copy(k) for k in range(n)]
         path = tmp_path / f"x{n}" / "CIN_Census_2024.xml"
         path.parent.mkdir()
         path.write_text(head + "<Children>" + "".join(parts) + "</Children>" + tail,

@@ -43,9 +43,7 @@ def test_catalogue_size() -> None:
 
 def test_docs_are_generated_from_the_registry() -> None:
     committed = (REPO / "docs" / "validation-rules.md").read_text(encoding="utf-8")
-    assert committed == render_rules_markdown(), (
-        "regenerate: python -c 'from lantern.ingest.rules import render_rules_markdown as r; "
-        "open(\"docs/validation-rules.md\", \"w\").write(r())'")
+    assert committed == render_rules_markdown(), "regenerate with: make docs"
 
 
 def test_a_real_date_is_required_and_the_problem_says_so() -> None:

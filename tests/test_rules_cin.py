@@ -112,6 +112,20 @@ CASES: list[Case] = [
       {"ChildIdentifiers": [CI()]}),
     C("8510", "same LAchildID twice", {"ChildIdentifiers": [CI(), CI(child_index="1")]},
       {"ChildIdentifiers": [CI(), CI(child_index="1", LAchildID="C2")]}),
+    # UPN check letter, worked by hand: characters 2-13 "880123456789" weighted 2..13 give
+    # 16+24+0+5+12+21+32+45+60+77+96+117 = 505; 505 mod 23 = 22 -> "Z" (no I, O or S).
+    C("1510", "wrong check letter", {"ChildIdentifiers": [CI(UPN="A880123456789")]},
+      {"ChildIdentifiers": [CI(UPN="Z880123456789")]}),
+    C("1510", "a zero sum gives A", {"ChildIdentifiers": [CI(UPN="B000000000000")]},
+      {"ChildIdentifiers": [CI(UPN="A000000000000")]}),
+    C("1520", "same UPN on two children", {"ChildIdentifiers": [
+        CI(UPN="Z880123456789"), CI(child_index="1", LAchildID="C2", UPN="Z880123456789")]},
+      {"ChildIdentifiers": [CI(UPN="Z880123456789"),
+                            CI(child_index="1", LAchildID="C2", UPN="A000000000000")]}),
+    C("1540", "a letter among characters 5-12", {"ChildIdentifiers": [
+        CI(UPN="Z8801234X6789")]}, {"ChildIdentifiers": [CI(UPN="Z880123456789")]}),
+    C("1550", "character 13 is an O", {"ChildIdentifiers": [CI(UPN="Z88012345678O")]},
+      {"ChildIdentifiers": [CI(UPN="Z88012345678A")]}),
     C("8520", "born after the reference date", {"Header": [HD()], "ChildIdentifiers": [
         CI(PersonBirthDate="2025-04-01")]},
       {"Header": [HD()], "ChildIdentifiers": [CI(PersonBirthDate="2025-03-31")]}),

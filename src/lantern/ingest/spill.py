@@ -51,7 +51,7 @@ class RecordSpill:
             "rank TINYINT, source_file VARCHAR, source_row BIGINT, values BLOB)")
         # Rows of tables that a rule compares across the whole file (`Rule.across`).
         self.con.execute("CREATE TABLE keyed (seq BIGINT, file VARCHAR, tbl VARCHAR, "
-                         "value VARCHAR, row BLOB, locator VARCHAR)")
+                         "field VARCHAR, value VARCHAR, row BLOB, locator VARCHAR)")
         self.count = 0
         self.keyed_count = 0
 
@@ -90,35 +90,36 @@ class RecordSpill:
             self.con.unregister("_batch")
         self.count += len(rows)
 
-    def add_keyed(self, table: SourceTable, field: str) -> None:
-        """Park a chunk's rows of `table` under their value of `field`."""
+    def add_keyed(self, table: SourceTable, fields: Iterable[str]) -> None:
+        """Park a chunk's rows of `table` under their values of `fields`."""
         n = len(table.rows)
         if n == 0:
             return
-        batch = pa.table({
-            "seq": range(self.keyed_count, self.keyed_count + n),
-            "file": [str(table.file)] * n, "tbl": [table.name] * n,
-            "value": [(r.get(field) or "").strip() or None for r in table.rows],
-            "row": [pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in table.rows],
-            "locator": table.locators,
-        })
-        self.con.register("_batch", batch)
-        try:
-            self.con.execute("INSERT INTO keyed SELECT seq, file, tbl, value, row, locator "
-                             "FROM _batch")
-        finally:
-            self.con.unregister("_batch")
+        rows = [pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in table.rows]
+        for field in sorted(fields):
+            batch = pa.table({
+                "seq": range(self.keyed_count, self.keyed_count + n),
+                "file": [str(table.file)] * n, "tbl": [table.name] * n, "field": [field] * n,
+                "value": [(r.get(field) or "").strip() or None for r in table.rows],
+                "row": rows, "locator": table.locators,
+            })
+            self.con.register("_batch", batch)
+            try:
+                self.con.execute("INSERT INTO keyed SELECT seq, file, tbl, field, value, row, "
+                                 "locator FROM _batch")
+            finally:
+                self.con.unregister("_batch")
         self.keyed_count += n
 
     def repeated(self, file: str, table: SourceTable) -> SourceTable:
         """`table` (an empty copy of the file's table) filled with the parked rows whose
-        value repeats in the file: all a file-wide rule needs to see."""
+        value of any parked field repeats in the file: all a file-wide rule needs."""
         found = self.con.execute(
-            """SELECT row, locator FROM keyed
-               WHERE file = $file AND tbl = $tbl AND value IN (
-                   SELECT value FROM keyed WHERE file = $file AND tbl = $tbl
-                   AND value IS NOT NULL GROUP BY value HAVING count(*) > 1)
-               ORDER BY seq""", {"file": file, "tbl": table.name}).fetchall()
+            """SELECT any_value(row), any_value(locator) FROM keyed
+               WHERE file = $file AND tbl = $tbl AND (field, value) IN (
+                   SELECT (field, value) FROM keyed WHERE file = $file AND tbl = $tbl
+                   AND value IS NOT NULL GROUP BY field, value HAVING count(*) > 1)
+               GROUP BY seq ORDER BY seq""", {"file": file, "tbl": table.name}).fetchall()
         table.rows = [pickle.loads(row) for row, _ in found]  # safe: see add()
         table.locators = [locator for _, locator in found]
         return table

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from faker.providers.person.en_GB import Provider as NameProvider
 
 from lantern.calendar import add_months
+from lantern.formats.upn import with_check_letter
 
 from .sampling import Rng, Table
 from .sink import Ids, Sink
@@ -139,13 +140,13 @@ class People:
             arrived = p.stages[0][0] if p.stages else end
             if p.age(arrived) >= 16 or rng.chance(0.6):
                 return None, "UN2"
-            return upn(rng, self.la_code), None
+            return upn(rng, self.la_code, p.pid), None
         u = rng.random()
         if u < UPN_OUTSIDE_ENGLAND:
             return None, "UN3"
         if u < UPN_OUTSIDE_ENGLAND + UPN_DISCREPANCY:
             return None, "UN5"
-        return upn(rng, self.la_code), None
+        return upn(rng, self.la_code, p.pid), None
 
     def _disability_rows(self, sink: Sink, p: Person) -> None:
         codes = [DISABILITY.draw(self.rng)]
@@ -188,8 +189,13 @@ def nhs_number(rng: Rng) -> str:
             return "".join(map(str, digits)) + str(check)
 
 
-def upn(rng: Rng, la_code: str) -> str:
-    """Unique pupil number shape: a check letter then 12 digits, starting with the LA code."""
-    letter = "ABCDEFGHJKLMNPQRTUVWXYZ"[rng.randint(0, 22)]
-    digits = "".join(str(rng.randint(0, 9)) for _ in range(12 - len(la_code)))
-    return letter + la_code + digits
+def upn(rng: Rng, la_code: str, pid: str) -> str:
+    """A valid unique pupil number: the DfE check letter, the LA code, then the person's
+    serial number (so no two children share one; rule 1520)."""
+    # The draws a random UPN used to make are still taken, so every later draw (and so
+    # the whole demo authority) is the same as before UPNs were made valid.
+    rng.randint(0, 22)
+    for _ in range(12 - len(la_code)):
+        rng.randint(0, 9)
+    serial = "".join(ch for ch in pid if ch.isdigit())
+    return with_check_letter(la_code + serial.zfill(12 - len(la_code))[-(12 - len(la_code)):])

@@ -43,10 +43,14 @@ def validate(tables: list[SourceTable], part: Part = "all") -> list[Problem]:
     return run(tables, rules)
 
 
-def across_fields(format: str) -> dict[str, str]:
-    """Table -> field, for the rules of `format` that compare a field across the file."""
-    return {t: r.across for r in RULES.values() if r.format == format and r.across
-            for t in r.tables}
+def across_fields(format: str) -> dict[str, set[str]]:
+    """Table -> fields, for the rules of `format` that compare a field across the file."""
+    out: dict[str, set[str]] = {}
+    for r in RULES.values():
+        if r.format == format and r.across:
+            for t in r.tables:
+                out.setdefault(t, set()).add(r.across)
+    return out
 
 
 def render_rules_markdown() -> str:
