@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from lantern.measures.benchmarks import benchmark, parse_value, period_end_year
 from lantern.measures.catalogue import INDICATORS, get, render_catalogue_markdown
 from lantern.measures.core import BREAKDOWNS, add_months, age_years
-from lantern.measures.drill import children
+from lantern.measures.drill import children, children_by_month
 from lantern.measures.engine import compute, month_ends, month_range
 from tests.measures_fixtures import figure, merge, rows, warehouse
 from tests.measures_random import random_dataset
@@ -227,6 +227,27 @@ def _check_invariants(con: object, month: str) -> None:
 def test_property_figures_match_drilldown(seed: int, month: str) -> None:
     con = warehouse(random_dataset(seed, n_children=25))
     _check_invariants(con, month)
+
+
+@settings(max_examples=1, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(seed=st.integers(0, 10_000))
+def test_property_drilling_several_months_at_once_equals_one_at_a_time(seed: int) -> None:
+    """Reports drill the last three months of an indicator in one query; each month's
+    rows must be exactly that month's own drill-down (flow windows overlap; snapshots
+    are per window end). Three indicators of each kind, every period."""
+    con = warehouse(random_dataset(seed, n_children=25))
+    months = ["2024-02", "2024-03", "2024-04"]
+    kinds: dict[str, list[str]] = {}
+    for ind in INDICATORS:
+        kinds.setdefault(ind.kind, []).append(ind.id)
+    assert set(kinds) == {"flow", "snapshot", "window", "rolling_36m"}
+    for ind in (get(i) for ids in kinds.values() for i in ids[:3]):
+        for period in ind.all_periods:
+            together = children_by_month(con, ind.id, months, period=period)
+            assert [f"{m:%Y-%m}" for m in together] == months
+            for m, rows in together.items():
+                assert rows == children(con, ind.id, m, period=period), (ind.id, period, m)
 
 
 def test_benchmark_torbay() -> None:

@@ -28,6 +28,7 @@ from lantern.assurance.inputs import (
 )
 
 DEFAULT_MIN_DENOMINATOR = 10
+WINDOW_MONTHS = 3  # the month, and the two before it that it is compared with
 DEFAULT_BREAKDOWNS: tuple[str, ...] = (AUTHORITY, "service", "team")
 
 # Reasons a check did or did not fire.
@@ -103,7 +104,7 @@ def check_decline(
     """Apply the two-month decline rule for ``month`` and say why it did or did not fire."""
     if better_sign(polarity) == 0:
         return DeclineCheck(False, NEUTRAL, "neutral indicators have no direction of decline")
-    months = (add_months(month, -2), add_months(month, -1), month)
+    months = (add_months(month, -2), add_months(month, -1), month)  # WINDOW_MONTHS
     by_month: dict[str, SeriesPoint] = {}
     for p in points:
         if p.month in by_month:

@@ -12,13 +12,14 @@ from typing import Any
 
 import duckdb
 
+from lantern.assurance.decline import WINDOW_MONTHS
 from lantern.assurance.exceptions import ExceptionItem, build_exceptions, spc_period
 from lantern.assurance.inputs import IndicatorMeta, SeriesPoint, add_months, as_meta
 from lantern.assurance.spc import SpcResult, classify, rebase_indices
 from lantern.assurance.targets import Target, load_targets, since_last_period, status_word
 from lantern.casework import team_services
 from lantern.measures.catalogue import INDICATORS
-from lantern.measures.drill import children as drill_children
+from lantern.measures.drill import children_by_month
 from lantern.measures.engine import KpiRow, compute
 
 HISTORY_MONTHS = 24
@@ -78,11 +79,17 @@ def assure_month(
 
     drilled: dict[tuple[str, str], list[dict[str, Any]]] = {}
 
+    recent = months[-WINDOW_MONTHS:]
+
     def children_behind(kpi_id: str, m: str, breakdown: str, value: str) -> list[str]:
         """The children behind a figure (its denominator rows), for deep dives. One
-        drill-down per indicator and month serves every team and service."""
+        drill-down per indicator serves every team and service and, for the months a
+        deep dive looks at, every month."""
         if (kpi_id, m) not in drilled:
-            drilled[kpi_id, m] = drill_children(con, kpi_id, m)
+            asked = recent if m in recent else [m]
+            found = children_by_month(con, kpi_id, asked)
+            for k, rows_ in zip(asked, found.values(), strict=True):  # both in month order
+                drilled[kpi_id, k] = rows_
         rows_ = drilled[kpi_id, m]
         if breakdown != "authority":
             rows_ = [r for r in rows_ if str(r.get(breakdown)) == value]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -39,31 +39,60 @@ def children(
     optionally for one breakdown value. Its length is the denominator of a percentage
     or mean, and the figure of a count (for a rate, the count before scaling).
     An indicator that is not available gives an empty list."""
+    if breakdown not in BREAKDOWNS:
+        raise ValueError(f"unknown breakdown {breakdown!r}")
+    if breakdown != "authority" and breakdown_value is None:
+        raise ValueError("breakdown_value is required for a breakdown other than authority")
+    me = _to_month_end(month)
+    out = children_by_month(con, kpi_id, [me], period=period, params=params)[me]
+    if breakdown != "authority":
+        out = [r for r in out if r[breakdown] == breakdown_value]
+    return out
+
+
+def children_by_month(
+    con: Any,
+    kpi_id: str,
+    months: Sequence[date | str],
+    *,
+    period: str | None = None,
+    params: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[date, list[dict[str, Any]]]:
+    """`children` for several months in one query: month end -> the month's rows (a
+    report drills the last three months of every indicator that needs a deep dive)."""
     ind = get(kpi_id)
     period = period or ind.headline_period
     if period not in ind.all_periods:
         raise ValueError(f"{kpi_id} has periods {ind.all_periods}, not {period!r}")
-    if breakdown not in BREAKDOWNS:
-        raise ValueError(f"unknown breakdown {breakdown!r}")
+    ends = sorted({_to_month_end(m) for m in months})
+    out: dict[date, list[dict[str, Any]]] = {me: [] for me in ends}
     backend = as_backend(con)
     if availability(ind, table_counts(backend, ind.tables), 1) is not None:
-        return []
-    me = _to_month_end(month)
-    ctx = Ctx.create(backend, [me])
+        return out
+    ctx = Ctx.create(backend, ends)
     rows = ind.rows(ctx, merged_params(ind, params))
-    if ind.kind in ("flow", "rolling_36m"):
-        rows = rows.filter((rows.event_date >= window_start(me, period))
-                           & (rows.event_date <= me))
-    else:
-        rows = rows.filter((rows.window_end == me) & (rows.period == period))
+    flow = ind.kind in ("flow", "rolling_36m")
+    if flow:  # events: a month's rows are those dated in its window
+        rows = rows.filter((rows.event_date >= min(window_start(me, period) for me in ends))
+                           & (rows.event_date <= ends[-1]))
+    else:  # snapshots: a row per window end
+        rows = rows.filter(rows.window_end.isin(ends) & (rows.period == period))
     arrow = backend.to_pyarrow(rows)
     arrow = arrow.append_column("_rk", pa.array(range(arrow.num_rows), pa.int64()))
     enriched = enrich(ctx, ibis.memtable(arrow))
-    if breakdown != "authority":
-        if breakdown_value is None:
-            raise ValueError("breakdown_value is required for a breakdown other than authority")
-        enriched = enriched.filter(enriched[breakdown] == breakdown_value)
-    out = backend.to_pyarrow(enriched.select(*COLUMNS)).to_pylist()
-    out.sort(key=lambda r: (not r["in_numerator"], str(r["child_id"]), str(r["event_id"]),
-                            r["event_date"] or date.min))
+    extra = () if flow else ("window_end",)
+    for r in backend.to_pyarrow(enriched.select(*COLUMNS, *extra)).to_pylist():
+        if flow:
+            for me in ends:
+                if window_start(me, period) <= r["event_date"] <= me:
+                    out[me].append(r)
+        else:
+            out[_as_date(r.pop("window_end"))].append(r)
+    for rows_ in out.values():
+        rows_.sort(key=lambda r: (not r["in_numerator"], str(r["child_id"]),
+                                  str(r["event_id"]), r["event_date"] or date.min))
     return out
+
+
+def _as_date(value: Any) -> date:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
