@@ -246,8 +246,8 @@ def test_property_drilling_several_months_at_once_equals_one_at_a_time(seed: int
         for period in ind.all_periods:
             together = children_by_month(con, ind.id, months, period=period)
             assert [f"{m:%Y-%m}" for m in together] == months
-            for m, rows in together.items():
-                assert rows == children(con, ind.id, m, period=period), (ind.id, period, m)
+            for m, listed in together.items():
+                assert listed == children(con, ind.id, m, period=period), (ind.id, period, m)
 
 
 def test_benchmark_torbay() -> None:
