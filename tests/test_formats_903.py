@@ -152,14 +152,15 @@ def test_oc2_items_asked_with_the_health_items_are_never_blank(returns: Returns)
             assert row["IMMUNISATIONS"] in ("0", "1")
 
 
-def test_oc3_died_or_home_has_no_activity_or_accommodation(tmp_path: Path) -> None:
+def test_oc3_died_or_home_returns_activity_and_accommodation_as_0(tmp_path: Path) -> None:
+    """Neither may be blank (the 2024 schema); 0 is the code for "not asked" (rule 344)."""
     from tests.formats_fixtures import cin_rows, cla_rows
 
     rows = cla_rows()
     rows["ssd_care_leavers"][0]["clea_care_leaver_in_touch"] = "RHOM"
     write_ssda903(dataset(cin_rows(), rows), tmp_path, collection_year=2024)
     oc3 = _read(tmp_path / FILE_NAMES["OC3"])
-    assert [(r["IN_TOUCH"], r["ACTIV"], r["ACCOM"]) for r in oc3] == [("RHOM", "", "")]
+    assert [(r["IN_TOUCH"], r["ACTIV"], r["ACCOM"]) for r in oc3] == [("RHOM", "0", "0")]
 
 
 def test_adopters_number_and_single_status_follow_from_their_sexes() -> None:

@@ -76,6 +76,7 @@ HEALTH_CHECK_MAX_AGE = 5  # HEALTH_CHECK (surveillance) is for children under 5
 PLACE_FROM_2025: dict[str, str] = {"H5": "K3", "P2": "K3"}
 # OC3: a young person who has died or returned home has no activity or accommodation.
 NO_OC3_DETAIL = frozenset({"DIED", "RHOM"})
+NOT_ASKED = "0"  # their ACTIV and ACCOM
 SINGLE_ADOPTER = frozenset({"M1", "F1"})
 COUPLE_ADOPTERS = frozenset({"MM", "FF", "MF"})
 LS_SINGLE = "L0"
@@ -287,12 +288,13 @@ class _Return:
             if not within(c["clea_oc3_birthday"], self.lo, self.hi):
                 continue
             # Activity and accommodation are not asked of a young person who has died or
-            # gone home to parents (DfE rule 344).
+            # gone home to parents: both are returned as 0 (DfE rule 344; the code sets
+            # include 0 and neither item may be blank).
             detail = c["clea_care_leaver_in_touch"] not in NO_OC3_DETAIL
             out.append(self._child(
                 c["clea_person_id"], IN_TOUCH=c["clea_care_leaver_in_touch"],
-                ACTIV=c["clea_care_leaver_activity"] if detail else None,
-                ACCOM=c["clea_care_leaver_accommodation"] if detail else None))
+                ACTIV=c["clea_care_leaver_activity"] if detail else NOT_ASKED,
+                ACCOM=c["clea_care_leaver_accommodation"] if detail else NOT_ASKED))
         return _sorted(out)
 
     def _adopted_in_year(self) -> set[str]:

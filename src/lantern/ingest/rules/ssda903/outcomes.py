@@ -13,7 +13,9 @@ OC2_ITEMS = ("CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK", "HEALT
              "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED")
 HEALTH_ITEMS = ("IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE")
 OC3_ITEMS = ("IN_TOUCH", "ACTIV", "ACCOM")
-NO_DETAIL = ("DIED", "RHOM")  # IN_TOUCH codes with ACTIV and ACCOM left blank (rule 344)
+# IN_TOUCH codes whose ACTIV and ACCOM are 0, "not asked" (rule 344; a blank is accepted
+# from older returns, as the DfE's own 153 allows).
+NO_DETAIL = ("DIED", "RHOM")
 
 for _f in OC3_ITEMS:
     claim(F, "OC3", _f, "blank")  # all or none: rule 153
@@ -207,11 +209,11 @@ rule(id="903:547", dfe_code="547", format=F, severity="error",
 @rule(id="903:153", dfe_code="153", format=F, severity="error",
       message="All data items relating to a child's activity or accommodation after leaving care "
               "must be coded or left blank.", fields=list(OC3_ITEMS), tables=["OC3"],
-      expected="IN_TOUCH, ACTIV and ACCOM all completed, or all blank (ACTIV and ACCOM blank "
-               "when IN_TOUCH is DIED or RHOM)")
+      expected="IN_TOUCH, ACTIV and ACCOM all completed, or all blank (ACTIV and ACCOM 0 or "
+               "blank when IN_TOUCH is DIED or RHOM)")
 def oc3_all_or_none(ctx: Context) -> Iterable[Finding]:
     # A young person who has died or returned home has no activity or accommodation: rule
-    # 344 requires both blank then, so 153 cannot also require them completed.
+    # 344 wants both 0 then; a blank pair from such a row is not this rule's concern.
     for i, row in ctx.enum("OC3"):
         if v(row, "IN_TOUCH") in NO_DETAIL:
             continue
@@ -226,12 +228,12 @@ def oc3_all_or_none(ctx: Context) -> Iterable[Finding]:
               "parent(s) or someone with parental responsibility for a continuous period of 6 "
               "months or more, but activity and/or accommodation on leaving care have been "
               "completed.", fields=list(OC3_ITEMS), tables=["OC3"],
-      expected="ACTIV and ACCOM blank when IN_TOUCH is DIED or RHOM")
+      expected="ACTIV and ACCOM 0 (not asked) when IN_TOUCH is DIED or RHOM")
 def died_or_home(ctx: Context) -> Iterable[Finding]:
     for i, row in ctx.enum("OC3"):
         if v(row, "IN_TOUCH") in NO_DETAIL:
             for f in ("ACTIV", "ACCOM"):
-                if v(row, f) is not None:
+                if v(row, f) not in (None, "0"):
                     yield Finding("OC3", i, f, v(row, f))
 
 
