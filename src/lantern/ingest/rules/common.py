@@ -7,6 +7,7 @@ checks is *claimed*, so the generic structure rules leave it to that rule.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 
@@ -62,6 +63,15 @@ def rows_where(ctx: Context, table: str, test: Callable[[dict[str, str | None]],
 def v(row: dict[str, str | None], field: str) -> str | None:
     """A row's value without surrounding spaces; None when blank."""
     return clean(row.get(field))
+
+
+def repeated(ctx: Context, table: str, field: str) -> Iterator[Finding]:
+    """Every row whose (non-blank) value of `field` is on another row of `table` too."""
+    counts = Counter(v(r, field) for r in ctx.rows(table))
+    for i, row in ctx.enum(table):
+        value = v(row, field)
+        if value is not None and counts[value] > 1:
+            yield Finding(table, i, field, value)
 
 
 # -- one-field rule factories ----------------------------------------------------------

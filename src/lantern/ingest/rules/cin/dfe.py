@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -13,7 +12,7 @@ from lantern.ingest.rules.cin.tables import (
     CHILD_INDEX,
     CIN_INDEX,
 )
-from lantern.ingest.rules.common import claim, code_rule, is_false, is_true, v
+from lantern.ingest.rules.common import claim, code_rule, is_false, is_true, repeated, v
 from lantern.ingest.rules.engine import Context, Finding, rule
 from lantern.ingest.rules.schema import cin_elements
 
@@ -47,11 +46,7 @@ def child_id_missing(ctx: Context) -> Iterable[Finding]:
       message="More than one child record with the same LA Child ID", fields=["LAchildID"],
       tables=[CI], expected="each LAchildID once in the return", across=CHILD_ID)
 def child_id_unique(ctx: Context) -> Iterable[Finding]:
-    counts = Counter(v(r, CHILD_ID) for r in ctx.rows(CI))
-    for i, row in ctx.enum(CI):
-        cid = v(row, CHILD_ID)
-        if cid is not None and counts[cid] > 1:
-            yield Finding(CI, i, CHILD_ID, cid)
+    return repeated(ctx, CI, CHILD_ID)
 
 
 @rule(id="cin:8520", dfe_code="8520", format=F, severity="error",

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 
 from lantern.formats.upn import LAST_CHARACTERS, check_letter
 from lantern.ingest.rules.cin._base import F
-from lantern.ingest.rules.common import v
+from lantern.ingest.rules.common import repeated, v
 from lantern.ingest.rules.engine import Context, Finding, rule
 
 CI, UPN = "ChildIdentifiers", "UPN"
@@ -35,11 +34,7 @@ def upn_check_letter(ctx: Context) -> Iterable[Finding]:
       message="More than one record with the same UPN.", fields=[UPN], tables=[CI],
       expected="each UPN on one child only", across=UPN)
 def upn_unique(ctx: Context) -> Iterable[Finding]:
-    counts = Counter(v(r, UPN) for r in ctx.rows(CI))
-    for i, row in ctx.enum(CI):
-        upn = v(row, UPN)
-        if upn is not None and counts[upn] > 1:
-            yield Finding(CI, i, UPN, upn)
+    return repeated(ctx, CI, UPN)
 
 
 @rule(id="cin:1540", dfe_code="1540", format=F, severity="error",
