@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import math
 import shutil
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 import pytest
 
-from lantern.measures.catalogue import INDICATORS
+from lantern.measures.catalogue import INDICATORS, get
 from lantern.measures.core import BREAKDOWNS
+from lantern.measures.drill import children_by_month
 from lantern.measures.engine import KpiRow, compute, month_range
-from lantern.model import tables
 from lantern.synth import load_scenario, simulate
+from lantern.warehouse.store import insert_dataset
 
 if shutil.which("java") is None:
     pytest.skip("no Java runtime on PATH: PySpark local mode needs `java` "
@@ -30,6 +31,7 @@ pytest.importorskip("pyspark", reason="PySpark is the 'spark' extra")
 
 CHILDREN = 6000
 MONTHS = month_range("2021-12", "2023-11")
+LAST_THREE = ["2023-09", "2023-10", "2023-11"]
 
 
 @pytest.fixture(scope="module")
@@ -40,36 +42,45 @@ def data() -> dict[str, pa.Table]:
 
 def duckdb_warehouse(data: dict[str, pa.Table]) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
-    for name, t in tables().items():
-        con.execute(t.ddl())
-        if name in data:
-            cols = ", ".join(data[name].column_names)
-            con.register("_incoming", data[name])
-            con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM _incoming")
-            con.unregister("_incoming")
+    insert_dataset(con, data)
     return con
 
 
+def drilled_kinds() -> list[str]:
+    """The first indicator of each kind (flow, snapshot, window, rolling 36 months)."""
+    first: dict[str, str] = {}
+    for ind in INDICATORS:
+        first.setdefault(ind.kind, ind.id)
+    return list(first.values())
+
+
+Drills = dict[str, dict[date, list[dict[str, Any]]]]
+
+
 @pytest.fixture(scope="module")
-def results(data: dict[str, pa.Table]) -> tuple[list[KpiRow], list[KpiRow]]:
+def results(data: dict[str, pa.Table]
+            ) -> tuple[list[KpiRow], list[KpiRow], Drills, Drills]:
     from lantern.warehouse.spark import spark_backend
 
     kw: dict[str, Any] = dict(breakdowns=BREAKDOWNS, population=CHILDREN, la_code="LA")
-    on_duckdb = compute(duckdb_warehouse(data), MONTHS, **kw)
+    duck = duckdb_warehouse(data)
+    on_duckdb = compute(duck, MONTHS, **kw)
+    drills_duckdb = {k: children_by_month(duck, k, LAST_THREE) for k in drilled_kinds()}
     backend = spark_backend(data, app_name="lantern-parity")
     try:
         on_spark = compute(backend, MONTHS, **kw)
+        drills_spark = {k: children_by_month(backend, k, LAST_THREE) for k in drilled_kinds()}
     finally:
         backend._session.stop()
-    return on_duckdb, on_spark
+    return on_duckdb, on_spark, drills_duckdb, drills_spark
 
 
 def key(r: KpiRow) -> tuple[str, str, str, str, str]:
     return (r.kpi_id, r.month, r.period, r.breakdown, r.breakdown_value)
 
 
-def test_every_indicator_is_computed(results: tuple[list[KpiRow], list[KpiRow]]) -> None:
-    on_duckdb, _ = results
+def test_every_indicator_is_computed(results: tuple) -> None:
+    on_duckdb = results[0]
     assert {r.kpi_id for r in on_duckdb} == {i.id for i in INDICATORS}
     ok = {r.kpi_id for r in on_duckdb if r.status == "ok"}
     # the demo authority has data for (almost) everything: parity is not vacuous
@@ -77,8 +88,8 @@ def test_every_indicator_is_computed(results: tuple[list[KpiRow], list[KpiRow]])
     assert {r.breakdown for r in on_duckdb} == set(BREAKDOWNS)
 
 
-def test_duckdb_and_spark_agree(results: tuple[list[KpiRow], list[KpiRow]]) -> None:
-    on_duckdb, on_spark = results
+def test_duckdb_and_spark_agree(results: tuple) -> None:
+    on_duckdb, on_spark = results[:2]
     a = {key(r): r for r in on_duckdb}
     b = {key(r): r for r in on_spark}
     assert len(a) == len(on_duckdb) and len(b) == len(on_spark), "duplicate keys"
@@ -98,3 +109,23 @@ def test_duckdb_and_spark_agree(results: tuple[list[KpiRow], list[KpiRow]]) -> N
     assert not diffs, f"{len(diffs)} rows differ, e.g. {diffs[:3]}"
     # the same order too (the engine sorts its output)
     assert [key(r) for r in on_duckdb] == [key(r) for r in on_spark]
+
+
+def _plain(value: Any) -> Any:
+    """Spark hands dates back as timestamps: compare the day."""
+    return value.date() if isinstance(value, datetime) else value
+
+
+def test_drill_down_agrees_on_spark(results: tuple) -> None:
+    """The children behind a figure, on both engines, for one indicator of each kind."""
+    on_duckdb, drills_duckdb, drills_spark = results[0], results[2], results[3]
+    figures = {key(r): r for r in on_duckdb}
+    for kpi_id, by_month in drills_duckdb.items():
+        assert any(by_month.values()), kpi_id  # not vacuous
+        for me, rows in by_month.items():
+            theirs = [{k: _plain(v) for k, v in r.items()} for r in drills_spark[kpi_id][me]]
+            assert theirs == rows, (kpi_id, me)
+            ind = get(kpi_id)
+            figure = figures[(kpi_id, f"{me:%Y-%m}", ind.headline_period, "authority", "LA")]
+            if figure.status == "ok" and ind.unit == "pct":
+                assert figure.denominator == len(rows), (kpi_id, me)
