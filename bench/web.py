@@ -11,7 +11,10 @@ signed in (sign-in itself, a deliberately slow argon2 check, is not measured). P
 median, p95 and p99 for each page and the error counts, and exits non-zero unless the
 p95 of every page is under 300 ms with no errors.
 
-Run: .venv/bin/python bench/web.py [--users 50] [--seconds 60] [--home DIR] [--small]
+The server runs WORKERS uvicorn processes (default 2, one per vCPU of the machine the
+results were recorded on; `lantern serve --workers`); each warms its own copy.
+
+Run: .venv/bin/python bench/web.py [--users 50] [--seconds 60] [--workers 2] [--home DIR] [--small]
   --home DIR  use an existing LANTERN_HOME (e.g. .lantern from `lantern demo`): a copy
               of its warehouse is served, the folder is not changed;
   --small     the 4,000-child test authority instead (quick check of the script).
@@ -59,6 +62,7 @@ class Pages:
     month: ClassVar[str] = ""
     indicators: ClassVar[list[str]] = []
     children: ClassVar[list[str]] = []
+    signed_in: ClassVar[int] = 0  # users whose sign-in has finished
 
 
 class Reader(FastHttpUser):
@@ -75,6 +79,7 @@ class Reader(FastHttpUser):
                                   "csrf_token": token, "next": "/"}) as r:
             if r.status_code != 303:
                 r.failure(f"sign-in answered {r.status_code}")
+        Pages.signed_in += 1
 
     @task(1)
     def scorecard(self) -> None:
@@ -118,6 +123,8 @@ def prepare(base_url: str, account: Account) -> None:
                 children += [str(c["child_id"]) for c in got.json()["children"][:40]]
         Pages.children = sorted(set(children))
         client.get(f"/scorecard?month={Pages.month}").raise_for_status()
+        for child in Pages.children[:1]:  # the authority's records, alerts, chronology
+            client.get(f"/children/{child}").raise_for_status()
         print(f"warm-up done in {time.perf_counter() - t0:.1f} s: "
               f"{len(Pages.indicators)} indicators, {len(Pages.children)} children")
         if not Pages.children:
@@ -132,9 +139,15 @@ def run_load(base_url: str, users: int, seconds: float) -> Environment:
                       stop_timeout=10)
     runner = env.create_local_runner()
     runner.start(users, spawn_rate=max(1, users // 5))
+    t0 = time.perf_counter()
     while runner.user_count < users:  # ramp-up (at most a few seconds)
         gevent.sleep(0.5)
-    gevent.sleep(3)  # the last users' sign-ins finish
+    # Every user's sign-in finished (each is a deliberately slow argon2 check, and they
+    # queue at the server), then a second for the last of them to open a first page.
+    while Pages.signed_in < users and time.perf_counter() - t0 < 300:
+        gevent.sleep(0.2)
+    gevent.sleep(1)
+    print(f"{Pages.signed_in} users signed in after {time.perf_counter() - t0:.1f} s")
     # Count from here: sign-in (a deliberately slow argon2 check) is not a page measured.
     env.stats.reset_all()
     gevent.spawn_later(seconds, runner.quit)  # a bounded run
@@ -172,6 +185,8 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--home", type=Path, help="an existing LANTERN_HOME to copy")
     ap.add_argument("--small", action="store_true", help="the 4,000-child authority")
+    ap.add_argument("--workers", type=int, default=2,
+                    help="uvicorn worker processes (LANTERN_WEB_WORKERS)")
     args = ap.parse_args()
 
     print(f"machine: {platform.machine()}, {platform.platform()}, "
@@ -185,9 +200,12 @@ def main() -> None:
             build_warehouse(home, full=not args.small)
         site = make_accounts(home)
         print(f"authority built in {time.perf_counter() - t0:.1f} s")
-        with LiveServer(home, startup_seconds=120) as server:
-            print(f"server: {server.url} (log {server.log_path})")
-            prepare(server.url, site.accounts[ROLE])
+        with LiveServer(home, startup_seconds=120, workers=args.workers) as server:
+            print(f"server: {server.url} (log {server.log_path}), {args.workers} worker(s)")
+            # Each worker computes and caches the figures itself: warm them all (a new
+            # connection reaches whichever worker accepts it first).
+            for _ in range(1 if args.workers == 1 else 4 * args.workers):
+                prepare(server.url, site.accounts[ROLE])
             Pages.account = site.accounts[ROLE]
             env = run_load(server.url, args.users, args.seconds)
             ok = report(env, args.users, args.seconds)

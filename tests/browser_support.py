@@ -146,9 +146,12 @@ class LiveServer:
     The server's log goes to LANTERN_HOME/server-<port>.log."""
 
     def __init__(self, home: Path, *, today: str | None = None,
-                 startup_seconds: float = 60.0) -> None:
+                 startup_seconds: float = 60.0, workers: int | None = None,
+                 secret_key: str | None = SECRET_KEY) -> None:
         self.home = home
         self.today = today
+        self.workers = workers  # None: LANTERN_WEB_WORKERS as set, else 1
+        self.secret_key = secret_key  # None: the key the server keeps in LANTERN_HOME
         self.startup_seconds = startup_seconds
         self.proc: subprocess.Popen[bytes] | None = None
         self.port = 0
@@ -159,11 +162,15 @@ class LiveServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> LiveServer:
-        env = {**os.environ, "LANTERN_HOME": str(self.home),
-               "LANTERN_SECRET_KEY": SECRET_KEY, "LANTERN_HTTPS": "0",
+        env = {**os.environ, "LANTERN_HOME": str(self.home), "LANTERN_HTTPS": "0",
                "PYTHONPATH": os.pathsep.join(
                    [str(REPO / "src"), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
         env.pop("LANTERN_DATABASE_URL", None)
+        env.pop("LANTERN_SECRET_KEY", None)
+        if self.secret_key is not None:
+            env["LANTERN_SECRET_KEY"] = self.secret_key
+        if self.workers is not None:
+            env["LANTERN_WEB_WORKERS"] = str(self.workers)
         if self.today:
             env["LANTERN_TODAY"] = self.today
         last_error = ""

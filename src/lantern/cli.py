@@ -338,6 +338,9 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (loopback by default)")] = (
         "127.0.0.1"),
     port: Annotated[int, typer.Option(help="Port")] = 8000,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Server processes, each with its own copy of the warehouse in memory "
+                    "(default: LANTERN_WEB_WORKERS, else 1)")] = None,
 ) -> None:
     """Start the web app (accounts: `lantern users add`)."""
     from lantern.appdb import migrate
@@ -349,7 +352,7 @@ def serve(
              "Run `lantern demo` or `lantern ingest` first.")
     migrate(settings.app_database_url)
     console.print(f"Lantern is at [bold]http://{host}:{port}/[/] (Ctrl+C to stop)")
-    run(host, port, settings)
+    run(host, port, settings, workers)
 
 
 def _print_headlines(month: str) -> None:

@@ -17,8 +17,14 @@ from lantern.casework.caseload import (
     worker_changes,
     workers,
 )
-from lantern.casework.child import Allocation, ChildRecord, child_record
-from lantern.casework.chronology import CATEGORIES, Event, chronology
+from lantern.casework.child import (
+    Allocation,
+    ChildRecord,
+    child_record,
+    child_records,
+    statuses_on,
+)
+from lantern.casework.chronology import CATEGORIES, Event, chronology, prepare_chronology
 from lantern.casework.dates import data_date
 from lantern.casework.scope import ChildScope, child_scope, scope_map
 
@@ -32,11 +38,14 @@ __all__ = [
     "Team",
     "Worker",
     "child_record",
+    "child_records",
     "child_scope",
     "children_of",
     "chronology",
     "data_date",
+    "prepare_chronology",
     "scope_map",
+    "statuses_on",
     "team",
     "team_services",
     "teams",

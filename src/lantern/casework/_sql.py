@@ -6,9 +6,19 @@ from typing import Any
 
 import duckdb
 
+_TABLES = """
+    SELECT table_name FROM duckdb_tables()
+    WHERE database_name = current_database() AND schema_name = current_schema()
+    UNION ALL
+    SELECT view_name FROM duckdb_views()
+    WHERE NOT internal AND database_name = current_database()
+      AND schema_name = current_schema()"""
+
 
 def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {str(r[0]) for r in con.execute("SHOW TABLES").fetchall()}
+    """The tables and views of the connection's current schema (as ``SHOW TABLES``
+    lists them, in about half the time)."""
+    return {str(r[0]) for r in con.execute(_TABLES).fetchall()}
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -22,7 +23,15 @@ W, H, PAD = 120, 28, 3
 
 def sparkline(series: Sequence[dict[str, Any]], unit: str, title: str) -> Markup:
     """A small line of the last 24 months with the latest point marked."""
-    pts = [(n, s["value"]) for n, s in enumerate(series) if s.get("value") is not None]
+    return _sparkline(tuple((s["month"], s.get("value")) for s in series), unit, title)
+
+
+@lru_cache(maxsize=2048)
+def _sparkline(series: tuple[tuple[str, float | None], ...], unit: str,
+               title: str) -> Markup:
+    """The sparkline of (month, value) points: the same points draw the same line, so
+    each is drawn once per process."""
+    pts = [(n, v) for n, (_, v) in enumerate(series) if v is not None]
     if len(pts) < 2:
         return Markup('<span class="govuk-visually-hidden">No trend to show</span>')
     lo = min(v for _, v in pts)
@@ -35,9 +44,9 @@ def sparkline(series: Sequence[dict[str, Any]], unit: str, title: str) -> Markup
 
     coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(i, v) for i, v in pts))
     lx, ly = xy(*pts[-1])
-    first, last = series[pts[0][0]], series[pts[-1][0]]
-    label = (f"Trend of {title} from {first['month']} ({format_value(pts[0][1], unit)}) "
-             f"to {last['month']} ({format_value(pts[-1][1], unit)}), "
+    first, last = series[pts[0][0]][0], series[pts[-1][0]][0]
+    label = (f"Trend of {title} from {first} ({format_value(pts[0][1], unit)}) "
+             f"to {last} ({format_value(pts[-1][1], unit)}), "
              f"range {format_value(lo, unit)} to {format_value(hi, unit)}")
     return Markup(
         f'<svg class="lantern-sparkline" width="{W}" height="{H}" viewBox="0 0 {W} {H}" '

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 
 from lantern.security.policy import Principal
 from lantern.web import app_settings
 from lantern.web.access import Access, access
-from lantern.web.services import NoWarehouse, Wh, open_warehouse
+from lantern.web.services import NoWarehouse, Wh, open_warehouse, warm_up
+from lantern.web.snapshot import WarehouseBusy
 from lantern.web.stores import Stores
 
 
@@ -60,16 +63,39 @@ def get_viewer(request: Request) -> Viewer:
     return Viewer(principal, decision, name)
 
 
-def get_wh(request: Request) -> Iterator[Wh]:
-    config = request.app.state.config
+def open_app_warehouse(app: FastAPI) -> Wh:
+    """The warehouse as the app's requests read it (its data date, its targets)."""
+    config, settings = app.state.config, app.state.settings
     today = date.fromisoformat(config.today) if config.today else None
-    settings = request.app.state.settings
+    return open_warehouse(settings, today, app_settings.targets_path(
+        settings, app.state.stores.engine))
+
+
+def warm(app: FastAPI) -> None:
+    """Compute what the first pages need (the latest month's figures, the work lists,
+    the children's records) before anyone asks: run by `serve` as each server process
+    starts. Nothing to warm without a warehouse."""
     try:
-        wh = open_warehouse(settings, today, app_settings.targets_path(
-            settings, stores(request).engine))
+        wh = open_app_warehouse(app)
+    except (NoWarehouse, WarehouseBusy):
+        return
+    try:
+        warm_up(wh)
+    except Exception:  # the first request meets the same problem and reports it
+        logging.getLogger(__name__).exception("could not compute the first pages' figures")
+    finally:
+        wh.con.close()
+
+
+def get_wh(request: Request) -> Iterator[Wh]:
+    try:
+        wh = open_app_warehouse(request.app)
     except NoWarehouse:
         raise HTTPException(503, "No data has been loaded yet: run `lantern demo` or "
                                  "`lantern ingest` first.") from None
+    except WarehouseBusy:
+        raise HTTPException(503, "Data is being loaded: try again in a minute.",
+                            headers={"Retry-After": "30"}) from None
     try:
         yield wh
     finally:
@@ -77,6 +103,13 @@ def get_wh(request: Request) -> Iterator[Wh]:
 
 
 ViewerDep = Annotated[Viewer, Depends(get_viewer)]
+
+#: One access-log write at a time from this process. Each write takes the database's
+#: write lock (the entries are hash-chained); SQLite makes a writer that finds it taken
+#: sleep and retry with sleeps growing to 100 ms, so under many concurrent page views
+#: some waited seconds and held a request thread all the while. Queued here, each
+#: waits only for the writes before it.
+_LOG_WRITES = threading.Lock()
 WhDep = Annotated[Wh, Depends(get_wh)]
 
 
@@ -85,5 +118,6 @@ def log_child_access(request: Request, viewer: Viewer, action: str,
     """Every view or export of a child's identity: one access-log entry per child."""
     if not child_ids:
         return
-    stores(request).access_log.record_many(
-        viewer.principal, action, child_ids, path=str(request.url.path), detail=detail)
+    with _LOG_WRITES:
+        stores(request).access_log.record_many(
+            viewer.principal, action, child_ids, path=str(request.url.path), detail=detail)

@@ -33,8 +33,9 @@ from lantern.reports.build import HEADLINES, SECTIONS, scorecard_row, section_of
 from lantern.reports.model import ChartPoint, ScorecardRow
 from lantern.security.alert_inbox import ItemState, key_of, states
 from lantern.security.policy import Principal, child_in_scope, suppress_kpi_row
-from lantern.warehouse.meta import Authority, read_authority
+from lantern.warehouse.meta import Authority
 from lantern.web.cache import ASSURANCE, RESULTS
+from lantern.web.snapshot import SNAPSHOTS, Stamp
 
 SECTION_TITLES = dict(SECTIONS)
 CHARACTERISTICS = ("worker", "age_band", "sex", "ethnicity", "disability")
@@ -49,11 +50,12 @@ class NoWarehouse(RuntimeError):
 
 @dataclass
 class Wh:
-    """One request's read-only view of the warehouse."""
+    """One request's read-only view of the warehouse: a cursor on the process's
+    in-memory copy (`web.snapshot`)."""
 
     con: duckdb.DuckDBPyConnection
     path: Path
-    stamp: int
+    stamp: Stamp
     authority: Authority
     as_of: date
     targets_path: str | None
@@ -71,24 +73,26 @@ _CONFIGURED = object()
 def open_warehouse(settings: Settings, today: date | None = None,
                    targets_path: str | object | None = _CONFIGURED) -> Wh:
     """The warehouse, read-only. ``targets_path``: the targets file the figures use
-    (default: the configured one; the app passes `app_settings.targets_path`)."""
+    (default: the configured one; the app passes `app_settings.targets_path`).
+    Raises `NoWarehouse` when there is none, `WarehouseBusy` when a load is writing it
+    and no earlier copy is held."""
     path = settings.warehouse_path
-    if not path.exists():
+    snap = SNAPSHOTS.get(path)
+    if snap is None:
         raise NoWarehouse(str(path))
-    con = duckdb.connect(str(path), read_only=True)
+    authority = snap.authority
+    if settings.population is not None:
+        authority = replace(authority, population=settings.population)
+    con = snap.cursor()
     try:
-        authority = read_authority(con)
-        if settings.population is not None:
-            authority.population = settings.population
-        stamp = path.stat().st_mtime_ns
-        as_of = RESULTS.get((str(path), stamp, "as_of", today),
+        as_of = RESULTS.get((str(path), snap.stamp, "as_of", today),
                             lambda: casework.data_date(con, today))
     except Exception:
         con.close()
         raise
     if targets_path is _CONFIGURED:
         targets_path = str(settings.targets) if settings.targets else None
-    return Wh(con, path, stamp, authority, as_of,
+    return Wh(con, path, snap.stamp, authority, as_of,
               targets_path if isinstance(targets_path, str) else None)
 
 
@@ -101,6 +105,14 @@ def latest_month(wh: Wh) -> str:
     if d.day == _cal.monthrange(d.year, d.month)[1]:
         return f"{d:%Y-%m}"
     return add_months(f"{d:%Y-%m}", -1)
+
+
+def warm_up(wh: Wh) -> None:
+    """Compute and cache the latest month's figures, the work lists and every child's
+    record (the first request for each otherwise waits for it)."""
+    assurance(wh, latest_month(wh))
+    alerts_by_child(wh)
+    child_record(wh, "")
 
 
 def months(wh: Wh, n: int = 24) -> list[str]:
@@ -150,12 +162,62 @@ def alerts(wh: Wh) -> list[AlertItem]:
     return RESULTS.get(wh.key("alerts", wh.as_of), lambda: run_alerts(wh.con, wh.as_of))
 
 
+def alerts_by_child(wh: Wh) -> dict[str, list[tuple[int, AlertItem]]]:
+    """Each child's alert items with their places in `alerts`."""
+    def index() -> dict[str, list[tuple[int, AlertItem]]]:
+        out: dict[str, list[tuple[int, AlertItem]]] = {}
+        for n, item in enumerate(alerts(wh)):
+            if item.child_id is not None:
+                out.setdefault(item.child_id, []).append((n, item))
+        return out
+
+    return RESULTS.get(wh.key("alerts_by_child", wh.as_of), index)
+
+
 def scopes(wh: Wh) -> dict[str, casework.ChildScope]:
     return RESULTS.get(wh.key("scopes", wh.as_of), lambda: casework.scope_map(wh.con, wh.as_of))
 
 
+def team_names(wh: Wh) -> dict[str, str]:
+    return RESULTS.get(wh.key("team_names"),
+                       lambda: {t.team_id: t.name for t in casework.teams(wh.con)})
+
+
+def child_record(wh: Wh, child_id: str) -> casework.ChildRecord | None:
+    """One child's record on the data date, from the records of the whole authority
+    (read once per copy of the warehouse)."""
+    return RESULTS.get(wh.key("child_records", wh.as_of),
+                       lambda: casework.child_records(wh.con, wh.as_of)).get(child_id)
+
+
+def chronology(wh: Wh, child_id: str, categories: set[str] | None = None
+               ) -> list[casework.Event]:
+    """One child's events to the data date, from the copy's prepared chronology."""
+    return casework.chronology(wh.con, child_id, until=wh.as_of, categories=categories,
+                               prepared=True)
+
+
 def targets(wh: Wh) -> dict[str, Target]:
-    return load_targets(wh.targets_path)
+    """The targets the figures use (read once per version of the file; do not change
+    the dictionary returned)."""
+    path = wh.targets_path
+    try:
+        version = Path(path).stat().st_mtime_ns if path else None
+    except OSError:
+        version = None
+    return RESULTS.get(("targets", path, version), lambda: load_targets(path))
+
+
+def assurance_rows(wh: Wh, month: str, kpi_id: str, breakdown: str) -> list[KpiRow]:
+    """The month's assured rows of one indicator and breakdown (every month of the
+    chart), grouped once per month."""
+    def group() -> dict[tuple[str, str], list[KpiRow]]:
+        out: dict[tuple[str, str], list[KpiRow]] = {}
+        for r in assurance(wh, month).rows:
+            out.setdefault((r.kpi_id, r.breakdown), []).append(r)
+        return out
+
+    return RESULTS.get(wh.key("assurance_rows", month), group).get((kpi_id, breakdown), [])
 
 
 # --------------------------------------------------------------------------- scope
@@ -231,8 +293,8 @@ def _breakdown_row(wh: Wh, a: MonthlyAssurance, sr: ScorecardRow, breakdown: str
                    value: str, month: str) -> ScorecardRow:
     ind = get(sr.kpi_id)
     period = sr.period
-    mine = {(r.month, r.period): r for r in a.rows
-            if r.kpi_id == sr.kpi_id and r.breakdown == breakdown and r.breakdown_value == value}
+    mine = {(r.month, r.period): r for r in assurance_rows(wh, month, sr.kpi_id, breakdown)
+            if r.breakdown_value == value}
     cur = mine.get((month, period))
     prev = mine.get((add_months(month, -1), period))
     val = cur.value if cur and cur.status == "ok" else None
@@ -295,7 +357,6 @@ def indicator(wh: Wh, kpi_id: str, month: str, p: Principal) -> dict[str, Any]:
     """The indicator page: definition, the authority row (with its chart series) and
     breakdowns by service, team and characteristics for the month."""
     ind = get(kpi_id)
-    a = assurance(wh, month)
     sr = authority_rows(wh, month, p)[kpi_id]
     if p.aggregate_only:
         sr = replace(sr, series=tuple(_suppress_point(x, p) for x in sr.series))
@@ -304,8 +365,8 @@ def indicator(wh: Wh, kpi_id: str, month: str, p: Principal) -> dict[str, Any]:
         if b not in ind.all_breakdowns:
             continue
         if b in ("service", "team"):
-            got = [r for r in a.rows if r.kpi_id == kpi_id and r.breakdown == b
-                   and r.month == month and r.period == sr.period]
+            got = [r for r in assurance_rows(wh, month, kpi_id, b)
+                   if r.month == month and r.period == sr.period]
         else:
             got = [r for r in breakdown_rows(wh, month, kpi_id, b) if r.period == sr.period]
         breakdowns[b] = [suppress_kpi_row({**r.as_dict(), "suppressed": False}, p)
@@ -355,8 +416,13 @@ def work_items(wh: Wh, p: Principal, *, child_ids: set[str] | None = None,
                worker_id: str | None = None) -> list[AlertItem]:
     """Due, overdue and escalated items for children in scope: those of ``child_ids``
     or ``worker_id`` (who must act) when given."""
+    candidates = alerts(wh)
+    if child_ids is not None and worker_id is None:  # only these children's items
+        by_child = alerts_by_child(wh)
+        found = [x for c in child_ids for x in by_child.get(c, ())]
+        candidates = [item for _, item in sorted(found, key=lambda x: x[0])]
     out = []
-    for item in alerts(wh):
+    for item in candidates:
         if item.child_id is None:
             if worker_id is not None and item.act == worker_id:
                 out.append(item)

@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    PrefixLoader,
+    select_autoescape,
+)
 from jinja2_fragments.fastapi import Jinja2Blocks
 
 from lantern.reports.render import POINT_LABELS, format_value
@@ -61,15 +68,38 @@ def csrf_token(request: Request) -> str:
     return str(request.state.session.get("csrf", ""))
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class PageEnvironment(Environment):
+    """Jinja's environment, quicker on the dictionaries the pages are made of.
+
+    ``row.title`` in a template tries ``getattr(row, "title")`` first; on a dictionary
+    that raises AttributeError, and raising and catching it was a fifth of the time
+    spent rendering the scorecard. A dictionary's only attributes are its class's, so
+    for any other name the item is looked up directly: the same result, without the
+    exception."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 def make_templates() -> Jinja2Blocks:
-    templates = Jinja2Blocks(directory=str(TEMPLATES))
-    env = templates.env
-    env.loader = ChoiceLoader([
-        FileSystemLoader(str(TEMPLATES)),
-        PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
-    ])
-    env.trim_blocks = True
-    env.lstrip_blocks = True
+    env = PageEnvironment(
+        loader=ChoiceLoader([
+            FileSystemLoader(str(TEMPLATES)),
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+        ]),
+        autoescape=select_autoescape(), trim_blocks=True, lstrip_blocks=True,
+        # Templates are part of the installed package: compile each once per process
+        # rather than checking its file on every render.
+        auto_reload=False)
+    templates = Jinja2Blocks(env=env)
     env.filters["fmt"] = format_value
     env.filters["count"] = fmt_count
     env.filters["date"] = fmt_date

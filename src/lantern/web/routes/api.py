@@ -98,7 +98,7 @@ def api_child_chronology(request: Request, child_id: str, viewer: ViewerDep,
     pages._child_or_404(wh, viewer, child_id)
     log_child_access(request, viewer, "export_chronology", [child_id])
     return {"child_id": child_id, "events": [
-        e.as_dict() for e in casework.chronology(wh.con, child_id, until=wh.as_of)]}
+        e.as_dict() for e in sv.chronology(wh, child_id)]}
 
 
 @router.get("/teams", name="api_teams", summary="Teams in your scope with caseloads")

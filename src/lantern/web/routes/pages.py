@@ -25,7 +25,7 @@ REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
 
 
 def _names(wh: sv.Wh) -> dict[str, str]:
-    return {t.team_id: t.name for t in casework.teams(wh.con)}
+    return sv.team_names(wh)
 
 
 def _team_or_404(wh: sv.Wh, viewer: ViewerDep, team_id: str) -> casework.Team:
@@ -183,7 +183,7 @@ def _child_or_404(wh: sv.Wh, viewer: ViewerDep, child_id: str) -> casework.Child
     answer either way, so scope does not reveal who exists)."""
     if not sv.child_visible(wh, viewer.principal, child_id):
         raise HTTPException(404, "No such child in your scope.")
-    record = casework.child_record(wh.con, child_id, wh.as_of)
+    record = sv.child_record(wh, child_id)
     if record is None:
         raise HTTPException(404, "No such child in your scope.")
     return record
@@ -194,7 +194,7 @@ def child(request: Request, child_id: str, viewer: ViewerDep, wh: WhDep,
           category: str | None = None) -> Response:
     record = _child_or_404(wh, viewer, child_id)
     cats = {category} if category in casework.CATEGORIES else None
-    events = casework.chronology(wh.con, child_id, until=wh.as_of, categories=cats)
+    events = sv.chronology(wh, child_id, cats)
     log_child_access(request, viewer, "view_child", [child_id])
     names = _names(wh)
     return render(request, "child.html", {
@@ -209,7 +209,7 @@ def child(request: Request, child_id: str, viewer: ViewerDep, wh: WhDep,
 def child_chronology_csv(request: Request, child_id: str, viewer: ViewerDep,
                          wh: WhDep) -> Response:
     _child_or_404(wh, viewer, child_id)
-    events = casework.chronology(wh.con, child_id, until=wh.as_of)
+    events = sv.chronology(wh, child_id)
     log_child_access(request, viewer, "export_chronology", [child_id])
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=["date", "category", "category_label", "title",
