@@ -19,6 +19,8 @@ from pathlib import Path
 import duckdb
 import httpx
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from lantern import casework
 from lantern.web.snapshot import SNAPSHOTS, take
@@ -45,6 +47,23 @@ def private_home() -> WebHome:
     home = Path(tempfile.mkdtemp(prefix="lantern-web-perf-"))
     shutil.copy2(wh.home / "warehouse.duckdb", home / "warehouse.duckdb")
     return replace(wh, home=home)
+
+
+@contextmanager
+def serving(*, cleared: bool = False) -> Iterator[tuple[WebHome, FastAPI, TestClient]]:
+    """An app over a private copy of the test authority, with a signed-in analyst;
+    ``cleared``: no copy of any warehouse held yet."""
+    home = private_home()
+    if cleared:
+        SNAPSHOTS.clear()
+    app = make_app(home, copy_app_db(web_home()))
+    client = client_for(app, "performance_analyst")
+    try:
+        yield home, app, client
+    finally:
+        client.close()
+        SNAPSHOTS.clear()
+        shutil.rmtree(home.home, ignore_errors=True)
 
 
 def writer(home: Path, *, hold: bool = False) -> subprocess.Popen[str]:
@@ -75,10 +94,7 @@ def holding_writer(home: Path) -> Iterator[Callable[[], None]]:
 
 
 def test_a_load_while_serving_is_seen_at_the_next_request() -> None:
-    home = private_home()
-    app = make_app(home, copy_app_db(web_home()))
-    client = client_for(app, "performance_analyst")
-    try:
+    with serving() as (home, _app, client):
         assert client.get(f"/children/{home.child_in}").status_code == 200
         assert client.get(f"/children/{NEW_CHILD}").status_code == 404
         # Another process writes the warehouse while the app holds its copy: the app
@@ -89,17 +105,10 @@ def test_a_load_while_serving_is_seen_at_the_next_request() -> None:
         page = client.get(f"/children/{NEW_CHILD}")
         assert page.status_code == 200
         assert "Newly Loaded" in page.text
-    finally:
-        client.close()
-        SNAPSHOTS.clear()
-        shutil.rmtree(home.home, ignore_errors=True)
 
 
 def test_pages_keep_working_while_a_load_holds_the_file() -> None:
-    home = private_home()
-    app = make_app(home, copy_app_db(web_home()))
-    client = client_for(app, "performance_analyst")
-    try:
+    with serving() as (home, _app, client):
         assert client.get(f"/children/{home.child_in}").status_code == 200  # copy taken
         with holding_writer(home.home) as finish:
             # The file is locked and changed: the app keeps serving the copy it has.
@@ -107,28 +116,16 @@ def test_pages_keep_working_while_a_load_holds_the_file() -> None:
             assert client.get(f"/children/{NEW_CHILD}").status_code == 404
             finish()
         assert client.get(f"/children/{NEW_CHILD}").status_code == 200
-    finally:
-        client.close()
-        SNAPSHOTS.clear()
-        shutil.rmtree(home.home, ignore_errors=True)
 
 
 def test_no_copy_yet_and_the_file_locked_is_503() -> None:
-    home = private_home()
-    SNAPSHOTS.clear()
-    app = make_app(home, copy_app_db(web_home()))
-    client = client_for(app, "performance_analyst")
-    try:
+    with serving(cleared=True) as (home, _app, client):
         with holding_writer(home.home) as finish:
             got = client.get(f"/children/{home.child_in}")
             assert got.status_code == 503
             assert "being loaded" in got.text
             finish()
         assert client.get(f"/children/{home.child_in}").status_code == 200
-    finally:
-        client.close()
-        SNAPSHOTS.clear()
-        shutil.rmtree(home.home, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -220,10 +217,7 @@ def test_warm_computes_the_first_pages_before_anyone_asks() -> None:
     from lantern.web.cache import ASSURANCE, RESULTS
     from lantern.web.deps import warm
 
-    home = private_home()  # a new file: nothing cached for it yet
-    app = make_app(home, copy_app_db(web_home()))
-    client = client_for(app, "performance_analyst")
-    try:
+    with serving() as (home, app, client):  # a new file: nothing cached for it yet
         path = str(home.home / "warehouse.duckdb")
 
         def cached(name: str) -> bool:
@@ -236,7 +230,3 @@ def test_warm_computes_the_first_pages_before_anyone_asks() -> None:
         assert client.get("/scorecard").status_code == 200
         assert client.get(f"/children/{home.child_in}").status_code == 200
         assert ASSURANCE.misses == computed  # the month's figures were ready
-    finally:
-        client.close()
-        SNAPSHOTS.clear()
-        shutil.rmtree(home.home, ignore_errors=True)
