@@ -70,3 +70,25 @@ def test_installed_entry_point_runs() -> None:
                             env={**os.environ, "COLUMNS": "120"}, check=False)
     assert result.returncode == 0
     assert "demo" in result.stdout and "generate" in result.stdout
+
+
+def test_population_setting_overrides_the_recorded_one(generated: Path, tmp_path: Path) -> None:
+    """LANTERN_POPULATION gives the rates per 10,000 their denominator: halving it
+    doubles each rate over the same children."""
+    import json
+
+    env = {"LANTERN_HOME": str(tmp_path / "home")}
+    assert runner.invoke(app, ["ingest", str(generated / "ssd"), "--la", "880"],
+                         env=env).exit_code == 0
+
+    def rate(population: int) -> dict[str, object]:
+        got = runner.invoke(app, ["kpis", "--month", "2024-01", "--format", "json"],
+                            env={**env, "LANTERN_POPULATION": str(population)})
+        assert got.exit_code == 0, got.output
+        return next(r for r in json.loads(got.output)
+                    if r["kpi_id"] == "cp_rate_per_10k" and r["breakdown"] == "authority")
+
+    wide, narrow = rate(40_000), rate(20_000)
+    assert wide["numerator"] == narrow["numerator"] and int(str(wide["numerator"])) > 0
+    assert (wide["denominator"], narrow["denominator"]) == (40_000, 20_000)
+    assert narrow["value"] == pytest.approx(2 * float(str(wide["value"])))

@@ -401,17 +401,14 @@ def _open_warehouse() -> tuple[Any, Authority]:
     """The warehouse (read-only) and what it records about the authority."""
     import duckdb
 
-    from lantern.warehouse.meta import read_authority
+    from lantern.warehouse.meta import read_authority, with_population
 
     settings = get_settings()
     if not settings.warehouse_path.exists():
         fail(f"no warehouse at {settings.warehouse_path}",
              "Run `lantern demo`, or `lantern ingest` your authority's files first.")
     con = duckdb.connect(str(settings.warehouse_path), read_only=True)
-    authority = read_authority(con)
-    if settings.population is not None:
-        authority.population = settings.population
-    return con, authority
+    return con, with_population(read_authority(con), settings.population)
 
 
 def _check_format(value: str, allowed: tuple[str, ...]) -> str:

@@ -8,7 +8,7 @@ and `LANTERN_POPULATION` or `lantern authority` can override the population.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import duckdb
@@ -39,6 +39,12 @@ def read_authority(con: duckdb.DuckDBPyConnection) -> Authority:
         population=int(population) if population else None,
         process_changes=[(str(m), str(label)) for m, label in changes],
     )
+
+
+def with_population(authority: Authority, population: int | None) -> Authority:
+    """The authority with a configured population (``LANTERN_POPULATION``) in place of
+    the recorded one, when one is configured."""
+    return authority if population is None else replace(authority, population=population)
 
 
 def write_authority(con: duckdb.DuckDBPyConnection, **values: Any) -> None:

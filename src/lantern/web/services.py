@@ -33,7 +33,7 @@ from lantern.reports.build import HEADLINES, SECTIONS, scorecard_row, section_of
 from lantern.reports.model import ChartPoint, ScorecardRow
 from lantern.security.alert_inbox import ItemState, key_of, states
 from lantern.security.policy import Principal, child_in_scope, suppress_kpi_row
-from lantern.warehouse.meta import Authority
+from lantern.warehouse.meta import Authority, with_population
 from lantern.web.cache import ASSURANCE, RESULTS
 from lantern.web.snapshot import SNAPSHOTS, Stamp
 
@@ -80,9 +80,7 @@ def open_warehouse(settings: Settings, today: date | None = None,
     snap = SNAPSHOTS.get(path)
     if snap is None:
         raise NoWarehouse(str(path))
-    authority = snap.authority
-    if settings.population is not None:
-        authority = replace(authority, population=settings.population)
+    authority = with_population(snap.authority, settings.population)
     con = snap.cursor()
     try:
         as_of = RESULTS.get((str(path), snap.stamp, "as_of", today),
