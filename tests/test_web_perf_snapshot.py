@@ -23,6 +23,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from lantern import casework
+from lantern.web.cache import ASSURANCE, RESULTS
 from lantern.web.snapshot import SNAPSHOTS, take
 from tests.web_support import WebHome, client_for, copy_app_db, make_app, web_home
 
@@ -66,6 +67,13 @@ def serving(*, cleared: bool = False) -> Iterator[tuple[WebHome, FastAPI, TestCl
         shutil.rmtree(home.home, ignore_errors=True)
 
 
+def stamps_cached(home: WebHome) -> set[object]:
+    """The warehouse stamps of the results cached for ``home``."""
+    path = str(home.home / "warehouse.duckdb")
+    return {k[1] for cache in (ASSURANCE, RESULTS) for k in list(cache.items)
+            if isinstance(k, tuple) and k[0] == path}
+
+
 def writer(home: Path, *, hold: bool = False) -> subprocess.Popen[str]:
     args = [sys.executable, "-c", WRITER, str(home / "warehouse.duckdb"), NEW_CHILD]
     return subprocess.Popen(args + (["hold"] if hold else []), stdin=subprocess.PIPE,
@@ -97,6 +105,7 @@ def test_a_load_while_serving_is_seen_at_the_next_request() -> None:
     with serving() as (home, _app, client):
         assert client.get(f"/children/{home.child_in}").status_code == 200
         assert client.get(f"/children/{NEW_CHILD}").status_code == 404
+        old_stamps = stamps_cached(home)
         # Another process writes the warehouse while the app holds its copy: the app
         # holds no lock on the file, so the write succeeds.
         done = writer(home.home)
@@ -105,6 +114,8 @@ def test_a_load_while_serving_is_seen_at_the_next_request() -> None:
         page = client.get(f"/children/{NEW_CHILD}")
         assert page.status_code == 200
         assert "Newly Loaded" in page.text
+        # What was computed from the replaced copy is dropped with it.
+        assert old_stamps and not old_stamps & stamps_cached(home)
 
 
 def test_pages_keep_working_while_a_load_holds_the_file() -> None:
@@ -214,7 +225,6 @@ def test_several_worker_processes_share_sessions() -> None:
 def test_warm_computes_the_first_pages_before_anyone_asks() -> None:
     """`deps.warm` (run by `serve` as a server process starts): afterwards the latest
     month's scorecard and a child's page compute nothing new."""
-    from lantern.web.cache import ASSURANCE, RESULTS
     from lantern.web.deps import warm
 
     with serving() as (home, app, client):  # a new file: nothing cached for it yet

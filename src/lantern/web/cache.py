@@ -1,8 +1,9 @@
 """A small in-process LRU cache for expensive, read-only results (a month's indicators).
 
-Keys include the warehouse file's modification time, so a new load is picked up at the
-next request. One computation per key at a time: concurrent requests for the same key
-wait for the first instead of repeating it.
+Keys begin with the warehouse file and its stamp (`web.snapshot`), so a new load is
+picked up at the next request, and the entries of a replaced copy are dropped with it.
+One computation per key at a time: concurrent requests for the same key wait for the
+first instead of repeating it.
 """
 
 from __future__ import annotations
@@ -49,6 +50,14 @@ class LruCache:
     def clear(self) -> None:
         with self.lock:
             self.items.clear()
+
+    def drop(self, stale: Callable[[Hashable], bool]) -> int:
+        """Forget the entries whose keys are ``stale``; how many were dropped."""
+        with self.lock:
+            gone = [k for k in self.items if stale(k)]
+            for k in gone:
+                del self.items[k]
+            return len(gone)
 
 
 #: Shared by every app in the process (tests create several apps over one warehouse).

@@ -22,6 +22,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,7 @@ import duckdb
 
 from lantern import casework
 from lantern.warehouse.meta import Authority, read_authority
+from lantern.web.cache import ASSURANCE, RESULTS
 
 COPY = "lantern_copy"  # the in-memory database's name
 
@@ -99,6 +101,15 @@ def take(path: Path) -> Snapshot:
     return Snapshot(con, stamp, authority, time.perf_counter() - t0)
 
 
+def _forget(path: str, stamp: Stamp) -> None:
+    """Drop the cached results computed from one copy of ``path``."""
+    def stale(key: Hashable) -> bool:
+        return isinstance(key, tuple) and key[:2] == (path, stamp)
+
+    for cache in (ASSURANCE, RESULTS):
+        cache.drop(stale)
+
+
 class Snapshots:
     """The current copy of each warehouse file this process serves (a few at most: the
     tests serve many small warehouses from one process)."""
@@ -133,7 +144,10 @@ class Snapshots:
                     return snap  # a load is writing the file: serve what we had
                 raise WarehouseBusy(str(path)) from None
             # The old copy is not closed: requests still reading it hold cursors, and
-            # it is freed when the last of them is done.
+            # it is freed when the last of them is done. What was computed from it
+            # will not be asked for again.
+            if snap is not None:
+                _forget(str(path), snap.stamp)
             self.current[key] = fresh
             self.current.move_to_end(key)
             while len(self.current) > self.keep:
