@@ -11,6 +11,8 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -240,3 +242,39 @@ def test_warm_computes_the_first_pages_before_anyone_asks() -> None:
         assert client.get("/scorecard").status_code == 200
         assert client.get(f"/children/{home.child_in}").status_code == 200
         assert ASSURANCE.misses == computed  # the month's figures were ready
+
+
+def test_keep_warm_warms_again_after_a_load() -> None:
+    """`deps.keep_warm` (the background thread of each server process): after another
+    process loads, the new copy's child records are computed before anyone asks."""
+    from lantern.web.deps import keep_warm
+
+    def warmed_stamps(home: WebHome) -> set[object]:
+        path = str(home.home / "warehouse.duckdb")
+        return {k[1] for k in list(RESULTS.items)
+                if isinstance(k, tuple) and k[0] == path and "child_records" in k}
+
+    def wait_for(check: Callable[[], bool]) -> bool:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if check():
+                return True
+            time.sleep(0.1)
+        return False
+
+    with serving() as (home, app, client):
+        stop = threading.Event()
+        thread = threading.Thread(target=keep_warm, args=(app, stop, 0.2), daemon=True)
+        thread.start()
+        try:
+            assert wait_for(lambda: bool(warmed_stamps(home)))
+            before = warmed_stamps(home)
+            done = writer(home.home)
+            _out, err = done.communicate(timeout=60)
+            assert done.returncode == 0, err
+            assert wait_for(lambda: bool(warmed_stamps(home) - before))
+        finally:
+            stop.set()
+            thread.join(timeout=30)
+        assert not thread.is_alive()  # stops when told
+        assert client.get(f"/children/{NEW_CHILD}").status_code == 200

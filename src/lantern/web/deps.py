@@ -15,7 +15,7 @@ from lantern.security.policy import Principal
 from lantern.web import app_settings
 from lantern.web.access import Access, access
 from lantern.web.services import NoWarehouse, Wh, open_warehouse, warm_up
-from lantern.web.snapshot import WarehouseBusy
+from lantern.web.snapshot import Stamp, WarehouseBusy, stamp_of
 from lantern.web.stores import Stores
 
 
@@ -71,20 +71,36 @@ def open_app_warehouse(app: FastAPI) -> Wh:
         settings, app.state.stores.engine))
 
 
-def warm(app: FastAPI) -> None:
+def warm(app: FastAPI) -> Stamp | None:
     """Compute what the first pages need (the latest month's figures, the work lists,
-    the children's records) before anyone asks: run by `serve` as each server process
-    starts. Nothing to warm without a warehouse."""
+    the children's records) before anyone asks. Returns the stamp of the copy of the
+    warehouse warmed (None when there is none to warm)."""
     try:
         wh = open_app_warehouse(app)
     except (NoWarehouse, WarehouseBusy):
-        return
+        return None
     try:
         warm_up(wh)
     except Exception:  # the first request meets the same problem and reports it
         logging.getLogger(__name__).exception("could not compute the first pages' figures")
     finally:
         wh.con.close()
+    return wh.stamp
+
+
+def keep_warm(app: FastAPI, stop: threading.Event, every: float = 30.0) -> None:
+    """Warm now and again after every load (the warehouse file's stamp differs from the
+    copy warmed), checking every ``every`` seconds until ``stop`` is set: run by `serve`
+    in each server process, so the first person after a nightly load does not wait for
+    the new figures either."""
+    path = app.state.settings.warehouse_path
+    warmed: Stamp | None = None
+    while True:
+        now = stamp_of(path)
+        if now is not None and now != warmed:
+            warmed = warm(app)
+        if stop.wait(every):
+            return
 
 
 def get_wh(request: Request) -> Iterator[Wh]:

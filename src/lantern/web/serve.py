@@ -27,18 +27,21 @@ def workers_from_env() -> int:
 
 
 def serving_app(settings: Settings) -> FastAPI:
-    """The app as a server process runs it: as it starts, a background thread computes
-    what the first pages need (`deps.warm`), so the first people to sign in do not wait
-    for the month's figures."""
+    """The app as a server process runs it: a background thread computes what the first
+    pages need as it starts and again after each load (`deps.keep_warm`), so the first
+    people to sign in do not wait for the month's figures."""
     from lantern.web.app import create_app
-    from lantern.web.deps import warm
+    from lantern.web.deps import keep_warm
 
     app = create_app(settings)
+    stop = threading.Event()
 
     def start_warming() -> None:
-        threading.Thread(target=warm, args=(app,), name="lantern-warm", daemon=True).start()
+        threading.Thread(target=keep_warm, args=(app, stop), name="lantern-warm",
+                         daemon=True).start()
 
     app.router.on_startup.append(start_warming)
+    app.router.on_shutdown.append(stop.set)
     return app
 
 
