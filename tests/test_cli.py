@@ -92,3 +92,40 @@ def test_population_setting_overrides_the_recorded_one(generated: Path, tmp_path
     assert wide["numerator"] == narrow["numerator"] and int(str(wide["numerator"])) > 0
     assert (wide["denominator"], narrow["denominator"]) == (40_000, 20_000)
     assert narrow["value"] == pytest.approx(2 * float(str(wide["value"])))
+
+
+def test_export_writes_the_returns_and_logs_each_child(generated: Path, tmp_path: Path) -> None:
+    import sqlite3
+    import xml.etree.ElementTree as ET
+
+    home = tmp_path / "home"
+    env = {"LANTERN_HOME": str(home)}
+    loaded = runner.invoke(app, ["ingest", str(generated / "cin_census"),
+                                 str(generated / "ssda903")], env=env)
+    assert loaded.exit_code == 0, loaded.output
+    out = tmp_path / "export"
+    got = runner.invoke(app, ["export", "--out", str(out), "--year", "2024",
+                              "--annex-a-from", "2023-10-01", "--annex-a-to", "2024-03-31",
+                              "--la", "880"], env=env)
+    assert got.exit_code == 0, got.output
+    census = out / "cin_census" / "CIN_Census_2024.xml"
+    assert census.exists() and not (out / "cin_census" / "CIN_Census_2023.xml").exists()
+    assert (out / "ssda903" / "2024" / "header.csv").exists()
+    assert (out / "annex_a" / "Annex_A_2024-03.xlsx").exists()
+    # One access-log entry per child named in the files: here, every child in the
+    # census is one of them.
+    in_census = {e.text for e in ET.parse(census).getroot().iter()
+                 if e.tag.endswith("LAchildID")}
+    con = sqlite3.connect(home / "app.sqlite")
+    try:
+        logged = {r[0] for r in con.execute(
+            "SELECT child_id FROM access_log WHERE action = 'export_returns'")}
+        count = con.execute("SELECT count(*) FROM access_log").fetchone()[0]
+    finally:
+        con.close()
+    assert in_census and in_census <= logged and count == len(logged)
+    assert runner.invoke(app, ["audit", "verify"], env=env).exit_code == 0
+    bad = runner.invoke(app, ["export", "--out", str(out), "--annex-a-to", "31/03/2024"],
+                        env=env)
+    assert bad.exit_code == 2 and "Traceback" not in bad.output
+    assert "--annex-a-to '31/03/2024': expected a date" in bad.output

@@ -232,6 +232,87 @@ def loads() -> None:
         console.print(table)
 
 
+def _parse_date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option} {value!r}: expected a date, YYYY-MM-DD", code=2)
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option(help="Folder to write cin_census/, ssda903/<year>/ "
+                                           "and annex_a/ under")],
+    year: Annotated[list[int] | None, typer.Option(
+        help="Collection (end) year of the CIN census and SSDA903 files; repeat for "
+             "several (default: the years loaded)")] = None,
+    annex_a_from: Annotated[str | None, typer.Option(
+        help="Annex A: first day, YYYY-MM-DD (default: a year before --annex-a-to)")] = None,
+    annex_a_to: Annotated[str | None, typer.Option(
+        help="Annex A: last day, YYYY-MM-DD (default: the data date)")] = None,
+    la: Annotated[str | None, typer.Option(
+        help="Local authority code for the CIN census header (default: the warehouse's)")
+    ] = None,
+) -> None:
+    """Write the warehouse as statutory files: CIN census XML, SSDA903 CSVs, Annex A.
+
+    The files name children, so every child in them gets an access-log entry
+    (`lantern audit log`), as an export from the web app does."""
+    import getpass
+
+    from dateutil.relativedelta import relativedelta
+
+    from lantern.appdb import make_engine, migrate
+    from lantern.casework import data_date
+    from lantern.ingest.pipeline import children_named
+    from lantern.security.access_log import AccessLog
+    from lantern.security.policy import Principal
+    from lantern.warehouse import Warehouse
+    from lantern.warehouse.export import export_returns, loaded_years
+    from lantern.warehouse.meta import read_authority
+
+    settings = get_settings()
+    if not settings.warehouse_path.exists():
+        fail(f"no warehouse at {settings.warehouse_path}",
+             "Run `lantern demo` or `lantern ingest` first.")
+    started = time.perf_counter()
+    with Warehouse(settings.warehouse_path, read_only=True) as wh:
+        end = _parse_date(annex_a_to, "--annex-a-to") if annex_a_to else data_date(wh.con)
+        start = (_parse_date(annex_a_from, "--annex-a-from") if annex_a_from
+                 else end - relativedelta(years=1) + relativedelta(days=1))
+        if start > end:
+            fail(f"--annex-a-from {start} is after --annex-a-to {end}", code=2)
+        la_code = la or read_authority(wh.con).la_code
+        if not la_code:
+            fail("the warehouse records no local authority code", "Give one with --la.",
+                 code=2)
+        # Default: the years loaded from returns, else the latest complete collection
+        # year (to the last 31 March on or before the data date).
+        latest = [end.year if end >= date(end.year, 3, 31) else end.year - 1]
+        cin_years = year or loaded_years(wh, "cin") or latest
+        ssda903_years = year or loaded_years(wh, "ssda903") or latest
+        with console.status("Writing the statutory files"):
+            written = export_returns(wh, out, la_code=la_code, cin_years=cin_years,
+                                     ssda903_years=ssda903_years, annex_a_window=(start, end))
+    files = [*written.cin_census, *written.ssda903,
+             *([written.annex_a] if written.annex_a else [])]
+    migrate(settings.app_database_url)
+    try:
+        operator = getpass.getuser()
+    except (OSError, KeyError):  # no login name in this environment
+        operator = "unknown"
+    named = sorted(children_named(files))
+    AccessLog(make_engine(settings.app_database_url)).record_many(
+        Principal(0, f"cli:{operator}", operator, "command_line", "authority"),
+        "export_returns", named, path=str(out.resolve()),
+        detail=f"{len(files)} files; Annex A {start} to {end}")
+    console.print(f"CIN census:  {len(written.cin_census)} XML files in {out / 'cin_census'}")
+    console.print(f"SSDA903:     {len(written.ssda903)} CSV files in {out / 'ssda903'}")
+    console.print(f"Annex A:     {written.annex_a} ({start} to {end})")
+    console.print(f"{len(named):,} children named; access log updated. "
+                  f"Done in {time.perf_counter() - started:.1f} s.")
+
+
 @app.command()
 def demo(
     seed: Annotated[int, typer.Option(help="Random seed")] = 42,

@@ -384,3 +384,25 @@ def _reread(files: list[SourceFile], settings: Settings, spill: RecordSpill) -> 
                          f.collection_year or None)
             spill.add(map_tables(_read(d).tables, {}).records)
     return lineage
+
+
+#: The fields that name a child: CIN census, SSDA903, Annex A, SSD person.
+CHILD_FIELDS = ("LAchildID", "CHILD", "Child Unique ID", "pers_person_id")
+
+
+def children_named(paths: list[Path]) -> set[str]:
+    """Every child id in the recognised files under ``paths``: what an export of those
+    files discloses (for the access log). Files are read as a load reads them."""
+    found: set[str] = set()
+    for root in paths:
+        for path, _explicit in expand([root])[0]:
+            d = detect(path, root=root if root.is_dir() else None)
+            if d.format is None:
+                continue
+            results = iter_cin(path) if d.format == "cin" else [_read(d)]
+            for result in results:
+                for table in result.tables:
+                    for name in CHILD_FIELDS:
+                        if name in table.columns:
+                            found.update(v for r in table.rows if (v := r.get(name)))
+    return found
