@@ -6,7 +6,9 @@ Nothing here knows a return's names or layout; each format module owns its own.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
@@ -17,10 +19,36 @@ Dataset = dict[str, pa.Table]
 Row = dict[str, Any]
 
 
+_SHARED: ContextVar[dict[int, tuple[pa.Table, list[Row]]] | None] = ContextVar(
+    "shared_rows", default=None)
+
+
+@contextmanager
+def shared_rows() -> Iterator[None]:
+    """Within this block `rows` converts each table once and hands every caller the
+    same rows: writing eleven collection years converted the same tables eleven times
+    (a third of `lantern generate`). The writers only add derived keys to a row (e.g.
+    ``_referral``), computed from the data alone, so sharing them changes no output."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
 def rows(data: Dataset, table: str) -> list[Row]:
-    """The rows of a canonical table as dicts (an absent table has none)."""
+    """The rows of a canonical table as dicts (an absent table has none). Treat the
+    list as read-only: inside `shared_rows` other callers receive the same one."""
     arrow = data.get(table)
-    return arrow.to_pylist() if arrow is not None else []
+    if arrow is None:
+        return []
+    shared = _SHARED.get()
+    if shared is None:
+        return arrow.to_pylist()
+    hit = shared.get(id(arrow))
+    if hit is None or hit[0] is not arrow:  # keyed by identity; the table is kept alive
+        hit = shared[id(arrow)] = (arrow, arrow.to_pylist())
+    return hit[1]
 
 
 def group_by(items: Iterable[Row], key: str) -> dict[Any, list[Row]]:

@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from lantern.calendar import add_months
 from lantern.formats import ssd_csv
+from lantern.formats._common import shared_rows
 
 Dataset = dict[str, pa.Table]
 
@@ -49,20 +50,21 @@ def write_all(
     written = WrittenFiles(root=out_dir, ssd_extract=out_dir / "ssd")
     step("SSD extract")
     ssd_csv.write_extract(data, written.ssd_extract)
-    for year in collection_years(start, end):
-        step(f"CIN census {year - 1}-{str(year)[2:]}")
-        path = out_dir / "cin_census" / f"CIN_Census_{year}.xml"
+    with shared_rows():  # each table converted once for every year's files
+        for year in collection_years(start, end):
+            step(f"CIN census {year - 1}-{str(year)[2:]}")
+            path = out_dir / "cin_census" / f"CIN_Census_{year}.xml"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            written.cin_census.append(
+                write_cin_census(data, path, collection_year=year, la_code=la_code)
+            )
+            step(f"SSDA903 {year - 1}-{str(year)[2:]}")
+            written.ssda903 += write_ssda903(
+                data, out_dir / "ssda903" / str(year), collection_year=year
+            )
+        step("Annex A")
+        annex_start = add_months(end, -12) + timedelta(days=1)
+        path = out_dir / "annex_a" / f"Annex_A_{end:%Y-%m}.xlsx"
         path.parent.mkdir(parents=True, exist_ok=True)
-        written.cin_census.append(
-            write_cin_census(data, path, collection_year=year, la_code=la_code)
-        )
-        step(f"SSDA903 {year - 1}-{str(year)[2:]}")
-        written.ssda903 += write_ssda903(
-            data, out_dir / "ssda903" / str(year), collection_year=year
-        )
-    step("Annex A")
-    annex_start = add_months(end, -12) + timedelta(days=1)
-    path = out_dir / "annex_a" / f"Annex_A_{end:%Y-%m}.xlsx"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    written.annex_a = write_annex_a(data, path, start=annex_start, end=end)
+        written.annex_a = write_annex_a(data, path, start=annex_start, end=end)
     return written
