@@ -708,10 +708,7 @@ def alerts(
     from lantern.alerts.command import SmtpSettings, alerts_command, load_addresses
 
     _check_format(fmt, ("table", "json"))
-    try:
-        day = date.fromisoformat(on)
-    except ValueError:
-        fail(f"--date {on!r} is not YYYY-MM-DD", code=2)
+    day = _parse_date(on, "--date")
     settings = get_settings()
     addresses = None
     if send:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -98,6 +99,12 @@ class AccessLog:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # One write at a time from this process. Each write takes the database's write
+        # lock (the entries are hash-chained); SQLite makes a writer that finds it taken
+        # sleep and retry with sleeps growing to 100 ms, so under many concurrent page
+        # views some waited seconds. Queued here, each waits only for the writes before
+        # it; other processes still meet the database's own lock.
+        self._writing = threading.Lock()
 
     def record(self, principal: Principal, action: str, *, child_id: str | None = None,
                path: str = "", detail: str = "", now: datetime | None = None) -> None:
@@ -115,7 +122,7 @@ class AccessLog:
         ids = list(child_ids)
         if not ids:
             return 0
-        with self._writer() as con:
+        with self._writing, self._writer() as con:
             last = con.execute(
                 select(_T.c.id, _T.c.hash).order_by(_T.c.id.desc()).limit(1)).first()
             next_id, prev = (1, GENESIS) if last is None else (last.id + 1, last.hash)

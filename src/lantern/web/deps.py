@@ -120,12 +120,6 @@ def get_wh(request: Request) -> Iterator[Wh]:
 
 ViewerDep = Annotated[Viewer, Depends(get_viewer)]
 
-#: One access-log write at a time from this process. Each write takes the database's
-#: write lock (the entries are hash-chained); SQLite makes a writer that finds it taken
-#: sleep and retry with sleeps growing to 100 ms, so under many concurrent page views
-#: some waited seconds and held a request thread all the while. Queued here, each
-#: waits only for the writes before it.
-_LOG_WRITES = threading.Lock()
 WhDep = Annotated[Wh, Depends(get_wh)]
 
 
@@ -134,6 +128,5 @@ def log_child_access(request: Request, viewer: Viewer, action: str,
     """Every view or export of a child's identity: one access-log entry per child."""
     if not child_ids:
         return
-    with _LOG_WRITES:
-        stores(request).access_log.record_many(
-            viewer.principal, action, child_ids, path=str(request.url.path), detail=detail)
+    stores(request).access_log.record_many(
+        viewer.principal, action, child_ids, path=str(request.url.path), detail=detail)

@@ -4,7 +4,7 @@ Opening the warehouse file for every request cost about 30 ms, and a connection 
 open takes DuckDB's file lock, which would stop `lantern ingest` (another process)
 writing the file. So the app copies the warehouse into an in-memory DuckDB database
 (``ATTACH ... (READ_ONLY)``, ``COPY FROM DATABASE``, ``DETACH``: the file is locked only
-while it is copied, under a second for the demo authority) and gives each request a
+while it is copied: 1.9 s for the demo authority) and gives each request a
 cursor on the copy. The copy also holds every child's chronology in one table ordered
 by child (`casework.prepare_chronology`): a child's page reads it with one small scan.
 

@@ -24,10 +24,6 @@ REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
               "frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox")
 
 
-def _names(wh: sv.Wh) -> dict[str, str]:
-    return sv.team_names(wh)
-
-
 def _team_or_404(wh: sv.Wh, viewer: ViewerDep, team_id: str) -> casework.Team:
     team = casework.team(wh.con, team_id)
     if team is None or not sv.team_visible(wh, viewer.principal, team_id):
@@ -74,7 +70,7 @@ def home(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
 
 
 def _views(wh: sv.Wh, viewer: ViewerDep) -> list[tuple[str, str]]:
-    names = _names(wh)
+    names = sv.team_names(wh)
     out = [("authority", "Whole authority")]
     for s in sv.breakdown_values(wh, "", "service"):
         out.append((f"service:{s}", f"Service: {s.replace('_', ' ')}"))
@@ -127,7 +123,7 @@ def indicator(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhDep,
     return render(request, "indicator.html", {
         "active_nav": "scorecard", "as_of": wh.as_of, "title": got["indicator"].title,
         "ind": got["indicator"], "row": got["row"], "chart_row": got["scorecard_row"],
-        "breakdowns": got["breakdowns"], "labels": sv.BREAKDOWN_LABELS, "names": _names(wh),
+        "breakdowns": got["breakdowns"], "labels": sv.BREAKDOWN_LABELS, "names": sv.team_names(wh),
         "months": sv.months(wh), "month": month, "month_label": sv.month_label(month),
         "suppressed": viewer.suppressed,
         "can_drill": not viewer.principal.aggregate_only})
@@ -151,7 +147,7 @@ def indicator_children(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhD
     month, rows = _children(request, kpi_id, viewer, wh, month, by, value)
     log_child_access(request, viewer, "view_indicator_children",
                      sorted({str(r["child_id"]) for r in rows}), detail=f"{kpi_id} {month}")
-    names = _names(wh)
+    names = sv.team_names(wh)
     where = "" if by == "authority" or value is None else f"{by} {names.get(value, value)}"
     return render(request, "indicator_children.html", {
         "active_nav": "scorecard", "as_of": wh.as_of, "title": "Children behind the figure",
@@ -196,7 +192,7 @@ def child(request: Request, child_id: str, viewer: ViewerDep, wh: WhDep,
     cats = {category} if category in casework.CATEGORIES else None
     events = sv.chronology(wh, child_id, cats)
     log_child_access(request, viewer, "view_child", [child_id])
-    names = _names(wh)
+    names = sv.team_names(wh)
     return render(request, "child.html", {
         "as_of": wh.as_of, "title": f"Child {child_id}", "child": record, "events": events,
         "categories": casework.CATEGORIES, "category": category or "",
@@ -258,7 +254,7 @@ def worker(request: Request, worker_id: str, viewer: ViewerDep, wh: WhDep) -> Re
     items = sv.work_items(wh, viewer.principal, child_ids={c.child_id for c in children},
                           worker_id=worker_id)
     log_child_access(request, viewer, "view_caseload", [c.child_id for c in children])
-    names = _names(wh)
+    names = sv.team_names(wh)
     return render(request, "worker.html", {
         "active_nav": "teams", "as_of": wh.as_of, "title": w.name, "worker": w,
         "team_name": names.get(w.team_id or "", w.team_id or ""), "children": children,
@@ -273,7 +269,7 @@ def exceptions(request: Request, viewer: ViewerDep, wh: WhDep, month: Month = No
     return render(request, "exceptions.html", {
         "active_nav": "exceptions", "as_of": wh.as_of, "title": "Exceptions",
         "months": sv.months(wh), "month": month, "month_label": sv.month_label(month),
-        "groups": groups, "names": _names(wh), "suppressed": viewer.suppressed,
+        "groups": groups, "names": sv.team_names(wh), "suppressed": viewer.suppressed,
         "titles": {i.id: i.title for i in INDICATORS}})
 
 
