@@ -45,6 +45,16 @@ def _register_admin() -> None:
 _register_admin()
 
 
+def _register_reports() -> None:
+    from lantern.commands.reports import board_pack, report_app
+
+    app.add_typer(report_app, name="report")
+    app.command("board-pack")(board_pack)
+
+
+_register_reports()
+
+
 def fail(message: str, hint: str | None = None, code: int = 1) -> NoReturn:
     """One clear line (and a pointer to detail) instead of a traceback."""
     err.print(f"[bold red]Error:[/] {message}", highlight=False)
@@ -664,16 +674,6 @@ def exceptions(
         console.print(table)
     if not result.exceptions:
         console.print(f"No exceptions for {month}.")
-
-
-@app.command()
-def report(
-    month: Annotated[str, typer.Option(help="Month, YYYY-MM")],
-    out: Annotated[Path, typer.Option(help="FILE.html or FILE.pdf")],
-) -> None:
-    """Write the monthly performance report (self-contained HTML or PDF)."""
-    (path,) = _write_report(month, out)
-    console.print(f"Report: [bold]{path}[/]")
 
 
 def _write_report(month: str, *outs: Path) -> list[Path]:
