@@ -108,8 +108,8 @@ def test_the_journey_from_draft_to_published(env: tuple[Inbox, Path]) -> None:
     code, out = run("report", "advance", "--month", MONTH, "--to", "themes_added",
                     "--as", "lead_dcs")
     assert code == 1 and "needs a reason" in out
-    from lantern.reports.workflow import open_book
     from lantern.config import get_settings
+    from lantern.reports.workflow import open_book
     from lantern.security.accounts import UserStore as Users
 
     book = open_book(get_settings())
@@ -203,7 +203,8 @@ def test_board_pack_pdf(env: tuple[Inbox, Path]) -> None:
 def test_bad_command_lines(env: tuple[Inbox, Path]) -> None:
     assert run("report", "--month", MONTH)[0] == 2
     assert run("report", "--month", MONTH, "--out", "x.txt")[0] == 2
-    assert run("report", "advance", "--month", MONTH, "--to", "approved", "--as", "lead_dcs")[0] == 2
+    assert run("report", "advance", "--month", MONTH, "--to", "approved",
+               "--as", "lead_dcs")[0] == 2
     code, out = run("report", "advance", "--month", MONTH, "--to", "endorsed",
                     "--as", "nobody")
     assert code == 1 and "no enabled account" in out

@@ -46,6 +46,16 @@ SAMPLES: dict[str, tuple[str, str, dict[str, str] | None]] = {
     "admin_target_edit": ("GET", "/admin/targets/cp_plans_open", None),
     "admin_target_save": ("POST", "/admin/targets/cp_plans_open", {"action": "reset"}),
     "admin_access_log": ("GET", "/admin/access-log", None),
+    "reports": ("GET", "/reports", None),
+    "report_month": ("GET", "/reports/2024-03", None),
+    "report_file": ("GET", "/reports/2024-03/999999.html", None),
+    "report_advance": ("POST", "/reports/2024-03/advance", {
+        "run_id": "999999", "to": "quality_checked", "comment": ""}),
+    "report_commentary": ("POST", "/reports/2024-03/commentary", {
+        "kpi_id": "cp_plans_open", "text": ""}),
+    "indicator_commentary": ("POST", "/indicators/cp_plans_open/commentary", {
+        "month": "2024-03", "text": ""}),
+    "board_pack": ("GET", "/board-pack", None),
     "api_docs": ("GET", "/api/docs", None),
     "api_me": ("GET", "/api/me", None),
     "api_indicators": ("GET", "/api/indicators", None),
@@ -66,4 +76,5 @@ SAMPLES: dict[str, tuple[str, str, dict[str, str] | None]] = {
 
 #: Routes whose sample names an item that does not exist: an allowed role gets 404 (the
 #: route ran and looked), a forbidden one 403. Their behaviour is tested in test_web_work.
-NOT_FOUND_WHEN_ALLOWED = frozenset({"inbox_item", "inbox_acknowledge", "inbox_snooze"})
+NOT_FOUND_WHEN_ALLOWED = frozenset({"inbox_item", "inbox_acknowledge", "inbox_snooze",
+                                    "report_file", "report_advance"})

@@ -271,9 +271,11 @@ class ReportBook:
             s.add(ReportDistribution(run_id=run_id, username=username, address=address,
                                      at=utcnow()))
 
-    def count_runs(self) -> int:
+    def version(self) -> tuple[int, ...]:
+        """Changes whenever anything is recorded (for caches of what the book says)."""
         with self._session() as s:
-            return int(s.scalar(select(func.count()).select_from(ReportRun)) or 0)
+            return tuple(int(s.scalar(select(func.max(t.id))) or 0) for t in (
+                ReportRun, ReportStep, IndicatorCommentary))
 
 
 def status_record(book: ReportBook, run: ReportRun, today: date) -> dict[str, Any]:

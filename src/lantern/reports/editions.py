@@ -154,16 +154,15 @@ def _figure(row: KpiRow | None) -> list[Any]:
             _int(row.denominator), row.status]
 
 
+def officer_of(config: ChainConfig, kpi_id: str) -> str | None:
+    """The responsible officer of an indicator: named, else its report section's."""
+    return config.officers.get(kpi_id) or config.officers_by_section.get(
+        section_of(kpi_id, get(kpi_id).area))
+
+
 def officers(config: ChainConfig, report: Report) -> dict[str, str]:
-    """The responsible officer of each indicator: named, else its section's officer."""
-    out = {}
-    for s in report.sections:
-        for r in s.rows:
-            named = config.officers.get(r.kpi_id) or config.officers_by_section.get(
-                section_of(r.kpi_id, get(r.kpi_id).area))
-            if named:
-                out[r.kpi_id] = named
-    return out
+    found = {r.kpi_id: officer_of(config, r.kpi_id) for s in report.sections for r in s.rows}
+    return {k: v for k, v in found.items() if v}
 
 
 def governance(book: ReportBook, run: ReportRun, report: Report,

@@ -15,6 +15,10 @@ director, DCS and performance analyst: the authority) — social workers have th
 items in the inbox. Validation reports quote the rows they reject (child-level data) and
 open only to the performance analyst, who must also have authority scope. Targets are
 set by the admin and the performance analyst; the access log is the admin's.
+The monthly reports are read by leaders and auditors (drafts only by those who shape
+them: `web.routes.reports.DRAFT_READERS`) and by board members, who see published
+editions without their files (whose figures are not suppressed); the chain's own rules
+decide who may take each step, and commentary is written by the roles configured.
 
 Routes in `PUBLIC` need no sign-in (sign in, health check, static files, the OpenAPI
 schema). Every other route must be in `MATRIX`; the app refuses to start otherwise.
@@ -61,6 +65,13 @@ admin_targets              F  F  F  F  F  A  F  F  F  F  A
 admin_target_edit          F  F  F  F  F  A  F  F  F  F  A
 admin_target_save          F  F  F  F  F  A  F  F  F  F  A
 admin_access_log           F  F  F  F  F  F  F  F  F  F  A
+reports                    F  A  A  A  A  A  A  F  S  F  F
+report_month               F  A  A  A  A  A  A  F  S  F  F
+report_file                F  A  A  A  A  A  A  F  F  F  F
+report_advance             F  F  A  A  A  A  F  F  F  F  F
+report_commentary          F  F  A  A  A  A  F  F  F  F  F
+indicator_commentary       F  F  A  A  A  A  F  F  F  F  F
+board_pack                 F  F  A  A  A  A  A  F  S  S  F
 api_docs                   A  A  A  A  A  A  A  A  A  A  A
 api_me                     A  A  A  A  A  A  A  A  A  A  A
 api_indicators             A  A  A  A  A  A  A  A  A  A  A

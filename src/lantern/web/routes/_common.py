@@ -27,6 +27,8 @@ NAV = (
     NavItem("scorecard", "/scorecard", "Scorecard", "scorecard"),
     NavItem("teams", "/teams", "Teams", "teams"),
     NavItem("exceptions", "/exceptions", "Exceptions", "exceptions"),
+    NavItem("reports", "/reports", "Reports", "reports"),
+    NavItem("board_pack", "/board-pack", "Board pack", "board_pack"),
     NavItem("loads", "/loads", "Data loads", "loads"),
     NavItem("admin", "/admin/users", "Users", "admin_users"),
     NavItem("targets", "/admin/targets", "Targets", "admin_targets"),
