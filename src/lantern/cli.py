@@ -389,6 +389,7 @@ def demo(
         reports / f"performance-report-{latest}.html",
         reports / f"performance-report-{latest}.pdf",
     )
+    _demo_reports(latest)
     console.print()
     console.print(f"Files:      {written.root}")
     console.print(f"Warehouse:  {settings.warehouse_path}")
@@ -398,6 +399,36 @@ def demo(
     console.print(f"Done in {time.perf_counter() - started:.1f} s.")
     if serve_after:
         _serve_demo("127.0.0.1", 8000)
+
+
+def _demo_reports(latest: str) -> None:
+    """The report's history: the months since July published through the chain, the
+    latest awaiting the DCS's endorsement (demo accounts act; new passwords with --serve)."""
+    from lantern.casework import team_services
+    from lantern.reports.demo_chain import previous
+    from lantern.reports.workflow import open_book
+    from lantern.security.accounts import UserStore, ensure_demo_users
+
+    settings = get_settings()
+    con, authority = _open_warehouse()
+    book = open_book(settings)
+    ensure_demo_users(book.engine, team_services(con))
+    users = UserStore(book.engine)
+    people = {role: users.principal(users.get(f"demo_{role}").id)  # type: ignore[union-attr]
+              for role in ("performance_analyst", "divisional_director", "dcs",
+                           "head_of_service")}
+    published = [previous(latest)]
+    while len(published) < 4:
+        published.insert(0, previous(published[0]))
+    from lantern.reports.demo_chain import run_demo_chain
+
+    with console.status("Reports: quality check, themes, endorsement, publication") as st:
+        run_demo_chain(con, book, authority, settings, people, published, latest,  # type: ignore[arg-type]
+                       progress=lambda text: st.update(f"Reports: {text}"))
+    con.close()
+    console.print(f"Reports:    {', '.join(published)} published; {latest} awaiting the "
+                  "DCS's endorsement (`lantern report status --month "
+                  f"{latest}`)")
 
 
 def _serve_demo(host: str, port: int) -> None:

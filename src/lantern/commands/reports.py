@@ -79,11 +79,12 @@ def write_edition(month: str, out: Path, edition: str) -> tuple[Path, str]:
         from lantern.reports.editions import month_figures
 
         now = month_figures(con, [month], authority, [edition])[month, edition]
-        frozen = published_file(current, out.suffix.lower())
+        frozen = published_file(book, current, out.suffix.lower())
         if frozen is not None and json.loads(current.figures) == json.loads(
                 json.dumps(now)):
             out.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(frozen, out)
+            current = book.get(current.id) or current  # a PDF printed just now
             digest = current.pdf_sha256 if out.suffix == ".pdf" else current.html_sha256
             return out, f"published version {current.version}, sha256 {digest}"
     try:

@@ -178,7 +178,7 @@ class ReportBook:
 
     def advance(self, run_id: int, to: str, who: Principal, comment: str = "", *,
                 freeze: Callable[[ReportRun, list[ReportStep]], Frozen] | None = None,
-                ) -> ReportStep:
+                at: datetime | None = None) -> ReportStep:
         """Move an edition along the chain (or back, with a reason), as ``who``.
 
         Publishing needs ``freeze``: it renders the files with the steps so far (the
@@ -188,7 +188,7 @@ class ReportBook:
             if run is None:
                 raise Refused(f"no report edition {run_id}")
             move = check_move(run.state, to, who.role, comment, self.config)
-            step = ReportStep(run_id=run.id, at=utcnow(), user_id=who.user_id or None,
+            step = ReportStep(run_id=run.id, at=at or utcnow(), user_id=who.user_id or None,
                               username=who.username, display_name=who.display_name,
                               role=who.role, from_state=move.from_state,
                               to_state=move.to_state, kind=move.kind,
@@ -213,20 +213,29 @@ class ReportBook:
             s.add(step)
         return step
 
+    def attach_pdf(self, run_id: int, path: Path) -> ReportRun:
+        """Record the PDF printed from a published edition's frozen HTML."""
+        with self._session() as s, s.begin():
+            run = s.get(ReportRun, run_id)
+            if run is None or run.state != "published":
+                raise Refused("only a published edition has a frozen file to print")
+            run.pdf_path, run.pdf_sha256 = str(path), sha256_file(path)
+            return run
+
     def is_late(self, run: ReportRun, today: date) -> bool:
         published_on = run.published_at.date() if run.published_at else None
         return is_late(run.month, run.state, today, published_on)
 
     # --- commentary ---------------------------------------------------------------------
 
-    def add_commentary(self, month: str, kpi_id: str, text: str,
-                       who: Principal) -> IndicatorCommentary:
+    def add_commentary(self, month: str, kpi_id: str, text: str, who: Principal, *,
+                       at: datetime | None = None) -> IndicatorCommentary:
         if who.role not in self.config.commentary_roles:
             writers = (self.config.title(r) for r in self.config.commentary_roles)
             raise Refused(f"commentary is written by {', '.join(writers)}")
         if not text.strip():
             raise Refused("the commentary is empty: say what the figure shows and why")
-        entry = IndicatorCommentary(month=month, kpi_id=kpi_id, at=utcnow(),
+        entry = IndicatorCommentary(month=month, kpi_id=kpi_id, at=at or utcnow(),
                                     user_id=who.user_id or None, username=who.username,
                                     display_name=who.display_name, role=who.role,
                                     text=text.strip())

@@ -5,6 +5,7 @@ published reports after a new load. Thin over `book`, `editions` and `distribute
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +97,8 @@ def build_run(con: Any, book: ReportBook, authority: Authority, month: str,
 
 def advance(con: Any, book: ReportBook, authority: Authority, run: ReportRun, to: str,
             who: Principal, comment: str, settings: Settings, *, send: bool = True,
-            pdf: bool = True) -> tuple[ReportStep, Distributed | None]:
+            pdf: bool = True, at: datetime | None = None,
+            ) -> tuple[ReportStep, Distributed | None]:
     """Move an edition along the chain. Publishing renders and freezes its files (HTML
     and PDF, hashed) and emails the distribution list."""
     freeze = None
@@ -105,7 +107,7 @@ def advance(con: Any, book: ReportBook, authority: Authority, run: ReportRun, to
                                targets_path=str(settings.targets) if settings.targets
                                else None)
         freeze = freezer(book, report, settings.reports_dir, pdf=pdf)
-    step = book.advance(run.id, to, who, comment, freeze=freeze)
+    step = book.advance(run.id, to, who, comment, freeze=freeze, at=at)
     sent = None
     if to == "published" and send:
         published = book.get(run.id)
@@ -114,7 +116,20 @@ def advance(con: Any, book: ReportBook, authority: Authority, run: ReportRun, to
     return step, sent
 
 
-def published_file(run: ReportRun, suffix: str) -> Path | None:
-    """The frozen file of a published edition, if it was written in that format."""
-    path = run.pdf_path if suffix == ".pdf" else run.html_path
-    return Path(path) if path and Path(path).exists() else None
+def published_file(book: ReportBook, run: ReportRun, suffix: str) -> Path | None:
+    """The frozen file of a published edition. An edition frozen as HTML only (the
+    demo's history) has its PDF printed from that frozen HTML on first request, and the
+    PDF's SHA-256 stored then."""
+    if suffix != ".pdf":
+        return Path(run.html_path) if run.html_path and Path(run.html_path).exists() else None
+    if run.pdf_path and Path(run.pdf_path).exists():
+        return Path(run.pdf_path)
+    if not run.html_path or not Path(run.html_path).exists():
+        return None
+    from weasyprint import HTML
+
+    html = Path(run.html_path)
+    pdf = html.with_suffix(".pdf")
+    HTML(filename=str(html), base_url=str(html.parent)).write_pdf(pdf)
+    book.attach_pdf(run.id, pdf)
+    return pdf

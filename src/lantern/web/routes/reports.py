@@ -10,7 +10,6 @@ the board pack only, and never the report files (their figures are not suppresse
 from __future__ import annotations
 
 from itertools import groupby
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -158,8 +157,10 @@ def report_file(request: Request, month: MonthPath, run_id: int, kind: str,
             "html", "pdf"):
         raise HTTPException(404, "No such report file.")
     if run.state == "published":
-        path = run.pdf_path if kind == "pdf" else run.html_path
-        if not path or not Path(path).exists():
+        from lantern.reports.workflow import published_file
+
+        path = published_file(book, run, f".{kind}")
+        if path is None:
             raise HTTPException(404, "The published file is missing from the reports folder.")
         name = f"performance-report-{run.month}-{run.edition}-v{run.version}.{kind}"
         if kind == "pdf":
