@@ -194,8 +194,26 @@ def ingest(
     if outcome.changed:
         console.print(f"Loaded {len(validation.files)} files: load {outcome.load_id}, "
                       f"{rows:,} rows in the warehouse ({outcome.seconds:.1f} s)")
+        _check_published_reports()
     else:
         console.print(f"Already loaded (no change): load {outcome.load_id}")
+
+
+def _check_published_reports() -> None:
+    """A load never changes a published report: where it moved a published month's
+    figures, a new draft edition is made, and this says which."""
+    from lantern.reports.workflow import after_load, open_book
+
+    settings = get_settings()
+    if settings.database_url is None and not (settings.home / "app.sqlite").exists():
+        return  # no app database: nothing has been published
+    con, authority = _open_warehouse()
+    try:
+        notes = after_load(con, open_book(settings), authority)
+    finally:
+        con.close()
+    for note in notes:
+        console.print(f"Report: {note}", highlight=False)
 
 
 @app.command()
