@@ -223,6 +223,10 @@ class ReportBook:
             return run
 
     def is_late(self, run: ReportRun, today: date) -> bool:
+        """The authority's report is due ten working days after the 1st; the service
+        editions are working copies for the surgeries and carry no deadline of their own."""
+        if run.edition != AUTHORITY:
+            return False
         published_on = run.published_at.date() if run.published_at else None
         return is_late(run.month, run.state, today, published_on)
 

@@ -85,7 +85,7 @@ def commentary(kpi: str, now: list[Any], before: list[Any]) -> str:
     if better is not None and better > 0:
         return f"{text} The improvement is being tested with a dip sample before it is "\
                "reported as sustained."
-    return f"{text} Within the expected range; the surgery keeps it under review."
+    return f"{text} The surgery keeps the trend under review."
 
 
 def themes(month: str, figures: dict[str, list[Any]], before: dict[str, list[Any]]) -> str:
