@@ -208,3 +208,34 @@ def test_bad_command_lines(env: tuple[Inbox, Path]) -> None:
     code, out = run("report", "advance", "--month", MONTH, "--to", "endorsed",
                     "--as", "nobody")
     assert code == 1 and "no enabled account" in out
+
+
+def test_demo_chain_publishes_and_leaves_the_latest_awaiting_endorsement(
+        env: tuple[Inbox, Path]) -> None:
+    """The demo's history on the small authority: February published (by the journey
+    above, or here), March taken to its headline themes, so it awaits the DCS."""
+    from lantern.config import get_settings
+    from lantern.reports.demo_chain import WATCHED, run_demo_chain
+    from lantern.reports.workflow import open_book
+    from lantern.security.accounts import UserStore as Users
+    from lantern.warehouse.meta import read_authority
+
+    _, home = env
+    book = open_book(get_settings())
+    users = Users(book.engine)
+    people = {role: users.principal(users.get(name).id)  # type: ignore[union-attr]
+              for name, role in LEADERS.items()}
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        run_demo_chain(con, book, read_authority(con), get_settings(), people,  # type: ignore[arg-type]
+                       [MONTH], "2024-03")
+    finally:
+        con.close()
+    march = {e["edition"]: e for e in status("2024-03")["editions"]}["authority"]
+    assert (march["state"], march["awaiting"]) == ("themes_added", "endorsement")
+    assert march["themes"].startswith(("Improving:", "Concern:", "Demand:"))
+    assert "Children subject to a CP plan" in march["themes"]
+    assert [s["at"][:10] for s in march["steps"]] == ["2024-04-10", "2024-04-12"]
+    assert set(book.commentary("2024-03")) == set(WATCHED)
+    feb = [e for e in status()["editions"] if e["edition"] == "authority"]
+    assert feb[0]["state"] == "published"
