@@ -77,7 +77,7 @@ def site() -> DemoSite:
 def server(site: DemoSite) -> Iterator[LiveServer]:
     from tests.browser_support import sign_in_client
 
-    with LiveServer(site.home) as srv:
+    with LiveServer(site.home, startup_seconds=240) as srv:
         warm = sign_in_client(srv.url, site.accounts["performance_analyst"], timeout=300)
         assert warm.get("/api/scorecard").status_code == 200
         warm.close()
