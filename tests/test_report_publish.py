@@ -92,6 +92,8 @@ def test_the_journey_from_draft_to_published(env: tuple[Inbox, Path]) -> None:
     editions = {e["edition"]: e for e in status()["editions"]}
     assert set(editions) >= {"authority", "safeguarding", "cared_for", "front_door"}
     assert editions["authority"]["due_date"] == "2024-03-15"
+    assert [f["sha256"] for f in editions["authority"]["files"]] == [
+        sha256_file(home / "draft.html")]  # the file written, recorded with its hash
 
     code, out = run("report", "advance", "--month", MONTH, "--to", "endorsed", "--as", "lead_dcs")
     assert code == 1 and "out of order" in out

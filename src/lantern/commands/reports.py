@@ -95,6 +95,7 @@ def write_edition(month: str, out: Path, edition: str) -> tuple[Path, str]:
     except ValueError as exc:
         cli.fail(str(exc), code=2)
     run = built.run
+    book.record_file(run.id, out)
     return out, f"{run.edition} edition version {run.version}: {run.state.replace('_', ' ')}"
 
 

@@ -205,6 +205,7 @@ class ReportBook:
                 files = freeze(run, [*earlier, step])
                 run.html_path, run.html_sha256 = str(files.html_path), sha256_file(
                     files.html_path)
+                run.pdf_path, run.pdf_sha256 = None, None  # a draft's file is not the record
                 if files.pdf_path is not None:
                     run.pdf_path, run.pdf_sha256 = str(files.pdf_path), sha256_file(
                         files.pdf_path)
@@ -212,6 +213,18 @@ class ReportBook:
             run.state = to
             s.add(step)
         return step
+
+    def record_file(self, run_id: int, path: Path) -> None:
+        """Record the file last written of an unpublished edition (HTML or PDF) and its
+        SHA-256; a published edition's files are its frozen ones and never change."""
+        with self._session() as s, s.begin():
+            run = s.get(ReportRun, run_id)
+            if run is None or run.state == "published":
+                return
+            if path.suffix.lower() == ".pdf":
+                run.pdf_path, run.pdf_sha256 = str(path.resolve()), sha256_file(path)
+            else:
+                run.html_path, run.html_sha256 = str(path.resolve()), sha256_file(path)
 
     def attach_pdf(self, run_id: int, path: Path) -> ReportRun:
         """Record the PDF printed from a published edition's frozen HTML."""
