@@ -102,7 +102,7 @@ def test_the_dcs_endorses_the_report(site: DemoSite, server: LiveServer,
     page.wait_for_load_state("load")
     expect(page.locator(".govuk-error-summary")).to_contain_text("needs a reason")
     j.check("report-refused", skip_link=False)
-    page.get_by_label("Comment").fill("Endorsed for the improvement board.")
+    page.get_by_label("Comment", exact=True).fill("Endorsed for the improvement board.")
     page.get_by_role("button", name="Endorse the report").click()
     page.wait_for_load_state("load")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("now endorsed")

@@ -237,7 +237,9 @@ def test_demo_chain_publishes_and_leaves_the_latest_awaiting_endorsement(
     assert (march["state"], march["awaiting"]) == ("themes_added", "endorsement")
     assert march["themes"].startswith(("Improving:", "Concern:", "Demand:"))
     assert "Children subject to a CP plan" in march["themes"]
-    assert [s["at"][:10] for s in march["steps"]] == ["2024-04-10", "2024-04-12"]
+    # 1 April 2024 is Easter Monday: the 6th working day after it is Tue 9 April, the
+    # 8th Thu 11 April (quality check, then themes).
+    assert [s["at"][:10] for s in march["steps"]] == ["2024-04-09", "2024-04-11"]
     assert set(book.commentary("2024-03")) == set(WATCHED)
     feb = [e for e in status()["editions"] if e["edition"] == "authority"]
     assert feb[0]["state"] == "published"
