@@ -201,8 +201,10 @@ def board_pack(
     month: Annotated[str, typer.Option(help="Month, YYYY-MM")],
     out: Annotated[Path, typer.Option(help="FILE.html or FILE.pdf")],
 ) -> None:
-    """The improvement board's pack for a month: headline figures (small numbers
-    suppressed), exceptions, deep dives, the plan's RAG, audits, the endorsement page."""
+    """The improvement board's pack for a month (HTML or PDF).
+
+    Headline figures (counts of 1-4 suppressed), the exception report, deep dives, the
+    plan's RAG, audits and the month's endorsement page."""
     from lantern.reports.board_pack import build_board_pack, write_board_pack
 
     cli = _cli()
