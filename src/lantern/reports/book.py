@@ -148,8 +148,9 @@ class ReportBook:
                 ReportRun.month == month, ReportRun.edition == edition,
             ).order_by(ReportRun.version.desc()).limit(1)).one_or_none()
             if run is None:
-                run = self._new_run(s, month, edition, 1, figures, digest, load_id,
-                                    f"First edition, built from load {load_id}.")
+                first = "First edition" + (f", built from load {load_id}." if load_id
+                                           else ".")
+                run = self._new_run(s, month, edition, 1, figures, digest, load_id, first)
                 return run, "new"
             if run.figures_sha256 == digest:
                 return run, "unchanged"
@@ -158,8 +159,8 @@ class ReportBook:
                 run.figures, run.figures_sha256 = json.dumps(figures, sort_keys=True), digest
                 run.load_id = load_id
                 return run, "updated"
-            why = (f"Load {load_id} moved the figures of the published edition "
-                   f"{run.version}: {', '.join(changed)}.")
+            why = (f"{f'Load {load_id}' if load_id else 'A new load'} moved the figures of "
+                   f"the published edition {run.version}: {', '.join(changed)}.")
             new = self._new_run(s, month, edition, run.version + 1, figures, digest, load_id,
                                 why)
             return new, why
