@@ -70,7 +70,11 @@ def no_data(engine: Any, month: str) -> Summary | None:
     return None
 
 
-#: section key -> (title, reader). Point a reader at its package's summary at merge.
+#: section key -> (title, reader(app-database engine, month) -> Summary | None). Point each
+#: reader at its package when it lands: deep dives at the governance tracker (opened and
+#: closed in the month, each one's status); the plan at `plan.status.statuses` grouped by
+#: theme (worst RAG per theme) and `plan.service.inspections` (recommendations' status);
+#: audits at the quality programme's summary for `quarter_of(month)`.
 SOURCES: dict[str, tuple[str, Callable[[Any, str], Summary | None]]] = {
     "deep_dives": ("Deep dives opened and closed", no_data),
     "plan": ("Improvement plan: RAG by theme and inspection recommendations", no_data),
