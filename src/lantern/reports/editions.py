@@ -64,16 +64,53 @@ def build_edition(con: Any, month: str, authority: Authority, edition: str = AUT
     """One edition's report. ``base`` (the month's authority report) saves recomputing
     it for each service edition."""
     if base is None:
-        base = build_report(con, month, la_code=authority.la_code, la_name=authority.la_name,
-                            population=authority.population,
-                            process_changes=authority.process_changes,
-                            targets_path=targets_path)
+        base = _authority_report(con, month, authority, targets_path)
     if edition == AUTHORITY:
         return base
     if edition not in services(con):
         raise ValueError(f"no service {edition!r}; the services are "
                          f"{', '.join(services(con))}")
     return service_edition(con, base, edition, authority, targets_path=targets_path)
+
+
+#: The authority reports built in this process, by warehouse file state: a command that
+#: builds a month and then publishes it (or a test walking the chain) computes it once.
+_BUILT: dict[tuple[Any, ...], Report] = {}
+_BUILT_MAX = 4
+
+
+def _file_state(con: Any) -> tuple[Any, ...] | None:
+    """The warehouse file's identity and state (path, size and mtime of it and its
+    write-ahead log), or None for an in-memory database (the web's copy): never cached."""
+    try:
+        rows = con.execute("PRAGMA database_list").fetchall()
+    except Exception:  # not a DuckDB connection
+        return None
+    path = next((r[2] for r in rows if r[1] not in ("system", "temp") and r[2]), None)
+    if not path:
+        return None
+    out: list[Any] = [path]
+    for p in (Path(path), Path(f"{path}.wal")):
+        st = p.stat() if p.exists() else None
+        out += [st.st_size, st.st_mtime_ns] if st else [None, None]
+    return tuple(out)
+
+
+def _authority_report(con: Any, month: str, authority: Authority,
+                      targets_path: str | None) -> Report:
+    state = _file_state(con)
+    key = (state, month, authority.la_code, authority.la_name, authority.population,
+           tuple(authority.process_changes), targets_path)
+    if state is not None and key in _BUILT:
+        return _BUILT[key]
+    report = build_report(con, month, la_code=authority.la_code, la_name=authority.la_name,
+                          population=authority.population,
+                          process_changes=authority.process_changes, targets_path=targets_path)
+    if state is not None:
+        if len(_BUILT) >= _BUILT_MAX:
+            _BUILT.pop(next(iter(_BUILT)))
+        _BUILT[key] = report
+    return report
 
 
 def service_edition(con: Any, base: Report, service: str, authority: Authority, *,

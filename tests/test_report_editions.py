@@ -1,0 +1,45 @@
+"""An authority report is reused within a process only while the warehouse file is
+unchanged: a load (a write) makes the next build compute afresh; an in-memory database
+(the web's copy) is never cached."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from lantern.reports import editions
+from lantern.warehouse.meta import Authority
+from tests.test_report_render import sample_report
+
+
+def test_reused_until_the_warehouse_changes(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE t (x INTEGER)")
+    con.close()
+    built: list[str] = []
+
+    def fake_build(con, month, **kw):  # type: ignore[no-untyped-def]
+        built.append(month)
+        return sample_report()
+
+    monkeypatch.setattr(editions, "build_report", fake_build)
+    monkeypatch.setattr(editions, "_BUILT", {})
+    authority = Authority(la_code="880", la_name="Demo", process_changes=[("2024-03", "x")])
+    ro = duckdb.connect(str(path), read_only=True)
+    first = editions.build_edition(ro, "2023-10", authority)
+    assert editions.build_edition(ro, "2023-10", authority) is first
+    ro.close()
+    assert built == ["2023-10"]
+    con = duckdb.connect(str(path))
+    con.execute("INSERT INTO t VALUES (1)")
+    con.close()
+    ro = duckdb.connect(str(path), read_only=True)
+    editions.build_edition(ro, "2023-10", authority)
+    ro.close()
+    assert built == ["2023-10", "2023-10"]
+    memory = duckdb.connect(":memory:")
+    editions.build_edition(memory, "2023-10", authority)
+    editions.build_edition(memory, "2023-10", authority)
+    assert len(built) == 4
