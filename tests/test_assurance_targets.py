@@ -10,7 +10,6 @@ from lantern.assurance.targets import (
     benchmark_comparison,
     default_targets,
     load_targets,
-    polarity_phrase,
     since_last_period,
     status_word,
 )
@@ -99,11 +98,6 @@ def test_benchmark_comparison() -> None:
     assert benchmark_comparison(10, 10, "low") == "Same"
     assert benchmark_comparison(96, 59, "neutral") == "Higher"
     assert benchmark_comparison(None, 59, "neutral") is None
-
-
-def test_polarity_phrase() -> None:
-    assert polarity_phrase("high") == "It's best to be high"
-    assert polarity_phrase("low") == "It's best to be low"
 
 
 def test_default_targets() -> None:

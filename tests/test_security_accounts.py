@@ -18,7 +18,6 @@ from lantern.commands.admin import users_app
 from lantern.security import ROLES, Principal
 from lantern.security.accounts import (
     AccountError,
-    LoginThrottle,
     UserStore,
     ensure_demo_users,
     parse_scope,
@@ -199,16 +198,6 @@ def test_sso_only_account_has_no_password(store: UserStore) -> None:
     p = store.sign_in_external("SSO.User")
     assert p is not None and p.role == "dcs"
     assert store.get("sso.user").last_login_at is not None  # type: ignore[union-attr]
-
-
-def test_login_throttle_per_client() -> None:
-    t = LoginThrottle(max_attempts=3, window=60)
-    assert all(t.allow("10.0.0.1", now=float(i)) for i in range(3))
-    assert not t.allow("10.0.0.1", now=3.0)
-    assert t.allow("10.0.0.2", now=3.0)  # another client
-    assert t.allow("10.0.0.1", now=61.5)  # the window moved on
-    t.reset("10.0.0.1")
-    assert t.allow("10.0.0.1", now=62.0)
 
 
 def test_demo_users_one_per_role(app_engine: Engine) -> None:

@@ -122,15 +122,6 @@ def benchmark_comparison(value: float | None, benchmark: float | None, polarity:
     return "Better" if diff * sign > 0 else "Worse"
 
 
-def polarity_phrase(polarity: str) -> str:
-    """The scorecard's polarity line: "It's best to be high" / "It's best to be low"."""
-    return {
-        "high": "It's best to be high",
-        "low": "It's best to be low",
-        "neutral": "Neither high nor low is better",
-    }[polarity]
-
-
 # --- configuration -------------------------------------------------------------
 
 

@@ -8,7 +8,8 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from lantern.measures.cared_for import ADOPTION_PLACEMENTS, episodes
+from lantern.facts import episodes
+from lantern.measures.cared_for import ADOPTION_PLACEMENTS
 from lantern.measures.core import Ctx, Indicator, days_between, shared, standard, text
 
 AREA = "Care leavers and adoption"

@@ -1,11 +1,9 @@
 """Children looked after (KPIS.md section "Children looked after (cared for)").
 
-Conventions used throughout: episodes with legal status V3/V4 (short breaks) are
-ignored; a period of care is the episodes sharing ``clae_cla_id`` (from the
-``RNE = S`` episode through episodes ended ``X1``); its start is its earliest
-episode start and its end is the last episode's ``DEC`` when that episode's ``REC``
-is not X1. An episode **begins a new placement** if RNE is S, P or B, or RNE is T or
-U unless PLACE is A3 or A5; RNE L never does.
+Episodes, periods of care, who is looked after on a date and whether a placement
+begins are derived facts (`lantern.facts.care`: short breaks ignored, a period of care
+from its ``RNE = S`` episode to its last ``REC``); compulsory school age is
+`lantern.facts.school`.
 """
 
 from __future__ import annotations
@@ -16,16 +14,19 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from lantern.facts import episodes, looked_after, of_compulsory_school_age, periods_of_care
+from lantern.facts._base import people
+from lantern.facts.allocation import involvements
+from lantern.facts.plans import cin_episodes, cp_plans
 from lantern.measures.core import (
     FAR_FUTURE,
+    MONTH_END,
     Ctx,
     Indicator,
     add_months,
     add_wd,
     age_years,
-    at_month_ends,
     days_between,
-    first_per,
     shared,
     snapshot_rows,
     standard,
@@ -36,67 +37,19 @@ from lantern.measures.core import (
 )
 
 AREA = "Children looked after"
-SHORT_BREAKS = ("V3", "V4")
 ADOPTION_PLACEMENTS = ("A3", "A4", "A5", "A6")
 FOSTER = ("U1", "U2", "U3", "U4", "U5", "U6")
 LONG_TERM_FOSTER = ("U1", "U4")
 
 
-def begins_placement(rne: ir.StringValue, place: ir.StringValue) -> ir.BooleanValue:
-    """The KPIS.md placement-begins rule (A3/A5 with the current carer is not a move)."""
-    r = rne.fill_null("").upper()
-    return r.isin(["S", "P", "B"]) | (
-        r.isin(["T", "U"]) & ~place.fill_null("").upper().isin(["A3", "A5"]))
-
-
-@shared
-def episodes(ctx: Ctx, *, with_place: bool = True) -> ir.Table:
-    """Non-V3/V4 episodes with PLACE from their placement and the begins flag."""
-    e = ctx.t("ssd_cla_episodes")
-    e = e.filter(e.clae_cla_episode_start_date.notnull()
-                 & ~e.clae_legal_status.fill_null("").upper().isin(list(SHORT_BREAKS)))
-    e = e.select(
-        ep_id="clae_cla_episode_id", child="clae_person_id",
-        start="clae_cla_episode_start_date", end="clae_cla_episode_ceased_date",
-        rne="clae_cla_episode_start_reason", rec="clae_cla_episode_ceased_reason",
-        period_id="clae_cla_id", ls="clae_legal_status", placement_id="clae_cla_placement_id")
-    if with_place:
-        pl = ctx.t("ssd_cla_placement").select(
-            _plid="clap_cla_placement_id", place="clap_cla_placement_type")
-        pl = first_per(pl, ["_plid"], ["place"])
-        e = e.left_join(pl, e.placement_id == pl._plid).drop("_plid")
-    else:
-        e = e.mutate(place=ibis.null().cast("string"))
-    return e.mutate(begins=begins_placement(e.rne, e.place))
-
-
-@shared
-def periods(ctx: Ctx) -> ir.Table:
-    """One row per period of care: child, p_start, p_end (null while open)."""
-    e = episodes(ctx, with_place=False)
-    last = first_per(e, ["period_id"], [ibis.desc("start"), ibis.desc(e.end.fill_null(
-        FAR_FUTURE)), ibis.desc("ep_id")])
-    last = last.select(_lp="period_id", _lend="end", _lrec="rec")
-    g = e.group_by(["period_id", "child"]).aggregate(p_start=e.start.min())
-    g = g.join(last, g.period_id == last._lp)
-    ended = g._lend.notnull() & (g._lrec.fill_null("").upper() != "X1")
-    return g.select("period_id", "child", "p_start",
-                    p_end=ibis.ifelse(ended, g._lend, ibis.null().cast("date")))
-
-
 @shared
 def cla_open(ctx: Ctx, *, with_place: bool = False) -> ir.Table:
-    """Children looked after at each month end: their current (latest-starting) open
-    episode with its period start ``p_start``."""
-    o = at_month_ends(ctx, episodes(ctx, with_place=with_place), "start", "end")
-    o = first_per(o, ["child", "month_end"], [ibis.desc("start"), ibis.desc("ep_id")])
-    pr = periods(ctx).select(_pp="period_id", p_start="p_start")
-    return o.left_join(pr, o.period_id == pr._pp).drop("_pp")
+    """Children looked after at each month end (`lantern.facts.looked_after`)."""
+    return looked_after(ctx, ctx.months, with_place=with_place, as_of=MONTH_END)
 
 
 def with_dob(ctx: Ctx, t: ir.Table) -> ir.Table:
-    per = ctx.t("ssd_person").select(_pid="pers_person_id", dob="pers_dob")
-    per = first_per(per, ["_pid"], ["dob"])
+    per = people(ctx).select(_pid="person_id", dob="dob")
     return t.left_join(per, t.child == per._pid).drop("_pid")
 
 
@@ -180,7 +133,7 @@ def stability_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
 
 def reviews_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     """Review sequence per period of care (see the definition)."""
-    pr = add_wd(ctx, periods(ctx), "p_start", p["first_wd"], "due1")
+    pr = add_wd(ctx, periods_of_care(ctx), "p_start", p["first_wd"], "due1")
     r = ctx.t("ssd_cla_reviews")
     r = r.filter(r.clar_cla_review_date.notnull()
                  & ~yes(r.clar_cla_review_cancelled)).select(
@@ -245,7 +198,7 @@ def completed_checks(ctx: Ctx, types: list[str]) -> ir.Table:
 
 def iha_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     limit = p["limit_wd"]
-    pr = periods(ctx)
+    pr = periods_of_care(ctx)
     w = pr.cross_join(ctx.windows)
     w = w.filter((w.p_start >= w.w_start) & (w.p_start <= w.w_end))
     w = w.mutate(lasted_to=ibis.ifelse(w.p_end.notnull() & (w.p_end < w.w_end), w.p_end,
@@ -299,9 +252,7 @@ def dental_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
 def pep_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     days = p["days"]
     o = with_dob(ctx, cla_open(ctx))
-    o = o.filter(o.dob.notnull())
-    age_aug = age_years(o.dob, o.aug31)
-    o = o.filter((age_aug >= 5) & (age_aug <= 15))
+    o = o.filter(o.dob.notnull() & of_compulsory_school_age(o.dob, o.month_end))
     v = ctx.t("lantern_pep_reviews")
     v = v.filter(v.pepr_pep_review_date.notnull()).select(
         _vc="pepr_person_id", _vd="pepr_pep_review_date")
@@ -362,7 +313,7 @@ def reentry_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     s = s.filter(s.rne.fill_null("").upper() == "S").select(
         "child", "start", pid=s.period_id.fill_null(s.ep_id))
     s = s.mutate(since=add_months(s.start, -p["months"]))
-    pr = periods(ctx)
+    pr = periods_of_care(ctx)
     pr = pr.filter(pr.p_end.notnull()).select(_pc="child", _pe="p_end")
     j = s.left_join(pr, (s.child == pr._pc) & (pr._pe < s.start))
     g = j.group_by(["child", "start", "pid", "since"]).aggregate(prev_end=j._pe.max())
@@ -390,12 +341,8 @@ def matched_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
 
 
 def sw_changes_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
-    r = ctx.t("ssd_cin_episodes")
-    cin = r.filter(r.cine_referral_date.notnull() & ~yes(r.cine_referral_nfa)).select(
-        child="cine_person_id", s="cine_referral_date", e="cine_close_date")
-    c = ctx.t("ssd_cp_plans")
-    cp = c.filter(c.cppl_cp_plan_start_date.notnull()).select(
-        child="cppl_person_id", s="cppl_cp_plan_start_date", e="cppl_cp_plan_end_date")
+    cin = cin_episodes(ctx).select("child", s="start", e="end")
+    cp = cp_plans(ctx).select("child", s="start", e="end")
     cla = episodes(ctx, with_place=False).select("child", s="start", e="end")
     iv = ibis.union(cin, cp, cla, distinct=False)
     iv = iv.mutate(e=iv.e.fill_null(FAR_FUTURE))
@@ -407,11 +354,9 @@ def sw_changes_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     isl = iv.group_by(["child", "island"]).aggregate(i_s=iv.s.min(), i_e=iv.e.max())
     m = isl.cross_join(ctx.months)
     m = m.filter((m.i_s <= m.r12_start) & (m.i_e >= m.month_end))
-    inv = ctx.t("ssd_involvements")
-    inv = inv.filter((inv.invo_professional_role_id.upper() == "SW")
-                     & inv.invo_involvement_start_date.notnull()).select(
-        _ic="invo_person_id", _iw="invo_professional_id", _is="invo_involvement_start_date",
-        _ie="invo_involvement_end_date")
+    inv = involvements(ctx)
+    inv = inv.filter(inv.start.notnull()).select(
+        _ic="child_id", _iw="worker_id", _is="start", _ie="end")
     j = m.left_join(inv, (m.child == inv._ic) & (inv._is <= m.month_end)
                     & (inv._ie.isnull() | (inv._ie >= m.r12_start)))
     g = j.group_by(["child", "month_end", "r12_start", "i_s"]).aggregate(

@@ -8,12 +8,14 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from lantern.facts import cp_plans_open
+from lantern.facts.plans import cp_plans
 from lantern.measures.core import (
+    MONTH_END,
     Ctx,
     Indicator,
     add_months,
     age_years,
-    at_month_ends,
     days_between,
     first_per,
     shared,
@@ -69,24 +71,15 @@ def icpc_plan_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
 
 
 @shared
-def plans(ctx: Ctx) -> ir.Table:
-    c = ctx.t("ssd_cp_plans")
-    return c.filter(c.cppl_cp_plan_start_date.notnull()).select(
-        plan_id="cppl_cp_plan_id", child="cppl_person_id", start="cppl_cp_plan_start_date",
-        end="cppl_cp_plan_end_date", previous="cppl_previous_cp_plans")
-
-
-@shared
 def open_plans(ctx: Ctx) -> ir.Table:
-    """CP plans open at each month end."""
-    return at_month_ends(ctx, plans(ctx), "start", "end")
+    """CP plans open at each month end (`lantern.facts.cp_plans_open`, every plan)."""
+    return cp_plans_open(ctx, ctx.months, per_child=False, as_of=MONTH_END)
 
 
 @shared
 def children_on_plan(ctx: Ctx) -> ir.Table:
-    """One row per child per month end on a plan: the plan with the latest start."""
-    o = open_plans(ctx)
-    return first_per(o, ["child", "month_end"], [ibis.desc("start"), ibis.desc("plan_id")])
+    """One row per child per month end on a plan (`lantern.facts.cp_plans_open`)."""
+    return cp_plans_open(ctx, ctx.months, as_of=MONTH_END)
 
 
 def cp_open_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
@@ -99,7 +92,7 @@ def cp_open_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
 
 
 def cp_start_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
-    c = plans(ctx)
+    c = cp_plans(ctx)
     return standard(
         c, child_id="child", event_id="plan_id", event_date="start", in_numerator=True,
         reason=text("CP plan started ", c.start), date_1="start", date_1_label="plan start",
@@ -107,7 +100,7 @@ def cp_start_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
 
 
 def second_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
-    c = plans(ctx)
+    c = cp_plans(ctx)
     o = c.select(_oc="child", _os="start")
     j = c.left_join(o, (c.child == o._oc) & (o._os < c.start))
     g = j.group_by(["plan_id", "child", "start", "previous"]).aggregate(prev=j._os.max())
@@ -125,7 +118,7 @@ def second_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
 
 
 def repeat_2y_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
-    c = plans(ctx)
+    c = cp_plans(ctx)
     c = c.mutate(since=add_months(c.start, -12 * p["years"]))
     o = c.select(_oc="child", _os="start", _oe="end", _oid="plan_id")
     j = c.left_join(o, (c.child == o._oc) & (o._oid != c.plan_id) & (o._os < c.start)
@@ -143,7 +136,7 @@ def repeat_2y_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
 
 
 def ended_2y_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
-    c = plans(ctx)
+    c = cp_plans(ctx)
     c = c.filter(c.end.notnull())
     c = c.mutate(days=days_between(c.start, c.end))
     limit = p["min_days"]
@@ -175,7 +168,7 @@ def reviews_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     r = ctx.t("ssd_cp_reviews")
     r = r.filter(r.cppr_cp_review_date.notnull()).select(
         _rplan="cppr_cp_plan_id", _rdate="cppr_cp_review_date")
-    pl = plans(ctx).select(_pplan="plan_id", _pstart="start")
+    pl = cp_plans(ctx).select(_pplan="plan_id", _pstart="start")
     r = r.join(pl, r._rplan == pl._pplan)
     r = r.filter(r._rdate >= r._pstart)
     w = ibis.window(group_by="_rplan", order_by="_rdate")

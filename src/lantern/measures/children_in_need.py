@@ -8,16 +8,16 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from lantern.facts import cin_open
 from lantern.measures.core import (
+    MONTH_END,
     Ctx,
     Indicator,
     at_month_ends,
-    first_per,
     shared,
     snapshot_rows,
     text,
     wd_between,
-    yes,
 )
 
 AREA = "Children in need"
@@ -25,13 +25,8 @@ AREA = "Children in need"
 
 @shared
 def open_cin(ctx: Ctx) -> ir.Table:
-    """Children with an open CIN episode at each month end (latest referral kept)."""
-    r = ctx.t("ssd_cin_episodes")
-    r = r.filter(r.cine_referral_date.notnull() & ~yes(r.cine_referral_nfa)).select(
-        child="cine_person_id", ref_id="cine_referral_id", start="cine_referral_date",
-        end="cine_close_date")
-    o = at_month_ends(ctx, r, "start", "end")
-    return first_per(o, ["child", "month_end"], [ibis.desc("start"), ibis.desc("ref_id")])
+    """Children in need at each month end (`lantern.facts.cin_open`)."""
+    return cin_open(ctx, ctx.months, as_of=MONTH_END)
 
 
 def cin_open_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:

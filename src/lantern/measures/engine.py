@@ -27,6 +27,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from lantern.facts import allocation_at
 from lantern.measures.catalogue import INDICATORS, get
 from lantern.measures.core import (
     BREAKDOWNS,
@@ -206,18 +207,7 @@ def enrich(ctx: Ctx, rows: ir.Table) -> ir.Table:
     dis = d.filter(d.disa_disability_code.notnull()
                    & (d.disa_disability_code.upper() != "NONE")).select(
         _did="disa_person_id").distinct()
-    inv = ctx.t("ssd_involvements")
-    inv = inv.filter(inv.invo_professional_role_id.upper() == "SW").select(
-        _ipid="invo_person_id", _iprof="invo_professional_id",
-        _iteam="invo_professional_team", _is="invo_involvement_start_date",
-        _ie="invo_involvement_end_date", _iid="invo_involvements_id")
-    j = rows.left_join(
-        inv, (rows.child_id == inv._ipid) & (inv._is <= rows.event_date)
-        & (inv._ie.isnull() | (inv._ie >= rows.event_date)))
-    j = first_per(j, ["_rk"], [ibis.desc("_is"), ibis.desc("_iid")])
-    dept = ctx.t("ssd_department").select(_tid="dept_team_id", _parent="dept_team_parent_id")
-    dept = first_per(dept, ["_tid"], ["_parent"])
-    j = j.left_join(dept, j._iteam == dept._tid)
+    j = allocation_at(ctx, rows, key="_rk", child="child_id", when="event_date", prefix="_a_")
     j = j.left_join(person, j.child_id == person._pid)
     j = j.left_join(dis, j.child_id == dis._did)
     age = age_years(j._dob, j.event_date)
@@ -231,10 +221,10 @@ def enrich(ctx: Ctx, rows: ir.Table) -> ir.Table:
     keep = [c for c in rows.columns]
     return j.select(
         *keep,
-        worker=j._iprof.cast("string").fill_null("unallocated"),
-        team=j._iteam.cast("string").fill_null("unallocated"),
-        service=ibis.ifelse(j._iteam.isnull(), "unallocated",
-                            j._parent.cast("string").fill_null("unknown")),
+        worker=j._a_worker_id.cast("string").fill_null("unallocated"),
+        team=j._a_team_id.cast("string").fill_null("unallocated"),
+        service=ibis.ifelse(j._a_team_id.isnull(), "unallocated",
+                            j._a_service_id.cast("string").fill_null("unknown")),
         age_band=band,
         sex=j._sex.cast("string").fill_null("U"),
         ethnicity=eth,
@@ -279,30 +269,6 @@ def compute(
     return [KpiRow(**r) for r in _compute(con, months, breakdowns=breakdowns,
                                           population=population, la_code=la_code,
                                           kpis=kpis, params=params)]
-
-
-KPI_SCHEMA = pa.schema([
-    ("kpi_id", pa.string()), ("month", pa.string()), ("period", pa.string()),
-    ("breakdown", pa.string()), ("breakdown_value", pa.string()),
-    ("numerator", pa.float64()), ("denominator", pa.float64()), ("value", pa.float64()),
-    ("status", pa.string()), ("reason", pa.string()),
-])
-
-
-def compute_arrow(
-    con: Any,
-    months: Iterable[date | str] | MonthRange,
-    *,
-    breakdowns: Sequence[str] = ("authority",),
-    population: int | None = None,
-    la_code: str = "",
-    kpis: Sequence[str] | None = None,
-    params: Mapping[str, Mapping[str, Any]] | None = None,
-) -> pa.Table:
-    """As `compute`, as an Arrow table with the `KPI_SCHEMA` columns."""
-    return pa.Table.from_pylist(
-        _compute(con, months, breakdowns=breakdowns, population=population,
-                 la_code=la_code, kpis=kpis, params=params), schema=KPI_SCHEMA)
 
 
 def _compute(

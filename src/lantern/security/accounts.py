@@ -12,11 +12,8 @@ from __future__ import annotations
 import builtins
 import re
 import secrets
-import time
-from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from threading import Lock
 from typing import Any, cast
 
 from argon2 import PasswordHasher
@@ -317,36 +314,6 @@ class UserStore:
 
     def _session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
-
-
-class LoginThrottle:
-    """In-memory sliding-window limit on sign-in attempts per key (e.g. client address),
-    on top of the per-account lockout, so one client cannot try many usernames."""
-
-    def __init__(self, max_attempts: int = 20, window: float = 300.0) -> None:
-        self.max_attempts = max_attempts
-        self.window = window
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = Lock()
-
-    def allow(self, key: str, *, now: float | None = None) -> bool:
-        """Record an attempt for ``key``; False when over the limit (attempt refused)."""
-        t = time.monotonic() if now is None else now
-        with self._lock:
-            hits = self._hits.setdefault(key, deque())
-            while hits and hits[0] <= t - self.window:
-                hits.popleft()
-            if len(hits) >= self.max_attempts:
-                return False
-            hits.append(t)
-            if len(self._hits) > 10_000:  # forget idle keys
-                for k in [k for k, v in self._hits.items() if not v or v[-1] <= t - self.window]:
-                    del self._hits[k]
-            return True
-
-    def reset(self, key: str) -> None:
-        with self._lock:
-            self._hits.pop(key, None)
 
 
 DEMO_ROLES: tuple[str, ...] = ROLES
