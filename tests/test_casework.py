@@ -116,3 +116,31 @@ def test_scope_is_the_latest_allocation(con: duckdb.DuckDBPyConnection) -> None:
 def test_data_date(con: duckdb.DuckDBPyConnection) -> None:
     assert casework.data_date(con, today=date(2030, 1, 1)) == date(2023, 12, 31)
     assert casework.data_date(con, today=date(2023, 8, 1)) == date(2023, 7, 1)
+
+
+def test_personal_advisers_caseloads_are_counted_and_labelled(
+        con: duckdb.DuckDBPyConnection) -> None:
+    """Issue #13: a care-experienced team showed 0 children while its personal advisers
+    held open PA involvements; caseloads counted only SW involvements."""
+    con.execute("""INSERT INTO ssd_department (dept_team_id, dept_team_name, dept_team_parent_id)
+                   VALUES ('T9', 'Care experienced', 'cared_for')""")
+    con.execute("""INSERT INTO ssd_professionals (prof_professional_id, prof_professional_name,
+                       prof_professional_job_title, prof_professional_department)
+                   VALUES ('PA1', 'Adviser', 'Personal Adviser', 'T9')""")
+    con.execute("""INSERT INTO ssd_person (pers_person_id, pers_forename, pers_surname)
+                   VALUES ('C3', 'Cy', 'Leaver')""")
+    con.execute("""INSERT INTO ssd_involvements (invo_involvements_id, invo_person_id,
+                       invo_professional_id, invo_professional_role_id,
+                       invo_professional_team, invo_involvement_start_date)
+                   VALUES ('I9', 'C3', 'PA1', 'PA', 'T9', DATE '2023-06-01')""")
+    on = date(2024, 1, 15)
+    pa = casework.workers(con, on, team_id="T9")
+    assert [(w.worker_id, w.caseload, w.caseload_of) for w in pa] == [
+        ("PA1", 1, "personal adviser")]
+    assert {w.worker_id: w.caseload_of for w in casework.workers(con, on, team_id="T1")} == {
+        "W1": "", "W2": "social worker"}
+    held = casework.children_of(con, on, team_id="T9")
+    assert [(c.child_id, c.worker_id, c.held_as) for c in held] == [
+        ("C3", "PA1", "personal adviser")]
+    # the care leaver's record belongs to the adviser's team
+    assert casework.child_scope(con, "C3", on) == casework.ChildScope("C3", "T9", "cared_for")

@@ -1,8 +1,9 @@
 """Who must act and who is informed: the child's allocated worker and the managers above.
 
-- worker: the ``SW`` involvement open on the date (latest start wins);
-- team: that involvement's ``invo_professional_team`` (or the rule's fallback team, or the
-  child's last allocated team, when nobody is allocated);
+- worker: the child's allocated social worker on the date (`lantern.facts.allocations`);
+- team: that allocation's team (or the rule's fallback team, or the team of the child's
+  latest allocation before the date, `lantern.facts.last_allocations`, when nobody is
+  allocated);
 - service: ``ssd_department.dept_team_parent_id`` of the team;
 - team manager / head of service / divisional director: a professional employed on the date
   whose job title is 'Team Manager' (department = the team), 'Head of Service'
@@ -20,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import duckdb
+
+from lantern import facts
 
 from .model import Role
 
@@ -73,28 +76,13 @@ def _one_per(con: duckdb.DuckDBPyConnection, sql: str, on: date) -> dict[str, st
 
 
 def directory(con: duckdb.DuckDBPyConnection, on: date) -> Directory:
-    allocated = {
-        child: (worker, team)
-        for child, worker, team in con.execute(
-            """
-            SELECT invo_person_id, invo_professional_id, invo_professional_team
-            FROM ssd_involvements
-            WHERE invo_professional_role_id = 'SW' AND invo_involvement_start_date <= $on
-              AND (invo_involvement_end_date IS NULL OR invo_involvement_end_date >= $on)
-              AND invo_person_id IS NOT NULL AND invo_professional_id IS NOT NULL
-            QUALIFY row_number() OVER (PARTITION BY invo_person_id
-                ORDER BY invo_involvement_start_date DESC, invo_involvements_id DESC) = 1
-            """,
-            {"on": on},
-        ).fetchall()
-    }
-    last_team = _one_per(con, """
-        SELECT invo_person_id, invo_professional_team FROM ssd_involvements
-        WHERE invo_professional_role_id = 'SW' AND invo_involvement_start_date <= $on
-          AND invo_professional_team IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY invo_person_id
-            ORDER BY invo_involvement_start_date DESC, invo_involvements_id DESC) = 1
-    """, on)
+    w = facts.Warehouse(con)
+    alloc = facts.allocations(w, on).select("child_id", "worker_id", "team_id")
+    allocated = {str(r["child_id"]): (r["worker_id"], r["team_id"]) for r in w.rows(alloc)
+                 if r["worker_id"] is not None}
+    last = facts.last_allocations(w, on).select("child_id", "team_id")
+    last_team = {str(r["child_id"]): r["team_id"] for r in w.rows(last)
+                 if r["team_id"] is not None}
     service_of = _one_per(con, """
         SELECT dept_team_id, dept_team_parent_id FROM ssd_department
         WHERE dept_team_parent_id IS NOT NULL

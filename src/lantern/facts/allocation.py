@@ -62,12 +62,13 @@ def open_involvements(src: Source, on: On, roles: tuple[str, ...] = (SOCIAL_WORK
     return at_dates(involvements(src, roles), "start", "end", on, as_of)
 
 
-def allocations(src: Source, on: On, as_of: str = ON) -> ir.Table:
+def allocations(src: Source, on: On, as_of: str = ON, role: str = SOCIAL_WORKER) -> ir.Table:
     """Child -> allocated social worker and team on each date: the ``SW`` involvement
     open on it, latest start then highest id winning (`TIE_BREAK_COLUMNS`). Columns as
-    `involvements`, plus ``service_id`` (the team's parent) and the date ``as_of``."""
-    o = first_per(open_involvements(src, on, as_of=as_of), ["child_id", as_of], tie_break())
-    return with_service(src, o)
+    `involvements`, plus ``service_id`` (the team's parent) and the date ``as_of``.
+    ``role="PA"`` gives each care leaver's personal adviser by the same rule."""
+    o = open_involvements(src, on, (role,), as_of=as_of)
+    return with_service(src, first_per(o, ["child_id", as_of], tie_break()))
 
 
 def allocation_at(src: Source, rows: ir.Table, *, key: str, child: str, when: str,
@@ -89,15 +90,17 @@ def allocation_at(src: Source, rows: ir.Table, *, key: str, child: str, when: st
     return j.drop(f"{prefix}_tid")
 
 
-def last_allocations(src: Source, on: On, as_of: str = ON) -> ir.Table:
-    """Child -> the allocation on each date or, when nobody is allocated then, the latest
-    ``SW`` involvement begun before it (the team a child's record still belongs to).
-    Columns as `allocations`."""
-    i = at_dates(involvements(src), "start", None, on, as_of)
+def last_allocations(src: Source, on: On, as_of: str = ON,
+                     roles: tuple[str, ...] = (SOCIAL_WORKER,)) -> ir.Table:
+    """Child -> the team a child's record belongs to on each date: their involvement of
+    ``roles`` open on the date (a social worker before a personal adviser, then
+    `TIE_BREAK_COLUMNS`) or, when none is open, the latest begun before it. Columns as
+    `allocations`."""
+    i = at_dates(involvements(src, roles), "start", None, on, as_of)
     open_now = (i.end.isnull() | (i.end >= i[as_of])).cast("int8")
-    i = i.mutate(_open=open_now)
-    o = first_per(i, ["child_id", as_of], [ibis.desc("_open"), *tie_break()]).drop("_open")
-    return with_service(src, o)
+    i = i.mutate(_open=open_now, _sw=(i.role == SOCIAL_WORKER).cast("int8"))
+    o = first_per(i, ["child_id", as_of], [ibis.desc("_open"), ibis.desc("_sw"), *tie_break()])
+    return with_service(src, o.drop("_open", "_sw"))
 
 
 @shared

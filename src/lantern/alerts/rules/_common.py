@@ -10,46 +10,44 @@ from datetime import date
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
+from lantern import facts
 from lantern.calendar import add_months
+from lantern.facts._base import people
 
-#: Periods of care open on $on (not V3/V4 short breaks), with the episode open that day.
-#: Columns: cla_id, child_id, start (period start), ends (recorded end, NULL if open),
-#: placement_id, dob.
-OPEN_CLA = """
-ep AS (
-    SELECT clae_person_id AS child_id,
-           coalesce(clae_cla_id, clae_cla_episode_id) AS cla_id,
-           clae_cla_episode_id AS episode_id,
-           clae_cla_episode_start_date AS s, clae_cla_episode_ceased_date AS e,
-           clae_entered_care_date AS entered, clae_legal_status AS ls,
-           clae_cla_placement_id AS placement_id
-    FROM ssd_cla_episodes
-),
-periods AS (
-    SELECT cla_id, coalesce(min(entered), min(s)) AS start,
-           CASE WHEN bool_or(e IS NULL) THEN NULL ELSE max(e) END AS ends
-    FROM ep GROUP BY cla_id
-),
-cur AS (
-    SELECT * FROM ep
-    WHERE s <= $on AND (e IS NULL OR e >= $on)
-    QUALIFY row_number() OVER (PARTITION BY cla_id ORDER BY s DESC, episode_id DESC) = 1
-),
-open_cla AS (
-    SELECT cur.cla_id, cur.child_id, periods.start, periods.ends, cur.placement_id,
-           pers.pers_dob AS dob
-    FROM cur JOIN periods USING (cla_id)
-    LEFT JOIN ssd_person pers ON pers.pers_person_id = cur.child_id
-    WHERE coalesce(cur.ls, '') NOT IN ('V3', 'V4')
-)
-"""
+#: The children looked after on $on, for a rule's SQL to read as ``open_cla``
+#: (`lantern.facts.looked_after`, one row per child): cla_id (period of care), child_id,
+#: start (period start), ends (period end, NULL while open), placement_id (the current
+#: episode's), dob, school_age (of compulsory school age on $on) and school_from (the
+#: day they became so), both from `lantern.facts.school`.
+OPEN_CLA = "open_cla"
+
+
+def open_cla(con: duckdb.DuckDBPyConnection, on: date) -> pa.Table:
+    w = facts.Warehouse(con)
+    la = facts.looked_after(w, on)
+    per = people(w).select(_pid="person_id", dob="dob")
+    la = la.left_join(per, la.child == per._pid)
+    return w.con.to_pyarrow(la.select(
+        cla_id="period_id", child_id="child", start="p_start", ends="p_end",
+        placement_id="placement_id", dob="dob",
+        school_age=facts.of_compulsory_school_age(la.dob, la[facts.ON]).fill_null(False),
+        school_from=facts.school_age_from(la.dob)))
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str, on: date,
          **params: Any) -> list[tuple[Any, ...]]:
-    """Run ``sql`` with ``$on`` (and any other named parameters) bound."""
-    return con.execute(sql, {"on": on, **params}).fetchall()
+    """Run ``sql`` with ``$on`` (and any other named parameters) bound; a query that
+    reads ``open_cla`` reads the children looked after on ``on``."""
+    if OPEN_CLA not in sql:
+        return con.execute(sql, {"on": on, **params}).fetchall()
+    cur = con.cursor()  # its own registration: concurrent runs do not share it
+    try:
+        cur.register(OPEN_CLA, open_cla(con, on))
+        return cur.execute(sql, {"on": on, **params}).fetchall()
+    finally:
+        cur.close()
 
 
 def day(d: date) -> str:

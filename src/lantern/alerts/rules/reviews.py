@@ -18,7 +18,7 @@ import duckdb
 from lantern.calendar import add_months, add_working_days
 
 from ..model import AlertRule, DueRow, Params, Step
-from ._common import OPEN_CLA, day, rows
+from ._common import day, rows
 
 
 def cp_review_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[DueRow]:
@@ -46,8 +46,7 @@ def cp_review_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[D
 
 def cla_review_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[DueRow]:
     first_wd, second, then = int(p["first_wd"]), int(p["second_months"]), int(p["then_months"])
-    sql = f"""
-        WITH {OPEN_CLA}
+    sql = """
         SELECT c.child_id, c.cla_id, c.start, c.ends, count(r.clar_cla_review_date),
                max(r.clar_cla_review_date)
         FROM open_cla c

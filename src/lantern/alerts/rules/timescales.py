@@ -10,7 +10,7 @@ import duckdb
 from lantern.calendar import add_working_days
 
 from ..model import AlertRule, DueRow, Params, Step
-from ._common import OPEN_CLA, birthday, day, rows
+from ._common import day, rows
 
 
 def icpc_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[DueRow]:
@@ -57,8 +57,7 @@ def assessment_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[
 def iha_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[DueRow]:
     """Periods of care open with no completed initial health assessment since they began."""
     n = int(p["within_wd"])
-    sql = f"""
-        WITH {OPEN_CLA}
+    sql = """
         SELECT c.child_id, c.cla_id, c.start, c.ends
         FROM open_cla c
         WHERE NOT EXISTS (
@@ -72,42 +71,28 @@ def iha_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[DueRow]
             for child, cla_id, start, ends in rows(con, sql, on)]
 
 
-def last_friday_of_june(year: int) -> date:
-    d = date(year, 6, 30)
-    return d - timedelta(days=(d.weekday() - 4) % 7)
-
-
-def compulsory_school_age(dob: date, on: date) -> bool:
-    """From the 5th birthday (simplified from 'the term after') to the last Friday of June
-    of the school year (1 Sep - 31 Aug) in which the child turns 16."""
-    sixteen = birthday(dob, 16)
-    leaving = last_friday_of_june(sixteen.year if sixteen.month < 9 else sixteen.year + 1)
-    return birthday(dob, 5) <= on <= leaving
-
-
 def pep_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[DueRow]:
-    """Children looked after of compulsory school age: next PEP review 122 days (a term,
-    as ``pep_current_pct``) after the latest in the period; the first 20 working days after
-    entering care or reaching school age."""
+    """Children looked after of compulsory school age (`lantern.facts.school`, the rule
+    ``pep_current_pct`` uses): next PEP review 122 days (a term, as ``pep_current_pct``)
+    after the latest in the period; the first 20 working days after entering care or
+    reaching school age."""
     days, first = int(p["interval_days"]), int(p["first_wd"])
-    sql = f"""
-        WITH {OPEN_CLA}
-        SELECT c.child_id, c.cla_id, c.start, c.ends, c.dob, max(r.pepr_pep_review_date)
+    sql = """
+        SELECT c.child_id, c.cla_id, c.start, c.ends, c.school_from,
+               max(r.pepr_pep_review_date)
         FROM open_cla c
         LEFT JOIN lantern_pep_reviews r
           ON r.pepr_person_id = c.child_id AND r.pepr_pep_review_date BETWEEN c.start AND $on
-        WHERE c.dob IS NOT NULL AND c.dob BETWEEN $on - INTERVAL 17 YEAR AND $on
+        WHERE c.school_age
         GROUP BY ALL
     """
     out = []
-    for child, cla_id, start, ends, dob, last in rows(con, sql, on):
-        if not compulsory_school_age(dob, on):
-            continue
+    for child, cla_id, start, ends, school_from, last in rows(con, sql, on):
         if last is not None:
             out.append(DueRow(child, cla_id, last + timedelta(days=days),
                               f"last PEP review {day(last)} + {days} days", ends=ends))
         else:
-            base = max(start, birthday(dob, 5))
+            base = max(start, school_from)
             what = "entered care" if base == start else "reached school age"
             out.append(DueRow(child, cla_id, add_working_days(base, first),
                               f"{what} {day(base)} + {first} working days (no PEP review)",
@@ -176,7 +161,8 @@ PEP = AlertRule(
     title="Personal education plan review",
     population="children looked after of compulsory school age",
     due="latest PEP review in the period of care + 122 days (termly, local); with none, "
-        "entering care (or the 5th birthday) + 20 working days",
+        "entering care (or reaching school age: the 1 September after the 5th birthday) "
+        "+ 20 working days",
     due_items=pep_due,
     requires=("ssd_cla_episodes", "lantern_pep_reviews"),
     params={"interval_days": 122, "first_wd": 20},

@@ -17,14 +17,13 @@ import duckdb
 from lantern.calendar import add_months, add_working_days
 
 from ..model import AlertRule, DueRow, Params, Step
-from ._common import OPEN_CLA, birthday, day, rows
+from ._common import birthday, day, rows
 
 
 def long_term_match_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[DueRow]:
     months = int(p["months"])
     types = list(p["placement_types"])
-    sql = f"""
-        WITH {OPEN_CLA}
+    sql = """
         SELECT c.child_id, pl.clap_cla_placement_id, pl.clap_cla_placement_start_date,
                pl.clap_cla_placement_end_date, pl.clap_cla_placement_type
         FROM open_cla c
@@ -40,7 +39,6 @@ def long_term_match_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> 
 def transition_panel_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[DueRow]:
     age = int(p["age"])
     sql = f"""
-        WITH {OPEN_CLA}
         SELECT c.child_id, c.cla_id, c.dob, c.ends FROM open_cla c
         WHERE c.dob BETWEEN $on - INTERVAL {age} YEAR - INTERVAL 3 MONTH
                         AND $on - INTERVAL {age} YEAR + INTERVAL 3 MONTH
@@ -54,7 +52,6 @@ def transition_panel_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) ->
 def personal_adviser_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[DueRow]:
     years, months = int(p["age_years"]), int(p["age_months"])
     sql = f"""
-        WITH {OPEN_CLA}
         SELECT c.child_id, c.cla_id, c.dob, c.ends FROM open_cla c
         WHERE c.dob > $on - INTERVAL 18 YEAR
           AND c.dob <= $on - INTERVAL {years} YEAR - INTERVAL {months} MONTH + INTERVAL 2 MONTH
@@ -103,8 +100,7 @@ def schedule3_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[D
     Planning Regulations 2010, reg. 19 urgent placements) and renewed every 6 months
     (local: 'current')."""
     n, months = int(p["within_wd"]), int(p["current_months"])
-    sql = f"""
-        WITH {OPEN_CLA}
+    sql = """
         SELECT c.child_id, pl.clap_cla_placement_id, pl.clap_cla_placement_start_date,
                pl.clap_cla_placement_end_date,
                (SELECT max(a.cina_assessment_auth_date) FROM ssd_cin_assessments a

@@ -14,7 +14,7 @@ import duckdb
 from lantern.calendar import add_working_days
 
 from ..model import AlertRule, DueRow, Params
-from ._common import OPEN_CLA, day, rows
+from ._common import day, rows
 
 
 def cp_visit_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[DueRow]:
@@ -61,8 +61,7 @@ def cin_visit_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[D
 
 def cla_visit_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[DueRow]:
     weeks = int(p["interval_weeks"])
-    sql = f"""
-        WITH {OPEN_CLA}
+    sql = """
         SELECT c.child_id, c.cla_id, c.start, c.ends, max(v.clav_cla_visit_date)
         FROM open_cla c
         LEFT JOIN ssd_cla_visits v
