@@ -254,9 +254,10 @@ def _spc_items(
         assert limits is not None  # a concern needs limits
         rule_text = {
             spc.OUTSIDE_LIMITS: "is outside the process limits",
-            spc.TREND: "continues a run of 7 points moving the wrong way",
+            spc.TREND: f"continues a run of {spc.MDC_TREND_LENGTH} points moving the wrong way",
             spc.TWO_IN_THREE: "is the second of three points near the process limit",
-            spc.SHIFT: "is in a run of 7 or more points on the wrong side of the mean",
+            spc.SHIFT: f"is in a run of {spc.MDC_SHIFT_LENGTH} or more points on the wrong side "
+                       "of the mean",
         }[last.rule or ""]
         meta = metas[kpi_id]
         out.append(

@@ -37,6 +37,8 @@ from lantern.measures.core import (
 )
 
 AREA = "Children looked after"
+EPS = ("ssd_cla_episodes",)
+EPS_PL = ("ssd_cla_episodes", "ssd_cla_placement")
 ADOPTION_PLACEMENTS = ("A3", "A4", "A5", "A6")
 FOSTER = ("U1", "U2", "U3", "U4", "U5", "U6")
 LONG_TERM_FOSTER = ("U1", "U4")
@@ -63,6 +65,21 @@ def cla_open_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
+CLA_OPEN = Indicator(
+    id="cla_open", title="Children looked after",
+    definition="snapshot: distinct children with an open 903 episode whose legal status "
+    "is not V3/V4",
+    kind="snapshot", polarity="neutral", unit="count", lait="LACnum", tables=EPS,
+    rows=cla_open_rows, area=AREA)
+
+
+CLA_RATE_PER_10K = Indicator(
+    id="cla_rate_per_10k", title="Children looked after per 10,000 children",
+    definition="`cla_open` ÷ population × 10,000",
+    kind="snapshot", polarity="neutral", unit="rate", lait="LAC", tables=EPS,
+    rows=cla_open_rows, area=AREA, breakdowns=("authority",))
+
+
 def starts_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     e = episodes(ctx, with_place=False)
     e = e.filter(e.rne.fill_null("").upper() == "S")
@@ -73,6 +90,13 @@ def starts_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
+CLA_STARTS = Indicator(
+    id="cla_starts", title="Periods of care starting",
+    definition="flow: periods of care starting (`RNE = S`)",
+    kind="flow", polarity="neutral", unit="count", lait="LACnum_Start", tables=EPS,
+    rows=starts_rows, area=AREA, note="V3/V4 episodes are ignored.")
+
+
 def ceased_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     e = episodes(ctx, with_place=False)
     e = e.filter(e.end.notnull() & e.rec.notnull() & (e.rec.upper() != "X1"))
@@ -81,6 +105,13 @@ def ceased_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
         in_numerator=True, reason=text("period of care ended ", e.end, " (", e.rec, ")"),
         date_1="end", date_1_label="ceased",
     )
+
+
+CLA_CEASED = Indicator(
+    id="cla_ceased", title="Periods of care ending",
+    definition="flow: periods of care ending (`REC ≠ X1`)",
+    kind="flow", polarity="neutral", unit="count", lait="LACceased", tables=EPS,
+    rows=ceased_rows, area=AREA, note="V3/V4 episodes are ignored.")
 
 
 def three_plus_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
@@ -101,6 +132,21 @@ def three_plus_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
                     g.moves, " begun in the window)"),
         date_1="r12_start", date_1_label="window start",
     )
+
+
+CLA_3PLUS_PLACEMENTS_PCT = Indicator(
+    id="cla_3plus_placements_pct", title="Children looked after with 3 or more placements",
+    definition="snapshot over `cla_open`: 3 or more placements in the 12-month window to "
+    "month end = (1 if an episode is open on the window's first day) + the episodes "
+    "starting in the window that begin a new placement. An episode **begins a new "
+    "placement** if `RNE` is S, P or B, or `RNE` is T or U unless `PLACE` is A3 or A5 "
+    "(placed for adoption with the current foster carer is not a move); `RNE` L never "
+    "does. V3/V4 episodes are ignored throughout",
+    kind="snapshot", polarity="low", unit="pct", lait="LACStable_2016on", tables=EPS_PL,
+    rows=three_plus_rows, params={"min_placements": 3}, area=AREA,
+    note="The window's first day is the first of the month 11 months before; an episode "
+    "starting on that day is both open on it and begun in the window (counted twice, "
+    "as the definition reads).")
 
 
 def stability_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
@@ -129,6 +175,19 @@ def stability_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
         date_1="p_start", date_1_label="period start", date_2="placed",
         date_2_label="placement start",
     )
+
+
+CLA_LONG_TERM_STABILITY_PCT = Indicator(
+    id="cla_long_term_stability_pct", title="Long-term placement stability",
+    definition="snapshot over `cla_open` aged under 16 at month end whose current period "
+    "of care (from the `RNE = S` episode through episodes ended `X1`) started on or "
+    "before (month end − 30 months): the current placement started on or before (month "
+    "end − 2 years) ÷ those children. The current placement starts at the latest "
+    "episode of the period that begins a new placement (rule above); if that placement "
+    "is an adoption placement (A3–A6), use the start of the placement before it",
+    kind="snapshot", polarity="high", unit="pct", lait="LAC_LongStable%",
+    tables=(*EPS_PL, "ssd_person"), rows=stability_rows, params={"max_age": 16},
+    area=AREA)
 
 
 def reviews_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
@@ -169,6 +228,21 @@ def reviews_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
+CLA_REVIEWS_ON_TIME_PCT = Indicator(
+    id="cla_reviews_on_time_pct", title="Looked-after reviews held on time",
+    definition="flow over reviews whose due date falls in the window: held on time ÷ "
+    "reviews due. Per period of care: first review due at period start + 20 working "
+    "days; second due at the first review's date + 3 months; each later one at the "
+    "previous review's date + 6 months. The review answering a due date is the first "
+    "review held after the previous one (after the period start for the first), even "
+    "if late; on time if held on or before the due date. A due date after the period "
+    "of care ended is not due; a due date with no review after it counts late and ends "
+    "the sequence",
+    kind="flow", polarity="high", unit="pct", tables=("ssd_cla_episodes", "ssd_cla_reviews"),
+    rows=reviews_rows, params={"first_wd": 20, "second_months": 3, "next_months": 6},
+    area=AREA, note="Cancelled reviews (`clar_cla_review_cancelled = Y`) are not reviews.")
+
+
 def visits_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     days = p["days"]
     o = cla_open(ctx)
@@ -186,6 +260,17 @@ def visits_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
                            text("last visit ", since, f" days before month end (limit {days})")),
         date_1="p_start", date_1_label="period start", date_2="last", date_2_label="last visit",
     )
+
+
+CLA_VISITS_ON_TIME_PCT = Indicator(
+    id="cla_visits_on_time_pct", title="Children looked after visited in the last 6 weeks",
+    definition="*local (6 weeks)*: snapshot over `cla_open` in care ≥ 6 weeks: a visit "
+    "within the 42 days before month end ÷ those children",
+    kind="snapshot", polarity="high", unit="pct",
+    tables=("ssd_cla_episodes", "ssd_cla_visits"), rows=visits_rows, params={"days": 42},
+    area=AREA, local=True,
+    note="In care ≥ 6 weeks: month end − period start ≥ 42 days; the visit is on or "
+    "before month end and month end − visit ≤ 42 days.")
 
 
 def completed_checks(ctx: Ctx, types: list[str]) -> ir.Table:
@@ -220,18 +305,30 @@ def iha_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
-def _check_rows(ctx: Ctx, p: Mapping[str, Any], types: list[str], young_months: int) -> ir.Table:
+IHA_20WD_PCT = Indicator(
+    id="iha_20wd_pct", title="Initial health assessments within 20 working days",
+    definition="flow over periods of care starting in the window that have lasted ≥ 20 "
+    "wd: initial health assessment within 20 wd of the start ÷ those",
+    kind="window", polarity="high", unit="pct",
+    tables=("ssd_cla_episodes", "ssd_cla_health"), rows=iha_rows, params={"limit_wd": 20},
+    area=AREA,
+    note="'Lasted' is judged at the window's end (or the period's end if earlier); the "
+    "IHA is the first completed IHA on or after the start.")
+
+
+def _check_rows(ctx: Ctx, p: Mapping[str, Any], types: list[str]) -> ir.Table:
+    """Children looked after continuously for 12 months whose latest completed check of
+    ``types`` is within ``within_months`` of month end (``young_within_months`` for
+    children under ``young_under_age``, when declared)."""
     o = with_dob(ctx, cla_open(ctx))
     o = o.filter(o.p_start.notnull() & (o.p_start <= o.me_m12))
     h = completed_checks(ctx, types)
     j = o.left_join(h, (o.child == h._hc) & (h._hd <= o.month_end))
-    g = j.group_by(["child", "ep_id", "month_end", "p_start", "dob", "me_m12", "me_m6"]
-                   ).aggregate(last=j._hd.max())
-    if young_months == 6:
-        young = g.dob.notnull() & (age_years(g.dob, g.month_end) < 5)
-        since = ibis.ifelse(young, g.me_m6, g.me_m12)
-    else:
-        since = g.me_m12
+    g = j.group_by(["child", "ep_id", "month_end", "p_start", "dob"]).aggregate(last=j._hd.max())
+    since = add_months(g.month_end, -p["within_months"])
+    if p.get("young_within_months"):
+        young = g.dob.notnull() & (age_years(g.dob, g.month_end) < p["young_under_age"])
+        since = ibis.ifelse(young, add_months(g.month_end, -p["young_within_months"]), since)
     hit = g.last.notnull() & (g.last > since)
     return snapshot_rows(
         g, child_id="child", event_id="ep_id", in_numerator=hit,
@@ -242,11 +339,31 @@ def _check_rows(ctx: Ctx, p: Mapping[str, Any], types: list[str], young_months: 
 
 
 def health_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
-    return _check_rows(ctx, p, ["HEALTH_ASSESSMENT", "IHA"], young_months=6)
+    return _check_rows(ctx, p, ["HEALTH_ASSESSMENT", "IHA"])
+
+
+CLA_HEALTH_ASSESSMENT_PCT = Indicator(
+    id="cla_health_assessment_pct", title="Health assessments up to date",
+    definition="snapshot over children looked after continuously ≥ 12 months: a health "
+    "assessment in the last 12 months (6 months if under 5) ÷ those",
+    kind="snapshot", polarity="high", unit="pct", lait="LACHealth%",
+    tables=("ssd_cla_episodes", "ssd_cla_health"), rows=health_rows, area=AREA,
+    params={"within_months": 12, "young_within_months": 6, "young_under_age": 5},
+    note="Continuously ≥ 12 months: current period started on or before month end − 12 "
+    "months. 'In the last 12 months': after (month end − 12 months), on or before month "
+    "end. IHA and review health assessments both count.")
 
 
 def dental_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
-    return _check_rows(ctx, p, ["DENTAL"], young_months=12)
+    return _check_rows(ctx, p, ["DENTAL"])
+
+
+CLA_DENTAL_PCT = Indicator(
+    id="cla_dental_pct", title="Dental checks up to date",
+    definition="as above with a dental check in the last 12 months",
+    kind="snapshot", polarity="high", unit="pct", lait="LACDental%",
+    tables=("ssd_cla_episodes", "ssd_cla_health"), rows=dental_rows, area=AREA,
+    params={"within_months": 12})
 
 
 def pep_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
@@ -266,6 +383,17 @@ def pep_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
                            text("PEP review ", since, f" days before month end (limit {days})")),
         date_2="last", date_2_label="latest PEP review",
     )
+
+
+PEP_CURRENT_PCT = Indicator(
+    id="pep_current_pct", title="Personal education plans current",
+    definition="*local (termly)*: snapshot over `cla_open` of compulsory school age: a PEP "
+    "review within the 122 days before month end ÷ those",
+    kind="snapshot", polarity="high", unit="pct",
+    tables=("ssd_cla_episodes", "lantern_pep_reviews", "ssd_person"), rows=pep_rows,
+    params={"days": 122}, area=AREA, local=True,
+    note="Compulsory school age: aged 5 to 15 on the 31 August that starts the school "
+    "year containing month end.")
 
 
 def missing_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
@@ -291,6 +419,15 @@ def missing_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
+CLA_MISSING_PCT = Indicator(
+    id="cla_missing_pct", title="Children looked after who went missing",
+    definition="flow over distinct children with a non-V3/V4 episode open on any day of "
+    "the window: at least one `MISSING = M` episode starting in the window ÷ those "
+    "children",
+    kind="window", polarity="neutral", unit="pct", lait="Children_missing",
+    tables=("ssd_cla_episodes", "ssd_missing"), rows=missing_rows, area=AREA)
+
+
 def rhi_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     days = p["days"]
     m = ctx.t("ssd_missing")
@@ -306,6 +443,15 @@ def rhi_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
         date_1="miss_missing_episode_end_date", date_1_label="returned",
         date_2="miss_rhi_completed_date", date_2_label="RHI completed",
     )
+
+
+RHI_72H_PCT = Indicator(
+    id="rhi_72h_pct", title="Return home interviews within 72 hours",
+    definition="*local (72 h)*: flow over missing/away episodes ending in the window: "
+    "return home interview completed within 72 hours (3 calendar days) of the return ÷ "
+    "episodes ended",
+    kind="flow", polarity="high", unit="pct", tables=("ssd_missing",), rows=rhi_rows,
+    params={"days": 3}, area=AREA, local=True)
 
 
 def reentry_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
@@ -329,6 +475,15 @@ def reentry_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
+CLA_REENTRY_12M_PCT = Indicator(
+    id="cla_reentry_12m_pct", title="Re-entries to care within 12 months",
+    definition="flow over periods of care starting (`RNE = S`): the child's previous "
+    "period of care ended (its last episode's `DEC`, `REC ≠ X1`) on or after (this start "
+    "− 12 months) and before this start ÷ periods starting",
+    kind="flow", polarity="low", unit="pct", tables=EPS, rows=reentry_rows,
+    params={"months": 12}, area=AREA)
+
+
 def matched_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     o = cla_open(ctx, with_place=True)
     place = o.place.fill_null("").upper()
@@ -338,6 +493,14 @@ def matched_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
         o, child_id="child", event_id="ep_id", in_numerator=hit,
         reason=text("placement type ", o.place), date_1="start", date_1_label="episode start",
     )
+
+
+LONG_TERM_MATCHED_PCT = Indicator(
+    id="long_term_matched_pct", title="Foster placements that are long-term matched",
+    definition="snapshot over `cla_open` whose current episode's `PLACE` is U1–U6 (foster "
+    "care): `PLACE` U1 or U4 (long-term) ÷ those",
+    kind="snapshot", polarity="high", unit="pct", tables=EPS_PL, rows=matched_rows,
+    area=AREA)
 
 
 def sw_changes_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
@@ -369,145 +532,35 @@ def sw_changes_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
-EPS = ("ssd_cla_episodes",)
-EPS_PL = ("ssd_cla_episodes", "ssd_cla_placement")
+SW_CHANGES_3PLUS_PCT = Indicator(
+    id="sw_changes_3plus_pct", title="Children with 3 or more social workers in 12 months",
+    definition="snapshot over children open at month end (CIN, CP or CLA) for the whole "
+    "12 months: 3 or more different allocated social workers during the 12 months ÷ "
+    "those children",
+    kind="snapshot", polarity="low", unit="pct", lait="Stability_SocialWorker",
+    tables=("ssd_involvements",), rows=sw_changes_rows, params={"min_workers": 3},
+    area=AREA,
+    note="Open = non-NFA CIN episode, CP plan or non-V3/V4 episode; spells that touch or "
+    "overlap (next starts no later than the day after) join. Workers counted are the "
+    "distinct `SW` involvements overlapping the 12-month window.")
+
 
 INDICATORS = [
-    Indicator(
-        id="cla_open", title="Children looked after",
-        definition="snapshot: distinct children with an open 903 episode whose legal status "
-        "is not V3/V4",
-        kind="snapshot", polarity="neutral", unit="count", lait="LACnum", tables=EPS,
-        rows=cla_open_rows, area=AREA),
-    Indicator(
-        id="cla_rate_per_10k", title="Children looked after per 10,000 children",
-        definition="`cla_open` ÷ population × 10,000",
-        kind="snapshot", polarity="neutral", unit="rate", lait="LAC", tables=EPS,
-        rows=cla_open_rows, area=AREA, breakdowns=("authority",)),
-    Indicator(
-        id="cla_starts", title="Periods of care starting",
-        definition="flow: periods of care starting (`RNE = S`)",
-        kind="flow", polarity="neutral", unit="count", lait="LACnum_Start", tables=EPS,
-        rows=starts_rows, area=AREA, note="V3/V4 episodes are ignored."),
-    Indicator(
-        id="cla_ceased", title="Periods of care ending",
-        definition="flow: periods of care ending (`REC ≠ X1`)",
-        kind="flow", polarity="neutral", unit="count", lait="LACceased", tables=EPS,
-        rows=ceased_rows, area=AREA, note="V3/V4 episodes are ignored."),
-    Indicator(
-        id="cla_3plus_placements_pct", title="Children looked after with 3 or more placements",
-        definition="snapshot over `cla_open`: 3 or more placements in the 12-month window to "
-        "month end = (1 if an episode is open on the window's first day) + the episodes "
-        "starting in the window that begin a new placement. An episode **begins a new "
-        "placement** if `RNE` is S, P or B, or `RNE` is T or U unless `PLACE` is A3 or A5 "
-        "(placed for adoption with the current foster carer is not a move); `RNE` L never "
-        "does. V3/V4 episodes are ignored throughout",
-        kind="snapshot", polarity="low", unit="pct", lait="LACStable_2016on", tables=EPS_PL,
-        rows=three_plus_rows, params={"min_placements": 3}, area=AREA,
-        note="The window's first day is the first of the month 11 months before; an episode "
-        "starting on that day is both open on it and begun in the window (counted twice, "
-        "as the definition reads)."),
-    Indicator(
-        id="cla_long_term_stability_pct", title="Long-term placement stability",
-        definition="snapshot over `cla_open` aged under 16 at month end whose current period "
-        "of care (from the `RNE = S` episode through episodes ended `X1`) started on or "
-        "before (month end − 30 months): the current placement started on or before (month "
-        "end − 2 years) ÷ those children. The current placement starts at the latest "
-        "episode of the period that begins a new placement (rule above); if that placement "
-        "is an adoption placement (A3–A6), use the start of the placement before it",
-        kind="snapshot", polarity="high", unit="pct", lait="LAC_LongStable%",
-        tables=(*EPS_PL, "ssd_person"), rows=stability_rows, params={"max_age": 16},
-        area=AREA),
-    Indicator(
-        id="cla_reviews_on_time_pct", title="Looked-after reviews held on time",
-        definition="flow over reviews whose due date falls in the window: held on time ÷ "
-        "reviews due. Per period of care: first review due at period start + 20 working "
-        "days; second due at the first review's date + 3 months; each later one at the "
-        "previous review's date + 6 months. The review answering a due date is the first "
-        "review held after the previous one (after the period start for the first), even "
-        "if late; on time if held on or before the due date. A due date after the period "
-        "of care ended is not due; a due date with no review after it counts late and ends "
-        "the sequence",
-        kind="flow", polarity="high", unit="pct", tables=("ssd_cla_episodes", "ssd_cla_reviews"),
-        rows=reviews_rows, params={"first_wd": 20, "second_months": 3, "next_months": 6},
-        area=AREA, note="Cancelled reviews (`clar_cla_review_cancelled = Y`) are not reviews."),
-    Indicator(
-        id="cla_visits_on_time_pct", title="Children looked after visited in the last 6 weeks",
-        definition="*local (6 weeks)*: snapshot over `cla_open` in care ≥ 6 weeks: a visit "
-        "within the 42 days before month end ÷ those children",
-        kind="snapshot", polarity="high", unit="pct",
-        tables=("ssd_cla_episodes", "ssd_cla_visits"), rows=visits_rows, params={"days": 42},
-        area=AREA, local=True,
-        note="In care ≥ 6 weeks: month end − period start ≥ 42 days; the visit is on or "
-        "before month end and month end − visit ≤ 42 days."),
-    Indicator(
-        id="iha_20wd_pct", title="Initial health assessments within 20 working days",
-        definition="flow over periods of care starting in the window that have lasted ≥ 20 "
-        "wd: initial health assessment within 20 wd of the start ÷ those",
-        kind="window", polarity="high", unit="pct",
-        tables=("ssd_cla_episodes", "ssd_cla_health"), rows=iha_rows, params={"limit_wd": 20},
-        area=AREA,
-        note="'Lasted' is judged at the window's end (or the period's end if earlier); the "
-        "IHA is the first completed IHA on or after the start."),
-    Indicator(
-        id="cla_health_assessment_pct", title="Health assessments up to date",
-        definition="snapshot over children looked after continuously ≥ 12 months: a health "
-        "assessment in the last 12 months (6 months if under 5) ÷ those",
-        kind="snapshot", polarity="high", unit="pct", lait="LACHealth%",
-        tables=("ssd_cla_episodes", "ssd_cla_health"), rows=health_rows, area=AREA,
-        note="Continuously ≥ 12 months: current period started on or before month end − 12 "
-        "months. 'In the last 12 months': after (month end − 12 months), on or before month "
-        "end. IHA and review health assessments both count."),
-    Indicator(
-        id="cla_dental_pct", title="Dental checks up to date",
-        definition="as above with a dental check in the last 12 months",
-        kind="snapshot", polarity="high", unit="pct", lait="LACDental%",
-        tables=("ssd_cla_episodes", "ssd_cla_health"), rows=dental_rows, area=AREA),
-    Indicator(
-        id="pep_current_pct", title="Personal education plans current",
-        definition="*local (termly)*: snapshot over `cla_open` of compulsory school age: a PEP "
-        "review within the 122 days before month end ÷ those",
-        kind="snapshot", polarity="high", unit="pct",
-        tables=("ssd_cla_episodes", "lantern_pep_reviews", "ssd_person"), rows=pep_rows,
-        params={"days": 122}, area=AREA, local=True,
-        note="Compulsory school age: aged 5 to 15 on the 31 August that starts the school "
-        "year containing month end."),
-    Indicator(
-        id="cla_missing_pct", title="Children looked after who went missing",
-        definition="flow over distinct children with a non-V3/V4 episode open on any day of "
-        "the window: at least one `MISSING = M` episode starting in the window ÷ those "
-        "children",
-        kind="window", polarity="neutral", unit="pct", lait="Children_missing",
-        tables=("ssd_cla_episodes", "ssd_missing"), rows=missing_rows, area=AREA),
-    Indicator(
-        id="rhi_72h_pct", title="Return home interviews within 72 hours",
-        definition="*local (72 h)*: flow over missing/away episodes ending in the window: "
-        "return home interview completed within 72 hours (3 calendar days) of the return ÷ "
-        "episodes ended",
-        kind="flow", polarity="high", unit="pct", tables=("ssd_missing",), rows=rhi_rows,
-        params={"days": 3}, area=AREA, local=True),
-    Indicator(
-        id="cla_reentry_12m_pct", title="Re-entries to care within 12 months",
-        definition="flow over periods of care starting (`RNE = S`): the child's previous "
-        "period of care ended (its last episode's `DEC`, `REC ≠ X1`) on or after (this start "
-        "− 12 months) and before this start ÷ periods starting",
-        kind="flow", polarity="low", unit="pct", tables=EPS, rows=reentry_rows,
-        params={"months": 12}, area=AREA),
-    Indicator(
-        id="long_term_matched_pct", title="Foster placements that are long-term matched",
-        definition="snapshot over `cla_open` whose current episode's `PLACE` is U1–U6 (foster "
-        "care): `PLACE` U1 or U4 (long-term) ÷ those",
-        kind="snapshot", polarity="high", unit="pct", tables=EPS_PL, rows=matched_rows,
-        area=AREA),
-    Indicator(
-        id="sw_changes_3plus_pct", title="Children with 3 or more social workers in 12 months",
-        definition="snapshot over children open at month end (CIN, CP or CLA) for the whole "
-        "12 months: 3 or more different allocated social workers during the 12 months ÷ "
-        "those children",
-        kind="snapshot", polarity="low", unit="pct", lait="Stability_SocialWorker",
-        tables=("ssd_involvements",), rows=sw_changes_rows, params={"min_workers": 3},
-        area=AREA,
-        note="Open = non-NFA CIN episode, CP plan or non-V3/V4 episode; spells that touch or "
-        "overlap (next starts no later than the day after) join. Workers counted are the "
-        "distinct `SW` involvements overlapping the 12-month window."),
+    CLA_OPEN,
+    CLA_RATE_PER_10K,
+    CLA_STARTS,
+    CLA_CEASED,
+    CLA_3PLUS_PLACEMENTS_PCT,
+    CLA_LONG_TERM_STABILITY_PCT,
+    CLA_REVIEWS_ON_TIME_PCT,
+    CLA_VISITS_ON_TIME_PCT,
+    IHA_20WD_PCT,
+    CLA_HEALTH_ASSESSMENT_PCT,
+    CLA_DENTAL_PCT,
+    PEP_CURRENT_PCT,
+    CLA_MISSING_PCT,
+    RHI_72H_PCT,
+    CLA_REENTRY_12M_PCT,
+    LONG_TERM_MATCHED_PCT,
+    SW_CHANGES_3PLUS_PCT,
 ]

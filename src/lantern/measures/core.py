@@ -35,6 +35,7 @@ from lantern.facts._base import at_dates
 from lantern.facts._base import first_per as first_per
 from lantern.facts._base import is_open as is_open
 from lantern.facts._base import shared as shared
+from lantern.months import Month
 
 #: The column of ``ctx.months`` a snapshot is taken on; facts are evaluated on it.
 MONTH_END = "month_end"
@@ -116,25 +117,16 @@ def calendar_arrow() -> pa.Table:
 
 
 def month_end_of(d: date) -> date:
-    return date(d.year, d.month, 1) + relativedelta(months=1, days=-1)
+    return Month.parse(d).last
 
 
 def fy_start(me: date) -> date:
-    return date(me.year if me.month >= 4 else me.year - 1, 4, 1)
+    return Month.parse(me).fy_start()
 
 
 def window_start(me: date, period: str) -> date:
     """First day of the window of ``period`` ending at month end ``me``."""
-    first = date(me.year, me.month, 1)
-    if period in ("in_month", "snapshot"):
-        return first
-    if period == "rolling_12m":
-        return first - relativedelta(months=11)
-    if period == "rolling_36m":
-        return first - relativedelta(months=35)
-    if period == "fytd":
-        return fy_start(me)
-    raise ValueError(f"unknown period {period!r}")
+    return Month.parse(me).window_start(period)
 
 
 def months_arrow(month_ends: Sequence[date]) -> pa.Table:
@@ -145,7 +137,7 @@ def months_arrow(month_ends: Sequence[date]) -> pa.Table:
     for me in month_ends:
         cols["month_end"].append(me)
         cols["month_start"].append(date(me.year, me.month, 1))
-        cols["ym"].append(me.year * 12 + me.month - 1)
+        cols["ym"].append(Month.parse(me).index)
         cols["fy_start"].append(fy_start(me))
         cols["r12_start"].append(window_start(me, "rolling_12m"))
         cols["r36_start"].append(window_start(me, "rolling_36m"))

@@ -35,9 +35,10 @@ from lantern.measures.core import (
     Indicator,
     age_years,
     first_per,
-    month_end_of,
     window_start,
 )
+from lantern.months import Month, index_of
+from lantern.months import months as all_months
 
 STATUSES = ("ok", "no_denominator", "not_available")
 # Spark: how many scratch tables are materialised at once (driver-side planning of one
@@ -76,24 +77,12 @@ def as_backend(con: Any) -> Any:
     return ibis.duckdb.from_connection(con)
 
 
-def _to_month_end(m: date | str) -> date:
-    if isinstance(m, str):
-        y, mo = m[:7].split("-")
-        return month_end_of(date(int(y), int(mo), 1))
-    return month_end_of(m)
-
-
 def month_ends(months: Iterable[date | str] | MonthRange) -> list[date]:
     """Month ends from a list of dates / 'YYYY-MM' (any day of the month), or every
     month of a ``month_range(first, last)``."""
     if isinstance(months, MonthRange):
-        first, last = _to_month_end(months.first), _to_month_end(months.last)
-        out, cur = [], first
-        while cur <= last:
-            out.append(cur)
-            cur = month_end_of(date(cur.year + (cur.month == 12), cur.month % 12 + 1, 1))
-        return out
-    return sorted({_to_month_end(m) for m in months})
+        return [m.last for m in all_months(Month.parse(months.first), Month.parse(months.last))]
+    return sorted({Month.parse(m).last for m in months})
 
 
 @dataclass(frozen=True)
@@ -424,7 +413,7 @@ def _group(
         bv = ibis.literal(la_code) if b == "authority" else t[b].cast("string")
         base = t.mutate(_b=ibis.literal(b), _bv=bv)
         f = base.filter(base.kpi_id.isin(flows) if flows else ibis.literal(False))
-        f = f.mutate(ym=f.event_date.year().cast("int64") * 12 + f.event_date.month() - 1)
+        f = f.mutate(ym=index_of(f.event_date))
         per_month.append(f.group_by(["kpi_id", "_b", "_bv", "ym"]).aggregate(
             n=f.count(), k=f.in_numerator.cast("int64").sum(), s=f.measure.sum()))
         w = base.filter(base.window_end.notnull())
@@ -445,8 +434,8 @@ def _group(
             s = window_start(me, p)
             wins["w_month"].append(me.strftime("%Y-%m"))
             wins["w_period"].append(p)
-            wins["w_lo"].append(s.year * 12 + s.month - 1)
-            wins["w_hi"].append(me.year * 12 + me.month - 1)
+            wins["w_lo"].append(index_of(s))
+            wins["w_hi"].append(index_of(me))
     out: dict[tuple[str, str, str, str, str], tuple[float, float, float | None]] = {}
     if kp["kp_kpi"]:
         kpt = ibis.memtable(pa.table({k: pa.array(v, pa.string()) for k, v in kp.items()}))
