@@ -1,53 +1,64 @@
-"""SQL fragments and small helpers shared by the rule modules.
+"""What the rule modules share: the run date as an Ibis literal, the children looked
+after on it, and small formatting helpers.
 
-Every query takes the run date as the named parameter ``$on`` and follows KPIS.md:
-"open on a date" = started on or before it and not ended before it.
+Every rule is an Ibis expression over a `lantern.facts.Source` (so it runs on DuckDB
+and on Spark) and follows KPIS.md: "open on a date" = started on or before it and not
+ended before it. Due dates and the one-line basis are then worked out in Python from
+the rows the expression returns, identically on either engine.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-import duckdb
-import pyarrow as pa
+import ibis
+import ibis.expr.types as ir
 
 from lantern import facts
 from lantern.calendar import add_months
-from lantern.facts._base import people
+from lantern.facts._base import is_open, people
 
-#: The children looked after on $on, for a rule's SQL to read as ``open_cla``
-#: (`lantern.facts.looked_after`, one row per child): cla_id (period of care), child_id,
-#: start (period start), ends (period end, NULL while open), placement_id (the current
-#: episode's), dob, school_age (of compulsory school age on $on) and school_from (the
-#: day they became so), both from `lantern.facts.school`.
-OPEN_CLA = "open_cla"
+Source = facts.Source
 
 
-def open_cla(con: duckdb.DuckDBPyConnection, on: date) -> pa.Table:
-    w = facts.Warehouse(con)
-    la = facts.looked_after(w, on)
-    per = people(w).select(_pid="person_id", dob="dob")
+def on_date(on: date) -> ir.DateScalar:
+    """The run date as a literal for comparisons."""
+    return ibis.literal(on, "date")
+
+
+def open_cla(src: Source, on: date) -> ir.Table:
+    """The children looked after on ``on`` (`lantern.facts.looked_after`, one row per
+    child): cla_id (period of care), child_id, start (period start), ends (period end,
+    null while open), placement_id (the current episode's), dob, school_age (of
+    compulsory school age on ``on``) and school_from (the day they became so), both
+    from `lantern.facts.school`."""
+    la = facts.looked_after(src, on)
+    per = people(src).select(_pid="person_id", dob="dob")
     la = la.left_join(per, la.child == per._pid)
-    return w.con.to_pyarrow(la.select(
+    return la.select(
         cla_id="period_id", child_id="child", start="p_start", ends="p_end",
         placement_id="placement_id", dob="dob",
         school_age=facts.of_compulsory_school_age(la.dob, la[facts.ON]).fill_null(False),
-        school_from=facts.school_age_from(la.dob)))
+        school_from=facts.school_age_from(la.dob))
 
 
-def rows(con: duckdb.DuckDBPyConnection, sql: str, on: date,
-         **params: Any) -> list[tuple[Any, ...]]:
-    """Run ``sql`` with ``$on`` (and any other named parameters) bound; a query that
-    reads ``open_cla`` reads the children looked after on ``on``."""
-    if OPEN_CLA not in sql:
-        return con.execute(sql, {"on": on, **params}).fetchall()
-    cur = con.cursor()  # its own registration: concurrent runs do not share it
-    try:
-        cur.register(OPEN_CLA, open_cla(con, on))
-        return cur.execute(sql, {"on": on, **params}).fetchall()
-    finally:
-        cur.close()
+def open_between(start: ir.DateValue, end: ir.DateValue, on: date) -> ir.BooleanValue:
+    """Open on ``on`` (started on or before it, not ended before it)."""
+    return is_open(start, end, on_date(on))
+
+
+def fetch(src: Source, expr: ir.Table, *cols: str) -> list[tuple[Any, ...]]:
+    """The rows of ``expr`` as tuples of ``cols``, on whichever engine ``src`` runs."""
+    got = src.con.to_pyarrow(expr.select(*cols)).to_pylist()  # type: ignore[attr-defined]
+    return [tuple(r[c] for c in cols) for r in got]
+
+
+def latest_of(t: ir.Table, keys: Sequence[str], col: ir.Value, name: str = "last"
+              ) -> ir.Table:
+    """``t`` grouped by ``keys`` with the maximum of ``col`` as ``name``."""
+    return t.group_by(list(keys)).aggregate(**{name: col.max()})
 
 
 def day(d: date) -> str:
