@@ -10,7 +10,7 @@ the rows the expression returns, identically on either engine.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import ibis
@@ -50,9 +50,14 @@ def open_between(start: ir.DateValue, end: ir.DateValue, on: date) -> ir.Boolean
 
 
 def fetch(src: Source, expr: ir.Table, *cols: str) -> list[tuple[Any, ...]]:
-    """The rows of ``expr`` as tuples of ``cols``, on whichever engine ``src`` runs."""
+    """The rows of ``expr`` as tuples of ``cols``, on whichever engine ``src`` runs
+    (Spark hands dates back as timestamps at midnight: they come back as dates)."""
     got = src.con.to_pyarrow(expr.select(*cols)).to_pylist()  # type: ignore[attr-defined]
-    return [tuple(r[c] for c in cols) for r in got]
+    return [tuple(_day(r[c]) for c in cols) for r in got]
+
+
+def _day(v: Any) -> Any:
+    return v.date() if isinstance(v, datetime) else v
 
 
 def latest_of(t: ir.Table, keys: Sequence[str], col: ir.Value, name: str = "last"
