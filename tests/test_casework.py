@@ -144,3 +144,17 @@ def test_personal_advisers_caseloads_are_counted_and_labelled(
         ("C3", "PA1", "personal adviser")]
     # the care leaver's record belongs to the adviser's team
     assert casework.child_scope(con, "C3", on) == casework.ChildScope("C3", "T9", "cared_for")
+
+
+def test_statuses_are_the_derived_facts(con: duckdb.DuckDBPyConnection) -> None:
+    """A record's statuses read lantern.facts: a plan ending on the date is still open
+    that day (it used to drop off), and a short break (V3) is not being looked after."""
+    con.execute("UPDATE ssd_cp_plans SET cppl_cp_plan_end_date = DATE '2024-01-15'")
+    con.execute("""INSERT INTO ssd_cla_episodes (clae_cla_episode_id, clae_person_id, clae_cla_id,
+                       clae_cla_episode_start_date, clae_legal_status)
+                   VALUES ('E1', 'C2', 'P9', DATE '2024-01-01', 'V3')""")
+    on = date(2024, 1, 15)
+    assert casework.statuses_on(con, on) == {"C1": ["Child in need", "Child protection plan"]}
+    rec = casework.child_record(con, "C1", on)
+    assert rec is not None and rec.statuses == ["Child in need", "Child protection plan"]
+    assert casework.statuses_on(con, date(2024, 1, 16)) == {"C1": ["Child in need"]}
