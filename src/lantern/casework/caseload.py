@@ -169,7 +169,8 @@ def children_of(con: duckdb.DuckDBPyConnection, on: date, *, worker_id: str | No
                 team_id: str | None = None, service_id: str | None = None) -> list[CaseChild]:
     """Children whose case is held on ``on`` (by a worker, a team, a service or anyone):
     each child's social worker (`lantern.facts.allocations`) and each care leaver's
-    personal adviser, one row per child and role held."""
+    personal adviser; a child held in both roles is listed once, by their social
+    worker."""
     w = facts.Warehouse(con)
     held = [facts.allocations(w, on, role=r).mutate(_role=ibis.literal(label))
             for r, label in facts.CASE_ROLES.items()]
@@ -192,6 +193,10 @@ def children_of(con: duckdb.DuckDBPyConnection, on: date, *, worker_id: str | No
         ORDER BY p.pers_surname, p.pers_forename, a.child_id, a._role DESC""",
                None, tables={"_held": w.con.to_pyarrow(a)})
     changes = worker_changes(con, on)
-    return [CaseChild(str(r["child_id"]), r["forename"], r["surname"], r["dob"],
-                      r["worker_id"], r["worker_name"], r["team_id"], r["allocated_since"],
-                      changes.get(str(r["child_id"]), 0), r["held_as"]) for r in got]
+    out: dict[str, CaseChild] = {}
+    for r in got:  # a child held by both a social worker and an adviser listed once: SW
+        out.setdefault(str(r["child_id"]), CaseChild(
+            str(r["child_id"]), r["forename"], r["surname"], r["dob"], r["worker_id"],
+            r["worker_name"], r["team_id"], r["allocated_since"],
+            changes.get(str(r["child_id"]), 0), r["held_as"]))
+    return list(out.values())
