@@ -28,6 +28,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from lantern.facts import allocation_at
+from lantern.facts._base import backend as as_backend
 from lantern.measures.catalogue import INDICATORS, get
 from lantern.measures.core import (
     BREAKDOWNS,
@@ -66,15 +67,6 @@ class KpiRow:
 
 
 # --------------------------------------------------------------------------- inputs
-
-
-def as_backend(con: Any) -> Any:
-    """An Ibis backend from an Ibis backend, a DuckDB connection or a database path."""
-    if hasattr(con, "table") and hasattr(con, "list_tables"):
-        return con
-    if isinstance(con, str):
-        return ibis.duckdb.connect(con)
-    return ibis.duckdb.from_connection(con)
 
 
 def month_ends(months: Iterable[date | str] | MonthRange) -> list[date]:
