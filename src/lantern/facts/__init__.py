@@ -20,6 +20,20 @@ export writers; none of them re-derives it. Every fact runs on DuckDB and on Spa
 
 ``src`` is a `Source`: the indicator engine's context, or `Warehouse(con)` over an Ibis
 backend or a DuckDB connection.
+
+How to add a fact
+-----------------
+
+1. Check the table above: a fact that exists is read, never re-derived (``grep`` for
+   its name should find one definition).
+2. Write it in the module of its subject as an Ibis expression (no SQL strings) taking
+   ``src`` and, if it holds on a date, ``on`` and ``as_of``; evaluate "open on a date"
+   with `_base.at_dates` (started on or before it, not ended before it) and break ties
+   with one declared order (`first_per`). Its docstring gives the definition and its
+   source (KPIS.md, DfE guidance) and says why where a choice was made.
+3. Add it to the table above and to ``__all__``, and hand-worked cases to
+   ``tests/test_facts.py``: ties, a change on the date, an interval ending on the date,
+   month ends and leap years.
 """
 
 from lantern.facts._base import FAR_FUTURE, ON, Source, Warehouse, source
