@@ -7,6 +7,8 @@ test suite's ``demo_home`` fixture builds it (synthetic Torbay, seed 42, 2014-12
 
     python scripts/compare_figures.py dump --home H --out before.jsonl
     python scripts/compare_figures.py compare before.jsonl after.jsonl
+    python scripts/compare_figures.py alerts --home H --on 2024-11-29 --out alerts.jsonl
+    python scripts/compare_figures.py compare-alerts before.jsonl after.jsonl
 """
 
 from __future__ import annotations
@@ -61,6 +63,30 @@ def dump(home: Path, out: Path, months: int) -> None:
     print(f"{len(rows)} figures, {first:%Y-%m} to {LAST:%Y-%m}, written to {out}")
 
 
+def dump_alerts(home: Path, on: date, out: Path) -> None:
+    import duckdb
+
+    from lantern.alerts import run_alerts
+
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    items = run_alerts(con, on)
+    with out.open("w") as f:
+        for i in items:
+            f.write(json.dumps(i.as_dict(), sort_keys=True) + "\n")
+    print(f"{len(items)} alert items on {on}, written to {out}")
+
+
+def compare_alerts(a: Path, b: Path) -> int:
+    before = [json.loads(line) for line in a.open()]
+    after = [json.loads(line) for line in b.open()]
+    key = {(i["rule_id"], i["subject_id"]) for i in before}
+    key_after = {(i["rule_id"], i["subject_id"]) for i in after}
+    print(f"{len(before)} items before, {len(after)} after; "
+          f"{len(key - key_after)} only before, {len(key_after - key)} only after; "
+          f"identical: {before == after}")
+    return 0 if before == after else 1
+
+
 def _load(path: Path) -> dict[tuple, dict]:
     out = {}
     for line in path.open():
@@ -91,10 +117,22 @@ def main() -> int:
     c = sub.add_parser("compare")
     c.add_argument("before", type=Path)
     c.add_argument("after", type=Path)
+    al = sub.add_parser("alerts")
+    al.add_argument("--home", type=Path, required=True)
+    al.add_argument("--on", type=date.fromisoformat, required=True)
+    al.add_argument("--out", type=Path, required=True)
+    ca = sub.add_parser("compare-alerts")
+    ca.add_argument("before", type=Path)
+    ca.add_argument("after", type=Path)
     args = p.parse_args()
     if args.cmd == "dump":
         dump(args.home, args.out, args.months)
         return 0
+    if args.cmd == "alerts":
+        dump_alerts(args.home, args.on, args.out)
+        return 0
+    if args.cmd == "compare-alerts":
+        return compare_alerts(args.before, args.after)
     return compare(args.before, args.after)
 
 
