@@ -158,3 +158,14 @@ def test_statuses_are_the_derived_facts(con: duckdb.DuckDBPyConnection) -> None:
     rec = casework.child_record(con, "C1", on)
     assert rec is not None and rec.statuses == ["Child in need", "Child protection plan"]
     assert casework.statuses_on(con, date(2024, 1, 16)) == {"C1": ["Child in need"]}
+
+
+def test_children_of_on_an_attached_copy(con: duckdb.DuckDBPyConnection) -> None:
+    """The web app reads an attached in-memory copy (``USE lantern_copy``): a cursor the
+    caseload query opens must read that database, not the connection's default."""
+    con.execute("ATTACH ':memory:' AS lantern_copy")
+    con.execute("COPY FROM DATABASE memory TO lantern_copy")
+    con.execute("USE lantern_copy")
+    con.execute("DROP TABLE memory.main.ssd_person")
+    assert [c.child_id for c in casework.children_of(con, date(2024, 1, 15), team_id="T1")
+            ] == ["C1"]
