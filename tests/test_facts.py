@@ -192,3 +192,13 @@ def test_facts_on_a_table_of_dates() -> None:
         [date(2024, 1, 31), date(2024, 2, 29), date(2024, 3, 31)], pa.date32())}))
     t = facts.allocations(w, months, as_of="me")
     assert got(w, t, "me", "worker_id") == [(date(2024, 1, 31), "W1"), (date(2024, 2, 29), "W1")]
+
+
+def test_a_result_left_unread_on_the_connection_does_not_block_a_fact() -> None:
+    """Other code shares the DuckDB connection and may leave a result unread
+    (``execute(...).fetchone()``); Ibis would refuse the next query."""
+    con = warehouse({"ssd_person": [{"pers_person_id": "C1"}, {"pers_person_id": "C2"}]})
+    w = facts.source(con)
+    con.execute("SELECT * FROM ssd_person").fetchone()
+    assert facts.source(con) is w  # one Warehouse per connection
+    assert len(facts.records(w, w.t("ssd_person"))) == 2

@@ -43,7 +43,7 @@ def available(con: Any, rules: Sequence[AlertRule] = RULES) -> dict[str, str | N
     """Rule id -> None when its data is loaded, else the reason it cannot run. ``con``:
     a DuckDB connection, an Ibis backend (DuckDB or Spark) or a `lantern.facts.Source`."""
     src = facts.source(con)
-    counts = table_counts(src.con, {t for r in rules for t in r.requires})  # type: ignore[attr-defined]
+    counts = table_counts(src.con, {t for r in rules for t in r.requires})
     out: dict[str, str | None] = {}
     for r in rules:
         missing = [t for t in r.requires if not counts.get(t)]

@@ -30,8 +30,8 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str,
     the query may read by name (a derived fact's result); they are registered on a
     cursor of their own, so concurrent callers of one connection do not see them."""
     if tables:
-        db, schema = con.execute("SELECT current_database(), current_schema()").fetchone() or (
-            None, None)
+        # fetchall: a result left unread blocks the connection's next query
+        [(db, schema)] = con.execute("SELECT current_database(), current_schema()").fetchall()
         cur = con.cursor()
         try:
             cur.execute(f'USE "{db}"."{schema}"')  # a cursor starts in the default database

@@ -120,9 +120,10 @@ def caseloads_on(con: duckdb.DuckDBPyConnection, on: date) -> dict[str, tuple[in
     """Worker -> (caseload, whose caseload) on ``on`` (`lantern.facts.caseloads`): social
     workers' and personal advisers' cases; a worker holding both kinds counts each child
     once per kind."""
-    w = facts.Warehouse(con)
+    w = facts.source(con)
     out: dict[str, tuple[int, str]] = {}
-    for r in sorted(w.rows(facts.caseloads(w, on)), key=lambda r: r["role"], reverse=True):
+    held = facts.records(w, facts.caseloads(w, on))
+    for r in sorted(held, key=lambda r: r["role"], reverse=True):
         n, label = out.get(str(r["worker_id"]), (0, ""))
         out[str(r["worker_id"])] = (n + int(r["caseload"]),
                                     f"{label} and {r['role_label']}" if label else r["role_label"])
@@ -153,7 +154,7 @@ def worker_changes(con: duckdb.DuckDBPyConnection, on: date, *, months: int = 12
     ``SW`` involvement starting in the window to a different worker than the child's
     previous ``SW`` involvement. A first allocation is not a change."""
     since = on - relativedelta(months=months)
-    w = facts.Warehouse(con)
+    w = facts.source(con)
     i = facts.involvements(w)
     if child_id is not None:
         i = i.filter(i.child_id == child_id)
@@ -162,7 +163,7 @@ def worker_changes(con: duckdb.DuckDBPyConnection, on: date, *, months: int = 12
     i = i.filter((i.start > since) & (i.start <= on) & i.prev.notnull()
                  & ~i.prev.identical_to(i.worker_id))
     g = i.group_by("child_id").aggregate(n=i.count())
-    return {str(r["child_id"]): int(r["n"]) for r in w.rows(g)}
+    return {str(r["child_id"]): int(r["n"]) for r in facts.records(w, g)}
 
 
 def children_of(con: duckdb.DuckDBPyConnection, on: date, *, worker_id: str | None = None,
@@ -171,7 +172,7 @@ def children_of(con: duckdb.DuckDBPyConnection, on: date, *, worker_id: str | No
     each child's social worker (`lantern.facts.allocations`) and each care leaver's
     personal adviser; a child held in both roles is listed once, by their social
     worker."""
-    w = facts.Warehouse(con)
+    w = facts.source(con)
     held = [facts.allocations(w, on, role=r).mutate(_role=ibis.literal(label))
             for r, label in facts.CASE_ROLES.items()]
     a = ibis.union(*held, distinct=False)

@@ -86,7 +86,7 @@ def _status_rows(con: duckdb.DuckDBPyConnection, on: date,
     (`facts.cin_open`), on a plan (`facts.cp_plans_open`), looked after
     (`facts.looked_after`), and a care leaver once their first OC3 birthday has come."""
     present = table_names(con)
-    w = facts.Warehouse(con)
+    w = facts.source(con)
     made = {"Child in need": lambda: facts.cin_open(w, on),
             "Child protection plan": lambda: facts.cp_plans_open(w, on),
             "Looked after": lambda: facts.looked_after(w, on)}
@@ -119,7 +119,7 @@ def statuses_on(con: duckdb.DuckDBPyConnection, on: date,
     if t is None:
         return {}
     found: dict[str, set[str]] = {}
-    for r in facts.Warehouse(con).rows(t):
+    for r in facts.records(facts.source(con), t):
         if r["child_id"] is not None:
             found.setdefault(str(r["child_id"]), set()).add(str(r["label"]))
     return {child: _statuses(labels) for child, labels in found.items()}

@@ -26,12 +26,12 @@ class ChildScope:
 
 def _scopes(con: duckdb.DuckDBPyConnection, on: date,
             child_id: str | None = None) -> dict[str, ChildScope]:
-    w = facts.Warehouse(con)
+    w = facts.source(con)
     t = facts.last_allocations(w, on, roles=tuple(facts.CASE_ROLES))
     if child_id is not None:
         t = t.filter(t.child_id == child_id)
     return {str(r["child_id"]): ChildScope(str(r["child_id"]), r["team_id"], r["service_id"])
-            for r in w.rows(t.select("child_id", "team_id", "service_id"))}
+            for r in facts.records(w, t.select("child_id", "team_id", "service_id"))}
 
 
 def scope_map(con: duckdb.DuckDBPyConnection, on: date) -> dict[str, ChildScope]:

@@ -36,7 +36,7 @@ How to add a fact
    month ends and leap years.
 """
 
-from lantern.facts._base import FAR_FUTURE, ON, Source, Warehouse, source
+from lantern.facts._base import FAR_FUTURE, ON, Source, Warehouse, records, source
 from lantern.facts.allocation import (
     CASE_ROLES,
     PERSONAL_ADVISER,
@@ -58,5 +58,5 @@ __all__ = [
     "Warehouse", "allocation_at", "allocations", "case_holders", "caseloads", "cin_open",
     "compulsory_school_age", "cp_plans_open", "episodes", "involvements",
     "last_allocations", "looked_after", "of_compulsory_school_age", "open_involvements",
-    "periods_of_care", "school_age_from", "source",
+    "periods_of_care", "records", "school_age_from", "source",
 ]

@@ -9,12 +9,15 @@ that column, so one definition serves a daily alert run and 36 months of indicat
 from __future__ import annotations
 
 import inspect
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import wraps
-from typing import Any, Protocol, TypeAlias, TypeVar
+from threading import Lock
+from typing import Any, Protocol, TypeAlias, TypeVar, cast
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
 
@@ -30,6 +33,7 @@ class Source(Protocol):
     """Anything that hands out warehouse tables by name (the indicator engine's
     context, or `Warehouse`) and memoises shared building blocks."""
 
+    con: Any  # the Ibis backend
     memo: dict[Any, ir.Table]
     materialise: Callable[[ir.Table], ir.Table] | None
 
@@ -55,7 +59,12 @@ class Warehouse:
 
     def rows(self, expr: ir.Table) -> list[dict[str, Any]]:
         """The rows of ``expr`` as dictionaries."""
-        return list(self.con.to_pyarrow(expr).to_pylist())
+        return records(self, expr)
+
+
+def records(src: Source, expr: ir.Table) -> list[dict[str, Any]]:
+    """The rows of ``expr`` as dictionaries, on whichever engine ``src`` runs."""
+    return list(src.con.to_pyarrow(expr).to_pylist())
 
 
 def backend(con: Any) -> Any:
@@ -67,9 +76,34 @@ def backend(con: Any) -> Any:
     return ibis.duckdb.from_connection(con)
 
 
+#: The `Warehouse` of each recently used connection: wrapping a connection reads the
+#: schema of every table it touches, so a caller asking many small questions of one
+#: connection (a web page) pays that once. Few connections are live at a time.
+_RECENT: OrderedDict[int, tuple[Any, Warehouse]] = OrderedDict()
+_RECENT_SIZE = 8
+_RECENT_LOCK = Lock()
+
+
 def source(con: Any) -> Source:
-    """A `Source` for ``con`` (one already is one)."""
-    return con if hasattr(con, "t") and hasattr(con, "memo") else Warehouse(con)
+    """A `Source` for ``con``: itself when it is one, else the connection's `Warehouse`
+    (made once per connection and reused)."""
+    if hasattr(con, "t") and hasattr(con, "memo"):
+        return cast(Source, con)
+    if isinstance(con, duckdb.DuckDBPyConnection):
+        # Other callers of the connection may have left a result unread (``execute(...)
+        # .fetchone()``): plain ``execute`` discards it, but Ibis refuses to run until it
+        # is finished.
+        con.execute("SELECT 1").fetchall()
+    with _RECENT_LOCK:
+        hit = _RECENT.get(id(con))
+        if hit is not None and hit[0] is con:
+            _RECENT.move_to_end(id(con))
+            return hit[1]
+        w = Warehouse(con)
+        _RECENT[id(con)] = (con, w)
+        while len(_RECENT) > _RECENT_SIZE:
+            _RECENT.popitem(last=False)
+        return w
 
 
 F = TypeVar("F", bound=Callable[..., ir.Table])
