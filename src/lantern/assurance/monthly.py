@@ -16,7 +16,7 @@ from lantern.assurance.decline import WINDOW_MONTHS
 from lantern.assurance.exceptions import ExceptionItem, build_exceptions, spc_period
 from lantern.assurance.inputs import IndicatorMeta, SeriesPoint, add_months, as_meta
 from lantern.assurance.spc import SpcResult, classify, rebase_indices
-from lantern.assurance.targets import Target, load_targets, since_last_period, status_word
+from lantern.assurance.targets import Target, load_targets, since_last_period, status_text
 from lantern.casework import team_services
 from lantern.measures.catalogue import INDICATORS
 from lantern.measures.drill import children_by_month
@@ -128,11 +128,7 @@ def _indicator_month(
     target = targets.get(kpi)
     value = headline.value if headline and headline.status == "ok" else None
     prev_value = previous.value if previous and previous.status == "ok" else None
-    word = (
-        status_word(value, target.target, target.tolerance, meta.polarity)
-        if target is not None and target.target is not None and value is not None
-        else None
-    )
+    word = status_text(value, target, meta.polarity)
     period = spc_period(meta, {r.period for r in mine})
     series: list[SeriesPoint] = []
     spc = None

@@ -24,7 +24,7 @@ from lantern.alerts.recipients import directory as alert_directory
 from lantern.assurance.exceptions import ExceptionItem, group_by_service
 from lantern.assurance.inputs import add_months
 from lantern.assurance.monthly import MonthlyAssurance, assure_month
-from lantern.assurance.targets import Target, load_targets, since_last_period, status_word
+from lantern.assurance.targets import Target, load_targets, since_last_period, status_text
 from lantern.config import Settings
 from lantern.measures.catalogue import INDICATORS, get
 from lantern.measures.drill import children as drill_children
@@ -297,9 +297,7 @@ def _breakdown_row(wh: Wh, a: MonthlyAssurance, sr: ScorecardRow, breakdown: str
     prev = mine.get((add_months(month, -1), period))
     val = cur.value if cur and cur.status == "ok" else None
     pval = prev.value if prev and prev.status == "ok" else None
-    t = targets(wh).get(sr.kpi_id)
-    word = (status_word(val, t.target, t.tolerance, ind.polarity)
-            if t is not None and t.target is not None and val is not None else None)
+    word = status_text(val, targets(wh).get(sr.kpi_id), ind.polarity)
     chart_period = sr.chart_period or period
     series = tuple(
         ChartPoint(m, r.value if r and r.status == "ok" else None,
