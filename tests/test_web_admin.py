@@ -133,7 +133,7 @@ def test_validation_reports_open_only_to_authority_wide_analysts(app: FastAPI) -
 
 
 def test_loads_are_linked_to_the_report_written_just_before() -> None:
-    from lantern.web.services import link_reports
+    from lantern.ingest.history import link_reports
 
     t0 = datetime(2024, 4, 1, 9, 0, tzinfo=UTC)
     loads = [{"load_id": 2, "loaded_at_dt": t0 + timedelta(days=1), "report": None},

@@ -15,8 +15,9 @@ from lantern import casework
 from lantern.measures.catalogue import INDICATORS
 from lantern.web import services as sv
 from lantern.web.deps import ViewerDep, WhDep, log_child_access
-from lantern.web.routes import pages, work
+from lantern.web.routes import work
 from lantern.web.routes._common import render
+from lantern.web.routes.found import child_or_404, children_behind, kpi_or_404, team_or_404
 
 router = APIRouter(prefix="/api", tags=["api"])
 Month = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$",
@@ -60,7 +61,7 @@ def api_scorecard(viewer: ViewerDep, wh: WhDep, month: Month = None,
             summary="One indicator: its row, monthly series and breakdowns")
 def api_indicator(kpi_id: str, viewer: ViewerDep, wh: WhDep,
                   month: Month = None) -> dict[str, Any]:
-    pages._kpi(kpi_id)
+    kpi_or_404(kpi_id)
     month = sv.valid_month(wh, month)
     got = sv.indicator(wh, kpi_id, month, viewer.principal)
     ind = got["indicator"]
@@ -73,7 +74,7 @@ def api_indicator(kpi_id: str, viewer: ViewerDep, wh: WhDep,
 def api_indicator_children(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhDep,
                            month: Month = None, by: str = "authority",
                            value: str | None = None) -> dict[str, Any]:
-    month, rows = pages._children(request, kpi_id, viewer, wh, month, by, value)
+    month, rows = children_behind(wh, viewer, kpi_id, month, by, value)
     log_child_access(request, viewer, "export_indicator_children",
                      sorted({str(r["child_id"]) for r in rows}), detail=f"{kpi_id} {month}")
     return {"kpi_id": kpi_id, "month": month, "children": [
@@ -85,7 +86,7 @@ def api_indicator_children(request: Request, kpi_id: str, viewer: ViewerDep, wh:
             summary="A child's record: identity, status, allocations, what is due")
 def api_child(request: Request, child_id: str, viewer: ViewerDep,
               wh: WhDep) -> dict[str, Any]:
-    record = pages._child_or_404(wh, viewer, child_id)
+    record = child_or_404(wh, viewer, child_id)
     log_child_access(request, viewer, "view_child", [child_id])
     return {**record.as_dict(), "due": [
         i.as_dict() for i in sv.work_items(wh, viewer.principal, child_ids={child_id})]}
@@ -95,7 +96,7 @@ def api_child(request: Request, child_id: str, viewer: ViewerDep,
             summary="A child's chronology, oldest first")
 def api_child_chronology(request: Request, child_id: str, viewer: ViewerDep,
                          wh: WhDep) -> dict[str, Any]:
-    pages._child_or_404(wh, viewer, child_id)
+    child_or_404(wh, viewer, child_id)
     log_child_access(request, viewer, "export_chronology", [child_id])
     return {"child_id": child_id, "events": [
         e.as_dict() for e in sv.chronology(wh, child_id)]}
@@ -113,7 +114,7 @@ def api_teams(viewer: ViewerDep, wh: WhDep) -> list[dict[str, Any]]:
 
 @router.get("/teams/{team_id}", name="api_team", summary="A team's children and workers")
 def api_team(request: Request, team_id: str, viewer: ViewerDep, wh: WhDep) -> dict[str, Any]:
-    t = pages._team_or_404(wh, viewer, team_id)
+    t = team_or_404(wh, viewer, team_id)
     children = casework.children_of(wh.con, wh.as_of, team_id=team_id)
     log_child_access(request, viewer, "view_caseload", [c.child_id for c in children])
     return {"team_id": t.team_id, "name": t.name, "service_id": t.service_id,
