@@ -110,6 +110,9 @@ async def sign_in_oidc_callback(request: Request) -> Response:
     principal = principal_from_userinfo(stores(request).users, request.app.state.oidc,
                                         claims, request.app.state.role_map)
     if principal is None:
+        logging.getLogger(__name__).warning(
+            "single sign-on refused: %s (%s) has no role in Lantern",
+            claims.get("sub"), claims.get(request.app.state.oidc.username_claim))
         return _form(request, next=next_, status_code=403, error=(
             "Your council account has not been given access to Lantern. Ask your "
             "Lantern administrator to add you."))
