@@ -100,3 +100,9 @@ def _matches(template: str, path: str) -> bool:
     a, b = template.strip("/").split("/"), path.strip("/").split("/")
     return len(a) == len(b) and all(x == y or x.startswith("{") for x, y in zip(a, b,
                                                                                  strict=True))
+
+
+def test_the_api_page_says_what_each_endpoint_returns(app: FastAPI) -> None:
+    page = client_for(app, "performance_analyst").get("/api/docs").text
+    assert "Returns a list of TeamOut (team_id, name, service_id, workers" in page
+    assert "Returns Scorecard (month, breakdown, value, sections)" in page

@@ -6,7 +6,7 @@ Requests are authenticated by the session cookie; the route × role table in
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from starlette.responses import Response
@@ -27,8 +27,25 @@ Month = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$",
 
 @router.get("/docs", name="api_docs", include_in_schema=False)
 def api_docs(request: Request, viewer: ViewerDep) -> Response:
+    schema = request.app.openapi()
     return render(request, "api_docs.html", {"active_nav": "api", "title": "API",
-                                             "schema": request.app.openapi()})
+                                             "schema": schema, "returns": _returns(schema)})
+
+
+def _returns(schema: dict[str, Any]) -> dict[str, str]:
+    """Each GET path's response in words: "a list of TeamOut (team_id, name, ...)"."""
+    shapes = schema.get("components", {}).get("schemas", {})
+    out = {}
+    for path, ops in schema["paths"].items():
+        got = ops.get("get", {}).get("responses", {}).get("200", {}).get("content", {})
+        body = got.get("application/json", {}).get("schema", {})
+        many = body.get("type") == "array"
+        ref = (body.get("items", {}) if many else body).get("$ref", "")
+        name = ref.rsplit("/", 1)[-1]
+        if name in shapes:
+            fields = ", ".join(shapes[name].get("properties", {}))
+            out[path] = f"{'a list of ' if many else ''}{name} ({fields})"
+    return out
 
 
 @router.get("/me", name="api_me", summary="The signed-in user")
