@@ -1,7 +1,8 @@
 """A real OpenID Connect provider on loopback for the single sign-on tests.
 
-`OidcProvider` runs panva/oidc-provider (the npm package, installed by
-`make oidc-provider` into tests/oidc_provider/node_modules) with node, with one
+`OidcProvider` runs panva/oidc-provider 8 (the npm package, installed by
+`make oidc-provider` into tests/oidc_provider/node_modules; version 8 because it runs on
+Debian's Node.js 18 as well as later ones) with node, with one
 confidential client and the accounts given. It signs ID tokens with a key it makes at
 start-up, requires PKCE on every authorisation request and shows its own (development)
 sign-in form, which takes any password: the accounts are who it says people are.
