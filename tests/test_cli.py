@@ -160,3 +160,13 @@ def test_export_writes_the_returns_and_logs_each_child(generated: Path, tmp_path
                         env=env)
     assert bad.exit_code == 2 and "Traceback" not in bad.output
     assert "--annex-a-to '31/03/2024': expected a date" in bad.output
+
+
+def test_children_shows_nobody_when_the_access_log_cannot_be_written(
+        loaded: dict[str, str], tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")  # so no database can be made under it
+    env = {**loaded, "LANTERN_DATABASE_URL": f"sqlite:///{tmp_path}/a-file/app.sqlite"}
+    got = runner.invoke(app, ["children", "icpc_15wd_pct", "--month", "2024-01",
+                              "--format", "json"], env=env)
+    assert got.exit_code == 1 and "Traceback" not in got.output
+    assert "could not write the access log" in got.output and "P0" not in got.output

@@ -308,15 +308,9 @@ def demo(
         start = f"{total // 12:04d}-{total % 12 + 1:02d}"
     out = settings.home / "demo"
     written, scenario = _generate(out, None, start, None, seed, "torbay")
-    from lantern.ingest.pipeline import ingest_paths, validate_paths
+    from lantern.ingest.pipeline import ingest_paths
 
-    # The statutory returns go through the same readers and DfE rules a council's would.
-    with console.status("Reading and validating the CIN census, SSDA903 and Annex A files"):
-        returns = validate_paths(written.latest_returns(), settings=settings)
-    _report_problems(returns)
-    console.print(f"Statutory returns: {len(returns.files)} files, {returns.rows_read():,} rows "
-                  f"read and checked against the DfE rules: {returns.errors} errors, "
-                  f"{returns.warnings} warnings ({returns.seconds:.1f} s)")
+    _check_returns(written, settings)
     with console.status("Validating and loading the SSD extract"):
         outcome = ingest_paths([written.ssd_extract], settings=settings, la=scenario.la_code)
     if not outcome.loaded:
@@ -336,6 +330,27 @@ def demo(
     _print_summary(counts, ends, outcome.load_id or 0)
     latest = f"{scenario.end:%Y-%m}"
     _print_headlines(latest)
+    _demo_report(settings, latest, written.root)
+    console.print(f"Done in {time.perf_counter() - started:.1f} s.")
+    if serve_after:
+        _serve_demo("127.0.0.1", 8000)
+
+
+def _check_returns(written: Any, settings: Any) -> None:
+    """The demo's statutory returns go through the same readers and DfE rules a
+    council's would."""
+    from lantern.ingest.pipeline import validate_paths
+
+    with console.status("Reading and validating the CIN census, SSDA903 and Annex A files"):
+        returns = validate_paths(written.latest_returns(), settings=settings)
+    _report_problems(returns)
+    console.print(f"Statutory returns: {len(returns.files)} files, {returns.rows_read():,} rows "
+                  f"read and checked against the DfE rules: {returns.errors} errors, "
+                  f"{returns.warnings} warnings ({returns.seconds:.1f} s)")
+
+
+def _demo_report(settings: Any, latest: str, files: Path) -> None:
+    """The monthly report for the latest month, and where everything is."""
     reports = settings.reports_dir
     html_path, pdf_path = _write_report(
         latest,
@@ -343,14 +358,11 @@ def demo(
         reports / f"performance-report-{latest}.pdf",
     )
     console.print()
-    console.print(f"Files:      {written.root}")
+    console.print(f"Files:      {files}")
     console.print(f"Warehouse:  {settings.warehouse_path}")
     console.print(f"Archive:    {settings.archive_dir}")
     console.print(f"Report:     [bold]{html_path}[/]")
     console.print(f"            [bold]{pdf_path}[/]")
-    console.print(f"Done in {time.perf_counter() - started:.1f} s.")
-    if serve_after:
-        _serve_demo("127.0.0.1", 8000)
 
 
 def _serve_demo(host: str, port: int) -> None:
@@ -522,6 +534,8 @@ def children(
     fmt: Annotated[str, typer.Option("--format", help="table|csv|json")] = "table",
 ) -> None:
     """The children behind a figure: who is in the denominator and numerator, and why."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from lantern.measures.catalogue import ids
     from lantern.measures.drill import COLUMNS
     from lantern.measures.drill import children as drill
@@ -536,10 +550,16 @@ def children(
         rows = drill(con, kpi_id, month, period=period, breakdown=by, breakdown_value=value)
     except ValueError as exc:
         fail(str(exc), code=2)
-    record_operator_access(
-        get_settings(), "view_children_list", (str(r["child_id"]) for r in rows),
-        path="lantern children",
-        detail=f"{kpi_id} {month} {period or 'headline'} {by}={value or 'all'}")
+    settings = get_settings()
+    try:  # logged before anything is shown: no identities without an entry
+        record_operator_access(
+            settings, "view_children_list", (str(r["child_id"]) for r in rows),
+            path="lantern children",
+            detail=f"{kpi_id} {month} {period or 'headline'} {by}={value or 'all'}")
+    except (SQLAlchemyError, OSError) as exc:
+        fail(f"could not write the access log in {settings.app_database_url}, so no child "
+             f"is shown ({type(exc).__name__})", "Check LANTERN_DATABASE_URL and that the "
+             "app database can be written.")
     shown = ("child_id", "event_id", "in_numerator", "reason", "team", "worker")
     _print_records(rows, COLUMNS if fmt != "table" else shown, fmt,
                    f"{kpi_id} {month}: {len(rows)} in the denominator, "

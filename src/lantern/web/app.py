@@ -70,6 +70,13 @@ def create_app(settings: Settings | None = None, *, config: WebConfig | None = N
     def favicon() -> Response:
         return RedirectResponse("/static/lantern.svg", status_code=301)
 
+    _error_pages(app)
+    check_routes(app)
+    return app
+
+
+def _error_pages(app: FastAPI) -> None:
+    """Sign-in redirects, error pages for people and JSON errors for the API."""
     @app.exception_handler(SignInRequired)
     def sign_in_required(request: Request, exc: SignInRequired) -> Response:
         if _is_api(request):
@@ -96,9 +103,6 @@ def create_app(settings: Settings | None = None, *, config: WebConfig | None = N
         return render(request, "error.html", {
             "title": ERROR_TITLES[422], "message": "Check the address and try again."},
             status_code=422)
-
-    check_routes(app)
-    return app
 
 
 def _single_sign_on(app: FastAPI, oidc: OidcSettings) -> None:
