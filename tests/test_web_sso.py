@@ -138,3 +138,10 @@ def test_a_broken_role_map_stops_the_app_naming_the_rule(wh: WebHome, tmp_path: 
                         role_map=str(bad))
     with pytest.raises(ValueError, match="rule 1"):
         make_app(wh, oidc=oidc)
+
+
+def test_without_configuration_there_is_no_single_sign_on(wh: WebHome) -> None:
+    plain = TestClient(make_app(wh, oidc=OidcSettings(issuer=None)), follow_redirects=False)
+    assert "council account" not in plain.get("/sign-in").text
+    assert plain.get("/sign-in/oidc").status_code == 404
+    assert plain.get("/sign-in/oidc/callback?code=x&state=y").status_code == 404
