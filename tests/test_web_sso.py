@@ -114,6 +114,7 @@ def test_someone_the_role_map_does_not_cover_is_refused(app, provider: OidcProvi
     client, done, _ = _sso(app, provider, "ben.outsider")
     assert done.status_code == 403
     assert "has not been given access to Lantern" in done.text
+    assert 'href="#sso"' in done.text and "govuk-error-message" not in done.text
     assert client.get("/api/me").status_code == 401
     assert app.state.stores.users.get("ben.outsider") is None
 

@@ -35,13 +35,14 @@ def sign_in(request: Request, next: str = "/") -> Response:
 
 
 def _form(request: Request, *, next: str = "/", username: str = "", error: str | None = None,
-          notice: str | None = None, status_code: int = 200) -> Response:
-    """The sign-in page: the local form and, when configured, the single sign-on button."""
+          notice: str | None = None, status_code: int = 200, sso: bool = False) -> Response:
+    """The sign-in page: the local form and, when configured, the single sign-on button
+    (``sso``: the error is about single sign-on, not the user name typed)."""
     oidc = request.app.state.oidc
     return render(request, "sign_in.html", {
         "title": "Sign in", "next": _safe_next(next), "username": username, "error": error,
-        "notice": notice, "sso_label": oidc.label if oidc.enabled else None},
-        status_code=status_code)
+        "notice": notice, "sso_label": oidc.label if oidc.enabled else None,
+        "sso_error": sso}, status_code=status_code)
 
 
 @router.post("/sign-in", name="sign_in_submit")
@@ -88,7 +89,7 @@ async def sign_in_oidc(request: Request, next: str = "/") -> Response:
         response: Response = await client.authorize_redirect(request, callback)
     except Exception:  # the provider is unreachable or its discovery document is bad
         logging.getLogger(__name__).exception("single sign-on: could not reach the provider")
-        return _form(request, next=next, status_code=502, error=(
+        return _form(request, next=next, status_code=502, sso=True, error=(
             "Single sign-on is not available just now. Try again, or sign in with a "
             "Lantern user name and password."))
     return response
@@ -105,7 +106,7 @@ async def sign_in_oidc_callback(request: Request) -> Response:
         claims = await _claims(client, token)
     except (OAuthError, ValueError) as e:
         logging.getLogger(__name__).warning("single sign-on refused: %s", e)
-        return _form(request, next=next_, status_code=401, error=(
+        return _form(request, next=next_, status_code=401, sso=True, error=(
             "Single sign-on did not complete. Try again."))
     principal = principal_from_userinfo(stores(request).users, request.app.state.oidc,
                                         claims, request.app.state.role_map)
@@ -113,7 +114,7 @@ async def sign_in_oidc_callback(request: Request) -> Response:
         logging.getLogger(__name__).warning(
             "single sign-on refused: %s (%s) has no role in Lantern",
             claims.get("sub"), claims.get(request.app.state.oidc.username_claim))
-        return _form(request, next=next_, status_code=403, error=(
+        return _form(request, next=next_, status_code=403, sso=True, error=(
             "Your council account has not been given access to Lantern. Ask your "
             "Lantern administrator to add you."))
     rotate(request, principal.user_id)
