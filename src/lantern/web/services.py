@@ -1,9 +1,11 @@
 """What the pages and the API show, gathered from the core layers and cut to the viewer.
 
 Thin by rule: figures come from `assurance.monthly.assure_month` (and, for breakdowns
-it does not hold, `measures.engine.compute`); the children behind a figure from
-`measures.drill`; child-level records from `casework`; work lists from `alerts`. This
-module caches, filters to the viewer's scope and applies small-number suppression.
+it does not hold, `measures.engine.compute`), a service's or team's standing from
+`assurance.monthly.breakdown_month`; the children behind a figure from `measures.drill`;
+child-level records from `casework`; work lists from `alerts`; the load history from
+`ingest.history`. This module caches, filters to the viewer's scope and applies
+small-number suppression.
 """
 
 from __future__ import annotations
