@@ -169,3 +169,26 @@ def _benchmark(kpi_id: str, la_code: str) -> dict[str, Any]:
 
 def _int(x: float | None) -> int | None:
     return None if x is None else round(x)
+
+
+def headline_lines(con: Any, month: str, *, la_code: str, population: int | None
+                   ) -> list[tuple[str, str, str, str]]:
+    """The headline indicators for one month as the demo prints them: (title, value,
+    "numerator / denominator" for percentages, period), in `HEADLINES` order."""
+    from lantern.measures.engine import compute
+    from lantern.reports.render import format_value
+
+    rows = compute(con, [month], population=population, la_code=la_code,
+                   kpis=list(HEADLINES))
+    out = []
+    for kpi in HEADLINES:
+        ind = get(kpi)
+        row = next((r for r in rows if r.kpi_id == kpi and r.period == ind.headline_period),
+                   None)
+        if row is None:
+            continue
+        shown = format_value(row.value, ind.unit) if row.status == "ok" else row.status
+        of = (f"{row.numerator:,.0f} / {row.denominator:,.0f}"
+              if ind.unit == "pct" and row.denominator else "")
+        out.append((ind.title, shown, of, row.period.replace("_", " ")))
+    return out

@@ -14,6 +14,7 @@ import vl_convert as vlc
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from lantern.assurance.targets import status_bands
 from lantern.reports.model import Report, ScorecardRow
 
 # Making Data Count colours: improvement blue, concern orange, common cause grey.
@@ -118,6 +119,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["fmt"] = format_value
+    env.filters["status_band"] = lambda text: status_bands().get(text or "", "none")
     env.globals["chart_svg"] = lambda row: Markup(chart_svg(row))
     env.globals["chart_alt_text"] = chart_alt_text
     env.globals["point_label"] = lambda t: POINT_LABELS.get(t, t)

@@ -80,7 +80,8 @@ api_work                   F  A  A  A  A  A  F  F  F  F  F
 """
 
 PUBLIC: frozenset[str] = frozenset({
-    "sign_in", "sign_in_submit", "healthz", "static", "openapi", "favicon",
+    "sign_in", "sign_in_submit", "sign_in_oidc", "sign_in_oidc_callback", "healthz",
+    "static", "openapi", "favicon",
 })
 
 
