@@ -80,10 +80,10 @@ def test_reasons_name_every_cause_of_the_colour() -> None:
                      readings=[reading(70)])
     assert rag.colour == "red"
     assert rag.reason == ("Overdue: was due 1 Nov 2024 (29 days ago); ICPC within 15 working "
-                          "days was 70 in 2024-11 against target 85, below its tolerance")
+                          "days was 70 in Nov 2024 against target 85, below its tolerance")
     amber = derive_rag(status="in_progress", due=date(2024, 12, 5), today=TODAY,
                        readings=[reading(82)])
-    assert amber.reason == ("ICPC within 15 working days was 82 in 2024-11 against target 85, "
+    assert amber.reason == ("ICPC within 15 working days was 82 in Nov 2024 against target 85, "
                             "outside target but within tolerance; Due within 28 days "
                             "(5 Dec 2024)")
 

@@ -91,8 +91,13 @@ class IndicatorReading:
 
     def describe(self) -> str:
         whose = "the action's target" if self.own_target else "target"
-        return (f"{self.name} was {fmt_value(self.value)} in {self.month} against "
-                f"{whose} {fmt_value(self.target)}")
+        return (f"{self.name} was {fmt_value(self.value)} in {month_label(self.month)} "
+                f"against {whose} {fmt_value(self.target)}")
+
+
+def month_label(month: str) -> str:
+    """'2024-11' as people read it: 'Nov 2024'."""
+    return f"{date.fromisoformat(month + '-01'):%b %Y}"
 
 
 def fmt_value(value: float | None) -> str:

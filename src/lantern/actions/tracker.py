@@ -159,6 +159,13 @@ def get_action(s: Session, ref: str) -> Action:
 # --------------------------------------------------------------------------- writing
 
 
+def system_actor(name: str) -> Principal:
+    """Who the history names for a change made from the command line without an account
+    (an import): ``name``, with no user id."""
+    return Principal(user_id=0, username=name[:64], display_name=name, role="admin",
+                     scope_type="authority")
+
+
 def _text(value: Any) -> str | None:
     """A field's value as the history shows it."""
     if value is None:
@@ -174,7 +181,8 @@ def _text(value: Any) -> str | None:
 
 def _history(s: Session, action_id: int, actor: Principal, name: str, before: Any,
              after: Any, at: datetime) -> None:
-    s.add(ActionHistory(action_id=action_id, at=at, user_id=actor.user_id,
+    # user id 0: a command-line run with no account (``system_actor``).
+    s.add(ActionHistory(action_id=action_id, at=at, user_id=actor.user_id or None,
                         username=actor.username, field=name, before=_text(before),
                         after=_text(after)))
 
