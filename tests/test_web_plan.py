@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from lantern.actions.models import ActionImpact
 from lantern.appdb import make_engine
-from tests.plan_fixtures import GateFigures, import_gate_plan
+from tests.plan_fixtures import import_gate_plan
 from tests.web_support import client_for, copy_app_db, csrf, make_app, web_home
 
 
@@ -36,7 +36,7 @@ def _text(html: str) -> str:
 
 
 def test_sign_off_gate_in_the_browser(setup: tuple) -> None:
-    app, url, g = setup
+    app, url, _ = setup
     director, dcs = client_for(app, "divisional_director"), client_for(app, "dcs")
     hos = client_for(app, "head_of_service")
     r = _post(director, "/actions/G1/sign-off", {})
