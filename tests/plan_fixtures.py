@@ -58,12 +58,12 @@ def gate_figures(home: Path) -> GateFigures:
     raise AssertionError("no candidate indicator with three distinct monthly values")
 
 
-def gate_plan(g: GateFigures) -> str:
+def gate_plan(g: GateFigures, prefix: str = "") -> str:
     """G1: no indicator. G2: led by the divisional director. G3: target met in 2 of 3 months.
     G4: met in all 3. All done and awaiting impact, led by the head of service unless said."""
     def action(ref: str, lead: str, kpis: str) -> str:
         return (f'          - {{ref: "{ref}", title: "Action {ref}", outcome: "Better", '
-                f"lead: {lead}, due: 2030-01-31, status: done_awaiting_impact, "
+                f"lead: {prefix}{lead}, due: 2030-01-31, status: done_awaiting_impact, "
                 f"kpis: [{kpis}], recommendations: [OF-2024-02]}}\n")
     return (
         'plan: {title: "Continuous Improvement Plan", version: 1}\n'
@@ -80,16 +80,17 @@ def gate_plan(g: GateFigures) -> str:
         + action("G4", "head_of_service", f"{{id: {g.kpi}, target: {g.met_in_three}}}"))
 
 
-def import_gate_plan(wh: WebHome, database_url: str, folder: Path) -> GateFigures:
+def import_gate_plan(wh: WebHome | Path, database_url: str, folder: Path,
+                     prefix: str = "") -> GateFigures:
     from sqlalchemy.orm import Session
 
     from lantern.actions.tracker import system_actor
     from lantern.appdb import make_engine
     from lantern.plan.transfer import import_file
 
-    g = gate_figures(wh.home)
+    g = gate_figures(wh if isinstance(wh, Path) else wh.home)
     path = folder / "gate.yml"
-    path.write_text(gate_plan(g), "utf-8")
+    path.write_text(gate_plan(g, prefix), "utf-8")
     engine = make_engine(database_url)
     with Session(engine) as s, s.begin():
         import_file(s, system_actor("test"), path)
