@@ -147,7 +147,8 @@ def sign_off(s: Session, actor: Any, ref: str, *, figures: IndicatorFigures | No
     if passed:
         record_impact(s, actor, ref, kind="measured", observed_on=at.date(), at=at,
                       statement="; ".join(c.describe() for c in passed),
-                      reference=f"Lantern figures to {figures.latest_month if figures else ''}",
+                      reference=("Lantern's figures to "
+                                 f"{month_label(figures.latest_month) if figures else ''}"),
                       figures={"checks": [c.as_json() for c in checks]})
     _history(s, a.id, actor, "status", a.status, "signed_off", at)
     a.status, a.signed_off_at, a.signed_off_by = "signed_off", at, actor.user_id

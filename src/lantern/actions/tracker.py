@@ -233,7 +233,9 @@ def create(s: Session, actor: Principal, draft: ActionDraft, *,
     s.flush()
     _set_kpis(s, a, draft.kpis)
     _set_recommendations(s, a, draft.recommendations)
-    summary = f"{draft.title}; lead {draft.lead}; due {draft.due.isoformat()}; {draft.status}"
+    lead = s.scalars(select(User.display_name).where(User.username == draft.lead)).first()
+    summary = (f"{draft.title}; lead {lead or draft.lead}; due {draft.due:%-d %b %Y}; "
+               f"{STATUS_LABELS[draft.status].lower()}")
     _history(s, a.id, actor, "created", None, summary, at)
     return a
 
@@ -419,7 +421,7 @@ class Timeline:
     updates: list[tuple[ActionUpdate, str]] = field(default_factory=list)
     evidence: list[tuple[ActionEvidence, str]] = field(default_factory=list)
     impacts: list[tuple[ActionImpact, str]] = field(default_factory=list)
-    history: list[ActionHistory] = field(default_factory=list)
+    history: list[tuple[ActionHistory, str]] = field(default_factory=list)
 
 
 def timeline(s: Session, ref: str) -> Timeline:
@@ -430,7 +432,7 @@ def timeline(s: Session, ref: str) -> Timeline:
     hist = list(s.scalars(select(ActionHistory).where(ActionHistory.action_id == a.id)
                           .order_by(ActionHistory.at.desc(), ActionHistory.id.desc())))
     names = _user_names(s, [*(x.user_id for x in ups), *(x.user_id for x in evs),
-                            *(x.user_id for x in imps)])
+                            *(x.user_id for x in imps), *(h.user_id for h in hist)])
 
     def who(uid: int) -> str:
         return names[uid].display_name if uid in names else "unknown"
@@ -439,7 +441,10 @@ def timeline(s: Session, ref: str) -> Timeline:
         return [(x, who(x.user_id)) for x in sorted(items, key=lambda x: (x.at, x.id),
                                                     reverse=True)]
 
-    return Timeline(newest(ups), newest(evs), newest(imps), hist)
+    # History rows keep the name of who changed it (a command-line import has no account).
+    return Timeline(newest(ups), newest(evs), newest(imps),
+                    [(h, names[h.user_id].display_name if h.user_id in names else h.username)
+                     for h in hist])
 
 
 __all__ = [

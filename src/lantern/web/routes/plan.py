@@ -128,7 +128,8 @@ def _action_context(request: Request, viewer: Any, wh: sv.Wh, ref: str) -> dict[
     return {
         "active_nav": "plan", "title": f"{view.ref} {view.title}", "as_of": wh.as_of,
         "action": view, "rag": _rag_view(rag_for(view, fig, wh.as_of, t.config, month)),
-        "timeline": _timeline(line), "evidence": line.evidence, "impacts": line.impacts,
+        "timeline": _timeline(line, dict(users)), "evidence": line.evidence,
+        "impacts": line.impacts,
         "linked": linked, "source": source_label(view.source_kind), "users": users,
         "status_labels": STATUS_LABELS, "editable_statuses": EDITABLE_STATUSES,
         "impact_kinds": [(k, IMPACT_LABELS[k]) for k in OBSERVED_KINDS],
@@ -150,7 +151,7 @@ def _form(view: Any) -> dict[str, Any]:
             "impact_kind": "", "statement": "", "reference": ""}
 
 
-def _timeline(line: Any) -> list[dict[str, Any]]:
+def _timeline(line: Any, names: dict[str, str]) -> list[dict[str, Any]]:
     """Updates, evidence, impact and field changes, newest first (MOJ timeline items)."""
     items: list[dict[str, Any]] = []
     for u, who in line.updates:
@@ -161,9 +162,12 @@ def _timeline(line: Any) -> list[dict[str, Any]]:
     for i, who in line.impacts:
         items.append({"at": i.at, "title": IMPACT_LABELS[i.kind], "by": who,
                       "text": f"{i.statement} ({i.reference})" if i.reference else i.statement})
-    for h in line.history:
-        items.append({"at": h.at, "title": _change_title(h.field), "by": h.username,
-                      "text": _change_text(h.field, h.before, h.after)})
+    for h, who in line.history:
+        before, after = h.before, h.after
+        if h.field == "lead":  # people's names, not their user names
+            before, after = names.get(before or "", before), names.get(after or "", after)
+        items.append({"at": h.at, "title": _change_title(h.field), "by": who,
+                      "text": _change_text(h.field, before, after)})
     return sorted(items, key=lambda x: x["at"], reverse=True)
 
 
