@@ -151,6 +151,17 @@ def test_a_bad_file_is_refused_whole_with_one_line_per_problem(engine: Engine,
     assert _state(engine) == before  # nothing written
 
 
+def test_repeated_references_are_refused(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "p.yml"
+    path.write_text(PLAN.replace('ref: "2"', 'ref: "1"').replace('"1.2"', '"1.1"'), "utf-8")
+    with pytest.raises(ImportRefused) as e:
+        _import(engine, path)
+    assert e.value.problems == [
+        f"{path}: themes[0].objectives[1].ref: objective '1.1' appears twice in this theme: "
+        "expected each once",
+        f"{path}: themes[1].ref: theme '1' appears twice: expected each once"]
+
+
 def test_a_file_cannot_sign_an_action_off(engine: Engine, tmp_path: Path) -> None:
     path = tmp_path / "p.yml"
     path.write_text(PLAN.replace("status: in_progress", "status: signed_off"), "utf-8")

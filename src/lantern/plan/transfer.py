@@ -302,13 +302,20 @@ def _known(s: Session, out: Parsed) -> dict[str, Any]:
 def _check_themes(c: Checker, s: Session, doc: dict[str, Any], out: Parsed) -> None:
     known = _known(s, out)
     seen: set[str] = set()
+    theme_refs: set[str] = set()
     for i, th in enumerate(c.items(doc, "themes", "")):
         tp = f"themes[{i}]"
         theme_ref = c.text(th, "ref", tp)
+        if theme_ref in theme_refs:
+            c.add(f"{tp}.ref", f"theme {theme_ref!r} appears twice: expected each once")
+        theme_refs.add(theme_ref)
         objectives: list[dict[str, str]] = []
         for j, ob in enumerate(c.items(th, "objectives", tp)):
             op = f"{tp}.objectives[{j}]"
             objective = {"ref": c.text(ob, "ref", op), "title": c.text(ob, "title", op)}
+            if objective["ref"] in {o["ref"] for o in objectives}:
+                c.add(f"{op}.ref", f"objective {objective['ref']!r} appears twice in this "
+                      "theme: expected each once")
             objectives.append(objective)
             for k, item in enumerate(c.items(ob, "actions", op)):
                 ap = f"{op}.actions[{k}]"
