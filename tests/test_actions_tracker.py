@@ -135,6 +135,10 @@ def test_sign_off_gate(setup: tuple, app_engine: Engine) -> None:
     assert [c.passed for c in checks] == [True]
     view = t.get("A1")
     assert (view.status, view.signed_off_by) == ("signed_off", "Director")
+    assert view.signed_off_at is not None
+    rag = t.rag(view, None, date(2030, 1, 1))
+    assert (rag.colour, rag.reason) == (
+        "blue", f"Signed off by Director on {view.signed_off_at:%-d %b %Y}")
     with Session(app_engine) as s:
         stored = s.scalars(select(ActionImpact)).one()
     assert stored.kind == "measured" and '"2024-10": 70.0' in stored.figures

@@ -118,11 +118,12 @@ class Rag:
 
 def derive_rag(*, status: str, due: date, today: date, readings: Sequence[IndicatorReading],
                awaiting_since: date | None = None, cancel_reason: str = "",
-               config: ActionsConfig | None = None) -> Rag:
-    """The action's RAG and why (see the module docstring for the rules)."""
+               signed_off: str = "", config: ActionsConfig | None = None) -> Rag:
+    """The action's RAG and why (see the module docstring for the rules); ``signed_off``
+    says by whom and when, for the reason."""
     config = config or ActionsConfig()
     if status == "signed_off":
-        return Rag("blue", "Signed off")
+        return Rag("blue", f"Signed off {signed_off}".strip())
     if status == "cancelled":
         return Rag("grey", f"Cancelled: {cancel_reason}" if cancel_reason else "Cancelled")
     red, amber = [], []

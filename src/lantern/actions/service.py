@@ -46,7 +46,9 @@ def rag_for(view: ActionView, figures: IndicatorFigures | None, today: date,
     return derive_rag(status=view.status, due=view.due, today=today,
                       readings=readings(view, figures, month) if figures else [],
                       awaiting_since=since if view.status == "done_awaiting_impact" else None,
-                      cancel_reason=view.cancel_reason, config=config)
+                      cancel_reason=view.cancel_reason, config=config,
+                      signed_off=(f"by {view.signed_off_by} on {view.signed_off_at:%-d %b %Y}"
+                                  if view.signed_off_at else ""))
 
 
 def prefetch(figures: IndicatorFigures, views: list[ActionView], months: int) -> None:
