@@ -120,6 +120,29 @@ def test_update_edit_and_evidence(setup: tuple, tmp_path: Path) -> None:
     assert board.get(link.group(1)).status_code == 403  # files may name children
 
 
+def test_link_and_unlink_indicators_and_recommendations(setup: tuple) -> None:
+    app, _, _ = setup
+    analyst = client_for(app, "performance_analyst")
+    r = _post(analyst, "/actions/G1/links", {"op": "add_kpi", "kpi_id": "cp_visits_10wd_pct",
+                                             "target": "ninety"})
+    assert r.status_code == 422 and "must be a number" in r.text
+    r = _post(analyst, "/actions/G1/links", {"op": "add_kpi", "kpi_id": "cp_visits_10wd_pct",
+                                             "target": "90"})
+    assert r.status_code == 303
+    r = _post(analyst, "/actions/G1/links", {"op": "add_recommendation",
+                                             "recommendation": "OF-2021-01"})
+    assert r.status_code == 303
+    page = _text(analyst.get("/actions/G1").text)
+    assert "This action's success target: 90" in page
+    assert "Indicators changed by Test performance analyst" in page
+    assert "→ cp_visits_10wd_pct (target 90)" in page
+    assert "OF-2024-02 → OF-2024-02, OF-2021-01" in page  # the history
+    r = _post(analyst, "/actions/G1/links", {"op": "remove_kpi",
+                                             "kpi_id": "cp_visits_10wd_pct"})
+    assert r.status_code == 303
+    assert "No indicator is linked" in _text(analyst.get("/actions/G1").text)
+
+
 def test_versions_and_my_actions(setup: tuple) -> None:
     app, _, _ = setup
     analyst = client_for(app, "performance_analyst")

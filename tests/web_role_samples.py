@@ -57,6 +57,8 @@ SAMPLES: dict[str, tuple[str, str, dict[str, str] | None]] = {
         "status": "in_progress", "title": "T", "lead": "{role}", "due-day": "1",
         "due-month": "1", "due-year": "2025"}),
     "action_evidence": ("POST", "/actions/NO-SUCH/evidence", {"kind": "text", "text": "x"}),
+    "action_links": ("POST", "/actions/NO-SUCH/links", {"op": "add_kpi",
+                                                        "kpi_id": "cp_plans_open"}),
     "action_evidence_file": ("GET", "/actions/NO-SUCH/evidence/1", None),
     "action_sign_off": ("POST", "/actions/NO-SUCH/sign-off", {}),
     "api_docs": ("GET", "/api/docs", None),
@@ -83,5 +85,5 @@ NOT_FOUND_WHEN_ALLOWED = frozenset({
     "inbox_item", "inbox_acknowledge", "inbox_snooze",
     # The role-matrix authority has no plan: these name an action or plan that is not
     # there. The plan's own behaviour is tested in test_web_plan.
-    "plan_publish", "action", "action_update", "action_edit", "action_evidence",
+    "plan_publish", "action", "action_update", "action_edit", "action_evidence", "action_links",
     "action_evidence_file", "action_sign_off"})

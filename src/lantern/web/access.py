@@ -75,6 +75,7 @@ action                     A  A  A  A  A  A  A  A  S  S  F
 action_update              F  F  A  A  A  A  F  F  F  F  F
 action_edit                F  F  A  A  A  A  F  F  F  F  F
 action_evidence            F  F  A  A  A  A  F  F  F  F  F
+action_links               F  F  A  A  A  A  F  F  F  F  F
 action_evidence_file       A  A  A  A  A  A  A  A  F  F  F
 action_sign_off            F  F  A  A  A  A  F  F  F  F  F
 api_docs                   A  A  A  A  A  A  A  A  A  A  A

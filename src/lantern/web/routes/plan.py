@@ -22,7 +22,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from lantern.actions import source_label
 from lantern.actions.figures import MappingFigures
-from lantern.actions.models import ActionEvidence
+from lantern.actions.models import ActionEvidence, Recommendation
 from lantern.actions.rag import COLOURS, ActionsConfig, load_config, month_label
 from lantern.actions.service import ActionTracker, rag_for
 from lantern.actions.signoff import SignOffRefused, Statement
@@ -30,6 +30,7 @@ from lantern.actions.tracker import (
     IMPACT_LABELS,
     OBSERVED_KINDS,
     STATUS_LABELS,
+    KpiLink,
     TrackerError,
     evidence_path,
     get_action,
@@ -138,7 +139,18 @@ def _action_context(request: Request, viewer: Any, wh: sv.Wh, ref: str) -> dict[
         "can_edit": _can(viewer.principal, "action_edit"),
         "can_sign": _can(viewer.principal, "action_sign_off"),
         "can_download": _can(viewer.principal, "action_evidence_file"),
+        "indicator_choices": sorted(((k, m.title) for k, m in fig.metas.items()
+                                     if k not in {x.kpi_id for x in view.kpis}),
+                                    key=lambda x: x[1]),
+        "recommendation_choices": _recommendation_choices(t.engine, view),
         "notice": request.query_params.get("done"), "errors": {}, "form": _form(view)}
+
+
+def _recommendation_choices(engine: Any, view: Any) -> list[tuple[str, str]]:
+    with Session(engine) as s:
+        return [(r.ref, r.text) for r in s.scalars(select(Recommendation)
+                                                   .order_by(Recommendation.ref))
+                if r.ref not in view.recommendations]
 
 
 def _form(view: Any) -> dict[str, Any]:
@@ -148,7 +160,7 @@ def _form(view: Any) -> dict[str, Any]:
             "quarterly_outcome": view.quarterly_outcome, "due-day": str(view.due.day),
             "due-month": str(view.due.month), "due-year": str(view.due.year),
             "update_text": "", "evidence_kind": "file", "evidence_text": "", "url": "",
-            "impact_kind": "", "statement": "", "reference": ""}
+            "impact_kind": "", "statement": "", "reference": "", "kpi_id": "", "target": ""}
 
 
 def _timeline(line: Any, names: dict[str, str]) -> list[dict[str, Any]]:
@@ -270,6 +282,52 @@ def action_edit(request: Request, ref: str, viewer: ViewerDep, wh: WhDep,
         key = "cancel_reason" if "reason" in str(e) else "status"
         return _refused(request, viewer, wh, ref, {key: str(e)}, form)
     return _done(ref, f"Saved: {len(changed)} change{'s' * (len(changed) != 1)}")
+
+
+@router.post("/actions/{ref}/links", name="action_links")
+def action_links(request: Request, ref: str, viewer: ViewerDep, wh: WhDep,
+                 op: Annotated[str, Form()] = "", kpi_id: Annotated[str, Form()] = "",
+                 target: Annotated[str, Form()] = "",
+                 recommendation: Annotated[str, Form()] = "") -> Response:
+    """Link or unlink an indicator (with the action's own success target, if given) or an
+    inspection recommendation; each change goes to the history."""
+    t = _tracker(request)
+    try:
+        view = t.get(ref)
+    except TrackerError:
+        raise HTTPException(404, f"No action {ref!r}.") from None
+    kpis, recs = list(view.kpis), list(view.recommendations)
+    if op == "add_kpi":
+        error, link = _kpi_link(kpi_id, target)
+        if link is None:
+            return _refused(request, viewer, wh, ref, {"kpi_id": error},
+                            {"kpi_id": kpi_id, "target": target})
+        kpis = [k for k in kpis if k.kpi_id != kpi_id] + [link]
+    elif op == "remove_kpi":
+        kpis = [k for k in kpis if k.kpi_id != kpi_id]
+    elif op == "add_recommendation" and recommendation and recommendation not in recs:
+        recs.append(recommendation)
+    elif op == "remove_recommendation":
+        recs = [r for r in recs if r != recommendation]
+    try:
+        changed = t.update(viewer.principal, ref, kpis=kpis, recommendations=recs)
+    except TrackerError as e:
+        return _refused(request, viewer, wh, ref, {"recommendation": str(e)}, {})
+    return _done(ref, "Links saved" if changed else "Nothing changed")
+
+
+def _kpi_link(kpi_id: str, target: str) -> tuple[str, KpiLink | None]:
+    if kpi_id not in MappingFigures("2000-01").metas:
+        return "Choose an indicator", None
+    if not target.strip():
+        return "", KpiLink(kpi_id)
+    try:
+        value = float(target.strip().rstrip("%"))
+    except ValueError:
+        return "The success target must be a number, like 70 or 12.5", None
+    if value != value or value in (float("inf"), float("-inf")):
+        return "The success target must be a number, like 70 or 12.5", None
+    return "", KpiLink(kpi_id, value)
 
 
 @router.post("/actions/{ref}/evidence", name="action_evidence")
