@@ -37,9 +37,12 @@ err = Console(stderr=True)
 
 def _register_admin() -> None:
     from lantern.commands.admin import audit_app, users_app
+    from lantern.commands.plan import plan_app
 
     app.add_typer(users_app, name="users", help="Manage accounts: add, list, disable, set-role.")
     app.add_typer(audit_app, name="audit", help="The access log: verify the hash chain, read it.")
+    app.add_typer(plan_app, name="plan", help="The improvement plan: import, export, status, "
+                  "sign-off, publish, diff, recommendations.")
 
 
 _register_admin()
@@ -357,12 +360,17 @@ def _demo_report(settings: Any, latest: str, files: Path) -> None:
         reports / f"performance-report-{latest}.html",
         reports / f"performance-report-{latest}.pdf",
     )
+    from lantern.commands.plan import build_demo_plan
+
+    with console.status("Creating the demo improvement plan"):
+        plan_line = build_demo_plan()
     console.print()
     console.print(f"Files:      {files}")
     console.print(f"Warehouse:  {settings.warehouse_path}")
     console.print(f"Archive:    {settings.archive_dir}")
     console.print(f"Report:     [bold]{html_path}[/]")
     console.print(f"            [bold]{pdf_path}[/]")
+    console.print(plan_line)
 
 
 def _serve_demo(host: str, port: int) -> None:

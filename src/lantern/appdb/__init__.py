@@ -28,3 +28,7 @@ __all__ = [
     "session_factory",
     "utcnow",
 ]
+
+# Every table's model must be in ``Base.metadata`` (the migrations are checked against it).
+import lantern.actions.models
+import lantern.plan.models  # noqa: F401
