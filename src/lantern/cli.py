@@ -390,6 +390,10 @@ def demo(
 
     with console.status("Creating the demo improvement plan"):
         plan_line = build_demo_plan()
+    from lantern.commands.governance import build_demo_governance
+
+    with console.status("Storing deep dives and the year's performance surgeries"):
+        governance_line = build_demo_governance()
     console.print()
     console.print(f"Files:      {written.root}")
     console.print(f"Warehouse:  {settings.warehouse_path}")
@@ -397,6 +401,7 @@ def demo(
     console.print(f"Report:     [bold]{html_path}[/]")
     console.print(f"            [bold]{pdf_path}[/]")
     console.print(plan_line)
+    console.print(governance_line, highlight=False)
     console.print(f"Done in {time.perf_counter() - started:.1f} s.")
     if serve_after:
         _serve_demo("127.0.0.1", 8000)

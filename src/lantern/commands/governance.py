@@ -57,6 +57,14 @@ def warehouse() -> Iterator[tuple[Any, str, tuple[str, ...], date]]:
         con.close()
 
 
+def build_demo_governance() -> str:
+    """The demo's deep dives and meetings (``lantern demo``); says what it did."""
+    from lantern.governance import demo
+
+    with warehouse() as (wh, latest, changes, _today):
+        return "Deep dives: " + demo.build(_engine(), wh, latest, changes)
+
+
 def _fmt(x: float | None) -> str:
     return "" if x is None else f"{x:g}"
 
@@ -170,7 +178,8 @@ def meetings_list(
     from lantern.governance import meetings
 
     with Session(_engine()) as s:
-        rows: list[dict[str, Any]] = [{"id": m.ref, "kind": m.kind, "kind_label": meetings.KIND_LABELS[m.kind],
+        rows: list[dict[str, Any]] = [{
+                 "id": m.ref, "kind": m.kind, "kind_label": meetings.KIND_LABELS[m.kind],
                  "held_on": m.held_on.isoformat(), "service": m.service, "chair": m.chair,
                  "actions": len(meetings.own_actions(s, m))}
                 for m in meetings.listing(s, kind)]
