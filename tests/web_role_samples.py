@@ -46,6 +46,19 @@ SAMPLES: dict[str, tuple[str, str, dict[str, str] | None]] = {
     "admin_target_edit": ("GET", "/admin/targets/cp_plans_open", None),
     "admin_target_save": ("POST", "/admin/targets/cp_plans_open", {"action": "reset"}),
     "admin_access_log": ("GET", "/admin/access-log", None),
+    "plan": ("GET", "/plan", None),
+    "plan_recommendations": ("GET", "/plan/recommendations", None),
+    "plan_versions": ("GET", "/plan/versions", None),
+    "plan_publish": ("POST", "/plan/publish", {}),
+    "my_actions": ("GET", "/actions/mine", None),
+    "action": ("GET", "/actions/NO-SUCH", None),
+    "action_update": ("POST", "/actions/NO-SUCH/updates", {"text": "An update"}),
+    "action_edit": ("POST", "/actions/NO-SUCH/edit", {
+        "status": "in_progress", "title": "T", "lead": "{role}", "due-day": "1",
+        "due-month": "1", "due-year": "2025"}),
+    "action_evidence": ("POST", "/actions/NO-SUCH/evidence", {"kind": "text", "text": "x"}),
+    "action_evidence_file": ("GET", "/actions/NO-SUCH/evidence/1", None),
+    "action_sign_off": ("POST", "/actions/NO-SUCH/sign-off", {}),
     "api_docs": ("GET", "/api/docs", None),
     "api_me": ("GET", "/api/me", None),
     "api_indicators": ("GET", "/api/indicators", None),
@@ -66,4 +79,9 @@ SAMPLES: dict[str, tuple[str, str, dict[str, str] | None]] = {
 
 #: Routes whose sample names an item that does not exist: an allowed role gets 404 (the
 #: route ran and looked), a forbidden one 403. Their behaviour is tested in test_web_work.
-NOT_FOUND_WHEN_ALLOWED = frozenset({"inbox_item", "inbox_acknowledge", "inbox_snooze"})
+NOT_FOUND_WHEN_ALLOWED = frozenset({
+    "inbox_item", "inbox_acknowledge", "inbox_snooze",
+    # The role-matrix authority has no plan: these name an action or plan that is not
+    # there. The plan's own behaviour is tested in test_web_plan.
+    "plan_publish", "action", "action_update", "action_edit", "action_evidence",
+    "action_evidence_file", "action_sign_off"})

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from lantern.actions.figures import IndicatorFigures, months_back
 from lantern.actions.models import Action, ActionImpact, ActionIndicator
-from lantern.actions.rag import ActionsConfig, fmt_value
+from lantern.actions.rag import ActionsConfig, fmt_value, month_label
 from lantern.actions.tracker import (
     OBSERVED_KINDS,
     TrackerError,
@@ -64,8 +64,8 @@ class MeasuredCheck:
     def describe(self) -> str:
         if self.target is None:
             return f"{self.name} has no target to meet"
-        figures = ", ".join(f"{m}: {fmt_value(v)}" for m, v in zip(self.months, self.values,
-                                                                    strict=True))
+        figures = ", ".join(f"{month_label(m)}: {fmt_value(v)}"
+                            for m, v in zip(self.months, self.values, strict=True))
         return (f"{self.name} met its target ({fmt_value(self.target)}) in {sum(self.met)} "
                 f"of the last {len(self.months)} months ({figures})")
 

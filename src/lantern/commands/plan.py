@@ -211,9 +211,10 @@ def plan_publish() -> None:
     try:
         with Session(_engine()) as s, s.begin():
             v = publish(s, None)
+            version, digest = v.version, v.sha256
     except PlanError as e:
         _fail(str(e))
-    console.print(f"Published version {v.version} (SHA-256 {v.sha256}).", highlight=False)
+    console.print(f"Published version {version} (SHA-256 {digest}).", highlight=False)
 
 
 @plan_app.command("diff")

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lantern.actions import tracker
@@ -42,7 +42,7 @@ from lantern.actions.models import STATUSES, Action, Inspection, Recommendation
 from lantern.actions.tracker import ActionDraft, KpiLink
 from lantern.appdb.models import User
 from lantern.measures.catalogue import ids as kpi_ids
-from lantern.plan.models import Objective, Theme
+from lantern.plan.models import Objective, PlanVersion, Theme
 from lantern.plan.service import SOURCE_KIND, PlanError, the_plan, tree
 from lantern.security.policy import Principal
 
@@ -372,7 +372,10 @@ def _write_recommendations(s: Session, parsed: Parsed) -> None:
 def _write_tree(s: Session, parsed: Parsed) -> dict[tuple[str, str], Objective]:
     plan = the_plan(s, create=True)
     assert plan is not None
-    plan.title, plan.version = parsed.title, parsed.version
+    # A published version is frozen: a file carrying its number drafts the next one.
+    published = s.scalar(select(func.max(PlanVersion.version))
+                         .where(PlanVersion.plan_id == plan.id)) or 0
+    plan.title, plan.version = parsed.title, max(parsed.version, published + 1)
     themes = {t.ref: t for t in s.scalars(select(Theme).where(Theme.plan_id == plan.id))}
     objectives: dict[tuple[str, str], Objective] = {}
     for i, th in enumerate(parsed.themes):
@@ -424,6 +427,16 @@ def apply(s: Session, actor: Principal, parsed: Parsed, *, at: datetime | None =
     return n
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML with dates left as text, so a bad date (2025-02-30) is reported with its
+    place in the document instead of failing the whole parse."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
 def read_document(path: Path) -> Any:
     """A YAML or Excel file as a plan document (Excel through ``excel.read``)."""
     if path.suffix.lower() == ".xlsx":
@@ -431,7 +444,7 @@ def read_document(path: Path) -> Any:
 
         return read_workbook(path)
     try:
-        return yaml.safe_load(path.read_text("utf-8"))
+        return yaml.load(path.read_text("utf-8"), Loader=_Loader)  # a SafeLoader subclass
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "(top)"

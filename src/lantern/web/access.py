@@ -14,7 +14,12 @@ is the managers' (team manager: their team, head of service: their service, divi
 director, DCS and performance analyst: the authority) — social workers have their own
 items in the inbox. Validation reports quote the rows they reject (child-level data) and
 open only to the performance analyst, who must also have authority scope. Targets are
-set by the admin and the performance analyst; the access log is the admin's.
+set by the admin and the performance analyst; the access log is the admin's. The
+improvement plan and its actions are read by everyone but the admin (board members and
+inspectors: aggregates only, and no evidence files, which may name children) and changed
+by its editors: performance analyst, head of service, divisional director, DCS. Sign-off
+is offered to editors; the gate itself then admits only the sign-off roles (divisional
+director and DCS by default) and never the action's lead, and says why when it refuses.
 
 Routes in `PUBLIC` need no sign-in (sign in, health check, static files, the OpenAPI
 schema). Every other route must be in `MATRIX`; the app refuses to start otherwise.
@@ -61,6 +66,17 @@ admin_targets              F  F  F  F  F  A  F  F  F  F  A
 admin_target_edit          F  F  F  F  F  A  F  F  F  F  A
 admin_target_save          F  F  F  F  F  A  F  F  F  F  A
 admin_access_log           F  F  F  F  F  F  F  F  F  F  A
+plan                       A  A  A  A  A  A  A  A  S  S  F
+plan_recommendations       A  A  A  A  A  A  A  A  S  S  F
+plan_versions              A  A  A  A  A  A  A  A  S  S  F
+plan_publish               F  F  A  A  A  A  F  F  F  F  F
+my_actions                 A  A  A  A  A  A  A  A  S  S  F
+action                     A  A  A  A  A  A  A  A  S  S  F
+action_update              F  F  A  A  A  A  F  F  F  F  F
+action_edit                F  F  A  A  A  A  F  F  F  F  F
+action_evidence            F  F  A  A  A  A  F  F  F  F  F
+action_evidence_file       A  A  A  A  A  A  A  A  F  F  F
+action_sign_off            F  F  A  A  A  A  F  F  F  F  F
 api_docs                   A  A  A  A  A  A  A  A  A  A  A
 api_me                     A  A  A  A  A  A  A  A  A  A  A
 api_indicators             A  A  A  A  A  A  A  A  A  A  A

@@ -26,6 +26,8 @@ NAV = (
     NavItem("work", "/work", "Work list", "work"),
     NavItem("scorecard", "/scorecard", "Scorecard", "scorecard"),
     NavItem("teams", "/teams", "Teams", "teams"),
+    NavItem("plan", "/plan", "Plan", "plan"),
+    NavItem("my_actions", "/actions/mine", "My actions", "my_actions"),
     NavItem("exceptions", "/exceptions", "Exceptions", "exceptions"),
     NavItem("loads", "/loads", "Data loads", "loads"),
     NavItem("admin", "/admin/users", "Users", "admin_users"),
