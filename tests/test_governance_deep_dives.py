@@ -229,3 +229,11 @@ def test_the_next_meeting_opens_with_the_previous_meetings_open_actions(
         assert [a.ref for a in meetings.carried_forward(s, second)] == ["PS-1"]
         assert meetings.carried_forward(s, other) == []
         assert meetings.carried_forward(s, first) == []
+
+
+def test_the_exception_report_finds_each_triggers_deep_dive(app_engine: Engine) -> None:
+    first = store(app_engine, "2023-11", trigger("2023-11")).opened[0]
+    store(app_engine, "2023-12", trigger("2023-12"))  # attached to the same deep dive
+    with Session(app_engine) as s:
+        assert deep_dives.refs_by_subject(s, "2023-12") == {(ICPC, "authority", ""): first}
+        assert deep_dives.refs_by_subject(s, "2022-01") == {(ICPC, "authority", ""): first}

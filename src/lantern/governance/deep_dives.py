@@ -240,3 +240,17 @@ def events(s: Session, dd: DeepDive) -> list[DeepDiveEvent]:
 def updates(s: Session, dd: DeepDive) -> list[DeepDiveUpdate]:
     return list(s.scalars(select(DeepDiveUpdate).where(DeepDiveUpdate.deep_dive_id == dd.id)
                           .order_by(DeepDiveUpdate.on.desc(), DeepDiveUpdate.id.desc())))
+
+
+def refs_by_subject(s: Session, month: str) -> dict[tuple[str, str, str], str]:
+    """(indicator, breakdown, value) -> the deep dive a firing in ``month`` is stored in,
+    or else the open deep dive on that subject (so the exception report links each
+    trigger to its deep dive)."""
+    out = {(d.kpi_id or "", d.breakdown, d.breakdown_value): d.ref for d in s.scalars(
+        select(DeepDive).where(DeepDive.status == "open", DeepDive.kpi_id.is_not(None)))}
+    rows = s.execute(select(DeepDiveTrigger.kpi_id, DeepDiveTrigger.breakdown,
+                            DeepDiveTrigger.breakdown_value, DeepDive.ref)
+                     .join(DeepDive, DeepDive.id == DeepDiveTrigger.deep_dive_id)
+                     .where(DeepDiveTrigger.month == month))
+    out.update({(k, b, v): ref for k, b, v, ref in rows})
+    return out
