@@ -191,6 +191,9 @@ def ingest(
     if outcome.changed:
         console.print(f"Loaded {len(validation.files)} files: load {outcome.load_id}, "
                       f"{rows:,} rows in the warehouse ({outcome.seconds:.1f} s)")
+        from lantern.commands.governance import sync_after_load
+
+        console.print(sync_after_load(), highlight=False)
     else:
         console.print(f"Already loaded (no change): load {outcome.load_id}")
 

@@ -57,6 +57,16 @@ def warehouse() -> Iterator[tuple[Any, str, tuple[str, ...], date]]:
         con.close()
 
 
+def sync_after_load() -> str:
+    """After a load: store the latest complete month's decline triggers as deep dives."""
+    from lantern.governance.service import recorded_on, sync
+
+    with warehouse() as (wh, latest, _changes, _today):
+        result, = sync(_engine(), wh, [latest], recorded_on=recorded_on)
+    return (f"Deep dives for {latest}: {len(result.opened)} opened, "
+            f"{len(result.attached)} repeat triggers attached (lantern deep-dives)")
+
+
 def build_demo_governance() -> str:
     """The demo's deep dives and meetings (``lantern demo``); says what it did."""
     from lantern.governance import demo
