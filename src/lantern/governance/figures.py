@@ -119,19 +119,25 @@ class ScopeFigures:
         self.wh = wh
         self.latest_month = latest_month
         self._values: dict[tuple[str, str, str, str], float | None] = {}
+        self._fetched: set[tuple[str, str]] = set()
 
     def prefetch(self, kpis: Sequence[str], months: Sequence[str]) -> None:
-        wanted = sorted(set(months) | {self.latest_month})
-        kpis = sorted(set(kpis))
-        if not kpis:
+        """Compute what is asked for and not already held (one engine run)."""
+        wanted = set(months) | {self.latest_month}
+        missing = {(k, m) for k in set(kpis) for m in wanted} - self._fetched
+        if not missing:
             return
+        kpi_ids = sorted({k for k, _ in missing})
+        month_list = sorted({m for _, m in missing})
         metas = indicator_metas()
-        for r in compute(self.wh.con, wanted, breakdowns=SCOPES, population=self.wh.population,
-                         la_code=self.wh.la_code, kpis=kpis):
+        for r in compute(self.wh.con, month_list, breakdowns=SCOPES,
+                         population=self.wh.population, la_code=self.wh.la_code,
+                         kpis=kpi_ids):
             if r.period == metas[r.kpi_id].headline_period:
                 key = (r.kpi_id, r.breakdown,
                        "" if r.breakdown == "authority" else str(r.breakdown_value), r.month)
                 self._values[key] = r.value if r.status == "ok" else None
+        self._fetched |= {(k, m) for k in kpi_ids for m in month_list}
 
     def value(self, kpi_id: str, breakdown: str, value: str, month: str) -> float | None:
         return self._values.get((kpi_id, breakdown, "" if breakdown == "authority" else value,

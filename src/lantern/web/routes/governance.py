@@ -16,23 +16,20 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
-from lantern.actions.models import ActionHistory
 from lantern.actions.tracker import ActionDraft, KpiLink, TrackerError, actions_from, create
 from lantern.appdb.models import User
 from lantern.assurance.monthly import metas as indicator_metas
 from lantern.governance import deep_dives as dds
 from lantern.governance import meetings as mtg
-from lantern.governance.figures import Warehouse
+from lantern.governance.figures import ScopeFigures, Warehouse
 from lantern.governance.models import (
     COMMISSIONED_KINDS,
     MEETING_KINDS,
     DeepDive,
-    DeepDiveEvent,
-    DeepDiveUpdate,
 )
 from lantern.governance.service import Recovery, close, tracker
 from lantern.governance.tracker import KIND_LABELS, filter_rows, service_of
@@ -79,10 +76,12 @@ def _scope_label(wh: sv.Wh, breakdown: str, value: str) -> str:
 def deep_dives_page(request: Request, viewer: ViewerDep, wh: WhDep, service: str = "",
                     kind: str = "", status: str = "") -> Response:
     latest = sv.latest_month(wh)
-    rows = sv.RESULTS.get(wh.key("deep_dive_tracker", latest, _app_stamp(request)),
-                          lambda: tracker(_engine(request), as_of=wh.as_of,
-                                          wh=_warehouse(wh), latest_month=latest,
-                                          team_service=sv.team_services(wh)))
+    # The figures are kept per load (computed for new subjects only); the deep dives
+    # themselves are read afresh, so a change shows at once.
+    figures = sv.RESULTS.get(wh.key("deep_dive_figures", latest),
+                             lambda: ScopeFigures(_warehouse(wh), latest))
+    rows = tracker(_engine(request), as_of=wh.as_of, wh=None, latest_month=latest,
+                   team_service=sv.team_services(wh), figures=figures)
     shown = filter_rows(rows, service=service, kind=kind, status=status)
     services = sorted({r.service for r in rows if r.service})
     return render(request, "deep_dives.html", {
@@ -94,16 +93,6 @@ def deep_dives_page(request: Request, viewer: ViewerDep, wh: WhDep, service: str
         "can_commission": viewer.principal.role in MANAGERS,
         "commission_kinds": KINDS_COMMISSIONED,
         "notice": request.query_params.get("done")})
-
-
-def _app_stamp(request: Request) -> str:
-    """Changes to deep dives show at once: the tracker's cache key includes the latest
-    event and update ids."""
-
-    with Session(_engine(request)) as s:
-        parts = [s.scalar(select(func.max(t.id))) for t in
-                 (DeepDive, DeepDiveEvent, DeepDiveUpdate, ActionHistory)]
-    return ":".join(str(p or 0) for p in parts)
 
 
 def _dd_or_404(s: Session, ref: str) -> DeepDive:
