@@ -61,6 +61,24 @@ SAMPLES: dict[str, tuple[str, str, dict[str, str] | None]] = {
                                                         "kpi_id": "cp_plans_open"}),
     "action_evidence_file": ("GET", "/actions/NO-SUCH/evidence/1", None),
     "action_sign_off": ("POST", "/actions/NO-SUCH/sign-off", {}),
+    "deep_dives": ("GET", "/deep-dives", None),
+    "deep_dive": ("GET", "/deep-dives/NO-SUCH", None),
+    "deep_dive_edit": ("POST", "/deep-dives/NO-SUCH/edit", {"findings": "x"}),
+    "deep_dive_update": ("POST", "/deep-dives/NO-SUCH/updates", {"text": "x"}),
+    "deep_dive_action": ("POST", "/deep-dives/NO-SUCH/actions", {
+        "title": "x", "lead": "{role}", "due": "2024-06-30"}),
+    "deep_dive_process_change": ("POST", "/deep-dives/NO-SUCH/process-change",
+                                 {"month": "2024-03"}),
+    "deep_dive_close": ("POST", "/deep-dives/NO-SUCH/close", {"reason": "x"}),
+    "deep_dive_reopen": ("POST", "/deep-dives/NO-SUCH/reopen", {"reason": "x"}),
+    "deep_dive_commission": ("POST", "/deep-dives", {"kind": "service",
+                                                     "theme": "Role matrix {role}"}),
+    "meetings": ("GET", "/meetings", None),
+    "meeting": ("GET", "/meetings/NO-SUCH", None),
+    "meeting_add": ("POST", "/meetings", {"kind": "quartet", "held_on": "2024-03-01"}),
+    "meeting_minutes": ("POST", "/meetings/NO-SUCH/minutes", {"minutes": "x"}),
+    "meeting_action": ("POST", "/meetings/NO-SUCH/actions", {
+        "title": "x", "lead": "{role}", "due": "2024-06-30"}),
     "api_docs": ("GET", "/api/docs", None),
     "api_me": ("GET", "/api/me", None),
     "api_indicators": ("GET", "/api/indicators", None),
@@ -86,4 +104,8 @@ NOT_FOUND_WHEN_ALLOWED = frozenset({
     # The role-matrix authority has no plan: these name an action or plan that is not
     # there. The plan's own behaviour is tested in test_web_plan.
     "plan_publish", "action", "action_update", "action_edit", "action_evidence", "action_links",
-    "action_evidence_file", "action_sign_off"})
+    "action_evidence_file", "action_sign_off",
+    # Likewise no deep dive or meeting by that name (test_web_governance has real ones).
+    "deep_dive", "deep_dive_edit", "deep_dive_update", "deep_dive_action",
+    "deep_dive_process_change", "deep_dive_close", "deep_dive_reopen", "meeting",
+    "meeting_minutes"})

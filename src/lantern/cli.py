@@ -37,12 +37,16 @@ err = Console(stderr=True)
 
 def _register_admin() -> None:
     from lantern.commands.admin import audit_app, users_app
+    from lantern.commands.governance import deep_dives_app, meetings_app
     from lantern.commands.plan import plan_app
 
     app.add_typer(users_app, name="users", help="Manage accounts: add, list, disable, set-role.")
     app.add_typer(audit_app, name="audit", help="The access log: verify the hash chain, read it.")
     app.add_typer(plan_app, name="plan", help="The improvement plan: import, export, status, "
                   "sign-off, publish, diff, recommendations.")
+    app.add_typer(deep_dives_app, name="deep-dives", help="Deep dives: the tracker, sync a "
+                  "month's triggers, close one.")
+    app.add_typer(meetings_app, name="meetings", help="Meetings: list, show.")
 
 
 _register_admin()
@@ -187,6 +191,9 @@ def ingest(
     if outcome.changed:
         console.print(f"Loaded {len(validation.files)} files: load {outcome.load_id}, "
                       f"{rows:,} rows in the warehouse ({outcome.seconds:.1f} s)")
+        from lantern.commands.governance import sync_after_load
+
+        console.print(sync_after_load(), highlight=False)
     else:
         console.print(f"Already loaded (no change): load {outcome.load_id}")
 
@@ -364,6 +371,10 @@ def _demo_report(settings: Any, latest: str, files: Path) -> None:
 
     with console.status("Creating the demo improvement plan"):
         plan_line = build_demo_plan()
+    from lantern.commands.governance import build_demo_governance
+
+    with console.status("Storing deep dives and the year's performance surgeries"):
+        governance_line = build_demo_governance()
     console.print()
     console.print(f"Files:      {files}")
     console.print(f"Warehouse:  {settings.warehouse_path}")
@@ -371,6 +382,7 @@ def _demo_report(settings: Any, latest: str, files: Path) -> None:
     console.print(f"Report:     [bold]{html_path}[/]")
     console.print(f"            [bold]{pdf_path}[/]")
     console.print(plan_line)
+    console.print(governance_line, highlight=False)
 
 
 def _serve_demo(host: str, port: int) -> None:

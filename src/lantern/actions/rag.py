@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from lantern.assurance.targets import BELOW_TARGET, WELL_BELOW_TARGET, status_word
+from lantern.assurance.targets import WELL_WORSE, WORSE, status_for
 from lantern.calendar import add_months
 
 NOT_DONE = frozenset({"not_started", "in_progress"})
@@ -84,10 +84,10 @@ class IndicatorReading:
     own_target: bool  # the action's success target, not the standing one
 
     @property
-    def word(self) -> str | None:
-        if self.value is None or self.target is None:
-            return None
-        return status_word(self.value, self.target, self.tolerance, self.polarity)
+    def band(self) -> str | None:
+        """The value's band against the target (`assurance.targets.status_for`)."""
+        got = status_for(self.value, self.target, self.polarity, tolerance=self.tolerance)
+        return None if got is None else got.band
 
     def describe(self) -> str:
         whose = "the action's target" if self.own_target else "target"
@@ -131,9 +131,9 @@ def derive_rag(*, status: str, due: date, today: date, readings: Sequence[Indica
         days = (today - due).days
         red.append(f"Overdue: was due {due:%-d %b %Y} ({days} day{'s' * (days != 1)} ago)")
     for r in readings:
-        if r.word == WELL_BELOW_TARGET:
+        if r.band == WELL_WORSE:
             red.append(f"{r.describe()}, below its tolerance")
-        elif r.word == BELOW_TARGET:
+        elif r.band == WORSE:
             amber.append(f"{r.describe()}, outside target but within tolerance")
     if status in NOT_DONE and today <= due <= today + timedelta(days=config.due_soon_days):
         amber.append(f"Due within {config.due_soon_days} days ({due:%-d %b %Y})")
@@ -153,5 +153,5 @@ def _green_reason(status: str, due: date, readings: Sequence[IndicatorReading]) 
         base = "Done, awaiting evidence of impact"
     else:
         base = f"On track: due {due:%-d %b %Y}"
-    met = [r.name for r in readings if r.word is not None]
+    met = [r.name for r in readings if r.band is not None]
     return base + (f"; {', '.join(met)} on target" if met else "")

@@ -34,7 +34,7 @@ from lantern.actions.tracker import (
     record_impact,
 )
 from lantern.appdb.models import utcnow
-from lantern.assurance.targets import ABOVE_TARGET, ON_TARGET, status_word
+from lantern.assurance.targets import BETTER, ON, status_for
 
 ROLE_LABELS = {"divisional_director": "divisional director", "dcs": "DCS"}
 
@@ -75,6 +75,11 @@ class MeasuredCheck:
                 "met": list(self.met)}
 
 
+def _band(value: float, target: float, polarity: str) -> str | None:
+    got = status_for(value, target, polarity)
+    return None if got is None else got.band
+
+
 def measured_checks(links: list[ActionIndicator], figures: IndicatorFigures,
                     months: int) -> list[MeasuredCheck]:
     """Each linked indicator against its target in each of the last ``months`` months."""
@@ -89,7 +94,7 @@ def measured_checks(links: list[ActionIndicator], figures: IndicatorFigures,
         polarity = meta.polarity if meta else "neutral"
         met = tuple(
             target is not None and v is not None
-            and status_word(v, target, 0.0, polarity) in (ON_TARGET, ABOVE_TARGET)
+            and _band(v, target, polarity) in (ON, BETTER)
             for v in values)
         checks.append(MeasuredCheck(link.kpi_id, meta.title if meta else link.kpi_id, target,
                                     link.target is not None, tuple(window), values, met))

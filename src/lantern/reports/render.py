@@ -80,6 +80,13 @@ def chart_spec(row: ScorecardRow) -> alt.TopLevelMixin:
                 .mark_rule(strokeDash=dash, color=colour, strokeWidth=1)
                 .encode(y="y:Q")
             )
+    months = {p["month"] for p in points}
+    marks = [{"month": m, "label": label} for m, label in row.markers if m in months]
+    if marks:  # a process change (e.g. a deep dive): a vertical rule where limits restart
+        rule = alt.Chart(alt.Data(values=marks)).encode(x="month:O")
+        layers += [rule.mark_rule(color="#1d70b8", strokeWidth=1.5),
+                   rule.mark_text(align="left", dx=3, dy=-55, fontSize=8, color="#1d70b8")
+                   .encode(text="label:N")]
     return alt.layer(*layers).properties(width=520, height=130)
 
 

@@ -20,6 +20,10 @@ inspectors: aggregates only, and no evidence files, which may name children) and
 by its editors: performance analyst, head of service, divisional director, DCS. Sign-off
 is offered to editors; the gate itself then admits only the sign-off roles (divisional
 director and DCS by default) and never the action's lead, and says why when it refuses.
+Deep dives and meetings are read by managers and above (board members and inspectors:
+the tracker and the figures with small counts suppressed, never a child); heads of
+service and above manage deep dives in their scope and commission them; the performance
+analyst also records meetings.
 
 Routes in `PUBLIC` need no sign-in (sign in, health check, static files, the OpenAPI
 schema). Every other route must be in `MATRIX`; the app refuses to start otherwise.
@@ -78,6 +82,20 @@ action_evidence            F  F  A  A  A  A  F  F  F  F  F
 action_links               F  F  A  A  A  A  F  F  F  F  F
 action_evidence_file       A  A  A  A  A  A  A  A  F  F  F
 action_sign_off            F  F  A  A  A  A  F  F  F  F  F
+deep_dives                 F  A  A  A  A  A  A  A  S  S  F
+deep_dive                  F  A  A  A  A  A  A  A  S  S  F
+deep_dive_edit             F  F  A  A  A  F  F  F  F  F  F
+deep_dive_update           F  F  A  A  A  F  F  F  F  F  F
+deep_dive_action           F  F  A  A  A  F  F  F  F  F  F
+deep_dive_process_change   F  F  A  A  A  F  F  F  F  F  F
+deep_dive_close            F  F  A  A  A  F  F  F  F  F  F
+deep_dive_reopen           F  F  A  A  A  F  F  F  F  F  F
+deep_dive_commission       F  F  A  A  A  F  F  F  F  F  F
+meetings                   F  A  A  A  A  A  A  A  S  S  F
+meeting                    F  A  A  A  A  A  A  A  S  S  F
+meeting_add                F  F  A  A  A  A  F  F  F  F  F
+meeting_minutes            F  F  A  A  A  A  F  F  F  F  F
+meeting_action             F  F  A  A  A  A  F  F  F  F  F
 api_docs                   A  A  A  A  A  A  A  A  A  A  A
 api_me                     A  A  A  A  A  A  A  A  A  A  A
 api_indicators             A  A  A  A  A  A  A  A  A  A  A

@@ -28,6 +28,8 @@ NAV = (
     NavItem("teams", "/teams", "Teams", "teams"),
     NavItem("plan", "/plan", "Plan", "plan"),
     NavItem("my_actions", "/actions/mine", "My actions", "my_actions"),
+    NavItem("deep_dives", "/deep-dives", "Deep dives", "deep_dives"),
+    NavItem("meetings", "/meetings", "Meetings", "meetings"),
     NavItem("exceptions", "/exceptions", "Exceptions", "exceptions"),
     NavItem("loads", "/loads", "Data loads", "loads"),
     NavItem("admin", "/admin/users", "Users", "admin_users"),

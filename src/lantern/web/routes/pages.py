@@ -8,6 +8,7 @@ import io
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from sqlalchemy.orm import Session
 from starlette.responses import FileResponse, Response
 
 from lantern import casework
@@ -238,7 +239,19 @@ def exceptions(request: Request, viewer: ViewerDep, wh: WhDep, month: Month = No
         "active_nav": "exceptions", "as_of": wh.as_of, "title": "Exceptions",
         "months": sv.months(wh), "month": month, "month_label": sv.month_label(month),
         "groups": groups, "names": sv.team_names(wh), "suppressed": viewer.suppressed,
-        "titles": {i.id: i.title for i in INDICATORS}})
+        "titles": {i.id: i.title for i in INDICATORS},
+        "deep_dives": _deep_dive_refs(request, month)})
+
+
+def _deep_dive_refs(request: Request, month: str) -> dict[tuple[str, str, str], str]:
+    """Each stored deep dive by subject, so a trigger links to its record."""
+    from lantern.governance.deep_dives import refs_by_subject
+
+    engine = stores(request).engine
+    if engine is None:
+        return {}
+    with Session(engine) as s:
+        return refs_by_subject(s, month)
 
 
 #: Validation reports list problems row by row, with the values found: child-level data.

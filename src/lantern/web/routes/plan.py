@@ -123,7 +123,7 @@ def _action_context(request: Request, viewer: Any, wh: sv.Wh, ref: str) -> dict[
             select(User).where(User.disabled.is_(False)).order_by(User.display_name))]
     line = t.timeline(ref)
     fig = figures(wh, month)
-    charts = sv.authority_rows(wh, month, viewer.principal)
+    charts = sv.authority_rows(wh, month)
     linked = [{"link": k, "meta": fig.meta(k.kpi_id), "chart": charts.get(k.kpi_id),
                "standing": fig.target(k.kpi_id)} for k in view.kpis]
     return {
