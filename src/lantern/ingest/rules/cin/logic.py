@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 
-from lantern.ingest.rules.cin._base import F, cin_rows
-from lantern.ingest.rules.cin.tables import CHILD_INDEX, CIN_INDEX, CPP_INDEX
+from lantern.ingest.rules.cin._base import F, before_referral
+from lantern.ingest.rules.cin.tables import CHILD_INDEX, CPP_INDEX
 from lantern.ingest.rules.common import v
 from lantern.ingest.rules.engine import Context, Finding, rule
 
@@ -17,15 +17,6 @@ def _ends_before_starts(ctx: Context, table: str, start: str, end: str) -> Itera
         s, e = s_[i], e_[i]
         if s is not None and e is not None and e < s:
             yield Finding(table, i, end, ctx.value(table, i, end))
-
-
-@rule(id="lantern:assessment-auth-before-start", format=F, severity="warning", family="logic",
-      message="The assessment was authorised before it started.",
-      fields=["AssessmentActualStartDate", "AssessmentAuthorisationDate"], tables=["Assessments"],
-      expected="AssessmentAuthorisationDate on or after AssessmentActualStartDate")
-def assessment_authorised_early(ctx: Context) -> Iterable[Finding]:
-    return _ends_before_starts(ctx, "Assessments", "AssessmentActualStartDate",
-                               "AssessmentAuthorisationDate")
 
 
 @rule(id="lantern:cpp-end-before-start", format=F, severity="warning", family="logic",
@@ -69,25 +60,14 @@ def review_outside_plan(ctx: Context) -> Iterable[Finding]:
             yield Finding("Reviews", i, "CPPreviewDate", ctx.value("Reviews", i, "CPPreviewDate"))
 
 
-@rule(id="lantern:activity-before-referral", format=F, severity="warning", family="logic",
-      message="An assessment, section 47 enquiry, CIN plan or CP plan starts before its CIN "
-              "episode's referral date.",
-      fields=["AssessmentActualStartDate", "S47ActualStartDate", "CINPlanStartDate",
-              "CPPstartDate", "CINreferralDate"],
-      tables=["Assessments", "Section47", "CINplanDates", "ChildProtectionPlans", "CINdetails"],
-      expected="a start date on or after the episode's CINreferralDate")
-def before_referral(ctx: Context) -> Iterable[Finding]:
-    episodes = cin_rows(ctx)
-    referred = ctx.dates("CINdetails", "CINreferralDate")
-    for table, field in (("Assessments", "AssessmentActualStartDate"),
-                         ("Section47", "S47ActualStartDate"),
-                         ("CINplanDates", "CINPlanStartDate"),
-                         ("ChildProtectionPlans", "CPPstartDate")):
-        for i, d in enumerate(ctx.dates(table, field)):
-            c = episodes.get(ctx.value(table, i, CIN_INDEX) or "")
-            began = referred[c] if c is not None else None
-            if d is not None and began is not None and d < began:
-                yield Finding(table, i, field, ctx.value(table, i, field))
+@rule(id="lantern:cin-plan-before-referral", format=F, severity="warning", family="logic",
+      message="A CIN plan starts before its CIN episode's referral date.",
+      fields=["CINPlanStartDate", "CINreferralDate"], tables=["CINplanDates", "CINdetails"],
+      expected="CINPlanStartDate on or after the episode's CINreferralDate")
+def plan_before_referral(ctx: Context) -> Iterable[Finding]:
+    # The DfE codes the same test for assessments (1103), section 47 enquiries (2889),
+    # conferences (1104) and CP plans (1105); CIN plans have no DfE rule, so this is ours.
+    return before_referral(ctx, "CINplanDates", "CINPlanStartDate")
 
 
 @rule(id="lantern:cin-episodes-overlap", format=F, severity="warning", family="logic",
