@@ -129,7 +129,7 @@ CASES: list[Case] = [
     C("8520", "born after the reference date", {"Header": [HD()], "ChildIdentifiers": [
         CI(PersonBirthDate="2025-04-01")]},
       {"Header": [HD()], "ChildIdentifiers": [CI(PersonBirthDate="2025-03-31")]}),
-    C("8525", "both DOB and expected DOB", {"ChildIdentifiers": [
+    C("8525Q", "both DOB and expected DOB", {"ChildIdentifiers": [
         CI(ExpectedPersonBirthDate="2015-01-02")]}, {"ChildIdentifiers": [CI()]}),
     C("8540", "no disability recorded for a child with further action",
       {"ChildIdentifiers": [CI()], "CINdetails": [CD()], "Disabilities": []},

@@ -138,8 +138,9 @@ CASES: list[Case] = [
       {"Episodes": [EP(DEC="02/05/2024", REC="E8")]}),
     C("356", "ceased the day before it began", {"Episodes": [EP(DEC="30/04/2024", REC="E8")]},
       {"Episodes": [EP(DEC="01/06/2024", REC="E8")]}),
-    C("445", "freeing order in 2024", {"Episodes": [EP(LS="D1")]},
-      {"Episodes": [EP(LS="D1", DECOM="29/12/2005")]}),
+    C("445", "freeing order in 2023 (445 is checked to 2023-24)",
+      {"Episodes": [EP(LS="D1", DECOM="01/05/2023")]},
+      {"Episodes": [EP(LS="D1", DECOM="29/12/2005")]}, 2024),
     C("446", "placement order in 2004", {"Episodes": [EP(LS="E1", DECOM="01/01/2004")]},
       {"Episodes": [EP(LS="E1")]}),
     # -- durations

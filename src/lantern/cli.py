@@ -736,6 +736,52 @@ def alerts(
                   f"no address: {len(result.no_address)}; failed: {len(result.failed)}")
 
 
+# -- lantern rules: the validation rule catalogue (issue #19) ---------------------------
+
+
+@app.command()
+def rules(
+    fmt: Annotated[str, typer.Option("--format", help="table|json|md")] = "table",
+    year: Annotated[int | None, typer.Option(
+        help="Collection year, the year of the 31 March (2025 is 2024-25)")] = None,
+    collection: Annotated[str | None, typer.Option(help="cin|ssda903")] = None,
+) -> None:
+    """The validation rules: every DfE code for the year, and whether Lantern checks it."""
+    import json
+    import sys
+
+    from lantern.ingest.rules.catalogue import COLLECTIONS, catalogue, render_markdown
+    from lantern.ingest.rules.engine import RULE_YEARS
+
+    _check_format(fmt, ("table", "json", "md"))
+    if collection is not None and collection not in COLLECTIONS:
+        fail(f"--collection {collection!r}: expected one of {', '.join(COLLECTIONS)}", code=2)
+    first = min(a for a, _ in RULE_YEARS.values())
+    last = max(b for _, b in RULE_YEARS.values())
+    if year is not None and not first <= year <= last:
+        fail(f"--year {year}: the rule lists cover {first} to {last} (the year of the "
+             f"31 March)", code=2)
+    entries = catalogue(year, collection)
+    if fmt == "json":
+        sys.stdout.write(json.dumps([e.as_json() for e in entries], indent=2) + "\n")
+    elif fmt == "md":
+        sys.stdout.write(render_markdown(entries))
+    else:
+        table = RichTable(title="Validation rules")
+        for name in ("id", "DfE code", "collection", "severity", "years"):
+            table.add_column(name, no_wrap=True)
+        table.add_column("message", min_width=30, overflow="fold")
+        table.add_column("status", no_wrap=True)
+        for e in entries:
+            table.add_row(e.id, e.dfe_code or "", e.collection, e.severity, e.year_span,
+                          e.message, e.status)
+        console.print(table)
+        done = sum(e.status == "implemented" and e.dfe_code is not None for e in entries)
+        listed = sum(e.dfe_code is not None for e in entries)
+        console.print(f"{done} of {listed} DfE rules implemented; "
+                      f"{len(entries) - listed} Lantern checks.")
+
+
 def main() -> None:
     app()
 

@@ -65,6 +65,37 @@ class Rule:
 
 RULES: dict[str, Rule] = {}
 
+# The collection years (the 31 March) DfE's published rule lists cover, per collection. A
+# return from another year is checked against the nearest of them, and told so.
+RULE_YEARS: dict[str, tuple[int, int]] = {"ssda903": (2023, 2027), "cin": (2023, 2026)}
+
+
+def rules_year(fmt: str, year: int | None) -> int | None:
+    """The year whose rules check a return of `year`: itself, or the nearest covered."""
+    span = RULE_YEARS.get(fmt)
+    if span is None or year is None:
+        return year
+    return min(max(year, span[0]), span[1])
+
+
+def nearest_year_note(fmt: str, year: int | None) -> str | None:
+    """What to tell the person when a return's year is outside the rule sets."""
+    used = rules_year(fmt, year)
+    if year is None or used == year:
+        return None
+    span = RULE_YEARS[fmt]
+    return (f"a {year - 1}-{year % 100:02d} {fmt} return is outside the years Lantern has "
+            f"rules for ({span[0] - 1}-{span[0] % 100:02d} to {span[1] - 1}-"
+            f"{span[1] % 100:02d}): checked against the {used - 1}-{used % 100:02d} rules")
+
+
+def rule_years(r: Rule) -> tuple[int, ...]:
+    """The collection years a rule is checked in, within its collection's covered years."""
+    first, last = RULE_YEARS.get(r.format, (0, -1))
+    if r.years is not None:
+        first, last = max(first, r.years[0]), min(last, r.years[1])
+    return tuple(range(first, last + 1))
+
 
 def rule(
     *,
@@ -241,7 +272,8 @@ def run(tables: list[SourceTable], rules: Iterable[Rule]) -> list[Problem]:
     problems: list[Problem] = []
     for ctx in _contexts(tables):
         for r in rules:
-            if r.format != ctx.format or not r.applies_to(ctx.collection_year):
+            if r.format != ctx.format or not r.applies_to(rules_year(ctx.format,
+                                                                     ctx.collection_year)):
                 continue
             if not any(ctx.has(t) for t in r.tables):
                 continue

@@ -69,7 +69,8 @@ def born_after_census(ctx: Context) -> Iterable[Finding]:
             yield Finding(CI, i, "PersonBirthDate", ctx.value(CI, i, "PersonBirthDate"))
 
 
-@rule(id="cin:8525", dfe_code="8525", format=F, severity="error",
+# A query, not an error, in DfE's lists from 2022-23 (8525Q).
+@rule(id="cin:8525Q", dfe_code="8525Q", format=F, severity="query",
       message="Either Date of Birth or Expected Date of Birth must be provided (but not both)",
       fields=["PersonBirthDate", "ExpectedPersonBirthDate"], tables=[CI],
       expected="exactly one of PersonBirthDate and ExpectedPersonBirthDate")

@@ -103,7 +103,8 @@ def ceased_before_start(ctx: Context) -> Iterable[Finding]:
             yield Finding(E, i, "DEC", ctx.value(E, i, "DEC"))
 
 
-@rule(id="903:445", dfe_code="445", format=F, severity="error",
+# DfE deleted 445 from the 2024-25 return on.
+@rule(id="903:445", dfe_code="445", format=F, severity="error", years=(2023, 2024),
       message="D1 is not a valid code for episodes starting after December 2005.",
       fields=["DECOM", "LS"], tables=[E], expected="no freeing order (D1) after 30/12/2005")
 def freeing_order_late(ctx: Context) -> Iterable[Finding]:
