@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from lantern.ingest.rules.engine import RULE_YEARS, RULES, Rule, rule_years
+from lantern.ingest.rules.engine import RULE_YEARS, RULES, Rule, rule_years, year_label
 from lantern.ingest.source import Severity
 
 COLLECTIONS = ("cin", "ssda903")
@@ -25,12 +25,8 @@ def year_span(years: tuple[int, ...]) -> str:
     """(2023, 2024, 2025) -> "2022-23 to 2024-25"."""
     if not years:
         return ""
-
-    def label(y: int) -> str:
-        return f"{y - 1}-{y % 100:02d}"
-
-    first, last = years[0], years[-1]
-    return label(first) if first == last else f"{label(first)} to {label(last)}"
+    first, last = year_label(years[0]), year_label(years[-1])
+    return first if first == last else f"{first} to {last}"
 
 
 @dataclass(frozen=True)

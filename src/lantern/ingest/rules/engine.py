@@ -78,15 +78,20 @@ def rules_year(fmt: str, year: int | None) -> int | None:
     return min(max(year, span[0]), span[1])
 
 
+def year_label(year: int) -> str:
+    """A collection year as people write it: 2025 (the 31 March) -> "2024-25"."""
+    return f"{year - 1}-{year % 100:02d}"
+
+
 def nearest_year_note(fmt: str, year: int | None) -> str | None:
     """What to tell the person when a return's year is outside the rule sets."""
     used = rules_year(fmt, year)
-    if year is None or used == year:
+    if year is None or used is None or used == year:
         return None
-    span = RULE_YEARS[fmt]
-    return (f"a {year - 1}-{year % 100:02d} {fmt} return is outside the years Lantern has "
-            f"rules for ({span[0] - 1}-{span[0] % 100:02d} to {span[1] - 1}-"
-            f"{span[1] % 100:02d}): checked against the {used - 1}-{used % 100:02d} rules")
+    first, last = RULE_YEARS[fmt]
+    return (f"a {year_label(year)} {fmt} return is outside the years Lantern has rules for "
+            f"({year_label(first)} to {year_label(last)}): checked against the "
+            f"{year_label(used)} rules")
 
 
 def rule_years(r: Rule) -> tuple[int, ...]:
