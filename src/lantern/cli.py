@@ -134,6 +134,16 @@ def _generate(
     return written, scenario
 
 
+def _report_reading(validation: Any, paths: list[Path]) -> None:
+    """Every file not read, with why; then the reading notes (years, sheets, columns)."""
+    for line in validation.skipped:
+        err.print(f"skipped: {line}", highlight=False)
+    for note in validation.notes[:10]:
+        err.print(f"note: {note}", highlight=False)
+    if len(validation.notes) > 10:
+        err.print(f"note: and {len(validation.notes) - 10} more", highlight=False)
+
+
 def _report_problems(validation: Any, *, refused: bool) -> None:
     """Summary of problems: counts by rule, the first few, where the full report is."""
     if not validation.problems:
@@ -158,7 +168,7 @@ def ingest(
     accept_warnings: Annotated[bool, typer.Option(help="Load despite warnings")] = False,
 ) -> None:
     """Validate and load SSD extracts, CIN census XML, SSDA903 CSVs and Annex A, all or nothing."""
-    from lantern.ingest.pipeline import ingest_paths
+    from lantern.ingest.pipeline import ingest_paths, nothing_recognised
     from lantern.warehouse import Warehouse
     from lantern.warehouse.meta import write_authority
 
@@ -169,12 +179,11 @@ def ingest(
     outcome = ingest_paths(paths, settings=settings, la=la, year=year,
                            accept_warnings=accept_warnings)
     validation = outcome.validation
-    for note in validation.notes[:10]:
-        err.print(f"note: {note}", highlight=False)
+    _report_reading(validation, paths)
     _report_problems(validation, refused=not outcome.loaded)
     if not outcome.loaded:
         fail("the input was refused; nothing was loaded" if validation.files
-             else "no recognised files to load",
+             else nothing_recognised(paths),
              "Fix the problems listed in the report and run `lantern ingest` again."
              + ("" if validation.errors else " (Warnings only: --accept-warnings loads anyway.)"))
     if la:
@@ -194,13 +203,16 @@ def validate(
     year: Annotated[int | None, typer.Option(help="Collection year of SSDA903 files")] = None,
 ) -> None:
     """Check files against the format and the DfE rules without loading anything."""
-    from lantern.ingest.pipeline import validate_paths
+    from lantern.ingest.pipeline import nothing_recognised, validate_paths
 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         fail(f"no such file or folder: {', '.join(missing)}", code=2)
     outcome = validate_paths(paths, year=year, settings=get_settings())
+    _report_reading(outcome, paths)
     _report_problems(outcome, refused=outcome.blocking())
+    if not outcome.files:
+        fail(nothing_recognised(paths), "Each file and why it was not read is listed above.")
     console.print(f"{len(outcome.files)} files, {outcome.rows_read():,} rows checked in "
                   f"{outcome.seconds:.1f} s: {outcome.errors} errors, {outcome.warnings} warnings.")
     if outcome.blocking():

@@ -36,6 +36,7 @@ class Detected:
     table: str | None = None  # SSDA903 table or SSD table the file holds
     year: int | None = None  # collection (end) year from the path, when one is there
     reason: str = ""  # why it was not recognised
+    extra: tuple[str, ...] = ()  # columns beyond the recognised table's (checked, warned)
 
 
 def expand(paths: list[Path]) -> tuple[list[tuple[Path, bool]], list[Problem]]:
@@ -126,13 +127,32 @@ def detect(path: Path, *, year: int | None = None, root: Path | None = None) -> 
 def _detect_csv(path: Path, year: int | None, root: Path | None) -> Detected:
     header = csv_header(path)
     if header is not None:
-        table = SSDA903_TABLES.get(frozenset(h.upper() for h in header if h))
+        cols = frozenset(h.upper() for h in header if h)
+        table, extra = SSDA903_TABLES.get(cols), ()
+        if table is None:
+            table, extra = _within(cols)
         if table is not None:
-            return Detected(path, "ssda903", table, year or year_from_path(path, root))
+            return Detected(path, "ssda903", table, year or year_from_path(path, root),
+                            extra=extra)
     ssd = ssd_csv.table_for_file(path)
     if ssd is not None:
         return Detected(path, "ssd", ssd.name)
     return Detected(path, None, reason=_near_903(header))
+
+
+def _within(cols: frozenset[str]) -> tuple[str | None, tuple[str, ...]]:
+    """The SSDA903 table whose every column the file has, with the file's extra columns.
+
+    The largest such table wins (a Header with a DUC column is a Header, not UASC); a
+    tie is no recognition, as the file could be either.
+    """
+    fits = sorted(((len(t), name) for t, name in SSDA903_TABLES.items() if t <= cols),
+                  reverse=True)
+    if not fits or (len(fits) > 1 and fits[0][0] == fits[1][0]):
+        return None, ()
+    name = fits[0][1]
+    table_cols = next(t for t, n in SSDA903_TABLES.items() if n == name)
+    return name, tuple(sorted(cols - table_cols))
 
 
 def _near_903(header: list[str] | None) -> str:
