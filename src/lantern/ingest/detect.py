@@ -128,7 +128,8 @@ def _detect_csv(path: Path, year: int | None, root: Path | None) -> Detected:
     header = csv_header(path)
     if header is not None:
         cols = frozenset(h.upper() for h in header if h)
-        table, extra = SSDA903_TABLES.get(cols), ()
+        table = SSDA903_TABLES.get(cols)
+        extra: tuple[str, ...] = ()
         if table is None:
             table, extra = _within(cols)
         if table is not None:
