@@ -17,7 +17,7 @@ from pathlib import Path
 from lxml import etree
 
 from lantern.formats import ssd_csv
-from lantern.formats.ssda903 import LATER_TABLES, SSDA903_COLUMNS
+from lantern.formats.ssda903 import LATER_TABLES, SSDA903_COLUMNS, XML_ROOT
 from lantern.ingest.readers import problem
 from lantern.ingest.source import Format, Problem
 
@@ -25,6 +25,7 @@ SSDA903_TABLES: dict[frozenset[str], str] = {
     frozenset(cols): name for name, cols in {**SSDA903_COLUMNS, **LATER_TABLES}.items()
 }
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+XML_RETURN = "return"  # the table of an SSDA903 XML file: the whole return
 _SPAN = re.compile(r"(?<!\d)20(\d\d)[-_ ]?(\d\d)(?!\d)")  # 2024_25, 2024-25, 202425
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 
@@ -116,7 +117,10 @@ def detect(path: Path, *, year: int | None = None, root: Path | None = None) -> 
         tag = xml_root(path)
         if tag is None or tag == "Message":
             return Detected(path, "cin")  # an unparseable .xml is reported by the CIN reader
-        return Detected(path, None, reason=f"XML root element is <{tag}>, not <Message>")
+        if tag == XML_ROOT:
+            return Detected(path, "ssda903", XML_RETURN, year or year_from_path(path, root))
+        return Detected(path, None, reason=f"XML root element is <{tag}>, not <Message> (CIN "
+                                           f"census) or <{XML_ROOT}> (SSDA903)")
     if suffix in XLSX_SUFFIXES:
         return Detected(path, "annex_a", year=year or year_from_path(path, root))
     if suffix in (".csv", ".txt"):

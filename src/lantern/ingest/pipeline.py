@@ -21,14 +21,14 @@ import pyarrow as pa
 
 from lantern.config import Settings, get_settings
 from lantern.ingest import canonical
-from lantern.ingest.detect import Detected, detect, expand
+from lantern.ingest.detect import XML_RETURN, Detected, detect, expand
 from lantern.ingest.mapping import Record, map_tables, ssd_to_arrow
 from lantern.ingest.merge import merge
 from lantern.ingest.readers import ReadResult, problem
 from lantern.ingest.readers.annex_a import read_annex_a
 from lantern.ingest.readers.cin import iter_cin
 from lantern.ingest.readers.ssd import read_ssd
-from lantern.ingest.readers.ssda903 import read_ssda903
+from lantern.ingest.readers.ssda903 import read_ssda903, read_ssda903_xml
 from lantern.ingest.report import write_report
 from lantern.ingest.rules.engine import nearest_year_note
 from lantern.ingest.source import Format, Part, Problem, SourceTable
@@ -123,6 +123,8 @@ class IngestOutcome:
 
 def _read(d: Detected) -> ReadResult:
     """A whole file (CIN censuses go through `_Reading.cin`, a chunk at a time)."""
+    if d.format == "ssda903" and d.table == XML_RETURN:
+        return read_ssda903_xml(d.path, d.year)
     if d.format == "ssda903":
         return read_ssda903(d.path, str(d.table), d.year)
     if d.format == "annex_a":
@@ -238,11 +240,11 @@ def _incomplete_returns(files: list[InputFile]) -> list[Problem]:
     against them (the DfE validator refuses a return without them too)."""
     kinds: dict[int | None, set[str]] = {}
     for f in files:
-        if f.format == "ssda903":
-            kinds.setdefault(f.year, set()).add(f.kind)
+        if f.format == "ssda903":  # an XML return holds several tables
+            kinds.setdefault(f.year, set()).update({t.name for t in f.tables} or {f.kind})
     out = []
     for f in files:
-        if f.format != "ssda903" or f.kind in REQUIRED_903:
+        if f.format != "ssda903" or f.kind in REQUIRED_903 or f.kind == XML_RETURN:
             continue
         missing = [k for k in REQUIRED_903 if k not in kinds[f.year]]
         if missing:
