@@ -234,6 +234,8 @@ _before_referral_rule("1105", "The child protection plan start date cannot be be
                       "referral date", CPP, "CPPstartDate")
 _before_referral_rule("2889", "The S47 start date cannot be before the referral date.", S47,
                       "S47ActualStartDate")
+_before_referral_rule("4015", "The CIN Plan start date cannot be before the referral date",
+                      "CINplanDates", "CINPlanStartDate")
 
 
 @rule(id="cin:8608", dfe_code="8608", format=F, severity="error",
