@@ -159,6 +159,18 @@ CASES: list[Case] = [
       {"Episodes": [EP(PLACE="T3", DEC="22/05/2024", REC="X1")]}),
     C("379", "T4 for 8 days", {"Episodes": [EP(PLACE="T4", DEC="09/05/2024", REC="X1")]},
       {"Episodes": [EP(PLACE="T4", DEC="08/05/2024", REC="X1")]}),
+    # -- one episode after another
+    C("353", "care began 13 October 1991", {"Episodes": [EP(DECOM="13/10/1991")]},
+      {"Episodes": [EP(DECOM="14/10/1991")]}),
+    C("431", "new period the day the last episode ended",
+      {"Episodes": [EP(DEC="01/06/2024", REC="X1"), EP(DECOM="01/06/2024")]},
+      {"Episodes": [EP(DEC="01/06/2024", REC="E8"), EP(DECOM="02/06/2024")]}),
+    C("432", "care ended (E8) but the next episode is a placement move",
+      {"Episodes": [EP(DEC="01/06/2024", REC="E8"), EP(DECOM="02/06/2024", RNE="P")]},
+      {"Episodes": [EP(DEC="01/06/2024", REC="E8"), EP(DECOM="02/06/2024", RNE="S")]}),
+    C("433", "placement move a day after the last episode ended",
+      {"Episodes": [EP(DEC="01/06/2024", REC="X1"), EP(DECOM="02/06/2024", RNE="P")]},
+      {"Episodes": [EP(DEC="01/06/2024", REC="X1"), EP(DECOM="01/06/2024", RNE="P")]}),
     # -- ages (Header DOB 01/01/2010 unless set)
     C("352", "started care aged 18", {"Header": [H(DOB="01/05/2006")], "Episodes": [EP()]},
       {"Header": [H(DOB="02/05/2006")], "Episodes": [EP()]}),

@@ -41,6 +41,15 @@ READINGS: tuple[Reading, ...] = (
             "Flags a T0-T4 episode whose RNE is given and is not P or B.",
             "A blank RNE is reported by the required-field check (903:blank) once; the other "
             "validators report it again as 380."),
+    Reading(("431", "433"), "ssda903",
+            "431: a new period of care (RNE S) cannot start the day the previous episode "
+            "ended; 433: a continuation episode (RNE P, L, T, U, B) starts the day the "
+            "previous one ended.",
+            "431 flags the same day only; 433 flags a continuation whose previous episode "
+            "has a different DEC.",
+            "An S episode starting before the previous one ended is an overlap (501), and a "
+            "previous episode with no DEC is 142's: each problem is reported once, by the "
+            "rule that names it. The other validators also report them as 431 and 433."),
     Reading(("601",), "ssda903",
             "A child adopted in the year (REC E11 or E12, DEC in the year) must have "
             "complete AD1 data.",
