@@ -78,3 +78,20 @@ def test_a_year_outside_the_rule_sets_is_checked_against_the_nearest(tmp_path: P
     assert ("note: a 2018-19 ssda903 return is outside the years Lantern has rules for "
             "(2022-23 to 2026-27): checked against the 2022-23 rules") in out
     assert "903:380" in out
+
+
+def test_dates_parse_as_strptime_does() -> None:
+    from datetime import datetime
+
+    from lantern.ingest.rules.engine import parse_date
+
+    cases = ["01/05/2024", "1/5/2024", "31/02/2024", "29/02/2024", "29/02/2023", "2024-05-01",
+             "2024-5-1", "01/05/24", "01-05-2024", " 01/05/2024 ", "001/05/2024", "",
+             "\u0660\u0661/\u0660\u0665/\u0662\u0660\u0662\u0664", "31/12/9999", "00/01/2024"]
+    for text in cases:
+        for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+            try:
+                want = datetime.strptime(text.strip(), fmt).date()
+            except ValueError:
+                want = None
+            assert parse_date(text, fmt) == want, (text, fmt)
