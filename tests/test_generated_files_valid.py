@@ -25,7 +25,11 @@ START, END = date(2021, 4, 1), date(2024, 3, 31)
 # Errors that come from implausible synthetic data the writers cannot legitimately
 # repair (they would have to invent a fact), pending the generator fixes listed here.
 # Remove an entry as soon as the generator no longer produces it.
-PENDING_SYNTH: dict[str, str] = {}
+PENDING_SYNTH: dict[str, str] = {
+    "cin:8875": "a child protection plan seeded before the simulation starts "
+                "(synth/engine.py seed_cp_plan) holds its conference on the plan's start date, "
+                "which can fall on a weekend; the simulated conferences are on working days",
+}
 
 
 @pytest.fixture(scope="module")
