@@ -118,9 +118,13 @@ def closed_with_open_assessment(ctx: Context) -> Iterable[Finding]:
       message="An initial child protection conference is recorded at both the S47 and CIN "
               "Details level and it should only be recorded in one",
       fields=["DateOfInitialCPC"], tables=[CD, S47],
-      expected="the conference date in CIN details or in the section 47 enquiry, not both")
+      expected="a conference's date in CIN details or in its section 47 enquiry, not both")
 def conference_twice(ctx: Context) -> Iterable[Finding]:
-    in_s47 = {_episode(r) for r in ctx.rows(S47) if v(r, "DateOfInitialCPC") is not None}
+    # The same conference twice: the episode's date equals one of its enquiries' dates. A
+    # different date in CIN details is another conference (e.g. one without an enquiry).
+    in_s47 = {(*_episode(r), v(r, "DateOfInitialCPC")) for r in ctx.rows(S47)
+              if v(r, "DateOfInitialCPC") is not None}
     for i, row in ctx.enum(CD):
-        if v(row, "DateOfInitialCPC") is not None and _episode(row) in in_s47:
-            yield Finding(CD, i, "DateOfInitialCPC", v(row, "DateOfInitialCPC"))
+        date = v(row, "DateOfInitialCPC")
+        if date is not None and (*_episode(row), date) in in_s47:
+            yield Finding(CD, i, "DateOfInitialCPC", date)
