@@ -201,6 +201,11 @@ CASES: list[Case] = [
     C("581", "missing the day before care began",
       {"Episodes": [EP()], "Missing": [MI(MIS_START="30/04/2024")]},
       {"Episodes": [EP()], "Missing": [MI(MIS_START="01/05/2024")]}),
+    C("581", "missing between two periods of care",
+      {"Episodes": [EP(DEC="01/06/2024", REC="E13"), EP(DECOM="01/08/2024")],
+       "Missing": [MI(MIS_START="02/07/2024", MIS_END="03/07/2024")]},
+      {"Episodes": [EP(DEC="01/06/2024", REC="E13"), EP(DECOM="01/08/2024")],
+       "Missing": [MI(MIS_START="01/06/2024", MIS_END="03/06/2024")]}),
     # -- ages (Header DOB 01/01/2010 unless set)
     C("352", "started care aged 18", {"Header": [H(DOB="01/05/2006")], "Episodes": [EP()]},
       {"Header": [H(DOB="02/05/2006")], "Episodes": [EP()]}),

@@ -159,14 +159,23 @@ def missing_after_care(ctx: Context) -> Iterable[Finding]:
             yield Finding(M, i, "MIS_START", ctx.value(M, i, "MIS_START"))
 
 
+def _within(d: date, began: date | None, ended: date | None) -> bool:
+    return began is not None and began <= d and (ended is None or d <= ended)
+
+
 @rule(id="903:581", dfe_code="581", format=F, severity="error",
       message="Child is missing but has not yet started to be looked after.",
       fields=["MIS_START", "DECOM"], tables=[M, "Episodes"],
-      expected="MIS_START on or after the child's first episode began")
-def missing_before_care(ctx: Context) -> Iterable[Finding]:
-    decom = ctx.dates("Episodes", "DECOM")
-    first = {c: decom[rows[0]] for c, rows in episodes_in_order(ctx).items()}
+      expected="MIS_START within one of the child's episodes of care")
+def missing_outside_care(ctx: Context) -> Iterable[Finding]:
+    # Before care began, or in a gap between two periods of care; a start after the child
+    # left care is 578's.
+    decom, dec = ctx.dates("Episodes", "DECOM"), ctx.dates("Episodes", "DEC")
+    eps, left = episodes_in_order(ctx), _left_care(ctx)
     for i, d in enumerate(ctx.dates(M, "MIS_START")):
-        began = first.get(ctx.value(M, i, "CHILD") or "")
-        if d is not None and began is not None and d < began:
+        child = ctx.value(M, i, "CHILD") or ""
+        rows = eps.get(child, [])
+        if d is None or not rows or (child in left and d > left[child]):
+            continue
+        if not any(_within(d, decom[j], dec[j]) for j in rows):
             yield Finding(M, i, "MIS_START", ctx.value(M, i, "MIS_START"))
