@@ -141,6 +141,16 @@ def _generate(
     return written, scenario
 
 
+def _report_reading(validation: Any) -> None:
+    """Every file not read, with why; then the reading notes (years, sheets, columns)."""
+    for line in validation.skipped:
+        err.print(f"skipped: {line}", highlight=False)
+    for note in validation.notes[:10]:
+        err.print(f"note: {note}", highlight=False)
+    if len(validation.notes) > 10:
+        err.print(f"note: and {len(validation.notes) - 10} more", highlight=False)
+
+
 def _report_problems(validation: Any) -> None:
     """Summary of problems: counts by rule, the first few, where the full report is."""
     if not validation.problems:
@@ -165,7 +175,7 @@ def ingest(
     accept_warnings: Annotated[bool, typer.Option(help="Load despite warnings")] = False,
 ) -> None:
     """Validate and load SSD extracts, CIN census XML, SSDA903 CSVs and Annex A, all or nothing."""
-    from lantern.ingest.pipeline import ingest_paths
+    from lantern.ingest.pipeline import ingest_paths, nothing_recognised
     from lantern.warehouse import Warehouse
     from lantern.warehouse.meta import write_authority
 
@@ -176,12 +186,11 @@ def ingest(
     outcome = ingest_paths(paths, settings=settings, la=la, year=year,
                            accept_warnings=accept_warnings)
     validation = outcome.validation
-    for note in validation.notes[:10]:
-        err.print(f"note: {note}", highlight=False)
+    _report_reading(validation)
     _report_problems(validation)
     if not outcome.loaded:
         fail("the input was refused; nothing was loaded" if validation.files
-             else "no recognised files to load",
+             else nothing_recognised(paths),
              "Fix the problems listed in the report and run `lantern ingest` again."
              + ("" if validation.errors else " (Warnings only: --accept-warnings loads anyway.)"))
     if la:
@@ -204,13 +213,16 @@ def validate(
     year: Annotated[int | None, typer.Option(help="Collection year of SSDA903 files")] = None,
 ) -> None:
     """Check files against the format and the DfE rules without loading anything."""
-    from lantern.ingest.pipeline import validate_paths
+    from lantern.ingest.pipeline import nothing_recognised, validate_paths
 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         fail(f"no such file or folder: {', '.join(missing)}", code=2)
     outcome = validate_paths(paths, year=year, settings=get_settings())
+    _report_reading(outcome)
     _report_problems(outcome)
+    if not outcome.files:
+        fail(nothing_recognised(paths), "Each file and why it was not read is listed above.")
     console.print(f"{len(outcome.files)} files, {outcome.rows_read():,} rows checked in "
                   f"{outcome.seconds:.1f} s: {outcome.errors} errors, {outcome.warnings} warnings.")
     if outcome.blocking():
@@ -733,6 +745,52 @@ def alerts(
         err.print(f"Digests sent: {sum(result.sent.values())} to {len(result.sent)} people; "
                   f"already sent today: {len(result.already_sent)}; "
                   f"no address: {len(result.no_address)}; failed: {len(result.failed)}")
+
+
+# -- lantern rules: the validation rule catalogue (issue #19) ---------------------------
+
+
+@app.command()
+def rules(
+    fmt: Annotated[str, typer.Option("--format", help="table|json|md")] = "table",
+    year: Annotated[int | None, typer.Option(
+        help="Collection year, the year of the 31 March (2025 is 2024-25)")] = None,
+    collection: Annotated[str | None, typer.Option(help="cin|ssda903")] = None,
+) -> None:
+    """The validation rules: every DfE code for the year, and whether Lantern checks it."""
+    import json
+    import sys
+
+    from lantern.ingest.rules.catalogue import COLLECTIONS, catalogue, render_markdown
+    from lantern.ingest.rules.engine import RULE_YEARS
+
+    _check_format(fmt, ("table", "json", "md"))
+    if collection is not None and collection not in COLLECTIONS:
+        fail(f"--collection {collection!r}: expected one of {', '.join(COLLECTIONS)}", code=2)
+    first = min(a for a, _ in RULE_YEARS.values())
+    last = max(b for _, b in RULE_YEARS.values())
+    if year is not None and not first <= year <= last:
+        fail(f"--year {year}: the rule lists cover {first} to {last} (the year of the "
+             f"31 March)", code=2)
+    entries = catalogue(year, collection)
+    if fmt == "json":
+        sys.stdout.write(json.dumps([e.as_json() for e in entries], indent=2) + "\n")
+    elif fmt == "md":
+        sys.stdout.write(render_markdown(entries))
+    else:
+        table = RichTable(title="Validation rules")
+        for name in ("id", "DfE code", "collection", "severity", "years"):
+            table.add_column(name, no_wrap=True)
+        table.add_column("message", min_width=30, overflow="fold")
+        table.add_column("status", no_wrap=True)
+        for e in entries:
+            table.add_row(e.id, e.dfe_code or "", e.collection, e.severity, e.year_span,
+                          e.message, e.status)
+        console.print(table)
+        done = sum(e.status == "implemented" and e.dfe_code is not None for e in entries)
+        listed = sum(e.dfe_code is not None for e in entries)
+        console.print(f"{done} of {listed} DfE rules implemented; "
+                      f"{len(entries) - listed} Lantern checks.")
 
 
 def main() -> None:
