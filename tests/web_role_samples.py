@@ -79,6 +79,16 @@ SAMPLES: dict[str, tuple[str, str, dict[str, str] | None]] = {
     "meeting_minutes": ("POST", "/meetings/NO-SUCH/minutes", {"minutes": "x"}),
     "meeting_action": ("POST", "/meetings/NO-SUCH/actions", {
         "title": "x", "lead": "{role}", "due": "2024-06-30"}),
+    "reports": ("GET", "/reports", None),
+    "report_month": ("GET", "/reports/2024-03", None),
+    "report_file": ("GET", "/reports/2024-03/999999.html", None),
+    "report_advance": ("POST", "/reports/2024-03/advance", {
+        "run_id": "999999", "to": "quality_checked", "comment": ""}),
+    "report_commentary": ("POST", "/reports/2024-03/commentary", {
+        "kpi_id": "cp_plans_open", "text": ""}),
+    "indicator_commentary": ("POST", "/indicators/cp_plans_open/commentary", {
+        "month": "2024-03", "text": ""}),
+    "board_pack": ("GET", "/board-pack", None),
     "api_docs": ("GET", "/api/docs", None),
     "api_me": ("GET", "/api/me", None),
     "api_indicators": ("GET", "/api/indicators", None),
@@ -108,4 +118,6 @@ NOT_FOUND_WHEN_ALLOWED = frozenset({
     # Likewise no deep dive or meeting by that name (test_web_governance has real ones).
     "deep_dive", "deep_dive_edit", "deep_dive_update", "deep_dive_action",
     "deep_dive_process_change", "deep_dive_close", "deep_dive_reopen", "meeting",
-    "meeting_minutes"})
+    "meeting_minutes",
+    # No report run by that id.
+    "report_file", "report_advance"})

@@ -52,6 +52,16 @@ def _register_admin() -> None:
 _register_admin()
 
 
+def _register_reports() -> None:
+    from lantern.commands.reports import board_pack, report_app
+
+    app.add_typer(report_app, name="report")
+    app.command("board-pack")(board_pack)
+
+
+_register_reports()
+
+
 def fail(message: str, hint: str | None = None, code: int = 1) -> NoReturn:
     """One clear line (and a pointer to detail) instead of a traceback."""
     err.print(f"[bold red]Error:[/] {message}", highlight=False)
@@ -203,8 +213,26 @@ def ingest(
         from lantern.commands.governance import sync_after_load
 
         console.print(sync_after_load(), highlight=False)
+        _check_published_reports()
     else:
         console.print(f"Already loaded (no change): load {outcome.load_id}")
+
+
+def _check_published_reports() -> None:
+    """A load never changes a published report: where it moved a published month's
+    figures, a new draft edition is made, and this says which."""
+    from lantern.reports.workflow import after_load, open_book
+
+    settings = get_settings()
+    if settings.database_url is None and not (settings.home / "app.sqlite").exists():
+        return  # no app database: nothing has been published
+    con, authority = _open_warehouse()
+    try:
+        notes = after_load(con, open_book(settings), authority)
+    finally:
+        con.close()
+    for note in notes:
+        console.print(f"Report: {note}", highlight=False)
 
 
 @app.command()
@@ -387,6 +415,7 @@ def _demo_report(settings: Any, latest: str, files: Path) -> None:
 
     with console.status("Storing deep dives and the year's performance surgeries"):
         governance_line = build_demo_governance()
+    _demo_reports(latest)
     console.print()
     console.print(f"Files:      {files}")
     console.print(f"Warehouse:  {settings.warehouse_path}")
@@ -395,6 +424,36 @@ def _demo_report(settings: Any, latest: str, files: Path) -> None:
     console.print(f"            [bold]{pdf_path}[/]")
     console.print(plan_line)
     console.print(governance_line, highlight=False)
+
+
+def _demo_reports(latest: str) -> None:
+    """The report's history: the months since July published through the chain, the
+    latest awaiting the DCS's endorsement (demo accounts act; new passwords with --serve)."""
+    from lantern.casework import team_services
+    from lantern.reports.demo_chain import previous
+    from lantern.reports.workflow import open_book
+    from lantern.security.accounts import UserStore, ensure_demo_users
+
+    settings = get_settings()
+    con, authority = _open_warehouse()
+    book = open_book(settings)
+    ensure_demo_users(book.engine, team_services(con))
+    users = UserStore(book.engine)
+    people = {role: users.principal(users.get(f"demo_{role}").id)  # type: ignore[union-attr]
+              for role in ("performance_analyst", "divisional_director", "dcs",
+                           "head_of_service")}
+    published = [previous(latest)]
+    while len(published) < 4:
+        published.insert(0, previous(published[0]))
+    from lantern.reports.demo_chain import run_demo_chain
+
+    with console.status("Reports: quality check, themes, endorsement, publication") as st:
+        run_demo_chain(con, book, authority, settings, people, published, latest,  # type: ignore[arg-type]
+                       progress=lambda text: st.update(f"Reports: {text}"))
+    con.close()
+    console.print(f"Reports:    {', '.join(published)} published; {latest} awaiting the "
+                  "DCS's endorsement (`lantern report status --month "
+                  f"{latest}`)")
 
 
 def _serve_demo(host: str, port: int) -> None:
@@ -675,16 +734,6 @@ def exceptions(
         console.print(table)
     if not result.exceptions:
         console.print(f"No exceptions for {month}.")
-
-
-@app.command()
-def report(
-    month: Annotated[str, typer.Option(help="Month, YYYY-MM")],
-    out: Annotated[Path, typer.Option(help="FILE.html or FILE.pdf")],
-) -> None:
-    """Write the monthly performance report (self-contained HTML or PDF)."""
-    (path,) = _write_report(month, out)
-    console.print(f"Report: [bold]{path}[/]")
 
 
 def _write_report(month: str, *outs: Path) -> list[Path]:

@@ -24,6 +24,11 @@ Deep dives and meetings are read by managers and above (board members and inspec
 the tracker and the figures with small counts suppressed, never a child); heads of
 service and above manage deep dives in their scope and commission them; the performance
 analyst also records meetings.
+set by the admin and the performance analyst; the access log is the admin's.
+The monthly reports are read by leaders and auditors (drafts only by those who shape
+them: `web.routes.reports.DRAFT_READERS`) and by board members, who see published
+editions without their files (whose figures are not suppressed); the chain's own rules
+decide who may take each step, and commentary is written by the roles configured.
 
 Routes in `PUBLIC` need no sign-in (sign in, health check, static files, the OpenAPI
 schema). Every other route must be in `MATRIX`; the app refuses to start otherwise.
@@ -96,6 +101,13 @@ meeting                    F  A  A  A  A  A  A  A  S  S  F
 meeting_add                F  F  A  A  A  A  F  F  F  F  F
 meeting_minutes            F  F  A  A  A  A  F  F  F  F  F
 meeting_action             F  F  A  A  A  A  F  F  F  F  F
+reports                    F  A  A  A  A  A  A  F  S  F  F
+report_month               F  A  A  A  A  A  A  F  S  F  F
+report_file                F  A  A  A  A  A  A  F  F  F  F
+report_advance             F  F  A  A  A  A  F  F  F  F  F
+report_commentary          F  F  A  A  A  A  F  F  F  F  F
+indicator_commentary       F  F  A  A  A  A  F  F  F  F  F
+board_pack                 F  F  A  A  A  A  A  F  S  S  F
 api_docs                   A  A  A  A  A  A  A  A  A  A  A
 api_me                     A  A  A  A  A  A  A  A  A  A  A
 api_indicators             A  A  A  A  A  A  A  A  A  A  A

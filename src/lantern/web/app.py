@@ -18,7 +18,7 @@ from lantern.security.oidc import OidcSettings, build_oauth, load_role_map
 from lantern.web.access import MATRIX, PUBLIC
 from lantern.web.config import WebConfig
 from lantern.web.deps import SignInRequired
-from lantern.web.routes import admin, api, auth, governance, pages, plan, work
+from lantern.web.routes import admin, api, auth, governance, pages, plan, reports, work
 from lantern.web.routes._common import render
 from lantern.web.session import SessionMiddleware, Throttle, csrf_protect
 from lantern.web.stores import Stores, open_stores
@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None, *, config: WebConfig | None = N
     app.include_router(auth.router)
     app.include_router(pages.router)
     app.include_router(work.router)
+    app.include_router(reports.router)
     app.include_router(admin.router)
     app.include_router(plan.router)
     app.include_router(governance.router)

@@ -31,6 +31,8 @@ NAV = (
     NavItem("deep_dives", "/deep-dives", "Deep dives", "deep_dives"),
     NavItem("meetings", "/meetings", "Meetings", "meetings"),
     NavItem("exceptions", "/exceptions", "Exceptions", "exceptions"),
+    NavItem("reports", "/reports", "Reports", "reports"),
+    NavItem("board_pack", "/board-pack", "Board pack", "board_pack"),
     NavItem("loads", "/loads", "Data loads", "loads"),
     NavItem("admin", "/admin/users", "Users", "admin_users"),
     NavItem("targets", "/admin/targets", "Targets", "admin_targets"),

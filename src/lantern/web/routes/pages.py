@@ -20,6 +20,7 @@ from lantern.web.access import access
 from lantern.web.deps import ViewerDep, WhDep, log_child_access, stores
 from lantern.web.routes._common import is_htmx, render
 from lantern.web.routes.found import child_or_404, children_behind, kpi_or_404, team_or_404
+from lantern.web.routes.reports import book_of, reports_panel
 
 router = APIRouter(include_in_schema=False)
 Month = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")]
@@ -37,7 +38,9 @@ def home(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
     if viewer.suppressed:
         return render(request, "home.html", {
             **base, "kind": "board", "title": "Board view", "month": month,
-            "month_label": sv.month_label(month), "rows": sv.headlines(wh, month, p)})
+            "month_label": sv.month_label(month), "rows": sv.headlines(wh, month, p),
+            "reports": reports_panel(request, p) if access("reports", p.role) != "forbidden"
+            else None})
     if p.role == "social_worker" and p.professional_id:
         children = casework.children_of(wh.con, wh.as_of, worker_id=p.professional_id)
         children = [c for c in children if sv.child_visible(wh, p, c.child_id)]
@@ -56,13 +59,16 @@ def home(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
             **base, "kind": "team", "title": f"My team: {team.name}", "team": team,
             "children": children, "items": items,
             "workers": casework.workers(wh.con, wh.as_of, team_id=team.team_id),
-            "overdue": sum(i.days_overdue > 0 for i in items)})
+            "overdue": sum(i.days_overdue > 0 for i in items),
+            "reports": reports_panel(request, p) if access("reports", p.role) != "forbidden"
+            else None})
     breakdown, value = sv.default_breakdown(p)
     where = "the whole authority" if value is None else f"{breakdown} {value}"
     return render(request, "home.html", {
         **base, "kind": "scorecard", "title": "Service scorecard", "month": month,
         "month_label": sv.month_label(month), "where": where,
-        "rows": sv.headlines(wh, month, p, breakdown, value)})
+        "rows": sv.headlines(wh, month, p, breakdown, value),
+        "reports": reports_panel(request, p)})
 
 
 def _views(wh: sv.Wh) -> list[tuple[str, str]]:
@@ -117,7 +123,22 @@ def indicator(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhDep,
         "breakdowns": got["breakdowns"], "labels": sv.BREAKDOWN_LABELS, "names": sv.team_names(wh),
         "months": sv.months(wh), "month": month, "month_label": sv.month_label(month),
         "suppressed": viewer.suppressed,
-        "can_drill": not viewer.principal.aggregate_only})
+        "can_drill": not viewer.principal.aggregate_only,
+        **_commentary(request, kpi_id, viewer)})
+
+
+def _commentary(request: Request, kpi_id: str, viewer: ViewerDep) -> dict[str, object]:
+    """The indicator's commentary history, its responsible officer, and whether the
+    viewer may write this month's commentary."""
+    from lantern.reports.editions import officer_of
+
+    book = book_of(request)
+    return {"commentary": book.commentary_history(kpi_id),
+            "officer": officer_of(book.config, kpi_id),
+            "can_comment": access("indicator_commentary", viewer.principal.role) != "forbidden"
+            and viewer.principal.role in book.config.commentary_roles,
+            "commentary_done": request.query_params.get("done") == "commentary",
+            "commentary_refused": request.query_params.get("refused")}
 
 
 @router.get("/indicators/{kpi_id}/children", name="indicator_children")
