@@ -80,6 +80,7 @@ def deep_dives_page(request: Request, viewer: ViewerDep, wh: WhDep, service: str
     # themselves are read afresh, so a change shows at once.
     figures = sv.RESULTS.get(wh.key("deep_dive_figures", latest),
                              lambda: ScopeFigures(_warehouse(wh), latest))
+    figures.wh = _warehouse(wh)  # this request's connection; the values are the load's
     rows = tracker(_engine(request), as_of=wh.as_of, wh=None, latest_month=latest,
                    team_service=sv.team_services(wh), figures=figures)
     shown = filter_rows(rows, service=service, kind=kind, status=status)
