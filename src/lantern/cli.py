@@ -39,6 +39,7 @@ def _register_admin() -> None:
     from lantern.commands.admin import audit_app, users_app
     from lantern.commands.governance import deep_dives_app, meetings_app
     from lantern.commands.plan import plan_app
+    from lantern.commands.quality import audits_app
 
     app.add_typer(users_app, name="users", help="Manage accounts: add, list, disable, set-role.")
     app.add_typer(audit_app, name="audit", help="The access log: verify the hash chain, read it.")
@@ -47,6 +48,7 @@ def _register_admin() -> None:
     app.add_typer(deep_dives_app, name="deep-dives", help="Deep dives: the tracker, sync a "
                   "month's triggers, close one.")
     app.add_typer(meetings_app, name="meetings", help="Meetings: list, show.")
+    app.add_typer(audits_app, name="audits", help="Case audits: sample, import, summary.")
 
 
 _register_admin()

@@ -41,6 +41,7 @@ SOURCES: dict[str, SourceKind] = {
     "plan_objective": SourceKind("Improvement plan", "/plan#objective-{source_id}"),
     "deep_dive": SourceKind("Deep dive", "/deep-dives/{source_id}"),
     "meeting": SourceKind("Meeting", "/meetings/{source_id}"),
+    "audit": SourceKind("Case audit", "/audits/{source_id}"),
 }
 
 

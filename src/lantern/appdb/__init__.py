@@ -32,4 +32,5 @@ __all__ = [
 # Every table's model must be in ``Base.metadata`` (the migrations are checked against it).
 import lantern.actions.models
 import lantern.governance.models
-import lantern.plan.models  # noqa: F401
+import lantern.plan.models
+import lantern.quality.models  # noqa: F401

@@ -2,7 +2,7 @@
 children; updates; an append-only event history) and meetings.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-06
 """
 
@@ -17,7 +17,7 @@ from lantern.appdb.append_only import append_only_ddl, drop_append_only_ddl
 from lantern.appdb.models import UTCDateTime
 
 revision: str = "0004"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
