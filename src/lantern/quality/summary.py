@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lantern.actions.tracker import ActionView, actions_from
+from lantern.actions.models import ActionHistory
+from lantern.actions.tracker import actions_from
 from lantern.months import Month
 from lantern.quality.audits import SOURCE, final_band, moderations
 from lantern.quality.models import Audit, AuditDipSample, AuditFinding, AuditModeration
@@ -88,7 +89,9 @@ def indicators(s: Session, w: Window, tools: dict[str, Tool]) -> dict[str, Any]:
     feedback = sum(bool(a.family_words.strip()) or a.family_rating is not None
                    for a in audits)
     due = [a for a in actions_from(s, SOURCE) if w.holds(a.due)]
-    on_time = sum(_done_by(a) for a in due)
+    done_on = _done_on(s, [a.id for a in due])
+    on_time = sum(a.status in DONE and a.id in done_on and done_on[a.id] <= a.due
+                  for a in due)
     good = sum(b in GOOD for b in bands)
     bad = sum(b == "inadequate" for b in bands)
     return {
@@ -107,10 +110,14 @@ def indicators(s: Session, w: Window, tools: dict[str, Tool]) -> dict[str, Any]:
     }
 
 
-def _done_by(a: ActionView) -> bool:
-    """Completed on or before its due date (the day its status became done)."""
-    return (a.status in DONE and a.status_since is not None
-            and a.status_since.date() <= a.due)
+def _done_on(s: Session, ids: Sequence[int]) -> dict[int, date]:
+    """The day each action was first marked done (from its append-only history)."""
+    rows = s.execute(select(ActionHistory.action_id, func.min(ActionHistory.at))
+                     .where(ActionHistory.action_id.in_(list(ids)),
+                            ActionHistory.field == "status",
+                            ActionHistory.after.in_(list(DONE)))
+                     .group_by(ActionHistory.action_id))
+    return {i: at.date() for i, at in rows}
 
 
 def summary(s: Session, quarter: str, tools: dict[str, Tool] | None = None
