@@ -4,7 +4,13 @@ SQLAlchemy 2 models, Alembic migrations shipped with the package (``migrate(url)
 upgrades to the latest), SQLite by default and PostgreSQL in production.
 """
 
-from lantern.appdb.engine import current_revision, make_engine, migrate, session_factory
+from lantern.appdb.engine import (
+    current_revision,
+    head_revision,
+    make_engine,
+    migrate,
+    session_factory,
+)
 from lantern.appdb.models import (
     AccessLogEntry,
     AlertAction,
@@ -23,6 +29,7 @@ __all__ = [
     "UTCDateTime",
     "User",
     "current_revision",
+    "head_revision",
     "make_engine",
     "migrate",
     "session_factory",
