@@ -28,6 +28,7 @@ from lantern.actions.service import ActionTracker, rag_for
 from lantern.actions.signoff import SignOffRefused, Statement
 from lantern.actions.tracker import (
     IMPACT_LABELS,
+    MAX_EVIDENCE_BYTES,
     OBSERVED_KINDS,
     STATUS_LABELS,
     KpiLink,
@@ -341,7 +342,9 @@ async def action_evidence(request: Request, ref: str, viewer: ViewerDep, wh: WhD
         if not isinstance(upload, UploadFile) or not upload.filename:
             return _refused(request, viewer, wh, ref, {"file": "Choose a file to upload"},
                             {"evidence_kind": kind})
-        fields.update(filename=upload.filename, content=await upload.read(),
+        # One byte over the limit is enough for the tracker to refuse it.
+        fields.update(filename=upload.filename,
+                      content=await upload.read(MAX_EVIDENCE_BYTES + 1),
                       content_type=upload.content_type or "")
     try:
         _tracker(request).add_evidence(viewer.principal, ref, **fields)
