@@ -23,7 +23,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from lantern.actions import source_label
 from lantern.actions.figures import MappingFigures
 from lantern.actions.models import ActionEvidence, Recommendation
-from lantern.actions.rag import COLOURS, ActionsConfig, load_config, month_label
+from lantern.actions.rag import COLOURS, ActionsConfig, load_config
 from lantern.actions.service import ActionTracker, rag_for
 from lantern.actions.signoff import SignOffRefused, Statement
 from lantern.actions.tracker import (
@@ -432,4 +432,4 @@ def publish_plan(request: Request, viewer: ViewerDep) -> Response:
     return RedirectResponse(f"/plan/versions?done=Published+version+{number}", status_code=303)
 
 
-__all__ = ["figures", "month_label", "router"]
+__all__ = ["figures", "router"]
