@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 from starlette.responses import FileResponse, RedirectResponse, Response
 
-from lantern.actions import source_label
+from lantern.actions import source_label, source_path
 from lantern.actions.figures import MappingFigures
 from lantern.actions.models import ActionEvidence, Recommendation
 from lantern.actions.rag import COLOURS, ActionsConfig, load_config
@@ -213,6 +213,7 @@ def my_actions_page(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
     with Session(_engine(request)) as s:
         mine = my_actions(s, viewer.principal.user_id)
     rows = [{"action": a, "source": source_label(a.source_kind),
+             "source_href": source_path(a.source_kind, a.source_id),
              "rag": _rag_view(rag_for(a, fig, wh.as_of, config, month))} for a in mine]
     return render(request, "my_actions.html", {
         "active_nav": "my_actions", "title": "My actions", "as_of": wh.as_of, "rows": rows,
