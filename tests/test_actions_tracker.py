@@ -94,6 +94,21 @@ def test_refusals_are_clear(setup: tuple) -> None:
         t.add_evidence(me, "A1", kind="link", url="javascript:alert(1)")
 
 
+def test_evidence_files_have_a_size_limit(setup: tuple, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from lantern.actions import tracker
+
+    t, people = setup
+    monkeypatch.setattr(tracker, "MAX_EVIDENCE_BYTES", 2 * 2**20)
+    with pytest.raises(TrackerError, match="smaller than 2 MB"):
+        t.add_evidence(people["analyst"], "A1", kind="file", filename="big.pdf",
+                       content=b"x" * (2 * 2**20 + 1))
+    t.add_evidence(people["analyst"], "A1", kind="file", filename="ok.pdf",
+                   content=b"x" * (2 * 2**20))
+    assert not (tmp_path / "evidence" / hashlib.sha256(b"x" * (2 * 2**20 + 1)).hexdigest()[:2]
+                ).exists()
+
+
 def test_updates_evidence_and_my_actions(setup: tuple, tmp_path: Path) -> None:
     t, people = setup
     me = people["analyst"]

@@ -19,7 +19,9 @@ from lantern.plan.excel import read_workbook, write_workbook
 from lantern.plan.service import compare, inspections, publish, version_document, versions
 from lantern.plan.transfer import ImportRefused, document, import_file, to_yaml
 from tests.actions_fixtures import add_people
+from tests.appdb_fixtures import app_engine, app_url
 
+__all__ = ["app_engine", "app_url"]
 ACTOR = tracker.system_actor("test")
 
 PLAN = """\
@@ -57,12 +59,10 @@ themes:
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
-    migrate(url)
-    e = make_engine(url)
-    add_people(e)
-    return e
+def engine(app_engine: Engine) -> Engine:
+    """The app database on SQLite and on PostgreSQL, with a few people."""
+    add_people(app_engine)
+    return app_engine
 
 
 def _import(engine: Engine, path: Path) -> int:
@@ -123,7 +123,8 @@ BAD = PLAN.replace("lead: analyst", "lead: nobody").replace(
 
 def _state(engine: Engine) -> list[tuple]:
     with engine.connect() as con:
-        return [tuple(con.execute(select(t)).all()) for t in Base.metadata.sorted_tables]
+        return [sorted(map(tuple, con.execute(select(t)).all()), key=repr)
+                for t in Base.metadata.sorted_tables]
 
 
 def test_a_bad_file_is_refused_whole_with_one_line_per_problem(engine: Engine,

@@ -153,3 +153,5 @@ def test_versions_and_my_actions(setup: tuple) -> None:
     assert analyst.get("/plan/versions?v1=1&v2=9").status_code == 422
     mine = _text(client_for(app, "head_of_service").get("/actions/mine").text)
     assert "Action G3" in mine and "Improvement plan" in mine
+    assert re.search(r'href="/plan#objective-\d+">Improvement plan</a>',
+                     client_for(app, "head_of_service").get("/actions/mine").text)

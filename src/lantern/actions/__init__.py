@@ -48,3 +48,9 @@ SOURCES: dict[str, SourceKind] = {
 def source_label(kind: str) -> str:
     found = SOURCES.get(kind)
     return found.label if found else kind.replace("_", " ").capitalize()
+
+
+def source_path(kind: str, source_id: str) -> str | None:
+    """The web page of an action's source (None for a source with no page yet)."""
+    found = SOURCES.get(kind)
+    return found.path.format(source_id=source_id) if found else None

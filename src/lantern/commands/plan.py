@@ -153,11 +153,13 @@ def plan_status(
     if fmt == "json":
         sys.stdout.write(json.dumps(records, indent=2) + "\n")
         return
-    table = RichTable("ref", "title", "lead", "due", "status", "RAG", "why",
-                      title=f"Improvement plan as at {month}")
+    from lantern.actions.tracker import STATUS_LABELS
+
+    table = RichTable("ref", "action", "lead", "due", "status", "RAG and why",
+                      title=f"Improvement plan as at the end of {month}")
     for r in records:
-        table.add_row(r["ref"], r["title"], r["lead"], r["due"], r["status"], r["rag"],
-                      r["rag_reason"])
+        table.add_row(r["ref"], r["title"], r["lead_name"], r["due"],
+                      STATUS_LABELS[r["status"]], f"{r['rag']}: {r['rag_reason']}")
     console.print(table if records else "No plan actions yet: lantern plan import FILE.yml")
 
 

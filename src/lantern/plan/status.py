@@ -50,7 +50,7 @@ def statuses(s: Session, figures: IndicatorFigures | None, month: str, config: A
     t = tree(s)
     rows = t.actions()
     if figures is not None:
-        prefetch(figures, [a for _, _, a in rows], config.signoff_months)
+        prefetch(figures, [a for _, _, a in rows], 1)  # the RAG reads only ``month``
     as_at = today or month_end(month)
     return t, [ActionStatus(th, ob, a, rag_for(a, figures, as_at, config, month))
                for th, ob, a in rows]

@@ -20,14 +20,15 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 from starlette.responses import FileResponse, RedirectResponse, Response
 
-from lantern.actions import source_label
+from lantern.actions import source_label, source_path
 from lantern.actions.figures import MappingFigures
 from lantern.actions.models import ActionEvidence, Recommendation
-from lantern.actions.rag import COLOURS, ActionsConfig, load_config, month_label
+from lantern.actions.rag import COLOURS, ActionsConfig, load_config
 from lantern.actions.service import ActionTracker, rag_for
 from lantern.actions.signoff import SignOffRefused, Statement
 from lantern.actions.tracker import (
     IMPACT_LABELS,
+    MAX_EVIDENCE_BYTES,
     OBSERVED_KINDS,
     STATUS_LABELS,
     KpiLink,
@@ -212,6 +213,7 @@ def my_actions_page(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
     with Session(_engine(request)) as s:
         mine = my_actions(s, viewer.principal.user_id)
     rows = [{"action": a, "source": source_label(a.source_kind),
+             "source_href": source_path(a.source_kind, a.source_id),
              "rag": _rag_view(rag_for(a, fig, wh.as_of, config, month))} for a in mine]
     return render(request, "my_actions.html", {
         "active_nav": "my_actions", "title": "My actions", "as_of": wh.as_of, "rows": rows,
@@ -341,7 +343,9 @@ async def action_evidence(request: Request, ref: str, viewer: ViewerDep, wh: WhD
         if not isinstance(upload, UploadFile) or not upload.filename:
             return _refused(request, viewer, wh, ref, {"file": "Choose a file to upload"},
                             {"evidence_kind": kind})
-        fields.update(filename=upload.filename, content=await upload.read(),
+        # One byte over the limit is enough for the tracker to refuse it.
+        fields.update(filename=upload.filename,
+                      content=await upload.read(MAX_EVIDENCE_BYTES + 1),
                       content_type=upload.content_type or "")
     try:
         _tracker(request).add_evidence(viewer.principal, ref, **fields)
@@ -429,4 +433,4 @@ def publish_plan(request: Request, viewer: ViewerDep) -> Response:
     return RedirectResponse(f"/plan/versions?done=Published+version+{number}", status_code=303)
 
 
-__all__ = ["figures", "month_label", "router"]
+__all__ = ["figures", "router"]
