@@ -45,6 +45,18 @@ def _register_admin() -> None:
 _register_admin()
 
 
+@app.callback()
+def _check_settings() -> None:
+    # Settings read deep inside a command are checked before any command runs, so a
+    # misspelt one is one line, not a traceback half-way through.
+    from lantern.assurance.targets import status_wording
+
+    try:
+        status_wording()
+    except ValueError as exc:
+        fail(str(exc), "See the settings table in README.md.", code=2)
+
+
 def fail(message: str, hint: str | None = None, code: int = 1) -> NoReturn:
     """One clear line (and a pointer to detail) instead of a traceback."""
     err.print(f"[bold red]Error:[/] {message}", highlight=False)
