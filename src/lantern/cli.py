@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from lantern.config import get_settings
+from lantern.config import Settings, get_settings
 
 if TYPE_CHECKING:
     from lantern.measures.summary import YearEnd
@@ -62,6 +62,18 @@ def _register_reports() -> None:
 
 
 _register_reports()
+
+
+@app.callback()
+def _check_settings() -> None:
+    # Settings read deep inside a command are checked before any command runs, so a
+    # misspelt one is one line, not a traceback half-way through.
+    from lantern.assurance.targets import status_wording
+
+    try:
+        status_wording()
+    except ValueError as exc:
+        fail(str(exc), "See the settings table in README.md.", code=2)
 
 
 def fail(message: str, hint: str | None = None, code: int = 1) -> NoReturn:
@@ -388,7 +400,7 @@ def demo(
         _serve_demo("127.0.0.1", 8000)
 
 
-def _check_returns(written: Any, settings: Any) -> None:
+def _check_returns(written: WrittenFiles, settings: Settings) -> None:
     """The demo's statutory returns go through the same readers and DfE rules a
     council's would."""
     from lantern.ingest.pipeline import validate_paths
@@ -401,7 +413,7 @@ def _check_returns(written: Any, settings: Any) -> None:
                   f"{returns.warnings} warnings ({returns.seconds:.1f} s)")
 
 
-def _demo_report(settings: Any, latest: str, files: Path) -> None:
+def _demo_report(settings: Settings, latest: str, files: Path) -> None:
     """The monthly report for the latest month, and where everything is."""
     reports = settings.reports_dir
     html_path, pdf_path = _write_report(

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount
 
+from lantern.assurance.targets import status_wording
 from lantern.config import Settings, get_settings
 from lantern.security.oidc import OidcSettings, build_oauth, load_role_map
 from lantern.web.access import MATRIX, PUBLIC
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None, *, config: WebConfig | None = N
     """The Lantern web app over the warehouse and app database named by ``settings``
     (single sign-on as ``oidc`` says, default from the environment)."""
     settings = settings or get_settings()
+    status_wording()  # a misspelt LANTERN_STATUS_WORDS stops the start, not every page
     config = config or WebConfig.from_env(settings.home)
     app = FastAPI(
         title="Lantern API", version="1", docs_url=None, redoc_url=None,
