@@ -51,7 +51,8 @@ def test_dates() -> None:
 
 def test_a_service_row_is_the_service_figure_against_the_target() -> None:
     """A service edition's row: the service's own value, its status against the target
-    (high is good, target 80, tolerance 5: 76 of 100 is Below Target) and its change
+    (high is good, target 80, tolerance 5: 76 of 100 is worse than target, within
+    tolerance) and its change
     since last month (78% -> 76%: Declined); the authority's SPC icons are dropped."""
     from dataclasses import replace
 
@@ -68,7 +69,8 @@ def test_a_service_row_is_the_service_figure_against_the_target() -> None:
                    78, 100, 78.0, "ok")]
     got = _service_row(row, mine, "2023-10", Target("icpc_15wd_pct", 80.0, 5.0))
     assert (got.value, got.numerator, got.denominator) == (76.0, 76, 100)
-    assert (got.status_word, got.since_last) == ("Below Target", "Declined")
+    assert (got.status_word, got.since_last) == (
+        "Worse than target, within tolerance (higher is better)", "Declined")
     assert got.variation_icon is None and got.centre is None
     missing = _service_row(row, [], "2023-10", None)
     assert (missing.value, missing.availability, missing.status_word) == (

@@ -19,7 +19,10 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from lantern.assurance.targets import load_targets
 from lantern.measures.catalogue import get
+from lantern.reports import board_sources
+from lantern.reports.board_sources import SourceContext
 from lantern.reports.book import AUTHORITY, ReportBook, today_utc
 from lantern.reports.chain import STATE_LABELS, due_date
 from lantern.reports.editions import build_edition, governance
@@ -65,19 +68,30 @@ class BoardPack:
     endorsement: Governance | None = None
 
 
-def no_data(engine: Any, month: str) -> Summary | None:
+def no_data(ctx: SourceContext) -> Summary | None:
     """A capability with nothing recorded yet."""
     return None
 
 
-#: section key -> (title, reader(app-database engine, month) -> Summary | None). Point each
-#: reader at its package when it lands: deep dives at the governance tracker (opened and
-#: closed in the month, each one's status); the plan at `plan.status.statuses` grouped by
-#: theme (worst RAG per theme) and `plan.service.inspections` (recommendations' status);
-#: audits at the quality programme's summary for `quarter_of(month)`.
-SOURCES: dict[str, tuple[str, Callable[[Any, str], Summary | None]]] = {
-    "deep_dives": ("Deep dives opened and closed", no_data),
-    "plan": ("Improvement plan: RAG by theme and inspection recommendations", no_data),
+def _summary(got: tuple[str, list[tuple[str, str, str]]] | None) -> Summary | None:
+    return None if got is None else Summary(got[0], tuple(Line(*line) for line in got[1]))
+
+
+def deep_dives(ctx: SourceContext) -> Summary | None:
+    return _summary(board_sources.deep_dives(ctx))
+
+
+def plan(ctx: SourceContext) -> Summary | None:
+    return _summary(board_sources.plan(ctx))
+
+
+#: section key -> (title, reader(context) -> Summary | None): deep dives from the
+#: governance records (opened and closed in the month, the ones the board follows), the
+#: plan's RAG by theme and recommendations' status; audits at the quality programme's
+#: summary for `quarter_of(month)` when it lands.
+SOURCES: dict[str, tuple[str, Callable[[SourceContext], Summary | None]]] = {
+    "deep_dives": ("Deep dives opened and closed", deep_dives),
+    "plan": ("Improvement plan: RAG by theme and inspection recommendations", plan),
     "audits": ("Case-file audits this quarter", no_data),
 }
 
@@ -127,12 +141,14 @@ def build_board_pack(con: Any, book: ReportBook, authority: Authority, month: st
     state = ("not started" if run is None else
              f"{STATE_LABELS[run.state]} (version {run.version})")
     late = book.is_late(run, today) if run is not None else today > due_date(month)
+    context = SourceContext(book.engine, con, authority.la_code, authority.population,
+                            load_targets(targets_path), month)
     return BoardPack(
         la_name=authority.la_name, month=month, month_label=report.month_label,
         quarter=quarter_of(month), generated_on=today.isoformat(),
         due=due_date(month).isoformat(), report_state=state, late=late,
         headlines=headline_rows(report), exceptions=exception_rows(report),
-        sections={key: reader(book.engine, month) for key, (_, reader) in SOURCES.items()},
+        sections={key: reader(context) for key, (_, reader) in SOURCES.items()},
         endorsement=governance(book, run, report) if run is not None else None,
     )
 

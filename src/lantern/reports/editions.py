@@ -15,7 +15,7 @@ from typing import Any
 
 from lantern.appdb.reports import ReportRun, ReportStep
 from lantern.assurance.inputs import add_months
-from lantern.assurance.targets import Target, load_targets, since_last_period, status_word
+from lantern.assurance.targets import Target, load_targets, since_last_period, status_text
 from lantern.casework import team_services
 from lantern.measures.catalogue import INDICATORS, get
 from lantern.measures.engine import KpiRow, compute
@@ -159,9 +159,7 @@ def _service_row(row: ScorecardRow, mine: list[KpiRow], month: str,
     value = head.value if ok and head else None
     before = next((r for r in mine if r.kpi_id == row.kpi_id and r.period == row.period
                    and r.month == add_months(month, -1) and r.status == "ok"), None)
-    word = (status_word(value, target.target, target.tolerance, row.polarity)
-            if target is not None and target.target is not None and value is not None
-            else None)
+    word = status_text(value, target, row.polarity)
     return replace(
         row, value=value,
         numerator=_int(head.numerator) if head else None,

@@ -39,6 +39,7 @@ class ScorecardRow:
     lower: float | None = None
     short_series: bool = False
     chart_period: str = ""
+    markers: tuple[tuple[str, str], ...] = ()  # (month, label): process changes drawn
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 report_distributions.
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0004
 Create Date: 2026-12-06
 """
 
@@ -17,7 +17,7 @@ from lantern.appdb.models import UTCDateTime
 from lantern.appdb.reports import STATE_CHECK
 
 revision: str = "0005"
-down_revision: str | None = "0001"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
