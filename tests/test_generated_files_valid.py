@@ -32,6 +32,8 @@ PENDING_SYNTH: dict[str, str] = {
                 "date in CINdetails as well as in its Section47; DfE 2884 wants it in one "
                 "(D2I's validator flagged it on these files before the rule was added here)",
     "cin:8867": "one simulated CIN episode closes while its assessment is still open",
+    "903:543": "the model holds no convictions, so the SSDA903 writer leaves CONVICTED blank "
+               "(formats/ssda903.py _oc2); 543 wants it for the cohort's children of 10 or over",
     "cin:8875": "a child protection plan seeded before the simulation starts "
                 "(synth/engine.py seed_cp_plan) holds its conference on the plan's start date, "
                 "which can fall on a weekend; the simulated conferences are on working days",
