@@ -70,3 +70,49 @@ _cohort_rule("545", "Child is aged under 5 at 31 March and has been looked after
              in_cohort=True, field="HEALTH_CHECK", fields=["HEALTH_CHECK", "DOB"],
              test=lambda row, a: a is not None and a < 5 and v(row, "HEALTH_CHECK") is None,
              expected="HEALTH_CHECK completed for a child under 5 in the 12-month cohort")
+
+
+@rule(id="903:182", dfe_code="182", format=F, severity="error",
+      message="Data entries on immunisations, teeth checks, health assessments and substance "
+              "misuse problem identified should be completed or all OC2 fields should be left "
+              "blank.", fields=list(COHORT_ITEMS), tables=["OC2"],
+      expected="the four health items completed, or every OC2 item blank")
+def health_items_or_nothing(ctx: Context) -> Iterable[Finding]:
+    for i, row in ctx.enum("OC2"):
+        if any(v(row, f) is not None for f in COHORT_ITEMS):
+            for f in HEALTH_ITEMS:
+                if v(row, f) is None:
+                    yield Finding("OC2", i, f, None)
+
+
+@rule(id="903:187", dfe_code="187", format=F, severity="error",
+      message="Child cannot be looked after continuously for 12 months at 31 March (OC2) and "
+              "have any of adoption or care leavers returns completed.",
+      fields=["CHILD"], tables=["AD1", "OC3", "Episodes"],
+      expected="no AD1 or OC3 data for a child looked after continuously for 12 months")
+def cohort_with_adoption_or_leaving(ctx: Context) -> Iterable[Finding]:
+    if not ctx.has("Episodes"):
+        return
+    cohort = continuously_looked_after(ctx)
+    for table in ("AD1", "OC3"):
+        items = [c for c in ctx.tables[table].columns if c not in ("CHILD", "DOB")] \
+            if ctx.has(table) else []
+        for i, row in ctx.enum(table):
+            if v(row, "CHILD") in cohort and any(v(row, f) is not None for f in items):
+                yield Finding(table, i, "CHILD", v(row, "CHILD"))
+
+
+@rule(id="903:1000", dfe_code="1000", format=F, severity="error",
+      message="This child is recorded as having died in care and therefore should not have the "
+              "care leaver information completed.", fields=["IN_TOUCH", "ACTIV", "ACCOM", "REC"],
+      tables=["OC3", "Episodes", "Episodes_last"],
+      expected="no care leaver information for a child whose care ended with REC E2 (died)")
+def died_in_care(ctx: Context) -> Iterable[Finding]:
+    died = {v(r, "CHILD") for t in ("Episodes", "Episodes_last") for r in ctx.rows(t)
+            if v(r, "REC") == "E2"}
+    # A child who died in care never left it: even IN_TOUCH DIED (for a care leaver who
+    # died after leaving) is not theirs to have.
+    for i, row in ctx.enum("OC3"):
+        if v(row, "CHILD") in died and any(v(row, f) is not None
+                                           for f in ("IN_TOUCH", "ACTIV", "ACCOM")):
+            yield Finding("OC3", i, "IN_TOUCH", v(row, "IN_TOUCH"))
