@@ -60,11 +60,6 @@ _cohort_rule("191", "Child has been looked after continuously for at least 12 mo
              test=lambda row, _age: any(v(row, f) is None for f in HEALTH_ITEMS),
              expected="immunisations, teeth check, health assessment and substance misuse "
                       "completed for a child looked after continuously for 12 months")
-_cohort_rule("543", "Child is aged 10 or over at 31 March and has been looked after continuously "
-             "for 12 months yet conviction information has not been completed.",
-             in_cohort=True, field="CONVICTED", fields=["CONVICTED", "DOB"],
-             test=lambda row, a: a is not None and a >= 10 and v(row, "CONVICTED") is None,
-             expected="CONVICTED completed for a child of 10 or over in the 12-month cohort")
 _cohort_rule("545", "Child is aged under 5 at 31 March and has been looked after continuously for "
              "12 months yet health promotion information has not been completed.",
              in_cohort=True, field="HEALTH_CHECK", fields=["HEALTH_CHECK", "DOB"],
