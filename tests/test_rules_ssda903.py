@@ -246,6 +246,9 @@ CASES: list[Case] = [
                                                          LS="C1")]},
       {"Episodes": [EP(DEC="01/06/2024", REC="X1"), EP(DECOM="01/06/2024", RNE="B",
                                                          LS="C1", URN="SC654321")]}),
+    C("392d", "foster placement at the home postcode (spacing aside)",
+      {"Episodes": [EP(PL_POST="ab12cd")]},
+      {"Episodes": [EP(PL_POST="AB1 2CD", PLACE="P1", PLACE_PROVIDER="PR0")]}),
     # -- ages (Header DOB 01/01/2010 unless set)
     C("352", "started care aged 18", {"Header": [H(DOB="01/05/2006")], "Episodes": [EP()]},
       {"Header": [H(DOB="02/05/2006")], "Episodes": [EP()]}),
