@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from lantern.ingest.rules.engine import RULES, Rule
+import inspect
+from collections import Counter
+
+from lantern.ingest.rules.engine import RULES, Rule, rule
 
 FAMILIES = {
     "structure": "Structure (layout, required fields, types, code sets)",
@@ -55,7 +58,44 @@ def render_rules_markdown() -> str:
                     f"{_cell(r.expected)} |")
             out.append("")
     out += _catalogue_by_code() + _readings()
-    return "\n".join(out)
+    return "\n".join(out + how_to_add())
+
+
+def _example() -> Rule:
+    """The worked example: the shortest DfE rule declared with `@rule` on a function of
+    its own (not made by a factory)."""
+    own = [r for r in RULES.values() if r.dfe_code and "<locals>" not in r.check.__qualname__]
+    return min(own, key=lambda r: (len(inspect.getsource(r.check)), r.id))
+
+
+def how_to_add() -> list[str]:
+    """The "How to add a validation rule" section, generated from the registry: where
+    rules are declared (with how many each module holds), the declaration's parameters
+    from `rule`'s signature, and a real declaration as the example."""
+    modules = Counter(r.check.__module__ for r in RULES.values())
+    params = [p for p in inspect.signature(rule).parameters.values()]
+    out = ["## How to add a validation rule", "",
+           "1. Choose the module for the rule's format and family (declared rules per "
+           "module today):", ""]
+    out += [f"   - `{m.replace('.', '/')}.py`: {n}" for m, n in sorted(modules.items())]
+    out += ["", "2. Write a check function and declare it with `@rule(...)` right above it. "
+            "The check receives a `Context` and yields a `Finding` (table, row, field, "
+            "value) for each row that breaks the rule; the engine adds the message, "
+            "severity and expected value. Parameters of `@rule`:", ""]
+    for p in params:
+        default = "" if p.default is inspect.Parameter.empty else f" (default `{p.default!r}`)"
+        out.append(f"   - `{p.name}`{default}")
+    example = _example()
+    src = inspect.getsource(example.check)
+    out += ["", f"   For example, `{example.id}` (in `{example.check.__module__}`):", "",
+            "   ```python", *[f"   {line}".rstrip() for line in src.rstrip().splitlines()],
+            "   ```", "",
+            "3. Add a test with a row that breaks the rule and one that just passes it "
+            "(the exact boundary) to the format's rule tests "
+            "(`tests/test_rules_ssda903.py`, `tests/test_rules_cin.py`).",
+            "4. Run `make docs`: this page is regenerated from the declarations, and a "
+            "test fails until it is current.", ""]
+    return out
 
 
 def _catalogue_by_code() -> list[str]:
