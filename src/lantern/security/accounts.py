@@ -278,6 +278,36 @@ class UserStore:
             u.last_login_at = now
             return _principal(u)
 
+    def sign_in_mapped(self, username: str, *, display_name: str, email: str | None,
+                       role: str, scope_type: str, scope_value: str | None,
+                       professional_id: str | None, now: datetime | None = None
+                       ) -> Principal | None:
+        """Sign in someone whose identity and role were given by the identity provider
+        (OpenID Connect with a role map): the account is created single-sign-on-only
+        the first time and its role, scope and details follow the provider at every
+        sign-in. None when the account is disabled or locked."""
+        now = now or utcnow()
+        name = check_username(username)
+        check_role(role)
+        check_scope(scope_type, scope_value)
+        values: dict[str, Any] = {
+            "display_name": display_name.strip() or name, "email": email, "role": role,
+            "scope_type": scope_type, "scope_value": scope_value,
+            "professional_id": professional_id, "last_login_at": now}
+        with self._session() as s, s.begin():
+            u = s.scalars(select(User).where(User.username == name)).one_or_none()
+            if u is None:
+                u = User(username=name, password_hash=None, disabled=False,
+                         created_at=now, failed_logins=0, **values)
+                s.add(u)
+            elif u.disabled or (u.locked_until is not None and u.locked_until > now):
+                return None
+            else:
+                for k, v in values.items():
+                    setattr(u, k, v)
+            s.flush()
+            return _principal(u)
+
     def principal(self, user_id: int) -> Principal | None:
         """The principal for a session's user id; None if gone or disabled (so disabling
         an account ends its sessions at their next request)."""

@@ -57,6 +57,7 @@ def render_rules_markdown() -> str:
                     f"{_cell(', '.join(r.fields))} | {_cell(', '.join(r.tables))} | "
                     f"{_cell(r.expected)} |")
             out.append("")
+    out += _catalogue_by_code() + _readings()
     return "\n".join(out + how_to_add())
 
 
@@ -94,4 +95,35 @@ def how_to_add() -> list[str]:
             "(`tests/test_rules_ssda903.py`, `tests/test_rules_cin.py`).",
             "4. Run `make docs`: this page is regenerated from the declarations, and a "
             "test fails until it is current.", ""]
+    return out
+
+
+def _catalogue_by_code() -> list[str]:
+    """Every DfE code of the published lists by collection, with its years and status."""
+    from lantern.ingest.rules.catalogue import catalogue
+
+    out = ["## Every DfE rule by code, with its years", "",
+           "The DfE's published rule lists, 2022-23 to 2025-26 (SSDA903 also 2026-27), "
+           "as `lantern rules` prints them. *not implemented* means Lantern does not check "
+           "the rule yet: run DfE's own validator or another for those.", ""]
+    for fmt, title in FORMATS.items():
+        entries = [e for e in catalogue(collection=fmt) if e.dfe_code]
+        done = sum(e.status == "implemented" for e in entries)
+        out += [f"### {title}: {done} of {len(entries)} implemented", "",
+                "| DfE code | severity | years | message | status |", "|---|---|---|---|---|"]
+        out += [f"| {e.dfe_code} | {e.severity} | {e.year_span} | {_cell(e.message)} | "
+                f"{e.status} |" for e in entries]
+        out.append("")
+    return out
+
+
+def _readings() -> list[str]:
+    from lantern.ingest.rules.readings import READINGS
+
+    out = ["## Where Lantern reads a rule differently from other validators", "",
+           "Compared with Data to Insight's validators on the same files "
+           "(bench/RESULTS.md has the rule-by-rule agreement).", ""]
+    for r in READINGS:
+        out += [f"### {FORMATS[r.collection]} {', '.join(r.codes)}", "",
+                f"- Rule: {r.rule_text}", f"- Lantern: {r.lantern}", f"- Why: {r.reason}", ""]
     return out
