@@ -10,8 +10,10 @@ depend on how `measures/` is implemented.
 
 from __future__ import annotations
 
+import calendar as _cal
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal
 
 Polarity = Literal["high", "low", "neutral"]
@@ -147,6 +149,48 @@ def add_months(month: str, n: int) -> str:
     year, mon = parse_month(month)
     idx = year * 12 + (mon - 1) + n
     return f"{idx // 12:04d}-{idx % 12 + 1:02d}"
+
+
+MONTHS_OFFERED = 24  # the months a person may choose: the latest complete month and before
+
+
+class MonthRefused(ValueError):
+    """A month that is not a real month, or has no complete data loaded: the message
+    says which months may be chosen."""
+
+
+def latest_complete_month(as_of: date) -> str:
+    """The latest calendar month the data covers completely, as of the data date."""
+    if as_of.day == _cal.monthrange(as_of.year, as_of.month)[1]:
+        return f"{as_of:%Y-%m}"
+    return add_months(f"{as_of:%Y-%m}", -1)
+
+
+def months_offered(as_of: date, n: int = MONTHS_OFFERED) -> list[str]:
+    """The months that may be chosen, newest first."""
+    last = latest_complete_month(as_of)
+    return [add_months(last, -k) for k in range(n)]
+
+
+def _month_name(month: str) -> str:
+    year, mon = parse_month(month)
+    return date(year, mon, 1).strftime("%B %Y")
+
+
+def check_month(month: str, as_of: date, n: int = MONTHS_OFFERED) -> str:
+    """``month`` if it is a real 'YYYY-MM' month with complete data to ``as_of``;
+    otherwise `MonthRefused` saying what was wrong and which months there are."""
+    offered = months_offered(as_of, n)
+    span = f"{_month_name(offered[-1])} to {_month_name(offered[0])}"
+    try:
+        parse_month(month)
+    except ValueError:
+        raise MonthRefused(f"{month!r} is not a month: enter a month as YYYY-MM, from "
+                           f"{offered[-1]} to {offered[0]}") from None
+    if month not in offered:
+        raise MonthRefused(f"There are no complete figures for {_month_name(month)}: "
+                           f"choose a month from {span}")
+    return month
 
 
 def better_sign(polarity: str) -> int:

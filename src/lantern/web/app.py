@@ -83,7 +83,8 @@ def create_app(settings: Settings | None = None, *, config: WebConfig | None = N
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
                                 headers=exc.headers)
         title = ERROR_TITLES.get(exc.status_code, "Something went wrong")
-        return render(request, "error.html", {"title": title, "message": exc.detail},
+        return render(request, "error.html", {"title": title, "message": exc.detail,
+                                              "summary": exc.status_code == 422},
                       status_code=exc.status_code)
 
     @app.exception_handler(RequestValidationError)

@@ -125,8 +125,9 @@ WhDep = Annotated[Wh, Depends(get_wh)]
 
 def log_child_access(request: Request, viewer: Viewer, action: str,
                      child_ids: list[str], detail: str = "") -> None:
-    """Every view or export of a child's identity: one access-log entry per child."""
+    """Every view or export of a child's identity: ONE access-log entry per view (the
+    children it named in the entry), not one per row."""
     if not child_ids:
         return
-    stores(request).access_log.record_many(
+    stores(request).access_log.record_view(
         viewer.principal, action, child_ids, path=str(request.url.path), detail=detail)

@@ -8,7 +8,6 @@ module caches, filters to the viewer's scope and applies small-number suppressio
 
 from __future__ import annotations
 
-import calendar as _cal
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -16,13 +15,21 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from fastapi import HTTPException
 
 from lantern import casework
 from lantern.alerts import AlertItem, run_alerts
 from lantern.alerts.recipients import Directory, recipient_keys
 from lantern.alerts.recipients import directory as alert_directory
 from lantern.assurance.exceptions import ExceptionItem, group_by_service
-from lantern.assurance.inputs import add_months
+from lantern.assurance.inputs import (
+    MONTHS_OFFERED,
+    MonthRefused,
+    add_months,
+    check_month,
+    latest_complete_month,
+    months_offered,
+)
 from lantern.assurance.monthly import MonthlyAssurance, assure_month
 from lantern.assurance.targets import Target, load_targets, since_last_period, status_word
 from lantern.config import Settings
@@ -99,10 +106,7 @@ def open_warehouse(settings: Settings, today: date | None = None,
 
 def latest_month(wh: Wh) -> str:
     """The latest complete month of data."""
-    d = wh.as_of
-    if d.day == _cal.monthrange(d.year, d.month)[1]:
-        return f"{d:%Y-%m}"
-    return add_months(f"{d:%Y-%m}", -1)
+    return latest_complete_month(wh.as_of)
 
 
 def warm_up(wh: Wh) -> None:
@@ -113,13 +117,19 @@ def warm_up(wh: Wh) -> None:
     child_record(wh, "")
 
 
-def months(wh: Wh, n: int = 24) -> list[str]:
-    last = latest_month(wh)
-    return [add_months(last, -k) for k in range(n)]
+def months(wh: Wh, n: int = MONTHS_OFFERED) -> list[str]:
+    return months_offered(wh.as_of, n)
 
 
 def valid_month(wh: Wh, month: str | None) -> str:
-    return month if month in months(wh) else latest_month(wh)
+    """The month asked for (default: the latest); a malformed month, or one without
+    complete data, is refused (422) with a message naming the months there are."""
+    if month is None or month == "":
+        return latest_month(wh)
+    try:
+        return check_month(month, wh.as_of)
+    except MonthRefused as exc:
+        raise HTTPException(422, str(exc)) from None
 
 
 def month_label(month: str) -> str:

@@ -19,7 +19,8 @@ from lantern.web.deps import ViewerDep, WhDep, log_child_access, stores
 from lantern.web.routes._common import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
-Month = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")]
+# Checked by `services.valid_month`, which says what is wrong (not a bare 422).
+Month = Annotated[str | None, Query(max_length=20)]
 REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
               "frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox")
 
