@@ -16,7 +16,8 @@ import duckdb
 
 _SQL = """
 WITH latest AS (
-    SELECT invo_person_id AS child_id, invo_professional_team AS team
+    SELECT invo_person_id AS child_id, invo_professional_team AS team,
+           invo_professional_id AS worker
     FROM ssd_involvements
     WHERE invo_professional_role_id = 'SW' AND invo_involvement_start_date <= $on
       AND invo_person_id IS NOT NULL {child_filter}
@@ -25,7 +26,7 @@ WITH latest AS (
         ORDER BY (invo_involvement_end_date IS NULL OR invo_involvement_end_date >= $on) DESC,
                  invo_involvement_start_date DESC, invo_involvements_id DESC) = 1
 )
-SELECT l.child_id, l.team, d.dept_team_parent_id AS service
+SELECT l.child_id, l.team, d.dept_team_parent_id AS service, l.worker
 FROM latest l
 LEFT JOIN (SELECT DISTINCT dept_team_id, dept_team_parent_id FROM ssd_department) d
   ON d.dept_team_id = l.team
@@ -37,12 +38,13 @@ class ChildScope:
     child_id: str
     team: str | None
     service: str | None
+    worker: str | None = None  # the allocated social worker (for caseload-only scope)
 
 
 def scope_map(con: duckdb.DuckDBPyConnection, on: date) -> dict[str, ChildScope]:
     """Every allocated child's team and service on ``on``."""
     got = con.execute(_SQL.format(child_filter=""), {"on": on}).fetchall()
-    return {str(c): ChildScope(str(c), t, s) for c, t, s in got}
+    return {str(c): ChildScope(str(c), t, s, w) for c, t, s, w in got}
 
 
 def child_scope(con: duckdb.DuckDBPyConnection, child_id: str, on: date) -> ChildScope:
@@ -51,4 +53,4 @@ def child_scope(con: duckdb.DuckDBPyConnection, child_id: str, on: date) -> Chil
                       {"on": on, "child": child_id}).fetchone()
     if got is None:
         return ChildScope(child_id, None, None)
-    return ChildScope(child_id, got[1], got[2])
+    return ChildScope(child_id, got[1], got[2], got[3])

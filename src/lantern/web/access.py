@@ -14,7 +14,10 @@ is the managers' (team manager: their team, head of service: their service, divi
 director, DCS and performance analyst: the authority) — social workers have their own
 items in the inbox. Validation reports quote the rows they reject (child-level data) and
 open only to the performance analyst, who must also have authority scope. Targets are
-set by the admin and the performance analyst; the access log is the admin's.
+set by the admin and the performance analyst; the access log is the admin's. Downloads
+(CSV, Excel) follow the page they download. The monthly reports show the month's counts
+unsuppressed (small numbers included), so the aggregate-only roles do not open them
+here; every other role that sees the scorecard may.
 
 Routes in `PUBLIC` need no sign-in (sign in, health check, static files, the OpenAPI
 schema). Every other route must be in `MATRIX`; the app refuses to start otherwise.
@@ -40,6 +43,11 @@ board                      A  A  A  A  A  A  A  A  S  S  F
 indicator                  A  A  A  A  A  A  A  A  S  S  F
 indicator_children         A  A  A  A  A  A  A  A  F  F  F
 indicator_children_csv     A  A  A  A  A  A  A  A  F  F  F
+indicator_children_xlsx    A  A  A  A  A  A  A  A  F  F  F
+indicator_breakdowns_export A  A  A  A  A  A  A  A  S  S  F
+scorecard_export           A  A  A  A  A  A  A  A  S  S  F
+reports                    A  A  A  A  A  A  A  A  F  F  F
+report_file                A  A  A  A  A  A  A  A  F  F  F
 child                      A  A  A  A  A  A  A  A  F  F  F
 child_chronology_csv       A  A  A  A  A  A  A  A  F  F  F
 teams                      A  A  A  A  A  A  A  A  F  F  F
@@ -53,6 +61,7 @@ inbox_item                 A  A  A  A  A  A  A  A  F  F  F
 inbox_acknowledge          A  A  A  A  A  A  A  A  F  F  F
 inbox_snooze               A  A  A  A  A  A  A  A  F  F  F
 work                       F  A  A  A  A  A  F  F  F  F  F
+work_export                F  A  A  A  A  A  F  F  F  F  F
 admin_users                F  F  F  F  F  F  F  F  F  F  A
 admin_user_add             F  F  F  F  F  F  F  F  F  F  A
 admin_user_disable         F  F  F  F  F  F  F  F  F  F  A

@@ -17,7 +17,7 @@ from lantern.config import Settings, get_settings
 from lantern.web.access import MATRIX, PUBLIC
 from lantern.web.config import WebConfig
 from lantern.web.deps import SignInRequired
-from lantern.web.routes import admin, api, auth, pages, work
+from lantern.web.routes import admin, api, auth, downloads, pages, work
 from lantern.web.routes._common import render
 from lantern.web.session import SessionMiddleware, Throttle, csrf_protect
 from lantern.web.stores import Stores, open_stores
@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None, *, config: WebConfig | None = N
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(auth.router)
     app.include_router(pages.router)
+    app.include_router(downloads.router)
     app.include_router(work.router)
     app.include_router(admin.router)
     app.include_router(api.router)

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 
-from lantern.security.policy import Principal
+from lantern.security.policy import Principal, social_worker_scope
 from lantern.web import app_settings
 from lantern.web.access import Access, access
 from lantern.web.services import NoWarehouse, Wh, open_warehouse, warm_up
@@ -56,6 +56,7 @@ def get_viewer(request: Request) -> Viewer:
     principal = session_principal(request)
     if principal is None:
         raise SignInRequired(expired=bool(getattr(request.state, "session_expired", False)))
+    principal = social_worker_scope(principal, request.app.state.config.social_worker_scope)
     request.state.principal = principal
     decision = access(name, principal.role)
     if decision == "forbidden":

@@ -235,7 +235,8 @@ def child_visible(wh: Wh, p: Principal, child_id: str | None) -> bool:
     if child_id is None:
         return False
     s = scopes(wh).get(child_id)
-    return child_in_scope(p, s.team if s else None, s.service if s else None)
+    return child_in_scope(p, s.team if s else None, s.service if s else None,
+                          s.worker if s else None)
 
 
 def team_visible(wh: Wh, p: Principal, team_id: str | None) -> bool:

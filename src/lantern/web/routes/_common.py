@@ -27,6 +27,7 @@ NAV = (
     NavItem("scorecard", "/scorecard", "Scorecard", "scorecard"),
     NavItem("teams", "/teams", "Teams", "teams"),
     NavItem("exceptions", "/exceptions", "Exceptions", "exceptions"),
+    NavItem("reports", "/reports", "Reports", "reports"),
     NavItem("loads", "/loads", "Data loads", "loads"),
     NavItem("admin", "/admin/users", "Users", "admin_users"),
     NavItem("targets", "/admin/targets", "Targets", "admin_targets"),

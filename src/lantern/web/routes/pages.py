@@ -3,16 +3,16 @@ data loads."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from starlette.responses import FileResponse, Response
 
 from lantern import casework
+from lantern.casework.labels import Names, exception_text, place_label
 from lantern.measures.catalogue import INDICATORS, ids
 from lantern.security.policy import Principal
+from lantern.web import exports, labels
 from lantern.web import services as sv
 from lantern.web.access import access
 from lantern.web.deps import ViewerDep, WhDep, log_child_access, stores
@@ -63,7 +63,7 @@ def home(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
             "workers": casework.workers(wh.con, wh.as_of, team_id=team.team_id),
             "overdue": sum(i.days_overdue > 0 for i in items)})
     breakdown, value = sv.default_breakdown(p)
-    where = "the whole authority" if value is None else f"{breakdown} {value}"
+    where = place_label(labels.all_names(wh), breakdown, value)
     return render(request, "home.html", {
         **base, "kind": "scorecard", "title": "Service scorecard", "month": month,
         "month_label": sv.month_label(month), "where": where,
@@ -71,13 +71,17 @@ def home(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
 
 
 def _views(wh: sv.Wh, viewer: ViewerDep) -> list[tuple[str, str]]:
-    names = sv.team_names(wh)
+    n = labels.all_names(wh)
     out = [("authority", "Whole authority")]
-    for s in sv.breakdown_values(wh, "", "service"):
-        out.append((f"service:{s}", f"Service: {s.replace('_', ' ')}"))
-    for t in sv.breakdown_values(wh, "", "team"):
-        out.append((f"team:{t}", f"Team: {names.get(t, t)}"))
+    services = [(s, n.service(s)) for s in sv.breakdown_values(wh, "", "service")]
+    out += [(f"service:{s}", f"Service: {name}") for s, name in sorted(services, key=_second)]
+    teams = [(t, n.teams.get(t, t)) for t in sv.breakdown_values(wh, "", "team")]
+    out += [(f"team:{t}", f"Team: {name}") for t, name in sorted(teams, key=_second)]
     return out
+
+
+def _second(pair: tuple[str, str]) -> str:
+    return pair[1].lower()
 
 
 @router.get("/scorecard", name="scorecard")
@@ -124,7 +128,8 @@ def indicator(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhDep,
     return render(request, "indicator.html", {
         "active_nav": "scorecard", "as_of": wh.as_of, "title": got["indicator"].title,
         "ind": got["indicator"], "row": got["row"], "chart_row": got["scorecard_row"],
-        "breakdowns": got["breakdowns"], "labels": sv.BREAKDOWN_LABELS, "names": sv.team_names(wh),
+        "breakdowns": {b: labels.labelled(wh, b, rows) for b, rows in got["breakdowns"].items()},
+        "labels": sv.BREAKDOWN_LABELS,
         "months": sv.months(wh), "month": month, "month_label": sv.month_label(month),
         "suppressed": viewer.suppressed,
         "can_drill": not viewer.principal.aggregate_only})
@@ -149,7 +154,8 @@ def indicator_children(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhD
     log_child_access(request, viewer, "view_indicator_children",
                      sorted({str(r["child_id"]) for r in rows}), detail=f"{kpi_id} {month}")
     names = sv.team_names(wh)
-    where = "" if by == "authority" or value is None else f"{by} {names.get(value, value)}"
+    where = "" if by == "authority" or value is None else place_label(
+        labels.all_names(wh), by, value)
     return render(request, "indicator_children.html", {
         "active_nav": "scorecard", "as_of": wh.as_of, "title": "Children behind the figure",
         "ind": next(i for i in INDICATORS if i.id == kpi_id), "rows": rows,
@@ -166,13 +172,7 @@ def indicator_children_csv(request: Request, kpi_id: str, viewer: ViewerDep, wh:
     month, rows = _children(request, kpi_id, viewer, wh, month, by, value)
     log_child_access(request, viewer, "export_indicator_children",
                      sorted({str(r["child_id"]) for r in rows}), detail=f"{kpi_id} {month}")
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), extrasaction="ignore",
-                            lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{kpi_id}-{month}-children.csv"'})
+    return exports.table_response("csv", f"{kpi_id}-{month}-children", COLUMNS, rows)
 
 
 def _child_or_404(wh: sv.Wh, viewer: ViewerDep, child_id: str) -> casework.ChildRecord:
@@ -208,14 +208,10 @@ def child_chronology_csv(request: Request, child_id: str, viewer: ViewerDep,
     _child_or_404(wh, viewer, child_id)
     events = sv.chronology(wh, child_id)
     log_child_access(request, viewer, "export_chronology", [child_id])
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=["date", "category", "category_label", "title",
-                                             "detail", "source", "record_id"],
-                            lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(e.as_dict() for e in events)
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="chronology-{child_id}.csv"'})
+    return exports.table_response(
+        "csv", f"chronology-{child_id}", ("date", "category", "category_label", "title",
+                                          "detail", "source", "record_id"),
+        [e.as_dict() for e in events])
 
 
 @router.get("/teams", name="teams")
@@ -262,10 +258,21 @@ def worker(request: Request, worker_id: str, viewer: ViewerDep, wh: WhDep) -> Re
         "items": items, "changed": sum(1 for c in children if c.changes_12m)})
 
 
+def _named(e: dict[str, object], n: Names) -> dict[str, object]:
+    """An exception with its place (team, service, worker) by name."""
+    b, v = str(e["breakdown"]), e.get("breakdown_value")
+    value = None if v is None else str(v)
+    msg = e.get("message")
+    return {**e, "where": place_label(n, b, value),
+            "message": exception_text(msg, b, value, n) if isinstance(msg, str) else msg}
+
+
 @router.get("/exceptions", name="exceptions")
 def exceptions(request: Request, viewer: ViewerDep, wh: WhDep, month: Month = None) -> Response:
     month = sv.valid_month(wh, month)
-    groups = {k: [sv.exception_dict(e, viewer.principal) for e in v]
+    n = labels.all_names(wh)
+    groups = {n.service(k) if k else k: [_named(sv.exception_dict(e, viewer.principal), n)
+                                          for e in v]
               for k, v in sv.exceptions(wh, month, viewer.principal).items()}
     return render(request, "exceptions.html", {
         "active_nav": "exceptions", "as_of": wh.as_of, "title": "Exceptions",
