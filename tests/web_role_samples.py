@@ -1,6 +1,6 @@
 """One sample request per route for the role-matrix test: (method, path template, form).
 
-Paths use {child}, {worker}, {team} and {report}, filled from the test authority. Every route the
+Paths use {child}, {worker}, {team}, {report} and {monthly_report}, filled from the test authority. Every route the
 app declares in `lantern.web.access.MATRIX` must have a sample here (the test checks).
 """
 
@@ -14,6 +14,11 @@ SAMPLES: dict[str, tuple[str, str, dict[str, str] | None]] = {
     "indicator": ("GET", "/indicators/cp_plans_open", None),
     "indicator_children": ("GET", "/indicators/cp_plans_open/children", None),
     "indicator_children_csv": ("GET", "/indicators/cp_plans_open/children.csv", None),
+    "indicator_children_xlsx": ("GET", "/indicators/cp_plans_open/children.xlsx", None),
+    "indicator_breakdowns_export": ("GET", "/indicators/cp_plans_open/breakdowns.xlsx", None),
+    "scorecard_export": ("GET", "/scorecard/export.csv", None),
+    "reports": ("GET", "/reports", None),
+    "report_file": ("GET", "/reports/{monthly_report}", None),
     "child": ("GET", "/children/{child}", None),
     "child_chronology_csv": ("GET", "/children/{child}/chronology.csv", None),
     "teams": ("GET", "/teams", None),
@@ -33,6 +38,7 @@ SAMPLES: dict[str, tuple[str, str, dict[str, str] | None]] = {
         "due_date": "2024-01-01", "reason": "waiting", "until-day": "1",
         "until-month": "1", "until-year": "2099"}),
     "work": ("GET", "/work", None),
+    "work_export": ("GET", "/work/export.xlsx", None),
     "admin_users": ("GET", "/admin/users", None),
     "admin_user_add": ("POST", "/admin/users", {
         "username": "added_{role}", "display_name": "Added user", "role": "auditor",

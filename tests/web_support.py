@@ -25,6 +25,7 @@ TEAM = "T004"
 SERVICE = "safeguarding"
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 REPORT = "20240401T090000_000000"  # a validation report in the test home
+MONTHLY_REPORT = "performance-report-2024-03.html"  # a monthly report in the test home
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,9 @@ def web_home() -> WebHome:
     report.mkdir(parents=True)
     (report / "problems.html").write_text(render_html([]), "utf-8")
     (report / "problems.csv").write_text("file,locator\n", "utf-8")
+    (home / "reports" / MONTHLY_REPORT).write_text(
+        "<!DOCTYPE html><html lang='en-GB'><title>Monthly performance report</title>"
+        "<main><h1>Monthly performance report: March 2024</h1></main></html>", "utf-8")
     url = f"sqlite:///{home / 'app.sqlite'}"
     migrate(url)
     users = UserStore(make_engine(url), hasher=FAST_HASHER)

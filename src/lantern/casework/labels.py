@@ -8,6 +8,7 @@ through `value_label`, so one table of names serves them all.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import duckdb
@@ -15,6 +16,7 @@ import duckdb
 from lantern.casework._sql import rows, table_names
 from lantern.model import label
 
+_SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 #: Age bands in age order (not the string order 0-4, 10-15, 16-17, 5-9).
 AGE_BAND_ORDER = ("0-4", "5-9", "10-15", "16-17", "18+", "unknown")
 #: Breakdowns whose values are codes of a code set in `model/codes.yml`.
@@ -33,7 +35,12 @@ class Names:
     workers: dict[str, str]
 
     def service(self, service_id: str) -> str:
-        return self.services.get(service_id) or service_id.replace("_", " ").capitalize()
+        """The service's name; where the extract names it by its id (``front_door``),
+        the id in words ("Front door")."""
+        name = self.services.get(service_id) or service_id
+        if _SNAKE.match(name):
+            return name.replace("_", " ").capitalize()
+        return name
 
 
 def names(con: duckdb.DuckDBPyConnection) -> Names:
