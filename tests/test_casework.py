@@ -127,7 +127,8 @@ def test_chronology_reads_as_sentences(con: duckdb.DuckDBPyConnection) -> None:
                    VALUES ('R9', 'C2', DATE '2023-03-01', '2A', 'N1', DATE '2023-05-01', 'RC7')""")
     con.execute("""INSERT INTO ssd_contacts (cont_contact_id, cont_person_id, cont_contact_date,
                    cont_contact_outcome_json)
-                   VALUES ('K9', 'C2', DATE '2023-02-01', '{"outcome": "Information and advice"}')""")
+                   VALUES ('K9', 'C2', DATE '2023-02-01',
+                           '{"outcome": "Information and advice"}')""")
     con.execute("""INSERT INTO ssd_s47_enquiry (s47e_s47_enquiry_id, s47e_person_id,
                    s47e_s47_end_date, s47e_s47_outcome_json)
                    VALUES ('S9', 'C2', DATE '2023-03-20', '{"icpc": true}')""")

@@ -1,6 +1,7 @@
 """One sample request per route for the role-matrix test: (method, path template, form).
 
-Paths use {child}, {worker}, {team}, {report} and {monthly_report}, filled from the test authority. Every route the
+Paths use {child}, {worker}, {team}, {report} and {monthly_report}, filled from the test
+authority. Every route the
 app declares in `lantern.web.access.MATRIX` must have a sample here (the test checks).
 """
 

@@ -295,9 +295,19 @@ def loads(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
     settings = request.app.state.settings
     rows, reports = sv.loads(wh), sv.validation_reports(settings)
     sv.link_reports(rows, reports)
+    for r in rows:
+        r["kind_label"] = ", ".join(LOAD_KINDS.get(k, k) for k in str(r["kind"]).split("+"))
     return render(request, "loads.html", {
         "active_nav": "loads", "as_of": wh.as_of, "title": "Data loads",
-        "loads": rows, "reports": reports, "can_open": can_open_reports(viewer.principal)})
+        "loads": rows, "reports": reports, "can_open": can_open_reports(viewer.principal),
+        "authority_names": {wh.authority.la_code: wh.authority.la_name},
+    })
+
+
+#: What each kind of load was, in words.
+LOAD_KINDS = {"ssd": "Case-management extract (SSD)", "cin": "CIN census",
+              "ssda903": "SSDA903 return", "903": "SSDA903 return", "annex_a": "Annex A",
+              "synthetic": "Synthetic demo authority", "demo": "Synthetic demo authority"}
 
 
 @router.get("/loads/validation/{name}/problems.{kind}", name="validation_report")
