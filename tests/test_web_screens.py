@@ -181,6 +181,7 @@ def test_work_list_filters_by_service_team_and_worker(pa: TestClient, wh: WebHom
     page = pa.get(f"/work?team={TEAM}").text
     rows = _rows(page)
     assert rows and all("Safeguarding Team 1" in r for r in rows)
+    assert not re.search(r"\bT0\d\d\b", " ".join(_text(r) for r in rows))  # ids gone
     assert ">Safeguarding Team 1<" in page.split('action="/work"', 1)[1].split("</form>", 1)[0]
     service = pa.get("/api/work?service=cared_for").json()["items"]
     everything = pa.get("/api/work").json()["items"]

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, HTTPException, Request
 
 from lantern.security.policy import Principal, social_worker_scope
-from lantern.web import app_settings
+from lantern.web import app_settings, labels
 from lantern.web.access import Access, access
 from lantern.web.services import NoWarehouse, Wh, open_warehouse, warm_up
 from lantern.web.snapshot import Stamp, WarehouseBusy, stamp_of
@@ -113,6 +113,8 @@ def get_wh(request: Request) -> Iterator[Wh]:
     except WarehouseBusy:
         raise HTTPException(503, "Data is being loaded: try again in a minute.",
                             headers={"Retry-After": "30"}) from None
+    # The header names the person's team or service: the names, cached per copy.
+    request.state.names = labels.all_names(wh)
     try:
         yield wh
     finally:

@@ -32,6 +32,7 @@ from lantern.assurance.inputs import (
 )
 from lantern.assurance.monthly import MonthlyAssurance, assure_month
 from lantern.assurance.targets import Target, load_targets, since_last_period, status_word
+from lantern.casework.labels import names as casework_names
 from lantern.config import Settings
 from lantern.measures.catalogue import INDICATORS, get
 from lantern.measures.drill import children as drill_children
@@ -498,7 +499,10 @@ def recipient_name(wh: Wh, key: str) -> str:
         return w.name
     role, _, where = key.partition(":")
     label = role.replace("_", " ").capitalize()
-    return f"{label} ({where})" if where else label
+    if not where:
+        return label
+    n = RESULTS.get(wh.key("names"), lambda: casework_names(wh.con))  # as web.labels
+    return f"{label}, {n.teams.get(where) or n.service(where)}"
 
 
 def item_states(engine: Any, items: list[AlertItem], on: date) -> dict[Any, ItemState]:
