@@ -85,6 +85,17 @@ def test_breakdowns_show_names_and_labels_in_age_order(pa: TestClient) -> None:
     assert bands == ["0-4", "5-9", "10-15", "16-17"]
 
 
+def test_definitions_in_plain_english_beside_the_formula(pa: TestClient) -> None:
+    """Definitions were shown only as formulas (`wd(referral date, ...) ≤ 45`)."""
+    from lantern.measures.catalogue import ids
+    from lantern.measures.plain import plain_definitions
+
+    assert set(plain_definitions()) == set(ids())
+    page = pa.get("/indicators/cp_plans_open").text
+    assert "The number of children on a child protection plan at the end of the month." in page
+    assert "How it is calculated:" in page and "distinct children subject to a CP plan" in page
+
+
 def test_scorecard_views_and_exceptions_name_services_and_teams(pa: TestClient) -> None:
     page = pa.get("/scorecard").text
     assert ">Service: Front door<" in page and ">Team: Safeguarding Team 1<" in page

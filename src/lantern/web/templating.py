@@ -17,6 +17,7 @@ from jinja2 import (
 )
 from jinja2_fragments.fastapi import Jinja2Blocks
 
+from lantern.casework.labels import PERIOD_TEXT
 from lantern.model import label
 from lantern.reports.render import POINT_LABELS, format_value
 from lantern.web import charts
@@ -118,5 +119,6 @@ def make_templates() -> Jinja2Blocks:
         csrf_token=csrf_token, spc_text=SPC_ICON_TEXT, status_tag=STATUS_TAG,
         since_tag=SINCE_TAG, alert_tag=ALERT_TAG, severity_tag=SEVERITY_TAG,
         point_label=POINT_LABELS, sparkline=charts.sparkline, chart=charts.chart,
+        period_text=PERIOD_TEXT,
     )
     return templates

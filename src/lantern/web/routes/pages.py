@@ -11,6 +11,7 @@ from starlette.responses import FileResponse, Response
 from lantern import casework
 from lantern.casework.labels import Names, exception_text, place_label
 from lantern.measures.catalogue import INDICATORS, ids
+from lantern.measures.plain import plain
 from lantern.security.policy import Principal
 from lantern.web import exports, labels
 from lantern.web import services as sv
@@ -131,7 +132,7 @@ def indicator(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhDep,
         "breakdowns": {b: labels.labelled(wh, b, rows) for b, rows in got["breakdowns"].items()},
         "labels": sv.BREAKDOWN_LABELS,
         "months": sv.months(wh), "month": month, "month_label": sv.month_label(month),
-        "suppressed": viewer.suppressed,
+        "suppressed": viewer.suppressed, "plain": plain(kpi_id),
         "can_drill": not viewer.principal.aggregate_only})
 
 
