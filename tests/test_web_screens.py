@@ -186,6 +186,19 @@ def test_work_list_pages_and_counts_agree(pa: TestClient) -> None:
     assert len(_rows(end)) == total - (pages - 1) * 50
 
 
+def test_team_page_counts_its_own_list_and_names_who_must_act(app: FastAPI) -> None:
+    """A team header said 11 overdue while its list had 13; the list had no worker."""
+    hos = client_for(app, "head_of_service")
+    for team in ("T004", "T005", "T006", "T007"):
+        page = hos.get(f"/teams/{team}").text
+        said = int(re.search(r"(\d+) items overdue or escalated", page)[1])  # type: ignore[index]
+        table = page.split("Due and overdue (", 1)[1].split("</table>", 1)[0]
+        listed = len(re.findall(r">(?:Overdue|Escalated)</strong>", table))
+        assert said == listed, team
+        assert "Who must act" in table
+        assert not re.search(r">P\d{6}</a>", table)  # children by name
+
+
 def test_work_list_filters_by_service_team_and_worker(pa: TestClient, wh: WebHome) -> None:
     page = pa.get(f"/work?team={TEAM}").text
     rows = _rows(page)

@@ -17,6 +17,7 @@ from lantern.web import exports, labels
 from lantern.web import services as sv
 from lantern.web.access import access
 from lantern.web.deps import ViewerDep, WhDep, log_child_access, stores
+from lantern.web.routes import work
 from lantern.web.routes._common import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
@@ -52,7 +53,7 @@ def home(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
         log_child_access(request, viewer, "view_caseload", [c.child_id for c in children])
         return render(request, "home.html", {
             **base, "kind": "worker", "title": "My children", "children": children,
-            "items": items, "overdue": sum(i.days_overdue > 0 for i in items)})
+            "link_workers": p.scope_type != "caseload", **work.listed(request, wh, items)})
     if p.role in ("social_worker", "team_manager") and p.scope_type == "team" and p.scope_value:
         team = _team_or_404(wh, viewer, p.scope_value)
         children = casework.children_of(wh.con, wh.as_of, team_id=team.team_id)
@@ -60,9 +61,8 @@ def home(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
         log_child_access(request, viewer, "view_caseload", [c.child_id for c in children])
         return render(request, "home.html", {
             **base, "kind": "team", "title": f"My team: {team.name}", "team": team,
-            "children": children, "items": items,
-            "workers": casework.workers(wh.con, wh.as_of, team_id=team.team_id),
-            "overdue": sum(i.days_overdue > 0 for i in items)})
+            "children": children, "link_workers": True, **work.listed(request, wh, items),
+            "workers": casework.workers(wh.con, wh.as_of, team_id=team.team_id)})
     breakdown, value = sv.default_breakdown(p)
     where = place_label(labels.all_names(wh), breakdown, value)
     return render(request, "home.html", {
@@ -198,7 +198,7 @@ def child(request: Request, child_id: str, viewer: ViewerDep, wh: WhDep,
     return render(request, "child.html", {
         "as_of": wh.as_of, "title": f"Child {child_id}", "child": record, "events": events,
         "categories": casework.CATEGORIES, "category": category or "",
-        "items": sv.work_items(wh, viewer.principal, child_ids={child_id}),
+        **work.listed(request, wh, sv.work_items(wh, viewer.principal, child_ids={child_id})),
         "names": names, "team_name": names.get(record.team_id or "", record.team_id)},
         block="events" if is_htmx(request) else None)
 
@@ -236,9 +236,8 @@ def team(request: Request, team_id: str, viewer: ViewerDep, wh: WhDep) -> Respon
     log_child_access(request, viewer, "view_caseload", [c.child_id for c in children])
     return render(request, "team.html", {
         "active_nav": "teams", "as_of": wh.as_of, "title": t.name, "team": t,
-        "children": children, "items": items,
+        "children": children, **work.listed(request, wh, items),
         "workers": casework.workers(wh.con, wh.as_of, team_id=team_id),
-        "overdue": sum(i.days_overdue > 0 for i in items),
         "changed": sum(1 for c in children if c.changes_12m)})
 
 
@@ -256,7 +255,7 @@ def worker(request: Request, worker_id: str, viewer: ViewerDep, wh: WhDep) -> Re
     return render(request, "worker.html", {
         "active_nav": "teams", "as_of": wh.as_of, "title": w.name, "worker": w,
         "team_name": names.get(w.team_id or "", w.team_id or ""), "children": children,
-        "items": items, "changed": sum(1 for c in children if c.changes_12m)})
+        **work.listed(request, wh, items), "changed": sum(1 for c in children if c.changes_12m)})
 
 
 def _named(e: dict[str, object], n: Names) -> dict[str, object]:

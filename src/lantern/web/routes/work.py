@@ -16,6 +16,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from lantern.alerts import RULES, AlertItem
+from lantern.alerts.stale import data_to_check
 from lantern.security import alert_inbox
 from lantern.security.alert_inbox import AlertKey, InboxError, key_of
 from lantern.web import exports, labels
@@ -74,6 +75,22 @@ def row_json(r: dict[str, Any]) -> dict[str, Any]:
 def log_rows(request: Request, viewer: Viewer, rows: list[dict[str, Any]]) -> None:
     log_child_access(request, viewer, "view_work_list",
                      sorted({r["item"].child_id for r in rows if r["child_link"]}))
+
+
+def listed(request: Request, wh: sv.Wh, items: list[AlertItem]) -> dict[str, Any]:
+    """A page's list of due and overdue items, as the work list counts it: snoozed items
+    out until they return, long-overdue tracker items out (data to check, on the work
+    list); the counts from the very items listed; who must act and each child by name."""
+    got = sv.item_states(_engine(request), items, wh.as_of)
+    awake = [i for i in items if got[key_of(i)].state != "snoozed"]
+    horizon_wd = horizon(request)
+    shown = [i for i in awake if not data_to_check(i, horizon_wd)]
+    return {"items": shown,
+            "overdue": sum(i.status in ("overdue", "escalated") for i in shown),
+            "to_check": len(awake) - len(shown),
+            "who": {i.act: sv.recipient_name(wh, i.act) for i in shown},
+            "child_names": {i.child_id: _child_name(wh, i.child_id)
+                            for i in shown if i.child_id}}
 
 
 def _actionable(wh: sv.Wh, viewer: Viewer) -> list[AlertItem]:
