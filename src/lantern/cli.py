@@ -494,7 +494,7 @@ def _open_warehouse() -> tuple[Any, Authority]:
 
 def _check_loaded_month(con: Any, month: str) -> None:
     """Refuse (exit 2, one line) a month outside the loaded data: before its first month
-    or after its latest complete month."""
+    or after the month it runs into."""
     from lantern.assurance.inputs import MonthRefused, add_months, check_month
     from lantern.casework import data_date
     from lantern.casework.dates import first_data_month
@@ -502,7 +502,10 @@ def _check_loaded_month(con: Any, month: str) -> None:
     first = first_data_month(con)
     if first is None:
         return
-    as_of = data_date(con)
+    # The month the data runs into counts as loaded (a report for a month still being
+    # recorded is the operator's choice); the web offers complete months only.
+    got = data_date(con)
+    as_of = got.replace(day=_cal.monthrange(got.year, got.month)[1])
     months, last = 0, f"{as_of:%Y-%m}"
     while add_months(first, months) <= last:
         months += 1
