@@ -368,6 +368,11 @@ def test_scorecard_breakdowns_and_children_download(pa: TestClient, app: FastAPI
     got = pa.get("/indicators/cp_plans_open/breakdowns.csv?month=2024-03")
     groups = {r["Group"] for r in csv.DictReader(io.StringIO(got.text))}
     assert {"Safeguarding Team 1", "Safeguarding", "Female", "0-4"} <= groups
+    listed = list(csv.DictReader(io.StringIO(
+        pa.get("/indicators/cp_plans_open/children.csv?month=2024-03").text)))
+    assert listed and {"Safeguarding Team 1"} >= {r["team_name"] for r in listed
+                                                  if r["team"] == "T004"}
+    assert {r["sex_label"] for r in listed} <= {"Female", "Male", "Not known or indeterminate"}
     log = app.state.stores.access_log
     before = log.count()
     got = pa.get("/indicators/cp_plans_open/children.xlsx?month=2024-03")

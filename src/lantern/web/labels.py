@@ -32,3 +32,21 @@ def labelled(wh: sv.Wh, breakdown: str, rows: list[dict[str, Any]]) -> list[dict
         return sorted(out, key=lambda r: value_order(breakdown, r.get("breakdown_value")))
     return sorted(out, key=lambda r: (value_order(breakdown, r.get("breakdown_value"))[0],
                                       str(r["label"]).lower()))
+
+
+#: Columns added to a download of the children behind a figure: each code by its label.
+NAMED_COLUMNS = (("service", "service_name"), ("team", "team_name"), ("worker", "worker_name"),
+                 ("age_band", "age_band_label"), ("sex", "sex_label"),
+                 ("disability", "disability_label"))
+
+
+def named_children(wh: sv.Wh, rows: list[dict[str, Any]], columns: tuple[str, ...]
+                   ) -> tuple[list[str], list[dict[str, Any]]]:
+    """The drill-down rows with a label beside each coded column (team T004 ->
+    "Safeguarding Team 1", sex F -> "Female"), and the columns to write."""
+    n = all_names(wh)
+    extra = [(code, named) for code, named in NAMED_COLUMNS if code in columns]
+    out = [{**r, **{named: value_label(n, code, None if r.get(code) is None else
+                                       str(r.get(code))) for code, named in extra}}
+           for r in rows]
+    return [*columns, *(named for _, named in extra)], out

@@ -173,7 +173,8 @@ def indicator_children_csv(request: Request, kpi_id: str, viewer: ViewerDep, wh:
     month, rows = _children(request, kpi_id, viewer, wh, month, by, value)
     log_child_access(request, viewer, "export_indicator_children",
                      sorted({str(r["child_id"]) for r in rows}), detail=f"{kpi_id} {month}")
-    return exports.table_response("csv", f"{kpi_id}-{month}-children", COLUMNS, rows)
+    columns, named = labels.named_children(wh, rows, COLUMNS)
+    return exports.table_response("csv", f"{kpi_id}-{month}-children", columns, named)
 
 
 def _child_or_404(wh: sv.Wh, viewer: ViewerDep, child_id: str) -> casework.ChildRecord:
