@@ -41,8 +41,13 @@ FORMULA_FIELD = "=1+1"
 
 @pytest.fixture(scope="module")
 def wh() -> WebHome:
-    """The shared web test authority, copied, with every child's first name a formula."""
-    base = web_home()
+    return web_home()
+
+
+@pytest.fixture(scope="module")
+def formula_wh(wh: WebHome) -> WebHome:
+    """The web test authority, copied, with every child's first name a formula."""
+    base = wh
     home = Path(tempfile.mkdtemp(prefix="lantern-screens-"))
     shutil.copytree(base.home, home, dirs_exist_ok=True)
     con = duckdb.connect(str(home / "warehouse.duckdb"))
@@ -252,7 +257,8 @@ def test_long_overdue_trackers_are_data_to_check(wh: WebHome, pa: TestClient) ->
     assert not any(i["data_to_check"] for i in strict.get("/api/work").json()["items"])
 
 
-def test_work_list_exports_every_page_safely(pa: TestClient, wh: WebHome) -> None:
+def test_work_list_exports_every_page_safely(formula_wh: WebHome) -> None:
+    pa = client_for(make_app(formula_wh, copy_app_db(formula_wh)), "performance_analyst")
     total = _caption(pa.get("/work").text)[2]
     got = pa.get("/work/export.csv")
     assert got.status_code == 200 and "attachment" in got.headers["content-disposition"]
