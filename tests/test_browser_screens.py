@@ -1,6 +1,6 @@
 """The screens of issue #13 in a real browser (Chromium via Playwright, axe-core): the
-work list (filters, pages, data to check, downloads), the monthly reports page and a
-refused month's error summary. Each page: one h1, a skip link, no serious or critical
+work list (filters, pages, data to check, downloads) and a refused month's error
+summary. Each page: one h1, a skip link, no serious or critical
 axe violation, a screenshot in test-artifacts/browser/screens-<page>.png.
 
 Shares the small live authority and helpers of `test_browser_journeys`.
@@ -33,19 +33,6 @@ from tests.test_browser_journeys import (  # the same browser, axe and screensho
 
 __all__ = ["browser", "context", "server", "site"]
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def month_report(site: DemoSite) -> str:
-    """A monthly report in the reports folder, as `lantern report` leaves it."""
-    name = "performance-report-2024-02.html"
-    folder = site.home / "reports"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_text(
-        "<!DOCTYPE html><html lang='en-GB'><head><title>Monthly performance report</title>"
-        "</head><body><main><h1>Monthly performance report: February 2024</h1></main>"
-        "</body></html>", "utf-8")
-    return name
 
 
 def _journey(context: BrowserContext, account: Account) -> Journey:
@@ -88,15 +75,10 @@ def test_work_list_in_the_browser(site: DemoSite, server: LiveServer,
     expect(page.locator("main")).to_contain_text("Data to check")
 
 
-def test_reports_and_a_refused_month(site: DemoSite, server: LiveServer,
-                                     context: BrowserContext, month_report: str) -> None:
+def test_a_refused_month(site: DemoSite, server: LiveServer,
+                         context: BrowserContext) -> None:
     j = _journey(context, site.accounts["head_of_service"])
     page = j.page
-    page.goto("/reports")
-    j.check("reports")
-    link = page.get_by_role("link", name=re.compile("Web page"))
-    expect(link.first).to_be_visible()
-    assert link.first.get_attribute("href") == f"/reports/{month_report}"
     page.goto("/scorecard?month=2031-01")
     # The error summary takes the focus as the page opens (GOV.UK Frontend), so a
     # screen-reader user hears the problem first; the skip link follows the summary.

@@ -16,7 +16,6 @@ from lantern.web.access import MATRIX, PUBLIC
 from lantern.web.app import iter_routes
 from tests.web_role_samples import NOT_FOUND_WHEN_ALLOWED, SAMPLES
 from tests.web_support import (
-    MONTHLY_REPORT,
     REPORT,
     TEAM,
     WebHome,
@@ -53,7 +52,7 @@ def test_every_route_is_declared_and_sampled(app: FastAPI) -> None:
 def _request(client: TestClient, wh: WebHome, role: str, route: str):  # type: ignore[no-untyped-def]
     method, path, form = SAMPLES[route]
     path = path.format(child=wh.child_in, worker=wh.worker, team=TEAM, role=role,
-                       report=REPORT, monthly_report=MONTHLY_REPORT)
+                       report=REPORT)
     if method == "GET":
         return client.get(path)
     data = {k: v.format(role=role, child=wh.child_in) for k, v in (form or {}).items()}
@@ -93,7 +92,7 @@ def test_signed_out_requests_are_refused(app: FastAPI, wh: WebHome) -> None:
         if method != "GET":
             continue
         r = anon.get(path.format(child=wh.child_in, worker=wh.worker, team=TEAM, role="x",
-                                 report=REPORT, monthly_report=MONTHLY_REPORT))
+                                 report=REPORT))
         expected = 401 if path.startswith("/api/") and route != "api_docs" else 303
         assert r.status_code == expected, route
         if expected == 303:

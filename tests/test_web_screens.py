@@ -1,7 +1,7 @@
 """What the screens, lists and downloads say (issue #13): names and labels instead of
 codes, months refused when wrong, work lists that page, filter, export and log once,
 snoozes against the data date, spreadsheet cells that cannot run as formulas, the
-session cookie off loopback, the social worker's scope, and the monthly reports.
+session cookie off loopback, and the social worker's scope.
 
 Each test names the defect it catches; each fails on the code before the fix."""
 
@@ -25,7 +25,6 @@ from typer.testing import CliRunner
 
 from lantern.tabular import csv_text, safe_cell, xlsx_bytes
 from tests.web_support import (
-    MONTHLY_REPORT,
     TEAM,
     WebHome,
     client_for,
@@ -386,16 +385,6 @@ def test_scorecard_breakdowns_and_children_download(pa: TestClient, app: FastAPI
     board = client_for(app, "board_member")
     assert board.get("/indicators/cp_plans_open/children.xlsx").status_code == 403
     assert board.get("/scorecard/export.csv").status_code == 200
-
-
-def test_monthly_reports_are_listed_and_open(pa: TestClient, app: FastAPI) -> None:
-    page = pa.get("/reports").text
-    assert "March 2024" in page and f'href="/reports/{MONTHLY_REPORT}"' in page
-    got = pa.get(f"/reports/{MONTHLY_REPORT}")
-    assert got.status_code == 200 and "sandbox" in got.headers["content-security-policy"]
-    assert pa.get("/reports/..%2Fapp.sqlite").status_code == 404
-    assert pa.get("/reports/secret_key").status_code == 404
-    assert client_for(app, "board_member").get("/reports").status_code == 403
 
 
 def test_report_closing_notes_speak_to_readers() -> None:

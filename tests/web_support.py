@@ -25,7 +25,6 @@ TEAM = "T004"
 SERVICE = "safeguarding"
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 REPORT = "20240401T090000_000000"  # a validation report in the test home
-MONTHLY_REPORT = "performance-report-2024-03.html"  # a monthly report in the test home
 
 
 @dataclass(frozen=True)
@@ -69,9 +68,6 @@ def web_home() -> WebHome:
     report.mkdir(parents=True)
     (report / "problems.html").write_text(render_html([]), "utf-8")
     (report / "problems.csv").write_text("file,locator\n", "utf-8")
-    (home / "reports" / MONTHLY_REPORT).write_text(
-        "<!DOCTYPE html><html lang='en-GB'><title>Monthly performance report</title>"
-        "<main><h1>Monthly performance report: March 2024</h1></main></html>", "utf-8")
     url = f"sqlite:///{home / 'app.sqlite'}"
     migrate(url)
     users = UserStore(make_engine(url), hasher=FAST_HASHER)
@@ -102,7 +98,7 @@ def copy_app_db(wh: WebHome) -> str:
     return f"sqlite:///{folder / 'app.sqlite'}"
 
 
-def make_app(wh: WebHome, database_url: str | None = None,
+def make_app(wh: WebHome, database_url: str | None = None, *, oidc: object = None,
              **config: object):  # type: ignore[no-untyped-def]
     from lantern.appdb import make_engine
     from lantern.security.access_log import AccessLog
@@ -112,7 +108,8 @@ def make_app(wh: WebHome, database_url: str | None = None,
     engine = make_engine(settings.app_database_url)
     stores = Stores(UserStore(engine, hasher=FAST_HASHER), AccessLog(engine), engine)
     cfg = WebConfig(secret_key="test-secret-key", **config)  # type: ignore[arg-type]
-    return create_app(settings, config=cfg, stores=stores)
+    return create_app(settings, config=cfg, stores=stores,
+                      oidc=oidc)  # type: ignore[arg-type]
 
 
 def csrf(client: TestClient, path: str = "/sign-in") -> str:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from lantern.months import Month
+
 Polarity = Literal["high", "low", "neutral"]
 POLARITIES: tuple[str, ...] = ("high", "low", "neutral")
 
@@ -132,23 +134,10 @@ def as_metas(metas: Mapping[str, Any]) -> dict[str, IndicatorMeta]:
     return {k: as_meta(k, v) for k, v in metas.items()}
 
 
-def parse_month(month: str) -> tuple[int, int]:
-    """'2024-03' -> (2024, 3); raises ValueError on anything else."""
-    try:
-        y, m = month.split("-")
-        year, mon = int(y), int(m)
-    except ValueError as exc:
-        raise ValueError(f"month must be 'YYYY-MM', not {month!r}") from exc
-    if len(y) != 4 or len(m) != 2 or not 1 <= mon <= 12:
-        raise ValueError(f"month must be 'YYYY-MM', not {month!r}")
-    return year, mon
-
-
 def add_months(month: str, n: int) -> str:
-    """Calendar month arithmetic on 'YYYY-MM' strings: add_months('2024-01', -2) == '2023-11'."""
-    year, mon = parse_month(month)
-    idx = year * 12 + (mon - 1) + n
-    return f"{idx // 12:04d}-{idx % 12 + 1:02d}"
+    """'YYYY-MM' ``n`` months on (`lantern.months.Month`): add_months('2024-01', -2) ==
+    '2023-11'; a malformed month raises ValueError."""
+    return str(Month.parse(month) + n)
 
 
 MONTHS_OFFERED = 24  # the months a person may choose: the latest complete month and before
@@ -173,8 +162,7 @@ def months_offered(as_of: date, n: int = MONTHS_OFFERED) -> list[str]:
 
 
 def _month_name(month: str) -> str:
-    year, mon = parse_month(month)
-    return date(year, mon, 1).strftime("%B %Y")
+    return Month.parse(month).label()
 
 
 def check_month(month: str, as_of: date, n: int = MONTHS_OFFERED) -> str:
@@ -183,7 +171,8 @@ def check_month(month: str, as_of: date, n: int = MONTHS_OFFERED) -> str:
     offered = months_offered(as_of, n)
     span = f"{_month_name(offered[-1])} to {_month_name(offered[0])}"
     try:
-        parse_month(month)
+        if str(Month.parse(month)) != month:  # '2024-3' is not how a month is written
+            raise ValueError(month)
     except ValueError:
         raise MonthRefused(f"{month!r} is not a month: enter a month as YYYY-MM, from "
                            f"{offered[-1]} to {offered[0]}") from None

@@ -1,27 +1,22 @@
 """Downloads: the scorecard, an indicator's breakdowns and the children behind it as CSV
-or Excel, and the monthly reports written under ``LANTERN_HOME/reports``."""
+or Excel (the monthly reports are `routes.reports`)."""
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 
 from lantern.casework.labels import PERIOD_TEXT
-from lantern.config import Settings
 from lantern.measures.catalogue import get
 from lantern.web import exports, labels
 from lantern.web import services as sv
 from lantern.web.deps import ViewerDep, WhDep, log_child_access
 from lantern.web.routes import pages
-from lantern.web.routes._common import render
+from lantern.web.routes.found import children_behind, kpi_or_404
 
 router = APIRouter(include_in_schema=False)
-REPORT_FILE = re.compile(r"^performance-report-(\d{4}-\d{2})\.(html|pdf)$")
 
 
 @router.get("/scorecard/export.{fmt}", name="scorecard_export")
@@ -30,7 +25,7 @@ def scorecard_export(request: Request, fmt: str, viewer: ViewerDep, wh: WhDep,
     """The scorecard as the page shows it (the same view; suppressed for board roles)."""
     exports.check_format(fmt)
     month = sv.valid_month(wh, month)
-    views = dict(pages._views(wh, viewer))
+    views = dict(pages._views(wh))
     if view is None:
         b, v = sv.default_breakdown(viewer.principal)
         view = "authority" if v is None else f"{b}:{v}"
@@ -57,7 +52,7 @@ def indicator_breakdowns_export(request: Request, kpi_id: str, fmt: str, viewer:
                                 wh: WhDep, month: pages.Month = None) -> Response:
     """Every breakdown of the indicator page for the month, one row per group."""
     exports.check_format(fmt)
-    pages._kpi(kpi_id)
+    kpi_or_404(kpi_id)
     month = sv.valid_month(wh, month)
     got = sv.indicator(wh, kpi_id, month, viewer.principal)
     rows: list[dict[str, Any]] = []
@@ -76,51 +71,9 @@ def indicator_children_xlsx(request: Request, kpi_id: str, viewer: ViewerDep, wh
                             value: str | None = None) -> Response:
     from lantern.measures.drill import COLUMNS
 
-    month, rows = pages._children(request, kpi_id, viewer, wh, month, by, value)
+    month, rows = children_behind(wh, viewer, kpi_id, month, by, value)
     log_child_access(request, viewer, "export_indicator_children",
                      sorted({str(r["child_id"]) for r in rows}), detail=f"{kpi_id} {month}")
     columns, named = labels.named_children(wh, rows, COLUMNS)
     return exports.table_response("xlsx", f"{kpi_id}-{month}-children", columns, named,
                                   title=get(kpi_id).title)
-
-
-# --------------------------------------------------------------------------- reports
-
-
-def monthly_reports(settings: Settings) -> list[dict[str, Any]]:
-    """The monthly reports in the reports folder (as `lantern demo` and
-    ``lantern report --out $LANTERN_HOME/reports/performance-report-YYYY-MM.pdf`` write
-    them), newest month first, each month with its HTML and PDF."""
-    folder = settings.reports_dir
-    months: dict[str, dict[str, Any]] = {}
-    for f in sorted(folder.glob("performance-report-*")) if folder.is_dir() else []:
-        found = REPORT_FILE.match(f.name)
-        if not found or not f.is_file():
-            continue
-        month, kind = found.groups()
-        at = datetime.fromtimestamp(f.stat().st_mtime, UTC)
-        entry = months.setdefault(month, {"month": month, "label": sv.month_label(month),
-                                          "files": []})
-        entry["files"].append({"name": f.name, "kind": "PDF" if kind == "pdf" else "Web page",
-                               "size": f.stat().st_size, "written": at})
-    return [months[m] for m in sorted(months, reverse=True)]
-
-
-@router.get("/reports", name="reports")
-def reports(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
-    return render(request, "reports.html", {
-        "active_nav": "reports", "as_of": wh.as_of, "title": "Monthly reports",
-        "reports": monthly_reports(request.app.state.settings)})
-
-
-@router.get("/reports/{name}", name="report_file")
-def report_file(request: Request, name: str, viewer: ViewerDep) -> Response:
-    found = REPORT_FILE.match(name)
-    path: Path = request.app.state.settings.reports_dir / name
-    if not found or not path.is_file():
-        raise HTTPException(404, "No such report.")
-    if found.group(2) == "pdf":
-        return FileResponse(path, media_type="application/pdf", filename=name)
-    # A standalone page with its own stylesheet: shown sandboxed, like validation reports.
-    return FileResponse(path, media_type="text/html; charset=utf-8", headers={
-        "Content-Security-Policy": pages.REPORT_CSP})
