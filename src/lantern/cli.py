@@ -855,11 +855,11 @@ def rules(
     _check_format(fmt, ("table", "json", "md"))
     if collection is not None and collection not in COLLECTIONS:
         fail(f"--collection {collection!r}: expected one of {', '.join(COLLECTIONS)}", code=2)
-    first = min(a for a, _ in RULE_YEARS.values())
-    last = max(b for _, b in RULE_YEARS.values())
+    spans = [RULE_YEARS[c] for c in ([collection] if collection else COLLECTIONS)]
+    first, last = min(a for a, _ in spans), max(b for _, b in spans)
     if year is not None and not first <= year <= last:
-        fail(f"--year {year}: the rule lists cover {first} to {last} (the year of the "
-             f"31 March)", code=2)
+        fail(f"--year {year}: the {collection or 'DfE'} rule lists cover {first} to {last} "
+             f"(the year of the 31 March)", code=2)
     entries = catalogue(year, collection)
     if fmt == "json":
         sys.stdout.write(json.dumps([e.as_json() for e in entries], indent=2) + "\n")
