@@ -277,5 +277,12 @@ class Inbox(Shape):
     items: list[WorkItemOut]
 
 
-class WorkList(Inbox):
+class WorkListItem(WorkItemOut):
+    data_to_check: bool = Field(description="a tracker item overdue past the horizon "
+                                            "(LANTERN_WORK_DATA_CHECK_DAYS): check the record")
+
+
+class WorkList(Shape):
+    as_of: str
     total: int
+    items: list[WorkListItem]
