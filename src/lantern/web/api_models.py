@@ -198,6 +198,8 @@ class WorkerOut(Shape):
     fte: float | None
     caseload: int
     active: bool
+    caseload_of: str = Field("", description="Whose caseload the children are held on: "
+                             "\"social worker\", \"personal adviser\" or both")
 
 
 class CaseChildOut(Shape):
