@@ -32,7 +32,8 @@ from lantern.measures.engine import KpiRow, compute
 from lantern.reports.build import HEADLINES, SECTIONS, scorecard_row, section_of
 from lantern.reports.model import ChartPoint, ScorecardRow
 from lantern.security.alert_inbox import ItemState, key_of, states
-from lantern.security.policy import Principal, child_in_scope, suppress_kpi_row
+from lantern.security.disclosure import TOTAL, Key, board_exception, withheld_rows, withhold
+from lantern.security.policy import SUPPRESSED, Principal, child_in_scope, suppress_kpi_row
 from lantern.warehouse.meta import Authority, with_population
 from lantern.web.cache import ASSURANCE, RESULTS
 from lantern.web.snapshot import SNAPSHOTS, Stamp
@@ -258,8 +259,50 @@ def _suppress_point(pt: ChartPoint, p: Principal) -> ChartPoint:
     return pt
 
 
-def row_dict(sr: ScorecardRow, p: Principal) -> dict[str, Any]:
-    """A scorecard row as the viewer may see it (suppressed for aggregate-only roles)."""
+def _families(kpi_id: str, breakdown: str) -> tuple[str, ...]:
+    """The breakdowns protected together with ``breakdown`` (see `security.disclosure`)."""
+    if breakdown in ("authority", "service", "team"):
+        return tuple(b for b in ("service", "team") if b in get(kpi_id).all_breakdowns)
+    return (breakdown,)
+
+
+def withheld(wh: Wh, month: str, kpi_id: str, m: str, period: str,
+             family: tuple[str, ...]) -> frozenset[Key]:
+    """The rows of ``kpi_id`` for month ``m`` and ``period`` (from the assurance of
+    ``month``) that aggregate-only roles may not see: small-number suppression,
+    primary and secondary, over the authority and the breakdowns of ``family``."""
+    def build() -> frozenset[Key]:
+        rows: list[KpiRow] = [r for b in ("authority", *family) if b in ("authority", "service",
+                                                                      "team")
+                              for r in assurance_rows(wh, month, kpi_id, b)
+                              if r.month == m and r.period == period]
+        rows += [r for b in family if b not in ("service", "team")
+                 for r in breakdown_rows(wh, month, kpi_id, b) if r.period == period]
+        return withheld_rows(get(kpi_id).unit, rows, team_services(wh), family)
+
+    return RESULTS.get(wh.key("withheld", month, kpi_id, m, period, family), build)
+
+
+def disclosed(wh: Wh, month: str, sr: ScorecardRow, p: Principal,
+              key: Key = TOTAL) -> tuple[ScorecardRow, bool]:
+    """A scorecard row (of the authority, or of ``key``'s service or team) as the
+    viewer may see it: for aggregate-only roles, every chart point withheld where
+    disclosure control withholds it, and whether the headline itself is withheld."""
+    if not p.aggregate_only:
+        return sr, False
+    fam = _families(sr.kpi_id, key[0])
+    chart = sr.chart_period or sr.period
+    series = tuple(
+        replace(pt, value=None, numerator=None, denominator=None)
+        if key in withheld(wh, month, sr.kpi_id, pt.month, chart, fam) else pt
+        for pt in sr.series)
+    hidden = key in withheld(wh, month, sr.kpi_id, month, sr.period, fam)
+    return replace(sr, series=series), hidden
+
+
+def row_dict(sr: ScorecardRow, p: Principal, hidden: bool = False) -> dict[str, Any]:
+    """A scorecard row as the viewer may see it (suppressed for aggregate-only roles;
+    ``hidden``: disclosure control withholds it, see `disclosed`)."""
     d: dict[str, Any] = {
         "kpi_id": sr.kpi_id, "title": sr.title, "unit": sr.unit, "polarity": sr.polarity,
         "period": sr.period, "value": sr.value, "numerator": sr.numerator,
@@ -272,7 +315,7 @@ def row_dict(sr: ScorecardRow, p: Principal) -> dict[str, Any]:
                     "denominator": pt.denominator, "point_type": pt.point_type}
                    for pt in (_suppress_point(x, p) for x in sr.series)],
     }
-    d = suppress_kpi_row(d, p)
+    d = withhold(d, SUPPRESSED) if hidden else suppress_kpi_row(d, p)
     d.setdefault("suppressed", False)
     if d["suppressed"]:
         d["status_word"] = ""
@@ -312,7 +355,9 @@ def _breakdown_row(wh: Wh, a: MonthlyAssurance, sr: ScorecardRow, breakdown: str
         denominator=None if cur is None or cur.denominator is None else round(cur.denominator),
         status_word=word or "", since_last=since_last_period(val, pval, ind.polarity) or "",
         variation_icon=None, assurance_icon=None, series=series, centre=None, upper=None,
-        lower=None, availability=cur.status if cur else "no_denominator")
+        lower=None, availability=cur.status if cur else "no_denominator",
+        # DfE publishes authorities, not teams: a team is not compared with England.
+        england=None, stat_neighbours=None)
 
 
 def scorecard(wh: Wh, month: str, p: Principal, breakdown: str = "authority",
@@ -328,11 +373,14 @@ def scorecard(wh: Wh, month: str, p: Principal, breakdown: str = "authority",
         if kpis is not None and ind.id not in kpis:
             continue
         sr = rows[ind.id]
+        key = TOTAL
         if breakdown != "authority" and value:
             if breakdown not in ind.all_breakdowns:
                 continue
             sr = _breakdown_row(wh, a, sr, breakdown, value, month)
-        out[section_of(ind.id, ind.area)]["rows"].append(row_dict(sr, p))
+            key = (breakdown, value)
+        sr, hidden = disclosed(wh, month, sr, p, key)
+        out[section_of(ind.id, ind.area)]["rows"].append(row_dict(sr, p, hidden))
     return [s for s in out.values() if s["rows"]]
 
 
@@ -356,21 +404,32 @@ def indicator(wh: Wh, kpi_id: str, month: str, p: Principal) -> dict[str, Any]:
     breakdowns by service, team and characteristics for the month."""
     ind = get(kpi_id)
     sr = authority_rows(wh, month, p)[kpi_id]
+    sr, hidden = disclosed(wh, month, sr, p)
     if p.aggregate_only:
         sr = replace(sr, series=tuple(_suppress_point(x, p) for x in sr.series))
     breakdowns: dict[str, list[dict[str, Any]]] = {}
     for b in ("service", "team", *CHARACTERISTICS):
-        if b not in ind.all_breakdowns:
+        # No per-worker figures for the board: a worker's results are performance
+        # management, and their small caseloads would be withheld anyway.
+        if b not in ind.all_breakdowns or (b == "worker" and p.aggregate_only):
             continue
         if b in ("service", "team"):
             got = [r for r in assurance_rows(wh, month, kpi_id, b)
                    if r.month == month and r.period == sr.period]
         else:
             got = [r for r in breakdown_rows(wh, month, kpi_id, b) if r.period == sr.period]
-        breakdowns[b] = [suppress_kpi_row({**r.as_dict(), "suppressed": False}, p)
+        breakdowns[b] = [_breakdown_dict(wh, month, r, p)
                          for r in sorted(got, key=lambda r: r.breakdown_value)]
-    return {"indicator": ind, "row": row_dict(sr, p), "scorecard_row": sr,
+    return {"indicator": ind, "row": row_dict(sr, p, hidden), "scorecard_row": sr,
             "breakdowns": breakdowns, "target": targets(wh).get(kpi_id)}
+
+
+def _breakdown_dict(wh: Wh, month: str, r: KpiRow, p: Principal) -> dict[str, Any]:
+    d = {**r.as_dict(), "suppressed": False}
+    if p.aggregate_only and (r.breakdown, r.breakdown_value) in withheld(
+            wh, month, r.kpi_id, r.month, r.period, _families(r.kpi_id, r.breakdown)):
+        return withhold(d, SUPPRESSED)
+    return suppress_kpi_row(d, p)
 
 
 def indicator_children(wh: Wh, kpi_id: str, month: str, p: Principal, *,
@@ -385,6 +444,8 @@ def indicator_children(wh: Wh, kpi_id: str, month: str, p: Principal, *,
 
 def exceptions(wh: Wh, month: str, p: Principal) -> dict[str, list[ExceptionItem]]:
     items = assurance(wh, month).exceptions
+    if p.aggregate_only:  # the board's view: the authority and its services, no teams
+        items = [e for e in items if e.breakdown in ("authority", "service")]
     if p.scope_type == "service" and p.scope_value:
         ts = team_services(wh)
         items = [e for e in items if e.breakdown == "authority"
@@ -396,14 +457,26 @@ def exceptions(wh: Wh, month: str, p: Principal) -> dict[str, list[ExceptionItem
     return group_by_service(items)
 
 
-def exception_dict(e: ExceptionItem, p: Principal) -> dict[str, Any]:
+def _figures_published(wh: Wh, month: str, e: ExceptionItem, p: Principal) -> bool:
+    """Are all the figures an exception quotes published to aggregate-only roles?"""
+    key: Key = TOTAL if e.breakdown == "authority" else (e.breakdown, e.breakdown_value)
+    fam = _families(e.kpi_id, e.breakdown)
+    sr = authority_rows(wh, month, p)[e.kpi_id]
+    periods = {sr.period, sr.chart_period or sr.period}
+    return not any(key in withheld(wh, month, e.kpi_id, m, period, fam)
+                   for m in e.values for period in periods)
+
+
+def exception_dict(e: ExceptionItem, p: Principal, wh: Wh | None = None,
+                   month: str | None = None) -> dict[str, Any]:
     d = {"kind": e.kind, "severity": e.severity, "service": e.service, "kpi_id": e.kpi_id,
          "breakdown": e.breakdown, "breakdown_value": e.breakdown_value,
          "message": e.message, "rule": e.rule,
          "children": sum(len(c) for c in e.children)}
     if p.aggregate_only:
-        d["message"] = None  # may quote small numbers; the indicator page suppresses them
-        d["children"] = None
+        shown = wh is not None and month is not None and _figures_published(wh, month, e, p)
+        d["message"] = board_exception(e, get(e.kpi_id).title, figures=shown)
+        d["children"] = None  # the children behind a trigger are not the board's
     return d
 
 

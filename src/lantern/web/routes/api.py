@@ -147,7 +147,7 @@ def api_my_work(viewer: ViewerDep, wh: WhDep) -> dict[str, Any]:
 def api_exceptions(viewer: ViewerDep, wh: WhDep, month: Month = None) -> dict[str, Any]:
     month = sv.valid_month(wh, month)
     return {"month": month, "services": {
-        k: [sv.exception_dict(e, viewer.principal) for e in v]
+        k: [sv.exception_dict(e, viewer.principal, wh, month) for e in v]
         for k, v in sv.exceptions(wh, month, viewer.principal).items()}}
 
 

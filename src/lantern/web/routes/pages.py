@@ -264,7 +264,7 @@ def worker(request: Request, worker_id: str, viewer: ViewerDep, wh: WhDep) -> Re
 @router.get("/exceptions", name="exceptions")
 def exceptions(request: Request, viewer: ViewerDep, wh: WhDep, month: Month = None) -> Response:
     month = sv.valid_month(wh, month)
-    groups = {k: [sv.exception_dict(e, viewer.principal) for e in v]
+    groups = {k: [sv.exception_dict(e, viewer.principal, wh, month) for e in v]
               for k, v in sv.exceptions(wh, month, viewer.principal).items()}
     return render(request, "exceptions.html", {
         "active_nav": "exceptions", "as_of": wh.as_of, "title": "Exceptions",
