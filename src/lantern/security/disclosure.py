@@ -13,7 +13,8 @@ published figure, total or difference reveals a count of 1-4:
 - a row is withheld whole (value, numerator and denominator) — primary suppression —
   when any of its cells is 1-4;
 - the rows of a breakdown add up to the authority (and teams to their service); what
-  no row accounts for (children with no team, say) is an unpublished *remainder*;
+  no row accounts for (children with no team, say) is an unpublished *remainder*,
+  which the attacker is taken to know when it is zero;
 - an attacker knows every published row and every such sum. We solve the system as
   they would (exact Gaussian elimination) and, while any single withheld cell or any
   sum of withheld cells comes out at 1-4, withhold the next-smallest published row of
@@ -152,7 +153,10 @@ def protect(values: Mapping[Key, tuple[int, ...]], groups: Sequence[Group]) -> s
     """The keys to withhold: primary (a cell of 1-4), remainders (never published), and
     secondary until the attacker derives no count of 1-4."""
     withheld = {k for k, v in values.items() if any(small(c) for c in v)}
-    withheld |= {m for g in groups for m in g.members if m[0] == REMAINDER}
+    # A remainder is never published, but one of zero (every child of a service is
+    # in one of its teams) the attacker may know all the same.
+    withheld |= {m for g in groups for m in g.members
+                 if m[0] == REMAINDER and any(values[m])}
     for _ in range(len(values) + 1):
         leaks = derived_small(values, groups, withheld)
         if not leaks:

@@ -145,11 +145,22 @@ def assurance(wh: Wh, month: str) -> MonthlyAssurance:
 
 
 def breakdown_rows(wh: Wh, month: str, kpi_id: str, breakdown: str) -> list[KpiRow]:
-    """One indicator's rows for one month by a breakdown the assurance does not hold."""
+    """One indicator's rows for one month by a breakdown the assurance does not hold.
+
+    Every indicator by every such breakdown is computed at once, the first time any is
+    asked for (about 9 s on a 4,000-child authority, against 1-2.5 s for each
+    indicator and breakdown alone: a board's walk through the indicators, or the
+    disclosure test, asks for all of them)."""
     a = wh.authority
-    return RESULTS.get(wh.key("compute", month, kpi_id, breakdown), lambda: [
-        r for r in compute(wh.con, [month], breakdowns=(breakdown,), population=a.population,
-                           la_code=a.la_code, kpis=[kpi_id]) if r.breakdown == breakdown])
+
+    def every() -> dict[tuple[str, str], list[KpiRow]]:
+        out: dict[tuple[str, str], list[KpiRow]] = {}
+        for r in compute(wh.con, [month], breakdowns=CHARACTERISTICS,
+                         population=a.population, la_code=a.la_code):
+            out.setdefault((r.kpi_id, r.breakdown), []).append(r)
+        return out
+
+    return RESULTS.get(wh.key("compute", month), every).get((kpi_id, breakdown), [])
 
 
 def drill(wh: Wh, kpi_id: str, month: str, period: str | None) -> list[dict[str, Any]]:
