@@ -171,13 +171,16 @@ def protect(values: Mapping[Key, tuple[int, ...]], groups: Sequence[Group]) -> s
 
 def _next_smallest(values: Mapping[Key, tuple[int, ...]], groups: Sequence[Group],
                    withheld: set[Key], leaks: set[Key]) -> Key | None:
-    """The smallest published row in a group that holds a leaking cell; rows with some
-    children before empty ones (withholding a known zero protects nothing)."""
-    candidates = {m for g in groups if set(g.members) & leaks or g.total in leaks
-                  for m in g.members if m not in withheld}
-    if not candidates:
-        return None
-    return min(candidates, key=lambda k: (sum(values[k]) == 0, sum(values[k]), k))
+    """The smallest published row in the narrowest group that holds a leaking cell (a
+    team's service before the whole authority, so the protection stays local); rows
+    with some children before empty ones (withholding a known zero protects nothing)."""
+    holding = sorted((g for g in groups if set(g.members) & leaks or g.total in leaks),
+                     key=lambda g: len(g.members))
+    for g in holding:
+        candidates = [m for m in g.members if m not in withheld]
+        if candidates:
+            return min(candidates, key=lambda k: (sum(values[k]) == 0, sum(values[k]), k))
+    return None
 
 
 def table(unit: str, rows: Iterable[Row], team_service: Mapping[str, str],

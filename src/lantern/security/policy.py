@@ -1,10 +1,10 @@
 """The access policy, as pure functions: every layer asks these, none re-decides.
 
 Roles come from ARCHITECTURE.md. A user's scope (team, service or authority) limits
-which children they can see; board members and inspectors see aggregates only: a figure for 1-4 children is
-withheld, and so is any figure from which one could be worked out (secondary
-suppression, `security.disclosure`). Every withheld figure reads the same ("withheld"),
-whatever the reason, so the label itself reveals nothing.
+which children they can see; board members and inspectors see aggregates only: a
+figure for 1-4 children is withheld, and so is any figure from which one could be
+worked out (secondary suppression, `security.disclosure`). Every withheld figure
+reads the same ("withheld"), whatever the reason, so the label itself reveals nothing.
 """
 
 from __future__ import annotations

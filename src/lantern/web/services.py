@@ -26,6 +26,7 @@ from lantern.assurance.inputs import add_months
 from lantern.assurance.monthly import MonthlyAssurance, assure_month
 from lantern.assurance.targets import Target, load_targets, since_last_period, status_word
 from lantern.config import Settings
+from lantern.measures.benchmarks import benchmark
 from lantern.measures.catalogue import INDICATORS, get
 from lantern.measures.drill import children as drill_children
 from lantern.measures.engine import KpiRow, compute
@@ -321,7 +322,9 @@ def row_dict(sr: ScorecardRow, p: Principal, hidden: bool = False) -> dict[str, 
         "status_word": sr.status_word, "since_last": sr.since_last, "england": sr.england,
         "stat_neighbours": sr.stat_neighbours, "variation_icon": sr.variation_icon,
         "assurance_icon": sr.assurance_icon, "availability": sr.availability,
-        "chart_period": sr.chart_period,
+        "chart_period": sr.chart_period, "benchmark_unit": sr.benchmark_unit,
+        "compared": sr.compared, "benchmark_year": sr.benchmark_year, "region": sr.region,
+        "region_value": sr.region_value,
         "series": [{"month": pt.month, "value": pt.value, "numerator": pt.numerator,
                     "denominator": pt.denominator, "point_type": pt.point_type}
                    for pt in (_suppress_point(x, p) for x in sr.series)],
@@ -331,13 +334,15 @@ def row_dict(sr: ScorecardRow, p: Principal, hidden: bool = False) -> dict[str, 
     if d["suppressed"]:
         d["status_word"] = ""
         d["since_last"] = ""
+        d["compared"] = None  # a count's rate per 10,000 gives the count back
     return d
 
 
 def authority_rows(wh: Wh, month: str, p: Principal) -> dict[str, ScorecardRow]:
     a = assurance(wh, month)
     rows = RESULTS.get(wh.key("scorecard_rows", month), lambda: {
-        i.id: scorecard_row(a.indicators[i.id], wh.authority.la_code) for i in INDICATORS})
+        i.id: scorecard_row(a.indicators[i.id], wh.authority.la_code, wh.authority.population)
+        for i in INDICATORS})
     return rows
 
 
@@ -432,7 +437,21 @@ def indicator(wh: Wh, kpi_id: str, month: str, p: Principal) -> dict[str, Any]:
         breakdowns[b] = [_breakdown_dict(wh, month, r, p)
                          for r in sorted(got, key=lambda r: r.breakdown_value)]
     return {"indicator": ind, "row": row_dict(sr, p, hidden), "scorecard_row": sr,
-            "breakdowns": breakdowns, "target": targets(wh).get(kpi_id)}
+            "breakdowns": breakdowns, "target": targets(wh).get(kpi_id),
+            "benchmark": benchmark_of(wh, kpi_id)}
+
+
+def benchmark_of(wh: Wh, kpi_id: str) -> dict[str, Any] | None:
+    """DfE's figures for the indicator (`measures.benchmarks`), or None when the
+    authority is not a DfE authority or DfE publishes nothing comparable."""
+    def find() -> dict[str, Any] | None:
+        try:
+            found = benchmark(kpi_id, wh.authority.la_code)
+        except KeyError:
+            return None
+        return found if found.get("available") else None
+
+    return RESULTS.get(("benchmark", kpi_id, wh.authority.la_code), find)
 
 
 def _breakdown_dict(wh: Wh, month: str, r: KpiRow, p: Principal) -> dict[str, Any]:

@@ -65,7 +65,8 @@ def api_indicator(kpi_id: str, viewer: ViewerDep, wh: WhDep,
     got = sv.indicator(wh, kpi_id, month, viewer.principal)
     ind = got["indicator"]
     return {"month": month, "kpi_id": kpi_id, "title": ind.title,
-            "definition": ind.definition, "row": got["row"], "breakdowns": got["breakdowns"]}
+            "definition": ind.definition, "row": got["row"], "breakdowns": got["breakdowns"],
+            "benchmark": got["benchmark"]}
 
 
 @router.get("/indicators/{kpi_id}/children", name="api_indicator_children",

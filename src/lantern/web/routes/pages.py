@@ -124,6 +124,7 @@ def indicator(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhDep,
         "active_nav": "scorecard", "as_of": wh.as_of, "title": got["indicator"].title,
         "ind": got["indicator"], "row": got["row"], "chart_row": got["scorecard_row"],
         "breakdowns": got["breakdowns"], "labels": sv.BREAKDOWN_LABELS, "names": sv.team_names(wh),
+        "bench": got["benchmark"],
         "months": sv.months(wh), "month": month, "month_label": sv.month_label(month),
         "suppressed": viewer.suppressed,
         "can_drill": not viewer.principal.aggregate_only})
