@@ -177,8 +177,8 @@ def attack(table: dict[Key, tuple[int, ...] | None],
             residual = tuple(known[total][c] - sum(known[m][c] for m in members
                                                    if m in known) for c in range(width))
             if any(0 < x < 5 for x in residual):
-                found.append(f"{total} less published {members[0][0]} rows leaves "
-                             f"{residual} for {unknown or rest}")
+                found.append(f"{total} less published rows leaves {residual} for "
+                             f"{unknown or rest}")
             if len(unknown) == 1 and all(x >= 0 for x in residual):
                 # An attacker who takes the rest as nothing (true of services and
                 # teams, whose every child is in a team) gets the row back.
