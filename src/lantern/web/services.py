@@ -492,9 +492,9 @@ def _figures_published(wh: Wh, month: str, e: ExceptionItem, p: Principal) -> bo
     key: Key = TOTAL if e.breakdown == "authority" else (e.breakdown, e.breakdown_value)
     fam = _families(e.kpi_id, e.breakdown)
     sr = authority_rows(wh, month, p)[e.kpi_id]
-    periods = {sr.period, sr.chart_period or sr.period}
-    return not any(key in withheld(wh, month, e.kpi_id, m, period, fam)
-                   for m in e.values for period in periods)
+    # SPC runs on the chart's period; the other kinds quote the headline period.
+    period = (sr.chart_period or sr.period) if e.kind == "spc_concern" else sr.period
+    return not any(key in withheld(wh, month, e.kpi_id, m, period, fam) for m in e.values)
 
 
 def exception_dict(e: ExceptionItem, p: Principal, wh: Wh | None = None,
