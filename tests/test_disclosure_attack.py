@@ -12,7 +12,9 @@ attacker then
   authority's counts less every published row (and each service's counts less its
   teams), which is what the withheld rows and anything unlisted add up to;
 - propagates: a group with one unknown left gives it away, which then feeds the other
-  groups, until nothing more comes out.
+  groups, until nothing more comes out;
+- adds up months: a 12-month figure less the months shown in the chart beside it
+  leaves what the months not shown add up to.
 
 No count of 1-4 may come out. The attacker here is independent of
 `security.disclosure` (propagation, not elimination). On the code before secondary
@@ -220,7 +222,31 @@ def attack(table: dict[Key, tuple[int, ...] | None],
 def attack_all(seen: Seen, team_service: dict[str, str]) -> list[str]:
     return [f"{kpi} {month} {period}: {what}"
             for (kpi, month, period), table in sorted(seen.tables.items())
-            for what in attack(table, team_service)]
+            for what in attack(table, team_service)] + attack_windows(seen)
+
+
+def attack_windows(seen: Seen) -> list[str]:
+    """A 12-month window is the sum of its months: the window's figure less the months
+    shown leaves what the others add up to."""
+    from lantern.assurance.inputs import add_months
+
+    found = []
+    for (kpi, month, period), table in sorted(seen.tables.items()):
+        if period != "rolling_12m":
+            continue
+        inside = [seen.tables.get((kpi, add_months(month, -k), "in_month"), {})
+                  for k in range(12)]
+        if not any(inside):
+            continue
+        for key, total in table.items():
+            if total is None:
+                continue
+            shown = [t[key] for t in inside if t.get(key) is not None]
+            rest = tuple(x - sum(c[i] for c in shown) for i, x in enumerate(total))
+            if any(0 < x < 5 for x in rest):
+                found.append(f"{kpi} {month} {key}: the 12 months less those shown "
+                             f"leave {rest}")
+    return found
 
 
 def test_no_count_of_1_to_4_can_be_worked_out(answers: dict[str, Any],

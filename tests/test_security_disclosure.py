@@ -12,6 +12,7 @@ from lantern.security.disclosure import (
     cells,
     derived_small,
     protect,
+    protect_window,
     withheld_rows,
 )
 
@@ -130,3 +131,19 @@ def test_board_exception_keeps_the_reason_and_drops_the_figures() -> None:
                     "last two months: a deep dive is required. Figures withheld: they "
                     "concern few children.")
     assert not any(ch.isdigit() for ch in text.replace("15", ""))
+
+
+def test_a_window_less_the_months_shown() -> None:
+    # 12 months hold 69 referrals; the chart withholds March (2) and April (1) as
+    # small, but 69 less the ten months shown gives back their 3. The smallest month
+    # shown (June, 5; October's 5 comes later) is withheld too, leaving 8.
+    counts = dict(zip([f"2024-{m:02d}" for m in range(1, 13)],
+                      [6, 7, 2, 1, 8, 5, 6, 7, 9, 5, 6, 7], strict=True))
+    months = {m: R("authority", "880", n, None, n) for m, n in counts.items()}
+    shown = set(counts) - {"2024-03", "2024-04"}
+    window = R("authority", "880", 69, None, 69)
+    assert protect_window("count", window, months, shown) == ({"2024-06"}, False)
+    assert protect_window("count", window, months, shown - {"2024-06"}) == (set(), False)
+    # A window of 3 children, every month withheld: nothing to add, the window goes.
+    small_window = R("authority", "880", 3, None, 3)
+    assert protect_window("count", small_window, {"2024-01": None}, set()) == (set(), True)

@@ -21,6 +21,14 @@ published figure, total or difference reveals a count of 1-4:
   a group that holds it (secondary suppression, as statistical disclosure control
   does).
 
+A rolling window is the sum of its months, so a 12-month headline shown beside its
+in-month chart is a group too (`protect_window`): months are withheld until the window
+less the months shown is not 1-4.
+
+Not covered: differences between what different months' pages show (this month's
+12-month figure less last month's is this month's in-month figure less that of a year
+ago, a difference of two unknown counts rather than a count).
+
 The authority's own row is only ever withheld by primary suppression (every group
 holds its remainder, so a group whose withheld rows could not be protected would have
 a total of 1-4 itself), which is why each breakdown can be protected on its own.
@@ -288,3 +296,33 @@ def board_exception(item: ExceptionLike, title: str, *, figures: bool) -> str:
     where = ("the whole authority" if item.breakdown == AUTHORITY
              else f"the {item.breakdown_value.replace('_', ' ')} {item.breakdown}")
     return f"{title} for {where} {what}. Figures withheld: they concern few children."
+
+
+# --------------------------------------------------------------------------- windows
+
+
+def protect_window(unit: str, window: Row | None, months: Mapping[str, Row | None],
+                   published: set[str]) -> tuple[set[str], bool]:
+    """A rolling window (say 12 months) is the sum of its months: with the window's
+    figure and some of its months published, the rest add up to the difference. Which
+    of the published ``months`` (their in-month rows; None for no row, i.e. nothing)
+    to withhold as well so that difference is not 1-4, and whether the window itself
+    must go (when no published month is left to withhold)."""
+    if window is None:
+        return set(), False
+    zero = (0,) * len(cells(unit, 0, 0, 0))
+    have = {m: cells(unit, r.numerator, r.denominator, r.value) if r is not None else zero
+            for m, r in months.items()}
+    total = cells(unit, window.numerator, window.denominator, window.value)
+    shown = set(published) & set(have)
+    extra: set[str] = set()
+    while True:
+        rest = tuple(t - sum(have[m][c] for m in shown) for c, t in enumerate(total))
+        if not any(small(x) for x in rest):
+            return extra, False
+        left = [m for m in shown if any(have[m])]
+        if not left:
+            return extra, True
+        m = min(left, key=lambda k: (sum(have[k]), k))
+        shown.discard(m)
+        extra.add(m)

@@ -33,7 +33,14 @@ from lantern.measures.engine import KpiRow, compute
 from lantern.reports.build import HEADLINES, SECTIONS, scorecard_row, section_of
 from lantern.reports.model import ChartPoint, ScorecardRow
 from lantern.security.alert_inbox import ItemState, key_of, states
-from lantern.security.disclosure import TOTAL, Key, board_exception, withheld_rows, withhold
+from lantern.security.disclosure import (
+    TOTAL,
+    Key,
+    board_exception,
+    protect_window,
+    withheld_rows,
+    withhold,
+)
 from lantern.security.policy import SUPPRESSED, Principal, child_in_scope, suppress_kpi_row
 from lantern.warehouse.meta import Authority, with_population
 from lantern.web.cache import ASSURANCE, RESULTS
@@ -309,7 +316,28 @@ def disclosed(wh: Wh, month: str, sr: ScorecardRow, p: Principal,
         if key in withheld(wh, month, sr.kpi_id, pt.month, chart, fam) else pt
         for pt in sr.series)
     hidden = key in withheld(wh, month, sr.kpi_id, month, sr.period, fam)
+    if sr.period.startswith("rolling_") and chart == "in_month":
+        series, hidden = _window_disclosed(wh, month, sr, key, series, hidden)
     return replace(sr, series=series), hidden
+
+
+def _window_disclosed(wh: Wh, month: str, sr: ScorecardRow, key: Key,
+                      series: tuple[ChartPoint, ...], hidden: bool
+                      ) -> tuple[tuple[ChartPoint, ...], bool]:
+    """The headline's rolling window less its published months must not be 1-4
+    (`security.disclosure.protect_window`)."""
+    span = {"rolling_12m": 12, "rolling_36m": 36}.get(sr.period, 12)
+    inside = [add_months(month, -k) for k in range(span)]
+    b = key[0]
+    mine = {(r.month, r.period): r for r in assurance_rows(wh, month, sr.kpi_id, b)
+            if b == "authority" or r.breakdown_value == key[1]}
+    window = None if hidden else mine.get((month, sr.period))
+    shown = {pt.month for pt in series if pt.value is not None or pt.numerator is not None}
+    extra, drop = protect_window(get(sr.kpi_id).unit, window,
+                                 {m: mine.get((m, "in_month")) for m in inside}, shown)
+    series = tuple(replace(pt, value=None, numerator=None, denominator=None)
+                   if pt.month in extra else pt for pt in series)
+    return series, hidden or drop
 
 
 def row_dict(sr: ScorecardRow, p: Principal, hidden: bool = False) -> dict[str, Any]:
