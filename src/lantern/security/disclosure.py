@@ -25,9 +25,10 @@ A rolling window is the sum of its months, so a 12-month headline shown beside i
 in-month chart is a group too (`protect_window`): months are withheld until the window
 less the months shown is not 1-4.
 
-Not covered: differences between what different months' pages show (this month's
-12-month figure less last month's is this month's in-month figure less that of a year
-ago, a difference of two unknown counts rather than a count).
+Not yet covered: combining the pages of different months. This month's 12-month
+figure less last month's is this month's in-month count less that of a year ago; when
+the chart shows the latter, the former follows. Closing that needs every month's
+windows and months protected as one system.
 
 The authority's own row is only ever withheld by primary suppression (every group
 holds its remainder, so a group whose withheld rows could not be protected would have
