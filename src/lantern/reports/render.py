@@ -14,6 +14,7 @@ import vl_convert as vlc
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from lantern.assurance.targets import status_bands
 from lantern.reports.model import Report, ScorecardRow
 
 # Making Data Count colours: improvement blue, concern orange, common cause grey.
@@ -79,6 +80,13 @@ def chart_spec(row: ScorecardRow) -> alt.TopLevelMixin:
                 .mark_rule(strokeDash=dash, color=colour, strokeWidth=1)
                 .encode(y="y:Q")
             )
+    months = {p["month"] for p in points}
+    marks = [{"month": m, "label": label} for m, label in row.markers if m in months]
+    if marks:  # a process change (e.g. a deep dive): a vertical rule where limits restart
+        rule = alt.Chart(alt.Data(values=marks)).encode(x="month:O")
+        layers += [rule.mark_rule(color="#1d70b8", strokeWidth=1.5),
+                   rule.mark_text(align="left", dx=3, dy=-55, fontSize=8, color="#1d70b8")
+                   .encode(text="label:N")]
     return alt.layer(*layers).properties(width=520, height=130)
 
 
@@ -118,6 +126,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["fmt"] = format_value
+    env.filters["status_band"] = lambda text: status_bands().get(text or "", "none")
     env.globals["chart_svg"] = lambda row: Markup(chart_svg(row))
     env.globals["chart_alt_text"] = chart_alt_text
     env.globals["point_label"] = lambda t: POINT_LABELS.get(t, t)
