@@ -723,15 +723,38 @@ def benchmarks(
     if not found.get("available"):
         console.print(f"{kpi_id}: no DfE comparison — {found.get('reason')}")
         return
-    table = RichTable("", "value", title=f"{found['measure']} (year ending {found['year_ending']})")
-    table.add_row(f"{found['la_name']} ({code})", _cell(found.get("authority")))
-    table.add_row("England", _cell(found.get("england")))
-    table.add_row(str(found.get("region")), _cell(found.get("region_value")))
-    table.add_row(f"Statistical neighbours (mean of {found['neighbours_count']})",
-                  _cell(found.get("neighbours_mean")))
+    _print_benchmark(found, code)
+
+
+def _print_benchmark(found: dict[str, Any], code: str) -> None:
+    """The comparison as the indicator page shows it: the latest year, the five-year
+    trend, the region and the neighbours by name."""
+    per = found["compared_as"] == "rate_per_10k"
+    unit = found["unit"]
+
+    def cell(v: float | None) -> str:
+        return "–" if v is None else _bench_value(v, unit)
+
+    year = found["published"]
+    console.print(f"{found['measure']}: DfE, year ending 31 March {year} (published {year}).")
+    if per:
+        console.print("A number of children is compared only as a rate per 10,000 children "
+                      "aged 0-17.")
+    table = RichTable("year ending 31 March", f"{found['la_name']} ({code})", "England",
+                      str(found["region"]), "statistical neighbours (mean)",
+                      title="Five-year trend" + (", rates per 10,000 children" if per else ""))
+    for y in found["trend"]:
+        table.add_row(str(y["published"]), cell(y["authority"]), cell(y["england"]),
+                      cell(y["region_value"]), cell(y["neighbours_mean"]))
     console.print(table)
+    names = ", ".join(f"{n['la_name']} {cell(n['value'])}" for n in found["neighbours"])
+    console.print(f"Statistical neighbours ({year}, closest first): {names}.")
     if found.get("neighbours_excluded"):
         console.print(f"{found['neighbours_excluded']} neighbour values suppressed or missing.")
+
+
+def _bench_value(v: float, unit: str) -> str:
+    return f"{v:.1f}%" if unit == "pct" else f"{v:,.1f}"
 
 
 @app.command()

@@ -15,7 +15,7 @@ from lantern.assurance.monthly import IndicatorMonth, MonthlyAssurance, assure_m
 from lantern.assurance.spc import classify, rebase_indices
 from lantern.calendar import add_working_days
 from lantern.casework.labels import Names, exception_text, names, place_label
-from lantern.measures.benchmarks import benchmark
+from lantern.measures.benchmarks import benchmark, compared_value
 from lantern.measures.catalogue import INDICATORS, get
 from lantern.reports.model import ChartPoint, ExceptionLine, Report, ScorecardRow, Section
 
@@ -73,7 +73,8 @@ def build_report(
         targets_path=targets_path,
     )
     return report_from(assurance, la_code=la_code, la_name=la_name,
-                       process_changes=process_changes or [], today=today, names=names(con))
+                       process_changes=process_changes or [], today=today, names=names(con),
+                       population=population)
 
 
 def report_from(
@@ -84,12 +85,14 @@ def report_from(
     process_changes: list[tuple[str, str]],
     today: date | None = None,
     names: Names | None = None,
+    population: int | None = None,
 ) -> Report:
     """The report of a month's assurance; ``names`` puts teams, services and workers
     by name in the exceptions (ids without it)."""
     year, mon = (int(p) for p in assurance.month.split("-"))
     first_of_next = date(year + mon // 12, mon % 12 + 1, 1)
-    rows = {i.id: scorecard_row(assurance.indicators[i.id], la_code) for i in INDICATORS}
+    rows = {i.id: scorecard_row(assurance.indicators[i.id], la_code, population)
+            for i in INDICATORS}
     sections = {key: Section(key, title) for key, title in SECTIONS}
     for ind in INDICATORS:
         sections[section_of(ind.id, ind.area)].rows.append(rows[ind.id])
@@ -114,10 +117,12 @@ def report_from(
     )
 
 
-def scorecard_row(im: IndicatorMonth, la_code: str) -> ScorecardRow:
+def scorecard_row(im: IndicatorMonth, la_code: str,
+                  population: int | None = None) -> ScorecardRow:
     ind = get(im.kpi_id)
     h = im.headline
     bench = _benchmark(im.kpi_id, la_code)
+    value = h.value if h else None
     limits = im.spc.segments[-1].limits if im.spc and im.spc.segments else None
     types = [p.point_type for p in im.spc.points] if im.spc else []
     series = tuple(
@@ -149,6 +154,11 @@ def scorecard_row(im: IndicatorMonth, la_code: str) -> ScorecardRow:
         lower=limits.lower if limits else None,
         short_series=bool(im.spc and im.spc.short_series_warning),
         chart_period=im.spc_period or "",
+        benchmark_unit=bench.get("unit", ""),
+        compared=compared_value(im.kpi_id, value, population) if bench else None,
+        benchmark_year=str(bench.get("published", "")),
+        region=bench.get("region", ""),
+        region_value=bench.get("region_value"),
     )
 
 

@@ -39,6 +39,14 @@ class ScorecardRow:
     lower: float | None = None
     short_series: bool = False
     chart_period: str = ""
+    # How England and the neighbours compare (`measures.benchmarks`): their unit ("rate"
+    # for a count, compared per 10,000 children), this authority's figure in that unit,
+    # the DfE year (ending 31 March) and the region.
+    benchmark_unit: str = ""
+    compared: float | None = None
+    benchmark_year: str = ""
+    region: str = ""
+    region_value: float | None = None
     markers: tuple[tuple[str, str], ...] = ()  # (month, label): process changes drawn
 
 

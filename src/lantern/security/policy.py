@@ -1,9 +1,10 @@
 """The access policy, as pure functions: every layer asks these, none re-decides.
 
 Roles come from ARCHITECTURE.md. A user's scope (team, service or authority) limits
-which children they can see; board members and inspectors see aggregates only, and in
-anything they see counts of 1-4 are shown as "fewer than 5" and percentages or means
-computed from such counts are withheld.
+which children they can see; board members and inspectors see aggregates only: a
+figure for 1-4 children is withheld, and so is any figure from which one could be
+worked out (secondary suppression, `security.disclosure`). Every withheld figure
+reads the same ("withheld"), whatever the reason, so the label itself reveals nothing.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ SCOPE_TYPES: tuple[str, ...] = ("team", "service", "authority")
 # "caseload": a social worker limited to the children allocated to them (set for every
 # social worker by the LANTERN_SOCIAL_WORKER_SCOPE setting, not per account).
 ScopeType = Literal["team", "service", "authority", "caseload"]
-SUPPRESSED = "fewer than 5"
+SUPPRESSED = "withheld"
 SUPPRESS_BELOW = 5
 
 
@@ -89,7 +90,7 @@ def social_worker_scope(p: Principal, setting: str) -> Principal:
 
 
 def suppress_count(n: float | int | None, p: Principal) -> float | int | str | None:
-    """A count as this person may see it: 1-4 become "fewer than 5" for aggregate roles."""
+    """A count as this person may see it: 1-4 become "withheld" for aggregate roles."""
     if n is None or not p.aggregate_only:
         return n
     return SUPPRESSED if 0 < n < SUPPRESS_BELOW else n
@@ -98,8 +99,8 @@ def suppress_count(n: float | int | None, p: Principal) -> float | int | str | N
 def suppress_kpi_row(row: dict[str, Any], p: Principal) -> dict[str, Any]:
     """An indicator row as this person may see it.
 
-    For aggregate-only roles: a numerator or denominator of 1-4 is shown as "fewer than
-    5", and the value computed from it (a percentage, mean or count) is withheld
+    For aggregate-only roles: a numerator or denominator of 1-4 is shown as
+    "withheld", and the value computed from it (a percentage, mean or count) is withheld
     (None) with `suppressed` set, so a small group cannot be recovered by arithmetic.
     """
     if not p.aggregate_only:

@@ -4,8 +4,8 @@ the role-matrix test to check it.
 Each route (by its name) has one entry per role, in `ROLES` order:
 
 - ``A`` allowed: the route works, showing only children in the person's scope;
-- ``S`` suppressed: aggregates only, with counts of 1-4 shown as "fewer than 5" and the
-  percentages or means computed from them withheld (`security.policy.suppress_kpi_row`);
+- ``S`` suppressed: aggregates only, with any figure about 1-4 children, or from which
+  one could be worked out, withheld (`security.disclosure`);
 - ``F`` forbidden: HTTP 403.
 
 Notes on particular rows: the alert inbox and the work list name children, so the

@@ -86,7 +86,7 @@ def api_indicator(kpi_id: str, viewer: ViewerDep, wh: WhDep,
     ind = got["indicator"]
     return m.IndicatorDetail.model_validate({
         "month": month, "kpi_id": kpi_id, "title": ind.title, "definition": ind.definition,
-        "row": got["row"], "breakdowns": got["breakdowns"]})
+        "row": got["row"], "breakdowns": got["breakdowns"], "benchmark": got["benchmark"]})
 
 
 @router.get("/indicators/{kpi_id}/children", name="api_indicator_children",
@@ -170,7 +170,7 @@ def api_my_work(viewer: ViewerDep, wh: WhDep) -> m.MyWork:
 def api_exceptions(viewer: ViewerDep, wh: WhDep, month: Month = None) -> m.Exceptions:
     month = sv.valid_month(wh, month)
     return m.Exceptions.model_validate({"month": month, "services": {
-        k: [sv.exception_dict(e, viewer.principal) for e in v]
+        k: [sv.exception_dict(e, viewer.principal, wh, month) for e in v]
         for k, v in sv.exceptions(wh, month, viewer.principal).items()}})
 
 

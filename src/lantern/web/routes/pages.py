@@ -127,7 +127,7 @@ def indicator(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhDep,
         "active_nav": "scorecard", "as_of": wh.as_of, "title": got["indicator"].title,
         "ind": got["indicator"], "row": got["row"], "chart_row": got["scorecard_row"],
         "breakdowns": {b: labels.labelled(wh, b, rows) for b, rows in got["breakdowns"].items()},
-        "labels": sv.BREAKDOWN_LABELS,
+        "labels": sv.BREAKDOWN_LABELS, "names": sv.team_names(wh), "bench": got["benchmark"],
         "months": sv.months(wh), "month": month, "month_label": sv.month_label(month),
         "suppressed": viewer.suppressed, "plain": plain(kpi_id),
         "can_drill": not viewer.principal.aggregate_only,
@@ -262,7 +262,8 @@ def _named(e: dict[str, object], n: Names) -> dict[str, object]:
 def exceptions(request: Request, viewer: ViewerDep, wh: WhDep, month: Month = None) -> Response:
     month = sv.valid_month(wh, month)
     n = labels.all_names(wh)
-    groups = {n.service(k) if k else k: [_named(sv.exception_dict(e, viewer.principal), n)
+    groups = {n.service(k) if k else k: [_named(sv.exception_dict(e, viewer.principal, wh,
+                                                                  month), n)
                                           for e in v]
               for k, v in sv.exceptions(wh, month, viewer.principal).items()}
     return render(request, "exceptions.html", {
