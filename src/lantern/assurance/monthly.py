@@ -7,12 +7,20 @@ the figures; it computes none itself.
 
 from __future__ import annotations
 
+import calendar as _cal
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import duckdb
 
-from lantern.assurance.decline import WINDOW_MONTHS
+from lantern.assurance.decline import (
+    DEFAULT_MATERIALITY,
+    WINDOW_MONTHS,
+    ChildrenLookup,
+    Materiality,
+    load_materiality,
+)
 from lantern.assurance.exceptions import ExceptionItem, build_exceptions, spc_period
 from lantern.assurance.inputs import IndicatorMeta, SeriesPoint, add_months, as_meta
 from lantern.assurance.spc import SpcResult, classify, rebase_indices
@@ -71,22 +79,34 @@ def assure_month(
         # Team rows of exceptions are grouped under their service from the warehouse's
         # own hierarchy, so no caller has to remember to pass it.
         team_service = team_services(con)
-    months = [add_months(month, -k) for k in range(history - 1, -1, -1)]
+    months = history_months(month, history)
     rows = compute(con, months, breakdowns=BREAKDOWNS, population=population, la_code=la_code)
-    targets = load_targets(targets_path)
-    change_months = [m for m, _ in process_changes or []]
-    all_metas = metas()
+    return assemble(rows, month, months, load_targets(targets_path), process_changes,
+                    team_service or {}, drill_lookup(con, months[-WINDOW_MONTHS:]),
+                    materiality=load_materiality(targets_path))
 
+
+def history_months(month: str, history: int = HISTORY_MONTHS) -> list[str]:
+    """The ``history`` months ending with ``month``, oldest first (the chart's months)."""
+    return [add_months(month, -k) for k in range(history - 1, -1, -1)]
+
+
+def last_complete_month(as_of: date) -> str:
+    """The latest month wholly covered by data up to ``as_of`` (the data date)."""
+    if as_of.day == _cal.monthrange(as_of.year, as_of.month)[1]:
+        return f"{as_of:%Y-%m}"
+    return add_months(f"{as_of:%Y-%m}", -1)
+
+
+def drill_lookup(con: Any, months: list[str]) -> ChildrenLookup:
+    """The children behind a figure (its denominator rows), for deep dives. One
+    drill-down per indicator serves every team and service and every month in
+    ``months`` (a month outside them is drilled on its own)."""
     drilled: dict[tuple[str, str], list[dict[str, Any]]] = {}
 
-    recent = months[-WINDOW_MONTHS:]
-
     def children_behind(kpi_id: str, m: str, breakdown: str, value: str) -> list[str]:
-        """The children behind a figure (its denominator rows), for deep dives. One
-        drill-down per indicator serves every team and service and, for the months a
-        deep dive looks at, every month."""
         if (kpi_id, m) not in drilled:
-            asked = recent if m in recent else [m]
+            asked = months if m in months else [m]
             found = children_by_month(con, kpi_id, asked)
             for k, rows_ in zip(asked, found.values(), strict=True):  # both in month order
                 drilled[kpi_id, k] = rows_
@@ -95,12 +115,32 @@ def assure_month(
             rows_ = [r for r in rows_ if str(r.get(breakdown)) == value]
         return sorted({str(r["child_id"]) for r in rows_})
 
-    items = build_exceptions(
-        rows, all_metas, month, targets,
-        process_changes={"*": change_months} if change_months else None,
-        team_service=team_service,
-        children_lookup=children_behind,
-    )
+    return children_behind
+
+
+def assemble(
+    rows: list[KpiRow],
+    month: str,
+    months: list[str],
+    targets: dict[str, Target],
+    process_changes: list[tuple[str, str]] | None,
+    team_service: dict[str, str],
+    children_lookup: ChildrenLookup | None,
+    exceptions: list[ExceptionItem] | None = None,
+    materiality: Materiality = DEFAULT_MATERIALITY,
+) -> MonthlyAssurance:
+    """The month's assurance from the engine's rows for ``months`` (authority, service
+    and team). ``exceptions``: already built (stored at load time), else built here."""
+    change_months = [m for m, _ in process_changes or []]
+    all_metas = metas()
+    if exceptions is None:
+        exceptions = build_exceptions(
+            rows, all_metas, month, targets,
+            process_changes={"*": change_months} if change_months else None,
+            team_service=team_service,
+            children_lookup=children_lookup,
+            materiality=materiality,
+        )
     authority: dict[str, list[KpiRow]] = {}
     for r in rows:
         if r.breakdown == "authority":
@@ -110,7 +150,7 @@ def assure_month(
                               change_months)
         for kpi, meta in all_metas.items()
     }
-    return MonthlyAssurance(month, months, rows, indicators, items, team_service or {})
+    return MonthlyAssurance(month, months, rows, indicators, exceptions, team_service)
 
 
 def _indicator_month(
