@@ -10,7 +10,8 @@ from datetime import date
 from typing import Any
 
 from lantern.assurance.exceptions import ExceptionItem
-from lantern.assurance.monthly import IndicatorMonth, MonthlyAssurance, assure_month
+from lantern.assurance.monthly import IndicatorMonth, MonthlyAssurance
+from lantern.assurance.store import Basis, month_assurance
 from lantern.calendar import add_working_days
 from lantern.measures.benchmarks import benchmark
 from lantern.measures.catalogue import INDICATORS, get
@@ -65,10 +66,8 @@ def build_report(
     targets_path: str | None = None,
     today: date | None = None,
 ) -> Report:
-    assurance = assure_month(
-        con, month, la_code=la_code, population=population, process_changes=process_changes,
-        targets_path=targets_path,
-    )
+    basis = Basis(la_code, population, tuple(process_changes or ()), targets_path)
+    assurance = month_assurance(con, month, basis)  # stored at load time, else computed
     return report_from(assurance, la_code=la_code, la_name=la_name,
                        process_changes=process_changes or [], today=today)
 

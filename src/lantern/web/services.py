@@ -8,7 +8,6 @@ module caches, filters to the viewer's scope and applies small-number suppressio
 
 from __future__ import annotations
 
-import calendar as _cal
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -23,7 +22,8 @@ from lantern.alerts.recipients import Directory, recipient_keys
 from lantern.alerts.recipients import directory as alert_directory
 from lantern.assurance.exceptions import ExceptionItem, group_by_service
 from lantern.assurance.inputs import add_months
-from lantern.assurance.monthly import MonthlyAssurance, assure_month
+from lantern.assurance.monthly import MonthlyAssurance, last_complete_month
+from lantern.assurance.store import Basis, month_assurance, stored_rows
 from lantern.assurance.targets import Target, load_targets, since_last_period, status_word
 from lantern.config import Settings
 from lantern.measures.catalogue import INDICATORS, get
@@ -99,10 +99,7 @@ def open_warehouse(settings: Settings, today: date | None = None,
 
 def latest_month(wh: Wh) -> str:
     """The latest complete month of data."""
-    d = wh.as_of
-    if d.day == _cal.monthrange(d.year, d.month)[1]:
-        return f"{d:%Y-%m}"
-    return add_months(f"{d:%Y-%m}", -1)
+    return last_complete_month(wh.as_of)
 
 
 def warm_up(wh: Wh) -> None:
@@ -136,19 +133,27 @@ def team_services(wh: Wh) -> dict[str, str]:
 
 
 def assurance(wh: Wh, month: str) -> MonthlyAssurance:
-    a = wh.authority
-    return ASSURANCE.get(wh.key("assure", month), lambda: assure_month(
-        wh.con, month, la_code=a.la_code, population=a.population,
-        process_changes=a.process_changes, targets_path=wh.targets_path,
+    """The month's assurance: stored at load time (`assurance.store`), else computed."""
+    return ASSURANCE.get(wh.key("assure", month), lambda: month_assurance(
+        wh.con, month, Basis.of(wh.authority, wh.targets_path),
         team_service=team_services(wh)))
 
 
 def breakdown_rows(wh: Wh, month: str, kpi_id: str, breakdown: str) -> list[KpiRow]:
-    """One indicator's rows for one month by a breakdown the assurance does not hold."""
+    """One indicator's rows for one month by a breakdown the assurance does not hold
+    (stored at load time for the months the app offers, else computed)."""
     a = wh.authority
-    return RESULTS.get(wh.key("compute", month, kpi_id, breakdown), lambda: [
-        r for r in compute(wh.con, [month], breakdowns=(breakdown,), population=a.population,
-                           la_code=a.la_code, kpis=[kpi_id]) if r.breakdown == breakdown])
+
+    def rows() -> list[KpiRow]:
+        got = stored_rows(wh.con, [month], (breakdown,), Basis.of(a, wh.targets_path),
+                          kpi_id=kpi_id)
+        if got is not None:
+            return got
+        return [r for r in compute(wh.con, [month], breakdowns=(breakdown,),
+                                   population=a.population, la_code=a.la_code,
+                                   kpis=[kpi_id]) if r.breakdown == breakdown]
+
+    return RESULTS.get(wh.key("compute", month, kpi_id, breakdown), rows)
 
 
 def drill(wh: Wh, kpi_id: str, month: str, period: str | None) -> list[dict[str, Any]]:
