@@ -55,6 +55,8 @@ from lantern.assurance.inputs import (
     add_months,
     as_metas,
     as_rows,
+    meaningful_values,
+    measure_range,
     series_by_key,
 )
 from lantern.assurance.targets import FAILING_STATUSES, WELL_BELOW_TARGET, Target, status_word
@@ -250,13 +252,14 @@ def _spc_items(
             continue
         if pts[-1].denominator is not None and pts[-1].denominator < min_denominator:
             continue
-        if sum(p.value is not None for p in pts) < min_points:
+        values = meaningful_values(pts, min_denominator)  # as the chart: small months gaps
+        if sum(v is not None for v in values) < min_points:
             continue
         months = [p.month for p in pts]
         changes = [*process_changes.get("*", ()), *process_changes.get(kpi_id, ())]
         tgt = targets.get(kpi_id)
         result = spc.classify(
-            [p.value for p in pts],
+            values,
             metas[kpi_id].polarity,
             rebase_at=spc.rebase_indices(months, changes),
             target=tgt.target if tgt else None,
@@ -264,8 +267,9 @@ def _spc_items(
         last = result.points[-1]
         if last.point_type != spc.CONCERN:
             continue
-        limits = result.segments[-1].limits
-        assert limits is not None  # a concern needs limits
+        computed = result.segments[-1].limits
+        assert computed is not None  # a concern needs limits
+        limits = spc.clamp_limits(computed, *measure_range(metas[kpi_id].unit))
         rule_text = {
             spc.OUTSIDE_LIMITS: "is outside the process limits",
             spc.TREND: "continues a run of 7 points moving the wrong way",

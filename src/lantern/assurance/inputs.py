@@ -137,6 +137,21 @@ def as_metas(metas: Mapping[str, Any]) -> dict[str, IndicatorMeta]:
     return {k: as_meta(k, v) for k, v in metas.items()}
 
 
+def measure_range(unit: str) -> tuple[float, float | None]:
+    """The values a measure can take: 0–100 for a percentage, 0 upwards otherwise
+    (counts, rates per 10,000, mean days)."""
+    return (0.0, 100.0) if unit == "pct" else (0.0, None)
+
+
+def meaningful_values(points: Iterable[SeriesPoint], min_denominator: float
+                      ) -> list[float | None]:
+    """The values SPC is run on: a month whose denominator is below ``min_denominator``
+    is a gap (None), not a point — 2 of 2 children is not 100 % of a process. A point
+    with no denominator (a count) is kept."""
+    return [p.value if p.denominator is None or p.denominator >= min_denominator else None
+            for p in points]
+
+
 def parse_month(month: str) -> tuple[int, int]:
     """'2024-03' -> (2024, 3); raises ValueError on anything else."""
     try:

@@ -16,13 +16,20 @@ import duckdb
 
 from lantern.assurance.decline import (
     DEFAULT_MATERIALITY,
+    DEFAULT_MIN_DENOMINATOR,
     WINDOW_MONTHS,
     ChildrenLookup,
     Materiality,
     load_materiality,
 )
 from lantern.assurance.exceptions import ExceptionItem, build_exceptions, spc_period
-from lantern.assurance.inputs import IndicatorMeta, SeriesPoint, add_months, as_meta
+from lantern.assurance.inputs import (
+    IndicatorMeta,
+    SeriesPoint,
+    add_months,
+    as_meta,
+    meaningful_values,
+)
 from lantern.assurance.spc import SpcResult, classify, rebase_indices
 from lantern.assurance.targets import Target, load_targets, since_last_period, status_word
 from lantern.casework import team_services
@@ -31,6 +38,9 @@ from lantern.measures.drill import children_by_month
 from lantern.measures.engine import KpiRow, compute
 
 HISTORY_MONTHS = 24
+SPC_MIN_DENOMINATOR = DEFAULT_MIN_DENOMINATOR
+"""A month whose denominator is smaller is a gap in the SPC chart, not a point (the
+decline rule's minimum: as few children cannot call a deep dive, nor signal)."""
 BREAKDOWNS = ("authority", "service", "team")
 
 
@@ -46,8 +56,10 @@ class IndicatorMonth:
     status_word: str | None
     since_last: str | None
     spc_period: str | None
-    series: list[SeriesPoint] = field(default_factory=list)
-    spc: SpcResult | None = None
+    series: list[SeriesPoint] = field(default_factory=list)  # the SPC period's months
+    spc: SpcResult | None = None  # on ``series``, small-denominator months as gaps
+    headline_series: list[SeriesPoint] = field(default_factory=list)  # headline period
+    small_months: list[str] = field(default_factory=list)  # left out of SPC: too few
 
 
 @dataclass
@@ -174,24 +186,32 @@ def _indicator_month(
         else None
     )
     period = spc_period(meta, {r.period for r in mine})
-    series: list[SeriesPoint] = []
+    series = _series(by_key, period, months) if period is not None else []
+    values = meaningful_values(series, SPC_MIN_DENOMINATOR)
+    small = [p.month for p, v in zip(series, values, strict=True)
+             if v is None and p.value is not None]
     spc = None
-    if period is not None:
-        for m in months:
-            r = by_key.get((period, m))
-            ok = r is not None and r.status == "ok"
-            series.append(
-                SeriesPoint(m, r.value if ok and r else None,
-                            r.numerator if r else None, r.denominator if r else None)
-            )
-        if any(p.value is not None for p in series):
-            spc = classify(
-                [p.value for p in series], meta.polarity,
-                rebase_at=rebase_indices(months, change_months) or None,
-                target=target.target if target is not None else None,
-            )
+    if any(v is not None for v in values):
+        spc = classify(
+            values, meta.polarity,
+            rebase_at=rebase_indices(months, change_months) or None,
+            target=target.target if target is not None else None,
+        )
     return IndicatorMonth(
         kpi_id=kpi, meta=meta, headline=headline, previous=previous, target=target,
         status_word=word, since_last=since_last_period(value, prev_value, meta.polarity),
         spc_period=period, series=series, spc=spc,
+        headline_series=_series(by_key, meta.headline_period, months), small_months=small,
     )
+
+
+def _series(by_key: dict[tuple[str, str], KpiRow], period: str, months: list[str]
+            ) -> list[SeriesPoint]:
+    """One period's points for ``months`` (value None where not available)."""
+    out = []
+    for m in months:
+        r = by_key.get((period, m))
+        ok = r is not None and r.status == "ok"
+        out.append(SeriesPoint(m, r.value if ok and r else None,
+                               r.numerator if r else None, r.denominator if r else None))
+    return out

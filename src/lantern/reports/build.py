@@ -10,7 +10,9 @@ from datetime import date
 from typing import Any
 
 from lantern.assurance.exceptions import ExceptionItem
-from lantern.assurance.monthly import IndicatorMonth, MonthlyAssurance
+from lantern.assurance.inputs import measure_range
+from lantern.assurance.monthly import SPC_MIN_DENOMINATOR, IndicatorMonth, MonthlyAssurance
+from lantern.assurance.spc import clamp_limits
 from lantern.assurance.store import Basis, month_assurance
 from lantern.calendar import add_working_days
 from lantern.measures.benchmarks import benchmark
@@ -111,13 +113,21 @@ def scorecard_row(im: IndicatorMonth, la_code: str) -> ScorecardRow:
     ind = get(im.kpi_id)
     h = im.headline
     bench = _benchmark(im.kpi_id, la_code)
-    limits = im.spc.segments[-1].limits if im.spc and im.spc.segments else None
+    segment = im.spc.segments[-1] if im.spc and im.spc.segments else None
+    limits = segment.limits if segment else None
+    if limits is not None:
+        limits = clamp_limits(limits, *measure_range(ind.unit))
     types = [p.point_type for p in im.spc.points] if im.spc else []
+    small = set(im.small_months)
     series = tuple(
         ChartPoint(p.month, p.value, _int(p.numerator), _int(p.denominator),
+                   "too_few" if p.month in small else
                    (types[n] if n < len(types) else None) or "common_cause")
         for n, p in enumerate(im.series)
     )
+    headline_series = tuple(
+        ChartPoint(p.month, p.value, _int(p.numerator), _int(p.denominator), "")
+        for p in im.headline_series)
     return ScorecardRow(
         kpi_id=im.kpi_id,
         title=ind.title,
@@ -140,8 +150,13 @@ def scorecard_row(im: IndicatorMonth, la_code: str) -> ScorecardRow:
         centre=limits.mean if limits else None,
         upper=limits.upper if limits else None,
         lower=limits.lower if limits else None,
-        short_series=bool(im.spc and im.spc.short_series_warning),
+        short_series=bool(segment and segment.short_series),
         chart_period=im.spc_period or "",
+        headline_series=headline_series,
+        limits_from=im.series[segment.start].month if segment and im.series else None,
+        limit_points=limits.n_points if limits else 0,
+        small_months=tuple(im.small_months),
+        min_denominator=SPC_MIN_DENOMINATOR,
     )
 
 

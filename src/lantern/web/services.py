@@ -306,18 +306,22 @@ def _breakdown_row(wh: Wh, a: MonthlyAssurance, sr: ScorecardRow, breakdown: str
     word = (status_word(val, t.target, t.tolerance, ind.polarity)
             if t is not None and t.target is not None and val is not None else None)
     chart_period = sr.chart_period or period
-    series = tuple(
-        ChartPoint(m, r.value if r and r.status == "ok" else None,
-                   None if r is None or r.numerator is None else round(r.numerator),
-                   None if r is None or r.denominator is None else round(r.denominator))
-        for m in a.months for r in [mine.get((m, chart_period))])
+    def points(period: str) -> tuple[ChartPoint, ...]:
+        return tuple(
+            ChartPoint(m, r.value if r and r.status == "ok" else None,
+                       None if r is None or r.numerator is None else round(r.numerator),
+                       None if r is None or r.denominator is None else round(r.denominator))
+            for m in a.months for r in [mine.get((m, period))])
+
+    series = points(chart_period)
     return replace(
         sr, value=val,
         numerator=None if cur is None or cur.numerator is None else round(cur.numerator),
         denominator=None if cur is None or cur.denominator is None else round(cur.denominator),
         status_word=word or "", since_last=since_last_period(val, pval, ind.polarity) or "",
         variation_icon=None, assurance_icon=None, series=series, centre=None, upper=None,
-        lower=None, availability=cur.status if cur else "no_denominator")
+        lower=None, availability=cur.status if cur else "no_denominator",
+        headline_series=points(period), small_months=(), limits_from=None)
 
 
 def scorecard(wh: Wh, month: str, p: Principal, breakdown: str = "authority",
@@ -362,7 +366,8 @@ def indicator(wh: Wh, kpi_id: str, month: str, p: Principal) -> dict[str, Any]:
     ind = get(kpi_id)
     sr = authority_rows(wh, month, p)[kpi_id]
     if p.aggregate_only:
-        sr = replace(sr, series=tuple(_suppress_point(x, p) for x in sr.series))
+        sr = replace(sr, series=tuple(_suppress_point(x, p) for x in sr.series),
+                     headline_series=tuple(_suppress_point(x, p) for x in sr.headline_series))
     breakdowns: dict[str, list[dict[str, Any]]] = {}
     for b in ("service", "team", *CHARACTERISTICS):
         if b not in ind.all_breakdowns:

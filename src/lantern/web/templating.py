@@ -17,7 +17,13 @@ from jinja2 import (
 )
 from jinja2_fragments.fastapi import Jinja2Blocks
 
-from lantern.reports.render import POINT_LABELS, format_value
+from lantern.reports.render import (
+    POINT_LABELS,
+    chart_caption,
+    chart_table,
+    format_value,
+    period_label,
+)
 from lantern.web import charts
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -107,5 +113,7 @@ def make_templates() -> Jinja2Blocks:
         csrf_token=csrf_token, spc_text=SPC_ICON_TEXT, status_tag=STATUS_TAG,
         since_tag=SINCE_TAG, alert_tag=ALERT_TAG, severity_tag=SEVERITY_TAG,
         point_label=POINT_LABELS, sparkline=charts.sparkline, chart=charts.chart,
+        chart_views=charts.chart_views, chart_caption=chart_caption, chart_table=chart_table,
+        period_label=period_label,
     )
     return templates
