@@ -187,12 +187,17 @@ def store(home: Path) -> None:
     """Every month's assurance stored, as a load does (and its time)."""
     import duckdb
 
-    from lantern.assurance.store import Basis, store_assurance
+    from lantern.assurance.store import Basis, store_assurance, stored
     from lantern.warehouse.meta import read_authority
 
     con = duckdb.connect(str(home / "warehouse.duckdb"))
     try:
-        done = store_assurance(con, Basis.of(read_authority(con), None))
+        basis = Basis.of(read_authority(con), None)
+        head = stored(con)
+        if head is not None and head.fingerprint == basis.fingerprint():
+            print(f"assurance already stored for {head.first_month} to {head.last_month}")
+            return
+        done = store_assurance(con, basis)
     finally:
         con.close()
     print(f"assurance stored for {done.first_month} to {done.last_month} in "

@@ -148,7 +148,8 @@ def _axes(points: Sequence[ChartPoint], lo: float, hi: float, unit: str,
         tick += step
     every = max(1, math.ceil(len(points) / 8))
     for i in range(len(points) - 1, -1, -every):  # always label the latest month
-        out.append(f'<text x="{x(i):.1f}" y="{H - BOTTOM + 16}" text-anchor="middle" '
+        anchor = "end" if i == len(points) - 1 else "middle"  # the last inside the chart
+        out.append(f'<text x="{x(i):.1f}" y="{H - BOTTOM + 16}" text-anchor="{anchor}" '
                    f'{FONT}>{escape(month_tick(points[i].month))}</text>')
     return out
 
