@@ -156,3 +156,27 @@ def test_another_population_or_month_is_computed(con: duckdb.DuckDBPyConnection,
     _no_compute(monkeypatch)
     with pytest.raises(AssertionError, match="computed instead"):
         month_assurance(con, earlier, basis)
+
+
+def test_web_serves_every_stored_month_from_the_store(
+        stored_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An earlier month's scorecard, exceptions and indicator page (its breakdowns by
+    worker, age band, ...) without computing any indicator."""
+    from dataclasses import replace
+
+    from tests.web_support import client_for, copy_app_db, make_app
+
+    site = web_home()
+    url = copy_app_db(site)
+    _no_compute(monkeypatch)
+    monkeypatch.setattr("lantern.web.services.compute", None)  # breakdowns must be stored
+    app = make_app(replace(site, home=stored_home), url)
+    with client_for(app, "performance_analyst") as c:
+        con = duckdb.connect(str(stored_home / "warehouse.duckdb"), read_only=True)
+        head = store.stored(con)
+        con.close()
+        assert head is not None
+        for path in ("/scorecard", "/exceptions", "/indicators/cp_visits_10wd_pct"):
+            r = c.get(path, params={"month": head.first_month})
+            assert r.status_code == 200, (path, r.text[:300])
+        assert "By worker" in r.text

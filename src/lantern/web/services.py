@@ -105,7 +105,7 @@ def latest_month(wh: Wh) -> str:
 def warm_up(wh: Wh) -> None:
     """Compute and cache the latest month's figures, the work lists and every child's
     record (the first request for each otherwise waits for it)."""
-    assurance(wh, latest_month(wh))
+    authority_rows(wh, latest_month(wh))  # and the benchmark data the rows compare with
     alerts_by_child(wh)
     child_record(wh, "")
 
@@ -285,7 +285,8 @@ def row_dict(sr: ScorecardRow, p: Principal) -> dict[str, Any]:
     return d
 
 
-def authority_rows(wh: Wh, month: str, p: Principal) -> dict[str, ScorecardRow]:
+def authority_rows(wh: Wh, month: str, p: Principal | None = None
+                   ) -> dict[str, ScorecardRow]:
     a = assurance(wh, month)
     rows = RESULTS.get(wh.key("scorecard_rows", month), lambda: {
         i.id: scorecard_row(a.indicators[i.id], wh.authority.la_code) for i in INDICATORS})
