@@ -262,6 +262,12 @@ def stored(con: duckdb.DuckDBPyConnection) -> Stored | None:
     return Stored(int(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4]))
 
 
+def holds(con: duckdb.DuckDBPyConnection, month: str, basis: Basis) -> bool:
+    """Does the store hold ``month``'s rows for ``basis`` (so reading it is cheap)?"""
+    head = stored(con)
+    return head is not None and head.holds(month) and head.rows_key == basis.rows_key()
+
+
 def stored_rows(con: duckdb.DuckDBPyConnection, months: Sequence[str],
                 breakdowns: Sequence[str], basis: Basis,
                 kpi_id: str | None = None) -> list[KpiRow] | None:

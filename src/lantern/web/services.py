@@ -24,6 +24,7 @@ from lantern.assurance.exceptions import ExceptionItem, group_by_service
 from lantern.assurance.inputs import add_months
 from lantern.assurance.monthly import MonthlyAssurance, last_complete_month
 from lantern.assurance.store import Basis, month_assurance, stored_rows
+from lantern.assurance.store import holds as stored_holds
 from lantern.assurance.targets import Target, load_targets, since_last_period, status_word
 from lantern.config import Settings
 from lantern.measures.catalogue import INDICATORS, get
@@ -108,6 +109,12 @@ def warm_up(wh: Wh) -> None:
     authority_rows(wh, latest_month(wh))  # and the benchmark data the rows compare with
     alerts_by_child(wh)
     child_record(wh, "")
+    # Every earlier month the load stored: each is read back in a fraction of a second,
+    # so nobody's first view of an earlier month waits for it (never computed here).
+    basis = Basis.of(wh.authority, wh.targets_path)
+    for month in months(wh)[1:]:
+        if stored_holds(wh.con, month, basis):
+            authority_rows(wh, month)
 
 
 def months(wh: Wh, n: int = 24) -> list[str]:
