@@ -9,7 +9,7 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 
-.PHONY: setup system-deps demo test lint typecheck unit bench docs clean
+.PHONY: setup system-deps oidc-provider demo test lint typecheck unit bench docs clean
 
 ## system-deps: Debian packages outside Python (Pango for PDF, poppler-utils), only if missing
 system-deps:
@@ -26,6 +26,15 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 ## setup: create .venv with lantern and its pinned dependencies (uv.lock)
 setup: $(VENV)/.synced
 
+## oidc-provider: the OpenID Connect provider the single sign-on tests run on loopback
+## (panva/oidc-provider from the npm registry, pinned by tests/oidc_provider/package-lock.json)
+OIDC_DIR := tests/oidc_provider
+oidc-provider: $(OIDC_DIR)/node_modules/.installed
+
+$(OIDC_DIR)/node_modules/.installed: $(OIDC_DIR)/package-lock.json $(OIDC_DIR)/package.json
+	cd $(OIDC_DIR) && npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
 ## demo: generate the synthetic authority, load it, compute, report; prints where things are
 demo: setup system-deps
 	$(VENV)/bin/lantern demo
@@ -39,7 +48,7 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy
 
-unit: setup system-deps
+unit: setup system-deps oidc-provider
 	$(VENV)/bin/pytest -n 2 -q
 
 ## bench: run the in-project benchmark scripts (prints figures; see bench/RESULTS.md).

@@ -3,7 +3,8 @@
 #   Pango (WeasyPrint PDF), poppler-utils (pdftoppm for report previews), fonts,
 #   a Java runtime (PySpark local mode: the Spark parity test and bench),
 #   the PostgreSQL server (app-database tests start a throwaway cluster),
-#   Chromium (the Playwright browser tests drive Debian's /usr/bin/chromium).
+#   Chromium (the Playwright browser tests drive Debian's /usr/bin/chromium),
+#   Node.js and npm (the single sign-on tests run a real OpenID Connect provider).
 # Runs as root in CI; elsewhere it prints the apt-get command to run.
 set -euo pipefail
 
@@ -16,6 +17,8 @@ fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core fontconfig)
 command -v java >/dev/null || need+=(default-jre-headless)
 compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

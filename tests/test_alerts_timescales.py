@@ -7,7 +7,6 @@ from datetime import date
 
 from lantern.alerts import run_alerts
 from lantern.alerts.rules import rule
-from lantern.alerts.rules.timescales import compulsory_school_age
 from tests.alerts_fixtures import Warehouse
 
 
@@ -116,15 +115,30 @@ def test_pep_termly_122_days_and_school_age() -> None:
                                                                    "due_soon", 0)
 
 
-def test_compulsory_school_age_boundaries() -> None:
-    # Born 1 Oct 2007: 16 on 1 Oct 2023 (school year 2023/24): leaves Fri 28 Jun 2024.
-    assert compulsory_school_age(date(2007, 10, 1), date(2024, 6, 28))
-    assert not compulsory_school_age(date(2007, 10, 1), date(2024, 6, 29))
-    # Born 1 Jul 2007: 16 in the school year 2022/23: left on Fri 30 Jun 2023.
-    assert not compulsory_school_age(date(2007, 7, 1), date(2023, 7, 1))
-    # Fifth birthday.
-    assert compulsory_school_age(date(2019, 3, 1), date(2024, 3, 1))
-    assert not compulsory_school_age(date(2019, 3, 2), date(2024, 3, 1))
+def test_pep_alert_and_indicator_name_the_same_children() -> None:
+    """One school-age rule (lantern.facts.school: aged 5 to 15 at the 31 August starting
+    the school year) for the PEP alert and pep_current_pct. The alert used to start at the
+    5th birthday and stop at the last Friday of June after the 16th."""
+    from lantern.measures.drill import children
+
+    w = Warehouse().staffed()
+    kids = {"C1": date(2019, 8, 31),  # 5 on 31 Aug 2024: school age from 1 Sep 2024
+            "C2": date(2019, 9, 1),  # 5 on 1 Sep 2024: not until 1 Sep 2025
+            "C3": date(2008, 8, 31),  # 16 on 31 Aug 2024: left on 1 Sep 2024
+            "C4": date(2008, 9, 1)}  # 15 on 31 Aug 2024: one more school year
+    for c, dob in kids.items():
+        w.child(c, dob).allocate(c).cla_episode(f"L{c}", c, date(2024, 9, 2))
+    # the rule runs only once PEP reviews are loaded: one for a child not in care
+    w.add("lantern_pep_reviews", pepr_pep_review_id="PEP9", pepr_person_id="C9",
+          pepr_pep_review_date=date(2024, 1, 1))
+    on = date(2024, 9, 30)
+    alerted = sorted(i.child_id for i in items(w, on, "pep_review"))
+    assert alerted == ["C1", "C4"]
+    listed = children(w.con, "pep_current_pct", "2024-09")
+    assert sorted(k["child_id"] for k in listed) == alerted
+    # first PEP due 20 working days from entering care (2 Sep), after reaching school age
+    [c1] = [i for i in items(w, on, "pep_review") if i.child_id == "C1"]
+    assert c1.basis.startswith("entered care 2 Sep 2024")
 
 
 def missing(w: Warehouse, mid: str, end: date, **cols: object) -> Warehouse:

@@ -42,8 +42,8 @@ def months_to(month: str, n: int) -> list[str]:
 def scenario() -> list[dict[str, object]]:
     m3 = months_to(MONTH, 3)
     rows = []
-    # a_pct: authority 82, 81, 79 -> decline (high) and Below Target (medium).
-    # service Safeguarding 70, 65, 60 -> decline (high) and Well Below Target (high).
+    # a_pct: authority 82, 81, 79 -> decline (high) and worse within tolerance (medium).
+    # service Safeguarding 70, 65, 60 -> decline (high) and worse than target (high).
     # team T1 of Safeguarding, denominators 5 -> below the minimum: nothing.
     for m, a, s, t in zip(m3, [82, 81, 79], [70, 65, 60], [50, 40, 30], strict=True):
         rows.append(row("a_pct", m, "authority", "LA", a))
@@ -73,13 +73,15 @@ def test_build_exceptions_kinds_and_order() -> None:
     got = [(i.service, i.kind, i.severity, i.kpi_id, i.breakdown_value, i.rule) for i in items]
     assert got == [
         ("Whole authority", "deep_dive", "high", "a_pct", "LA", "two_month_decline"),
-        ("Whole authority", "target_failure", "medium", "a_pct", "LA", "Below Target"),
+        ("Whole authority", "target_failure", "medium", "a_pct", "LA",
+         "Worse than target, within tolerance (higher is better)"),
         ("Whole authority", "data_quality", "medium", "b_pct", "LA", "not_available"),
         ("Whole authority", "data_quality", "low", "c_count", "LA", "denominator_drop"),
         # Safeguarding's and Children in care's worst items are both high; deep_dive sorts
         # before spc_concern, so Safeguarding comes first.
         ("Safeguarding", "deep_dive", "high", "a_pct", "Safeguarding", "two_month_decline"),
-        ("Safeguarding", "target_failure", "high", "a_pct", "Safeguarding", "Well Below Target"),
+        ("Safeguarding", "target_failure", "high", "a_pct", "Safeguarding",
+         "Worse than target (higher is better)"),
         ("Children in care", "spc_concern", "high", "d_pct", "Children in care",
          "outside_limits"),
     ]  # fmt: skip

@@ -13,7 +13,7 @@ import pytest
 from lantern.assurance import store
 from lantern.assurance.monthly import assure_month
 from lantern.assurance.store import Basis, month_assurance, store_assurance, stored_rows
-from lantern.measures.engine import KPI_SCHEMA, KpiRow, compute
+from lantern.measures.engine import KpiRow, compute
 from lantern.warehouse.meta import read_authority
 from tests.web_support import web_home
 
@@ -53,7 +53,7 @@ def _key(r: KpiRow) -> tuple[str, ...]:
 def _nothing_to_compute(monkeypatch: pytest.MonkeyPatch) -> None:
     """Writing is what these tests are about: figures computed as empty, at once."""
     monkeypatch.setattr(store, "compute_arrow",
-                        lambda *_a, **_k: KPI_SCHEMA.empty_table())
+                        lambda *_a, **_k: store.ROW_SCHEMA.empty_table())
     monkeypatch.setattr(store, "_every_months_exceptions", lambda *_a: {})
 
 

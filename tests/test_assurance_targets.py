@@ -10,64 +10,108 @@ from lantern.assurance.targets import (
     benchmark_comparison,
     default_targets,
     load_targets,
-    polarity_phrase,
     since_last_period,
-    status_word,
+    status_bands,
+    status_for,
 )
 
 # High is good, target 80, tolerance 5:
-#   > 85 Above; 80..85 On; 75..<80 Below; < 75 Well Below.
+#   > 85 better; 80..85 on; 75..<80 worse within tolerance; < 75 worse.
 HIGH_CASES = [
-    (85.1, "Above Target"),
-    (85.0, "On Target"),  # better by exactly the tolerance
-    (80.0, "On Target"),  # exactly on target
-    (79.9, "Below Target"),
-    (75.0, "Below Target"),  # worse by exactly the tolerance
-    (74.9, "Well Below Target"),
-    (57.7, "Well Below Target"),  # the 2011 scorecard's initial assessments
+    (85.1, "better", "Above Target"),
+    (85.0, "on", "On Target"),  # better by exactly the tolerance
+    (80.0, "on", "On Target"),  # exactly on target
+    (79.9, "worse", "Below Target"),
+    (75.0, "worse", "Below Target"),  # worse by exactly the tolerance
+    (74.9, "well_worse", "Well Below Target"),
+    (57.7, "well_worse", "Well Below Target"),  # the 2011 scorecard's initial assessments
 ]
 
 
-@pytest.mark.parametrize(("value", "word"), HIGH_CASES)
-def test_status_word_high(value: float, word: str) -> None:
-    assert status_word(value, 80, 5, "high") == word
+def _band(value: float | None, target: float | None, polarity: str,
+          tolerance: float) -> str | None:
+    got = status_for(value, target, polarity, tolerance=tolerance)
+    return None if got is None else got.band
 
 
-# Low is good, target 426 days, tolerance 30: < 396 Above; 396..426 On; 426..456 Below; > 456
+@pytest.mark.parametrize(("value", "band", "word_2011"), HIGH_CASES)
+def test_status_high(value: float, band: str, word_2011: str) -> None:
+    assert _band(value, 80, "high", 5) == band
+    got = status_for(value, 80, "high", tolerance=5, wording="2011")
+    assert got is not None and got.text == word_2011
+
+
+# Low is good, target 426 days, tolerance 30: < 396 better; 396..426 on; 426..456 worse
+# within tolerance; > 456 worse.
 LOW_CASES = [
-    (395.0, "Above Target"),
-    (396.0, "On Target"),
-    (426.0, "On Target"),
-    (427.0, "Below Target"),
-    (456.0, "Below Target"),
-    (457.0, "Well Below Target"),
+    (395.0, "better"),
+    (396.0, "on"),
+    (426.0, "on"),
+    (427.0, "worse"),
+    (456.0, "worse"),
+    (457.0, "well_worse"),
 ]
 
 
-@pytest.mark.parametrize(("value", "word"), LOW_CASES)
-def test_status_word_low(value: float, word: str) -> None:
-    assert status_word(value, 426, 30, "low") == word
+@pytest.mark.parametrize(("value", "band"), LOW_CASES)
+def test_status_low(value: float, band: str) -> None:
+    assert _band(value, 426, "low", 30) == band
 
 
-def test_status_word_zero_tolerance() -> None:
-    assert status_word(80.0, 80, 0, "high") == "On Target"
-    assert status_word(80.1, 80, 0, "high") == "Above Target"
-    assert status_word(79.9, 80, 0, "high") == "Well Below Target"
+def test_status_zero_tolerance() -> None:
+    assert _band(80.0, 80, "high", 0) == "on"
+    assert _band(80.1, 80, "high", 0) == "better"
+    assert _band(79.9, 80, "high", 0) == "well_worse"
 
 
-def test_status_word_float_noise_does_not_cross_a_boundary() -> None:
+def test_status_float_noise_does_not_cross_a_boundary() -> None:
     # 0.1 + 0.2 = 0.30000000000000004; 80.3 - 80 = 0.29999999999999716
-    assert status_word(80 + 0.1 + 0.2, 80, 0.3, "high") == "On Target"
-    assert status_word(80.3, 80, 0.3, "high") == "On Target"
-    assert status_word(79.7, 80, 0.3, "high") == "Below Target"
+    assert _band(80 + 0.1 + 0.2, 80, "high", 0.3) == "on"
+    assert _band(80.3, 80, "high", 0.3) == "on"
+    assert _band(79.7, 80, "high", 0.3) == "worse"
 
 
-def test_status_word_none_cases() -> None:
-    assert status_word(None, 80, 5, "high") is None
-    assert status_word(70, None, 5, "high") is None
-    assert status_word(70, 80, 5, "neutral") is None
+def test_status_none_cases() -> None:
+    assert status_for(None, 80, "high", tolerance=5) is None
+    assert status_for(70, None, "high", tolerance=5) is None
+    assert status_for(70, 80, "neutral", tolerance=5) is None
     with pytest.raises(ValueError):
-        status_word(70, 80, -1, "high")
+        status_for(70, 80, "high", tolerance=-1)
+
+
+# Issue #13, seen on the demo authority (2024-11): the words described the number, not
+# the performance. With the configured targets and tolerances:
+def test_re_referrals_above_a_lower_is_better_target_read_worse() -> None:
+    t = default_targets()["rereferral_12m_pct"]  # target 20, lower is better
+    got = status_for(22.4, t.target, "low", tolerance=t.tolerance)
+    assert got is not None
+    assert got.text == "Worse than target (lower is better)"  # was "Well Below Target"
+    assert got.failing and got.severe
+
+
+def test_repeat_cp_plans_below_a_lower_is_better_target_read_better() -> None:
+    t = default_targets()["cp_repeat_within_2y_pct"]  # target 10, lower is better
+    got = status_for(5.0, t.target, "low", tolerance=t.tolerance)
+    assert got is not None
+    assert got.text == "Better than target (lower is better)"  # was "Above Target"
+    assert not got.failing
+
+
+def test_the_plain_words_never_say_above_or_below() -> None:
+    plain = [t for t in status_bands() if "Target" not in t]
+    assert len(plain) == 8  # four bands, two directions
+    assert not [t for t in plain if "above" in t.lower() or "below" in t.lower()]
+    for t in plain:
+        assert t.endswith(("(higher is better)", "(lower is better)"))
+
+
+def test_the_2011_words_are_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANTERN_STATUS_WORDS", "2011")
+    got = status_for(22.4, 20, "low", tolerance=2)
+    assert got is not None and got.text == "Well Below Target"
+    monkeypatch.setenv("LANTERN_STATUS_WORDS", "2010")
+    with pytest.raises(ValueError, match="LANTERN_STATUS_WORDS='2010': expected one of"):
+        status_for(22.4, 20, "low", tolerance=2)
 
 
 @pytest.mark.parametrize(
@@ -99,11 +143,6 @@ def test_benchmark_comparison() -> None:
     assert benchmark_comparison(10, 10, "low") == "Same"
     assert benchmark_comparison(96, 59, "neutral") == "Higher"
     assert benchmark_comparison(None, 59, "neutral") is None
-
-
-def test_polarity_phrase() -> None:
-    assert polarity_phrase("high") == "It's best to be high"
-    assert polarity_phrase("low") == "It's best to be low"
 
 
 def test_default_targets() -> None:

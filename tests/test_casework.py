@@ -116,3 +116,56 @@ def test_scope_is_the_latest_allocation(con: duckdb.DuckDBPyConnection) -> None:
 def test_data_date(con: duckdb.DuckDBPyConnection) -> None:
     assert casework.data_date(con, today=date(2030, 1, 1)) == date(2023, 12, 31)
     assert casework.data_date(con, today=date(2023, 8, 1)) == date(2023, 7, 1)
+
+
+def test_personal_advisers_caseloads_are_counted_and_labelled(
+        con: duckdb.DuckDBPyConnection) -> None:
+    """Issue #13: a care-experienced team showed 0 children while its personal advisers
+    held open PA involvements; caseloads counted only SW involvements."""
+    con.execute("""INSERT INTO ssd_department (dept_team_id, dept_team_name, dept_team_parent_id)
+                   VALUES ('T9', 'Care experienced', 'cared_for')""")
+    con.execute("""INSERT INTO ssd_professionals (prof_professional_id, prof_professional_name,
+                       prof_professional_job_title, prof_professional_department)
+                   VALUES ('PA1', 'Adviser', 'Personal Adviser', 'T9')""")
+    con.execute("""INSERT INTO ssd_person (pers_person_id, pers_forename, pers_surname)
+                   VALUES ('C3', 'Cy', 'Leaver')""")
+    con.execute("""INSERT INTO ssd_involvements (invo_involvements_id, invo_person_id,
+                       invo_professional_id, invo_professional_role_id,
+                       invo_professional_team, invo_involvement_start_date)
+                   VALUES ('I9', 'C3', 'PA1', 'PA', 'T9', DATE '2023-06-01')""")
+    on = date(2024, 1, 15)
+    pa = casework.workers(con, on, team_id="T9")
+    assert [(w.worker_id, w.caseload, w.caseload_of) for w in pa] == [
+        ("PA1", 1, "personal adviser")]
+    assert {w.worker_id: w.caseload_of for w in casework.workers(con, on, team_id="T1")} == {
+        "W1": "", "W2": "social worker"}
+    held = casework.children_of(con, on, team_id="T9")
+    assert [(c.child_id, c.worker_id, c.held_as) for c in held] == [
+        ("C3", "PA1", "personal adviser")]
+    # the care leaver's record belongs to the adviser's team
+    assert casework.child_scope(con, "C3", on) == casework.ChildScope("C3", "T9", "cared_for")
+
+
+def test_statuses_are_the_derived_facts(con: duckdb.DuckDBPyConnection) -> None:
+    """A record's statuses read lantern.facts: a plan ending on the date is still open
+    that day (it used to drop off), and a short break (V3) is not being looked after."""
+    con.execute("UPDATE ssd_cp_plans SET cppl_cp_plan_end_date = DATE '2024-01-15'")
+    con.execute("""INSERT INTO ssd_cla_episodes (clae_cla_episode_id, clae_person_id, clae_cla_id,
+                       clae_cla_episode_start_date, clae_legal_status)
+                   VALUES ('E1', 'C2', 'P9', DATE '2024-01-01', 'V3')""")
+    on = date(2024, 1, 15)
+    assert casework.statuses_on(con, on) == {"C1": ["Child in need", "Child protection plan"]}
+    rec = casework.child_record(con, "C1", on)
+    assert rec is not None and rec.statuses == ["Child in need", "Child protection plan"]
+    assert casework.statuses_on(con, date(2024, 1, 16)) == {"C1": ["Child in need"]}
+
+
+def test_children_of_on_an_attached_copy(con: duckdb.DuckDBPyConnection) -> None:
+    """The web app reads an attached in-memory copy (``USE lantern_copy``): a cursor the
+    caseload query opens must read that database, not the connection's default."""
+    con.execute("ATTACH ':memory:' AS lantern_copy")
+    con.execute("COPY FROM DATABASE memory TO lantern_copy")
+    con.execute("USE lantern_copy")
+    con.execute("DROP TABLE memory.main.ssd_person")
+    assert [c.child_id for c in casework.children_of(con, date(2024, 1, 15), team_id="T1")
+            ] == ["C1"]

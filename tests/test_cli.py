@@ -41,6 +41,7 @@ def test_ingest_then_reingest_is_idempotent(generated: Path, tmp_path: Path) -> 
     assert first.exit_code == 0, first.output
     assert "Loaded" in first.output
     assert "Assurance stored for" in first.output  # every month, once, after the load
+    assert "Deep dives for 2024-0" in first.output  # a load stores its triggers
     second = runner.invoke(app, ["ingest", str(generated / "ssd")], env=env)
     assert second.exit_code == 0
     assert "Already loaded (no change)" in second.output
@@ -74,14 +75,21 @@ def test_installed_entry_point_runs() -> None:
     assert "demo" in result.stdout and "generate" in result.stdout
 
 
-def test_population_setting_overrides_the_recorded_one(generated: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def loaded(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The environment of a home with the generated SSD extract loaded."""
+    env = {"LANTERN_HOME": str(tmp_path_factory.mktemp("loaded") / "home")}
+    assert runner.invoke(app, ["ingest", str(generated / "ssd"), "--la", "880"],
+                         env=env).exit_code == 0
+    return env
+
+
+def test_population_setting_overrides_the_recorded_one(loaded: dict[str, str]) -> None:
     """LANTERN_POPULATION gives the rates per 10,000 their denominator: halving it
     doubles each rate over the same children."""
     import json
 
-    env = {"LANTERN_HOME": str(tmp_path / "home")}
-    assert runner.invoke(app, ["ingest", str(generated / "ssd"), "--la", "880"],
-                         env=env).exit_code == 0
+    env = loaded
 
     def rate(population: int) -> dict[str, object]:
         got = runner.invoke(app, ["kpis", "--month", "2024-01", "--format", "json"],
@@ -94,6 +102,30 @@ def test_population_setting_overrides_the_recorded_one(generated: Path, tmp_path
     assert wide["numerator"] == narrow["numerator"] and int(str(wide["numerator"])) > 0
     assert (wide["denominator"], narrow["denominator"]) == (40_000, 20_000)
     assert narrow["value"] == pytest.approx(2 * float(str(wide["value"])))
+
+
+def test_children_logs_each_child_it_prints(loaded: dict[str, str]) -> None:
+    """`lantern children` shows children's identities: one access-log entry per child
+    printed, under the operator's login, as `export` and the web app write."""
+    import json
+    import sqlite3
+
+    args = ["children", "icpc_15wd_pct", "--month", "2024-01", "--period", "rolling_12m"]
+    got = runner.invoke(app, [*args, "--format", "json"], env=loaded)
+    assert got.exit_code == 0, got.output
+    printed = {str(r["child_id"]) for r in json.loads(got.output)}
+    assert printed
+    con = sqlite3.connect(Path(loaded["LANTERN_HOME"]) / "app.sqlite")
+    try:
+        rows = con.execute("SELECT child_id, action, username, role, detail FROM access_log "
+                           "ORDER BY id").fetchall()
+    finally:
+        con.close()
+    assert {r[0] for r in rows} == printed and len(rows) == len(printed)
+    assert {(r[1], r[2].startswith("cli:"), r[3]) for r in rows} == {
+        ("view_children_list", True, "command_line")}
+    assert rows[0][4] == "icpc_15wd_pct 2024-01 rolling_12m authority=all"
+    assert runner.invoke(app, ["audit", "verify"], env=loaded).exit_code == 0
 
 
 def test_export_writes_the_returns_and_logs_each_child(generated: Path, tmp_path: Path) -> None:
@@ -131,3 +163,20 @@ def test_export_writes_the_returns_and_logs_each_child(generated: Path, tmp_path
                         env=env)
     assert bad.exit_code == 2 and "Traceback" not in bad.output
     assert "--annex-a-to '31/03/2024': expected a date" in bad.output
+
+
+def test_children_shows_nobody_when_the_access_log_cannot_be_written(
+        loaded: dict[str, str], tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")  # so no database can be made under it
+    env = {**loaded, "LANTERN_DATABASE_URL": f"sqlite:///{tmp_path}/a-file/app.sqlite"}
+    got = runner.invoke(app, ["children", "icpc_15wd_pct", "--month", "2024-01",
+                              "--format", "json"], env=env)
+    assert got.exit_code == 1 and "Traceback" not in got.output
+    assert "could not write the access log" in got.output and "P0" not in got.output
+
+
+def test_a_misspelt_status_wording_is_one_line(tmp_path: Path) -> None:
+    got = runner.invoke(app, ["loads"], env={"LANTERN_HOME": str(tmp_path),
+                                             "LANTERN_STATUS_WORDS": "2010"})
+    assert got.exit_code == 2 and "Traceback" not in got.output
+    assert "LANTERN_STATUS_WORDS='2010': expected one of plain, 2011" in got.output

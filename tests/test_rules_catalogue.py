@@ -107,5 +107,5 @@ def test_public_cin_sample_is_checked_without_crashing() -> None:
     problems = validate(tables)
     assert problems and not [p for p in problems if "could not be checked" in p.message]
     # the sample's assessment is authorised (2020) before it starts (2028)
-    assert any(p.rule_id == "lantern:assessment-auth-before-start" and p.locator.startswith(
+    assert any(p.rule_id == "cin:8608" and p.locator.startswith(
         "/Message/Children/Child[") for p in problems)

@@ -4,7 +4,9 @@ each on SQLite and on a real PostgreSQL server."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
@@ -18,7 +20,6 @@ from lantern.commands.admin import users_app
 from lantern.security import ROLES, Principal
 from lantern.security.accounts import (
     AccountError,
-    LoginThrottle,
     UserStore,
     ensure_demo_users,
     parse_scope,
@@ -35,6 +36,7 @@ from lantern.security.oidc import (
     OidcSettings,
     build_oauth,
     client_kwargs,
+    load_role_map,
     principal_from_userinfo,
     username_from_userinfo,
 )
@@ -201,16 +203,6 @@ def test_sso_only_account_has_no_password(store: UserStore) -> None:
     assert store.get("sso.user").last_login_at is not None  # type: ignore[union-attr]
 
 
-def test_login_throttle_per_client() -> None:
-    t = LoginThrottle(max_attempts=3, window=60)
-    assert all(t.allow("10.0.0.1", now=float(i)) for i in range(3))
-    assert not t.allow("10.0.0.1", now=3.0)
-    assert t.allow("10.0.0.2", now=3.0)  # another client
-    assert t.allow("10.0.0.1", now=61.5)  # the window moved on
-    t.reset("10.0.0.1")
-    assert t.allow("10.0.0.1", now=62.0)
-
-
 def test_demo_users_one_per_role(app_engine: Engine) -> None:
     teams = {"T2": "cared_for", "T1": "safeguarding"}
     made = ensure_demo_users(app_engine, teams, worker="P7", hasher=fast_hasher())
@@ -369,3 +361,54 @@ def test_users_cli(app_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     row = store.get("sam.sw")
     assert row is not None and (row.role, row.scope) == ("head_of_service", "service:S1")
     engine.dispose()
+
+
+def test_oidc_role_map_gives_role_and_scope_and_follows_moves(store: UserStore,
+                                                             tmp_path: Path) -> None:
+    path = tmp_path / "roles.yml"
+    path.write_text(
+        "professional_id_claim: employee_id\n"
+        "rules:\n"
+        "  - {claim: groups, value: lantern-dcs, role: dcs, scope: authority}\n"
+        "  - {claim: groups, value: team-T1, role: team_manager, scope: 'team:T1'}\n"
+        "  - {claim: groups, value: team-T2, role: team_manager, scope: 'team:T2'}\n"
+        "  - {claim: department, value: Safeguarding, role: head_of_service,"
+        " scope: 'service:safeguarding'}\n", "utf-8")
+    roles = load_role_map(path)
+    info = {"iss": OIDC.issuer, "email": "sam@council.gov.uk", "email_verified": True,
+            "name": "Sam Smith", "employee_id": "P9", "groups": ["staff", "team-T1"]}
+    p = principal_from_userinfo(store, OIDC, info, roles)
+    assert p is not None
+    assert (p.username, p.role, p.scope_type, p.scope_value, p.display_name,
+            p.professional_id) == ("sam", "team_manager", "team", "T1",
+                                   "Sam Smith", "P9")
+    row = store.get("sam")  # the email, domain stripped (OIDC settings)
+    assert row is not None and not row.has_password  # single sign-on only
+    # A move in the council's directory reaches Lantern at the next sign-in.
+    moved = principal_from_userinfo(store, OIDC, {**info, "groups": ["team-T2"]}, roles)
+    assert moved is not None and (moved.user_id, moved.scope_value) == (p.user_id, "T2")
+    # The first rule (in the file's order) that matches wins; a string claim matches by
+    # equality.
+    both = principal_from_userinfo(store, OIDC, {**info, "groups": ["team-T2", "team-T1"]},
+                                   roles)
+    assert both is not None and both.scope_value == "T1"
+    hos = principal_from_userinfo(store, OIDC, {**info, "groups": "x",
+                                                "department": "Safeguarding"}, roles)
+    assert hos is not None and (hos.role, hos.scope_value) == ("head_of_service",
+                                                              "safeguarding")
+    assert principal_from_userinfo(store, OIDC, {**info, "groups": ["staff"]}, roles) is None
+    store.disable("sam")
+    assert principal_from_userinfo(store, OIDC, info, roles) is None
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("rules: nope\n", "list of 'rules'"),
+    ("rules:\n  - {claim: groups, value: x}\n", "rule 1: needs claim, value and role"),
+    ("rules:\n  - {claim: groups, value: x, role: dcs, scope: 'planet:mars'}\n", "rule 1"),
+])
+def test_oidc_role_map_refuses_a_malformed_file(tmp_path: Path, text: str,
+                                                problem: str) -> None:
+    path = tmp_path / "roles.yml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(ValueError, match=re.escape(problem)):
+        load_role_map(path)

@@ -98,7 +98,7 @@ def copy_app_db(wh: WebHome) -> str:
     return f"sqlite:///{folder / 'app.sqlite'}"
 
 
-def make_app(wh: WebHome, database_url: str | None = None,
+def make_app(wh: WebHome, database_url: str | None = None, *, oidc: object = None,
              **config: object):  # type: ignore[no-untyped-def]
     from lantern.appdb import make_engine
     from lantern.security.access_log import AccessLog
@@ -108,7 +108,8 @@ def make_app(wh: WebHome, database_url: str | None = None,
     engine = make_engine(settings.app_database_url)
     stores = Stores(UserStore(engine, hasher=FAST_HASHER), AccessLog(engine), engine)
     cfg = WebConfig(secret_key="test-secret-key", **config)  # type: ignore[arg-type]
-    return create_app(settings, config=cfg, stores=stores)
+    return create_app(settings, config=cfg, stores=stores,
+                      oidc=oidc)  # type: ignore[arg-type]
 
 
 def csrf(client: TestClient, path: str = "/sign-in") -> str:

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from lantern.config import get_settings
+from lantern.config import Settings, get_settings
 
 if TYPE_CHECKING:
     from lantern.measures.summary import YearEnd
@@ -37,12 +37,43 @@ err = Console(stderr=True)
 
 def _register_admin() -> None:
     from lantern.commands.admin import audit_app, users_app
+    from lantern.commands.governance import deep_dives_app, meetings_app
+    from lantern.commands.plan import plan_app
+    from lantern.commands.quality import audits_app
 
     app.add_typer(users_app, name="users", help="Manage accounts: add, list, disable, set-role.")
     app.add_typer(audit_app, name="audit", help="The access log: verify the hash chain, read it.")
+    app.add_typer(plan_app, name="plan", help="The improvement plan: import, export, status, "
+                  "sign-off, publish, diff, recommendations.")
+    app.add_typer(deep_dives_app, name="deep-dives", help="Deep dives: the tracker, sync a "
+                  "month's triggers, close one.")
+    app.add_typer(meetings_app, name="meetings", help="Meetings: list, show.")
+    app.add_typer(audits_app, name="audits", help="Case audits: sample, import, summary.")
 
 
 _register_admin()
+
+
+def _register_reports() -> None:
+    from lantern.commands.reports import board_pack, report_app
+
+    app.add_typer(report_app, name="report")
+    app.command("board-pack")(board_pack)
+
+
+_register_reports()
+
+
+@app.callback()
+def _check_settings() -> None:
+    # Settings read deep inside a command are checked before any command runs, so a
+    # misspelt one is one line, not a traceback half-way through.
+    from lantern.assurance.targets import status_wording
+
+    try:
+        status_wording()
+    except ValueError as exc:
+        fail(str(exc), "See the settings table in README.md.", code=2)
 
 
 def fail(message: str, hint: str | None = None, code: int = 1) -> NoReturn:
@@ -134,7 +165,17 @@ def _generate(
     return written, scenario
 
 
-def _report_problems(validation: Any, *, refused: bool) -> None:
+def _report_reading(validation: Any) -> None:
+    """Every file not read, with why; then the reading notes (years, sheets, columns)."""
+    for line in validation.skipped:
+        err.print(f"skipped: {line}", highlight=False)
+    for note in validation.notes[:10]:
+        err.print(f"note: {note}", highlight=False)
+    if len(validation.notes) > 10:
+        err.print(f"note: and {len(validation.notes) - 10} more", highlight=False)
+
+
+def _report_problems(validation: Any) -> None:
     """Summary of problems: counts by rule, the first few, where the full report is."""
     if not validation.problems:
         return
@@ -158,7 +199,7 @@ def ingest(
     accept_warnings: Annotated[bool, typer.Option(help="Load despite warnings")] = False,
 ) -> None:
     """Validate and load SSD extracts, CIN census XML, SSDA903 CSVs and Annex A, all or nothing."""
-    from lantern.ingest.pipeline import ingest_paths
+    from lantern.ingest.pipeline import ingest_paths, nothing_recognised
     from lantern.warehouse import Warehouse
     from lantern.warehouse.meta import write_authority
 
@@ -169,12 +210,11 @@ def ingest(
     outcome = ingest_paths(paths, settings=settings, la=la, year=year,
                            accept_warnings=accept_warnings)
     validation = outcome.validation
-    for note in validation.notes[:10]:
-        err.print(f"note: {note}", highlight=False)
-    _report_problems(validation, refused=not outcome.loaded)
+    _report_reading(validation)
+    _report_problems(validation)
     if not outcome.loaded:
         fail("the input was refused; nothing was loaded" if validation.files
-             else "no recognised files to load",
+             else nothing_recognised(paths),
              "Fix the problems listed in the report and run `lantern ingest` again."
              + ("" if validation.errors else " (Warnings only: --accept-warnings loads anyway.)"))
     if la:
@@ -186,8 +226,29 @@ def ingest(
     if outcome.changed:
         console.print(f"Loaded {len(validation.files)} files: load {outcome.load_id}, "
                       f"{rows:,} rows in the warehouse ({outcome.seconds:.1f} s)")
+        from lantern.commands.governance import sync_after_load
+
+        console.print(sync_after_load(), highlight=False)
+        _check_published_reports()
     else:
         console.print(f"Already loaded (no change): load {outcome.load_id}")
+
+
+def _check_published_reports() -> None:
+    """A load never changes a published report: where it moved a published month's
+    figures, a new draft edition is made, and this says which."""
+    from lantern.reports.workflow import after_load, open_book
+
+    settings = get_settings()
+    if settings.database_url is None and not (settings.home / "app.sqlite").exists():
+        return  # no app database: nothing has been published
+    con, authority = _open_warehouse()
+    try:
+        notes = after_load(con, open_book(settings), authority)
+    finally:
+        con.close()
+    for note in notes:
+        console.print(f"Report: {note}", highlight=False)
 
 
 @app.command()
@@ -196,13 +257,16 @@ def validate(
     year: Annotated[int | None, typer.Option(help="Collection year of SSDA903 files")] = None,
 ) -> None:
     """Check files against the format and the DfE rules without loading anything."""
-    from lantern.ingest.pipeline import validate_paths
+    from lantern.ingest.pipeline import nothing_recognised, validate_paths
 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         fail(f"no such file or folder: {', '.join(missing)}", code=2)
     outcome = validate_paths(paths, year=year, settings=get_settings())
-    _report_problems(outcome, refused=outcome.blocking())
+    _report_reading(outcome)
+    _report_problems(outcome)
+    if not outcome.files:
+        fail(nothing_recognised(paths), "Each file and why it was not read is listed above.")
     console.print(f"{len(outcome.files)} files, {outcome.rows_read():,} rows checked in "
                   f"{outcome.seconds:.1f} s: {outcome.errors} errors, {outcome.warnings} warnings.")
     if outcome.blocking():
@@ -260,58 +324,26 @@ def export(
 
     The files name children, so every child in them gets an access-log entry
     (`lantern audit log`), as an export from the web app does."""
-    import getpass
-
-    from dateutil.relativedelta import relativedelta
-
-    from lantern.appdb import make_engine, migrate
-    from lantern.casework import data_date
-    from lantern.ingest.pipeline import children_named
-    from lantern.security.access_log import AccessLog
-    from lantern.security.policy import Principal
-    from lantern.warehouse import Warehouse
-    from lantern.warehouse.export import export_returns, loaded_years
-    from lantern.warehouse.meta import read_authority
+    from lantern.ingest.export import ExportRefused, export_and_record
 
     settings = get_settings()
     if not settings.warehouse_path.exists():
         fail(f"no warehouse at {settings.warehouse_path}",
              "Run `lantern demo` or `lantern ingest` first.")
     started = time.perf_counter()
-    with Warehouse(settings.warehouse_path, read_only=True) as wh:
-        end = _parse_date(annex_a_to, "--annex-a-to") if annex_a_to else data_date(wh.con)
-        start = (_parse_date(annex_a_from, "--annex-a-from") if annex_a_from
-                 else end - relativedelta(years=1) + relativedelta(days=1))
-        if start > end:
-            fail(f"--annex-a-from {start} is after --annex-a-to {end}", code=2)
-        la_code = la or read_authority(wh.con).la_code
-        if not la_code:
-            fail("the warehouse records no local authority code", "Give one with --la.",
-                 code=2)
-        # Default: the years loaded from returns, else the latest complete collection
-        # year (to the last 31 March on or before the data date).
-        latest = [end.year if end >= date(end.year, 3, 31) else end.year - 1]
-        cin_years = year or loaded_years(wh, "cin") or latest
-        ssda903_years = year or loaded_years(wh, "ssda903") or latest
-        with console.status("Writing the statutory files"):
-            written = export_returns(wh, out, la_code=la_code, cin_years=cin_years,
-                                     ssda903_years=ssda903_years, annex_a_window=(start, end))
-    files = [*written.cin_census, *written.ssda903,
-             *([written.annex_a] if written.annex_a else [])]
-    migrate(settings.app_database_url)
+    first = _parse_date(annex_a_from, "--annex-a-from") if annex_a_from else None
+    last = _parse_date(annex_a_to, "--annex-a-to") if annex_a_to else None
     try:
-        operator = getpass.getuser()
-    except (OSError, KeyError):  # no login name in this environment
-        operator = "unknown"
-    named = sorted(children_named(files))
-    AccessLog(make_engine(settings.app_database_url)).record_many(
-        Principal(0, f"cli:{operator}", operator, "command_line", "authority"),
-        "export_returns", named, path=str(out.resolve()),
-        detail=f"{len(files)} files; Annex A {start} to {end}")
+        with console.status("Writing the statutory files"):
+            run = export_and_record(settings, out, years=year, annex_a_from=first,
+                                    annex_a_to=last, la_code=la)
+    except ExportRefused as exc:
+        fail(str(exc), code=2)
+    written, (start, end) = run.written, run.annex_a
     console.print(f"CIN census:  {len(written.cin_census)} XML files in {out / 'cin_census'}")
     console.print(f"SSDA903:     {len(written.ssda903)} CSV files in {out / 'ssda903'}")
     console.print(f"Annex A:     {written.annex_a} ({start} to {end})")
-    console.print(f"{len(named):,} children named; access log updated. "
+    console.print(f"{run.children_named:,} children named; access log updated. "
                   f"Done in {time.perf_counter() - started:.1f} s.")
 
 
@@ -342,24 +374,13 @@ def demo(
         start = f"{total // 12:04d}-{total % 12 + 1:02d}"
     out = settings.home / "demo"
     written, scenario = _generate(out, None, start, None, seed, "torbay")
-    from lantern.ingest.pipeline import ingest_paths, validate_paths
+    from lantern.ingest.pipeline import ingest_paths
 
-    # The statutory returns go through the same readers and DfE rules a council's would:
-    # the latest two collection years (a return and the year before it) and Annex A.
-    recent = [*written.cin_census[-2:], *{p.parent for p in written.ssda903[-22:]}]
-    with console.status("Reading and validating the CIN census, SSDA903 and Annex A files"):
-        returns = validate_paths(
-            [*sorted(recent), *([written.annex_a] if written.annex_a else [])],
-            settings=settings,
-        )
-    _report_problems(returns, refused=returns.blocking())
-    console.print(f"Statutory returns: {len(returns.files)} files, {returns.rows_read():,} rows "
-                  f"read and checked against the DfE rules: {returns.errors} errors, "
-                  f"{returns.warnings} warnings ({returns.seconds:.1f} s)")
+    _check_returns(written, settings)
     with console.status("Validating and loading the SSD extract"):
         outcome = ingest_paths([written.ssd_extract], settings=settings, la=scenario.la_code)
     if not outcome.loaded:
-        _report_problems(outcome.validation, refused=True)
+        _report_problems(outcome.validation)
         fail("the generated extract was refused", "This is a bug: please report it.")
     with Warehouse(settings.warehouse_path) as wh:
         write_authority(
@@ -376,21 +397,80 @@ def demo(
     _print_summary(counts, ends, outcome.load_id or 0)
     latest = f"{scenario.end:%Y-%m}"
     _print_headlines(latest)
+    _demo_report(settings, latest, written.root)
+    console.print(f"Done in {time.perf_counter() - started:.1f} s.")
+    if serve_after:
+        _serve_demo("127.0.0.1", 8000)
+
+
+def _check_returns(written: WrittenFiles, settings: Settings) -> None:
+    """The demo's statutory returns go through the same readers and DfE rules a
+    council's would."""
+    from lantern.ingest.pipeline import validate_paths
+
+    with console.status("Reading and validating the CIN census, SSDA903 and Annex A files"):
+        returns = validate_paths(written.latest_returns(), settings=settings)
+    _report_problems(returns)
+    console.print(f"Statutory returns: {len(returns.files)} files, {returns.rows_read():,} rows "
+                  f"read and checked against the DfE rules: {returns.errors} errors, "
+                  f"{returns.warnings} warnings ({returns.seconds:.1f} s)")
+
+
+def _demo_report(settings: Settings, latest: str, files: Path) -> None:
+    """The monthly report for the latest month, and where everything is."""
     reports = settings.reports_dir
     html_path, pdf_path = _write_report(
         latest,
         reports / f"performance-report-{latest}.html",
         reports / f"performance-report-{latest}.pdf",
     )
+    from lantern.commands.plan import build_demo_plan
+
+    with console.status("Creating the demo improvement plan"):
+        plan_line = build_demo_plan()
+    from lantern.commands.governance import build_demo_governance
+
+    with console.status("Storing deep dives and the year's performance surgeries"):
+        governance_line = build_demo_governance()
+    _demo_reports(latest)
     console.print()
-    console.print(f"Files:      {written.root}")
+    console.print(f"Files:      {files}")
     console.print(f"Warehouse:  {settings.warehouse_path}")
     console.print(f"Archive:    {settings.archive_dir}")
     console.print(f"Report:     [bold]{html_path}[/]")
     console.print(f"            [bold]{pdf_path}[/]")
-    console.print(f"Done in {time.perf_counter() - started:.1f} s.")
-    if serve_after:
-        _serve_demo("127.0.0.1", 8000)
+    console.print(plan_line)
+    console.print(governance_line, highlight=False)
+
+
+def _demo_reports(latest: str) -> None:
+    """The report's history: the months since July published through the chain, the
+    latest awaiting the DCS's endorsement (demo accounts act; new passwords with --serve)."""
+    from lantern.casework import team_services
+    from lantern.reports.demo_chain import previous
+    from lantern.reports.workflow import open_book
+    from lantern.security.accounts import UserStore, ensure_demo_users
+
+    settings = get_settings()
+    con, authority = _open_warehouse()
+    book = open_book(settings)
+    ensure_demo_users(book.engine, team_services(con))
+    users = UserStore(book.engine)
+    people = {role: users.principal(users.get(f"demo_{role}").id)  # type: ignore[union-attr]
+              for role in ("performance_analyst", "divisional_director", "dcs",
+                           "head_of_service")}
+    published = [previous(latest)]
+    while len(published) < 4:
+        published.insert(0, previous(published[0]))
+    from lantern.reports.demo_chain import run_demo_chain
+
+    with console.status("Reports: quality check, themes, endorsement, publication") as st:
+        run_demo_chain(con, book, authority, settings, people, published, latest,  # type: ignore[arg-type]
+                       progress=lambda text: st.update(f"Reports: {text}"))
+    con.close()
+    console.print(f"Reports:    {', '.join(published)} published; {latest} awaiting the "
+                  "DCS's endorsement (`lantern report status --month "
+                  f"{latest}`)")
 
 
 def _serve_demo(host: str, port: int) -> None:
@@ -458,25 +538,17 @@ def _store_assurance() -> None:
 
 
 def _print_headlines(month: str) -> None:
-    from lantern.measures.catalogue import get
-    from lantern.measures.engine import compute
-    from lantern.reports.build import HEADLINES
-    from lantern.reports.render import format_value
+    from lantern.reports.build import headline_lines
 
     con, authority = _open_warehouse()
-    rows = compute(con, [month], population=authority.population, la_code=authority.la_code,
-                   kpis=list(HEADLINES))
+    try:
+        lines = headline_lines(con, month, la_code=authority.la_code,
+                               population=authority.population)
+    finally:
+        con.close()
     table = RichTable("indicator", "value", "of", "period", title=f"Headline indicators, {month}")
-    for kpi in HEADLINES:
-        ind = get(kpi)
-        row = next((r for r in rows if r.kpi_id == kpi and r.period == ind.headline_period), None)
-        if row is None:
-            continue
-        shown = format_value(row.value, ind.unit) if row.status == "ok" else row.status
-        of = f"{row.numerator:,.0f} / {row.denominator:,.0f}" if ind.unit == "pct" and (
-            row.denominator) else ""
-        table.add_row(ind.title, shown, of, row.period.replace("_", " "))
-    con.close()
+    for line in lines:
+        table.add_row(*line)
     console.print(table)
 
 
@@ -588,9 +660,12 @@ def children(
     fmt: Annotated[str, typer.Option("--format", help="table|csv|json")] = "table",
 ) -> None:
     """The children behind a figure: who is in the denominator and numerator, and why."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from lantern.measures.catalogue import ids
     from lantern.measures.drill import COLUMNS
     from lantern.measures.drill import children as drill
+    from lantern.security.operator import record_operator_access
 
     _check_format(fmt, ("table", "csv", "json"))
     if kpi_id not in ids():
@@ -601,7 +676,16 @@ def children(
         rows = drill(con, kpi_id, month, period=period, breakdown=by, breakdown_value=value)
     except ValueError as exc:
         fail(str(exc), code=2)
-    # A child's identity is shown: record it (access log) when the security layer exists.
+    settings = get_settings()
+    try:  # logged before anything is shown: no identities without an entry
+        record_operator_access(
+            settings, "view_children_list", (str(r["child_id"]) for r in rows),
+            path="lantern children",
+            detail=f"{kpi_id} {month} {period or 'headline'} {by}={value or 'all'}")
+    except (SQLAlchemyError, OSError) as exc:
+        fail(f"could not write the access log in {settings.app_database_url}, so no child "
+             f"is shown ({type(exc).__name__})", "Check LANTERN_DATABASE_URL and that the "
+             "app database can be written.")
     shown = ("child_id", "event_id", "in_numerator", "reason", "team", "worker")
     _print_records(rows, COLUMNS if fmt != "table" else shown, fmt,
                    f"{kpi_id} {month}: {len(rows)} in the denominator, "
@@ -684,16 +768,6 @@ def exceptions(
         console.print(f"No exceptions for {month}.")
 
 
-@app.command()
-def report(
-    month: Annotated[str, typer.Option(help="Month, YYYY-MM")],
-    out: Annotated[Path, typer.Option(help="FILE.html or FILE.pdf")],
-) -> None:
-    """Write the monthly performance report (self-contained HTML or PDF)."""
-    (path,) = _write_report(month, out)
-    console.print(f"Report: [bold]{path}[/]")
-
-
 def _write_report(month: str, *outs: Path) -> list[Path]:
     """Compute the month once and write it to each file (HTML or PDF by extension)."""
     from lantern.assurance.store import Basis, month_assurance
@@ -752,6 +826,52 @@ def alerts(
         err.print(f"Digests sent: {sum(result.sent.values())} to {len(result.sent)} people; "
                   f"already sent today: {len(result.already_sent)}; "
                   f"no address: {len(result.no_address)}; failed: {len(result.failed)}")
+
+
+# -- lantern rules: the validation rule catalogue (issue #19) ---------------------------
+
+
+@app.command()
+def rules(
+    fmt: Annotated[str, typer.Option("--format", help="table|json|md")] = "table",
+    year: Annotated[int | None, typer.Option(
+        help="Collection year, the year of the 31 March (2025 is 2024-25)")] = None,
+    collection: Annotated[str | None, typer.Option(help="cin|ssda903")] = None,
+) -> None:
+    """The validation rules: every DfE code for the year, and whether Lantern checks it."""
+    import json
+    import sys
+
+    from lantern.ingest.rules.catalogue import COLLECTIONS, catalogue, render_markdown
+    from lantern.ingest.rules.engine import RULE_YEARS
+
+    _check_format(fmt, ("table", "json", "md"))
+    if collection is not None and collection not in COLLECTIONS:
+        fail(f"--collection {collection!r}: expected one of {', '.join(COLLECTIONS)}", code=2)
+    first = min(a for a, _ in RULE_YEARS.values())
+    last = max(b for _, b in RULE_YEARS.values())
+    if year is not None and not first <= year <= last:
+        fail(f"--year {year}: the rule lists cover {first} to {last} (the year of the "
+             f"31 March)", code=2)
+    entries = catalogue(year, collection)
+    if fmt == "json":
+        sys.stdout.write(json.dumps([e.as_json() for e in entries], indent=2) + "\n")
+    elif fmt == "md":
+        sys.stdout.write(render_markdown(entries))
+    else:
+        table = RichTable(title="Validation rules")
+        for name in ("id", "DfE code", "collection", "severity", "years"):
+            table.add_column(name, no_wrap=True)
+        table.add_column("message", min_width=30, overflow="fold")
+        table.add_column("status", no_wrap=True)
+        for e in entries:
+            table.add_row(e.id, e.dfe_code or "", e.collection, e.severity, e.year_span,
+                          e.message, e.status)
+        console.print(table)
+        done = sum(e.status == "implemented" and e.dfe_code is not None for e in entries)
+        listed = sum(e.dfe_code is not None for e in entries)
+        console.print(f"{done} of {listed} DfE rules implemented; "
+                      f"{len(entries) - listed} Lantern checks.")
 
 
 def main() -> None:

@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     addresses: Path | None = None
     targets: Path | None = None
+    # The monthly report's chain, distribution list and responsible officers (YAML; the
+    # default is src/lantern/reports/chain.yml) and the web address put in its emails.
+    report_chain: Path | None = None
+    base_url: str = "http://127.0.0.1:8000"
 
     @property
     def warehouse_path(self) -> Path:

@@ -22,7 +22,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal, cast
 
-import duckdb
 import yaml
 
 Role = Literal["worker", "team_manager", "head_of_service", "divisional_director"]
@@ -77,14 +76,16 @@ class DueRow:
 
 
 Params = Mapping[str, Any]
-DueFn = Callable[[duckdb.DuckDBPyConnection, date, Params], list[DueRow]]
+#: ``due(src, on, params)``: ``src`` is a `lantern.facts.Source` (DuckDB or Spark).
+DueFn = Callable[[Any, date, Params], list[DueRow]]
 
 
 @dataclass(frozen=True)
 class AlertRule:
-    """A declared alert rule. ``due_items(con, on, params)`` returns the requirements
-    outstanding on ``on`` (all children at once, one SQL query); the engine decides
-    which are due soon, due, overdue or escalated."""
+    """A declared alert rule. ``due_items(src, on, params)`` returns the requirements
+    outstanding on ``on`` (all children at once, one Ibis query over the warehouse, so
+    it runs on DuckDB and Spark); the engine decides which are due soon, due, overdue
+    or escalated."""
 
     id: str
     family: str

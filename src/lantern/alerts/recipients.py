@@ -1,8 +1,9 @@
 """Who must act and who is informed: the child's allocated worker and the managers above.
 
-- worker: the ``SW`` involvement open on the date (latest start wins);
-- team: that involvement's ``invo_professional_team`` (or the rule's fallback team, or the
-  child's last allocated team, when nobody is allocated);
+- worker: the child's allocated social worker on the date (`lantern.facts.allocations`);
+- team: that allocation's team (or the rule's fallback team, or the team of the child's
+  latest allocation before the date, `lantern.facts.last_allocations`, when nobody is
+  allocated);
 - service: ``ssd_department.dept_team_parent_id`` of the team;
 - team manager / head of service / divisional director: a professional employed on the date
   whose job title is 'Team Manager' (department = the team), 'Head of Service'
@@ -18,10 +19,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-import duckdb
+import ibis
+import ibis.expr.types as ir
+
+from lantern import facts
+from lantern.facts._base import is_open
 
 from .model import Role
+from .rules._common import fetch
 
 
 @dataclass(frozen=True)
@@ -67,61 +74,39 @@ class Directory:
         }
 
 
-def _one_per(con: duckdb.DuckDBPyConnection, sql: str, on: date) -> dict[str, str]:
-    params = {"on": on} if "$on" in sql else None
-    return {k: v for k, v in con.execute(sql, params).fetchall() if k is not None}
+def _one_per(src: facts.Source, t: ir.Table, key: str, value: str) -> dict[str, str]:
+    return {str(k): v for k, v in fetch(src, t, key, value) if k is not None}
 
 
-def directory(con: duckdb.DuckDBPyConnection, on: date) -> Directory:
-    allocated = {
-        child: (worker, team)
-        for child, worker, team in con.execute(
-            """
-            SELECT invo_person_id, invo_professional_id, invo_professional_team
-            FROM ssd_involvements
-            WHERE invo_professional_role_id = 'SW' AND invo_involvement_start_date <= $on
-              AND (invo_involvement_end_date IS NULL OR invo_involvement_end_date >= $on)
-              AND invo_person_id IS NOT NULL AND invo_professional_id IS NOT NULL
-            QUALIFY row_number() OVER (PARTITION BY invo_person_id
-                ORDER BY invo_involvement_start_date DESC, invo_involvements_id DESC) = 1
-            """,
-            {"on": on},
-        ).fetchall()
-    }
-    last_team = _one_per(con, """
-        SELECT invo_person_id, invo_professional_team FROM ssd_involvements
-        WHERE invo_professional_role_id = 'SW' AND invo_involvement_start_date <= $on
-          AND invo_professional_team IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY invo_person_id
-            ORDER BY invo_involvement_start_date DESC, invo_involvements_id DESC) = 1
-    """, on)
-    service_of = _one_per(con, """
-        SELECT dept_team_id, dept_team_parent_id FROM ssd_department
-        WHERE dept_team_parent_id IS NOT NULL
-    """, on)
-    active = """
-        (prof_start_date IS NULL OR prof_start_date <= $on)
-        AND (prof_end_date IS NULL OR prof_end_date >= $on)
-    """
-    team_manager = _one_per(con, f"""
-        SELECT prof_professional_department, min(prof_professional_id) FROM ssd_professionals
-        WHERE lower(prof_professional_job_title) = 'team manager' AND {active}
-        GROUP BY 1
-    """, on)
-    head_of_service = _one_per(con, f"""
-        SELECT coalesce(d.dept_team_parent_id, p.prof_professional_department),
-               min(p.prof_professional_id)
-        FROM ssd_professionals p
-        LEFT JOIN ssd_department d ON d.dept_team_id = p.prof_professional_department
-        WHERE lower(p.prof_professional_job_title) = 'head of service' AND {active}
-        GROUP BY 1
-    """, on)
-    director = con.execute(f"""
-        SELECT min(prof_professional_id) FROM ssd_professionals
-        WHERE lower(prof_professional_job_title) = 'divisional director' AND {active}
-    """, {"on": on}).fetchone()
-    return Directory(allocated, last_team, service_of, team_manager, head_of_service,
-                     director[0] if director else None)
+def directory(con: Any, on: date) -> Directory:
+    """Who is allocated and who manages whom on ``on``. ``con``: a DuckDB connection, an
+    Ibis backend (DuckDB or Spark) or a `lantern.facts.Source`."""
+    w = facts.source(con)
+    alloc = facts.allocations(w, on)
+    allocated = {str(c): (wk, t) for c, wk, t in fetch(w, alloc, "child_id", "worker_id",
+                                                       "team_id") if wk is not None}
+    last = facts.last_allocations(w, on)
+    last_team = _one_per(w, last.filter(last.team_id.notnull()), "child_id", "team_id")
+    d = w.t("ssd_department")
+    service_of = _one_per(w, d.filter(d.dept_team_parent_id.notnull()), "dept_team_id",
+                          "dept_team_parent_id")
+    p = w.t("ssd_professionals")
+    p = p.filter(is_open(p.prof_start_date.fill_null(ibis.date(1900, 1, 1)), p.prof_end_date,
+                         ibis.literal(on, "date")))
+    title = p.prof_professional_job_title.lower()
+    tm = p.filter(title == "team manager")
+    tm = tm.group_by(team="prof_professional_department").aggregate(
+        holder=tm.prof_professional_id.min())
+    hos = p.filter(title == "head of service")
+    dept = d.select(_tid="dept_team_id", _parent="dept_team_parent_id")
+    hos = hos.left_join(dept, dept._tid == hos.prof_professional_department)
+    hos = hos.group_by(service=hos._parent.fill_null(hos.prof_professional_department)
+                       ).aggregate(holder=hos.prof_professional_id.min())
+    dd = p.filter(title == "divisional director")
+    director = fetch(w, dd.aggregate(holder=dd.prof_professional_id.min()), "holder")
+    return Directory(allocated, last_team, service_of, _one_per(w, tm, "team", "holder"),
+                     _one_per(w, hos, "service", "holder"),
+                     director[0][0] if director else None)
 
 
 def recipient_keys(d: Directory, *, role: str, scope_type: str, scope_value: str | None,

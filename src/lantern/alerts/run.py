@@ -23,31 +23,30 @@ import json
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import date
+from typing import Any
 
-import duckdb
+import ibis
 
+from lantern import facts
 from lantern.calendar import wd
+from lantern.measures.engine import table_counts
 
 from .model import ROLES, AlertConfig, AlertItem, AlertRule, DueRow, Role, Status, Step
 from .recipients import Directory, directory
 from .rules import RULES
+from .rules._common import fetch
 
 STATUS_ORDER: dict[str, int] = {"escalated": 0, "overdue": 1, "due_today": 2, "due_soon": 3}
 
 
-def has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    try:
-        return con.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None
-    except duckdb.CatalogException:
-        return False
-
-
-def available(con: duckdb.DuckDBPyConnection, rules: Sequence[AlertRule] = RULES
-              ) -> dict[str, str | None]:
-    """Rule id -> None when its data is loaded, else the reason it cannot run."""
+def available(con: Any, rules: Sequence[AlertRule] = RULES) -> dict[str, str | None]:
+    """Rule id -> None when its data is loaded, else the reason it cannot run. ``con``:
+    a DuckDB connection, an Ibis backend (DuckDB or Spark) or a `lantern.facts.Source`."""
+    src = facts.source(con)
+    counts = table_counts(src.con, {t for r in rules for t in r.requires})
     out: dict[str, str | None] = {}
     for r in rules:
-        missing = [t for t in r.requires if not has_rows(con, t)]
+        missing = [t for t in r.requires if not counts.get(t)]
         out[r.id] = f"no rows in {', '.join(missing)}" if missing else None
     return out
 
@@ -79,10 +78,10 @@ def classify(due: date, on: date, leads: Sequence[Step], escalation: Sequence[St
     return status, days, tuple(r for r in ROLES if r in roles)
 
 
-def _dead(con: duckdb.DuckDBPyConnection, on: date) -> set[str]:
-    return {r[0] for r in con.execute(
-        "SELECT pers_person_id FROM ssd_person WHERE pers_death_date <= $on", {"on": on}
-    ).fetchall()}
+def _dead(src: facts.Source, on: date) -> set[str]:
+    p = src.t("ssd_person")
+    p = p.filter(p.pers_death_date <= ibis.literal(on, "date")).select("pers_person_id")
+    return {str(r[0]) for r in fetch(src, p, "pers_person_id")}
 
 
 def items_for(rule: AlertRule, due_rows: Iterable[DueRow], on: date, config: AlertConfig,
@@ -108,21 +107,23 @@ def items_for(rule: AlertRule, due_rows: Iterable[DueRow], on: date, config: Ale
     return out
 
 
-def run_alerts(con: duckdb.DuckDBPyConnection, on: date, *,
+def run_alerts(con: Any, on: date, *,
                config: AlertConfig | None = None,
                rules: Sequence[AlertRule] | None = None) -> list[AlertItem]:
     """The day's items for every rule whose data is loaded, sorted by status (escalated
-    first), days overdue (most first), rule and child."""
+    first), days overdue (most first), rule and child. ``con``: a DuckDB connection, an
+    Ibis backend (DuckDB or Spark) or a `lantern.facts.Source`."""
     config = config or AlertConfig()
     chosen = [r for r in (rules if rules is not None else RULES) if r.id not in config.disabled]
-    ready = available(con, chosen)
-    people = directory(con, on)
-    dead = _dead(con, on)
+    src = facts.source(con)
+    ready = available(src, chosen)
+    people = directory(src, on)
+    dead = _dead(src, on)
     items: list[AlertItem] = []
     for rule in chosen:
         if ready[rule.id] is not None:
             continue
-        items += items_for(rule, rule.due_items(con, on, config.params_for(rule)), on, config,
+        items += items_for(rule, rule.due_items(src, on, config.params_for(rule)), on, config,
                            people, dead)
     return sort_items(items)
 

@@ -4,7 +4,13 @@ SQLAlchemy 2 models, Alembic migrations shipped with the package (``migrate(url)
 upgrades to the latest), SQLite by default and PostgreSQL in production.
 """
 
-from lantern.appdb.engine import current_revision, make_engine, migrate, session_factory
+from lantern.appdb.engine import (
+    current_revision,
+    head_revision,
+    make_engine,
+    migrate,
+    session_factory,
+)
 from lantern.appdb.models import (
     AccessLogEntry,
     AlertAction,
@@ -23,8 +29,15 @@ __all__ = [
     "UTCDateTime",
     "User",
     "current_revision",
+    "head_revision",
     "make_engine",
     "migrate",
     "session_factory",
     "utcnow",
 ]
+
+# Every table's model must be in ``Base.metadata`` (the migrations are checked against it).
+import lantern.actions.models
+import lantern.governance.models
+import lantern.plan.models
+import lantern.quality.models  # noqa: F401

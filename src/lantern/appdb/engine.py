@@ -89,6 +89,16 @@ def migrate(url: str | Engine, revision: str = "head") -> None:
             engine.dispose()
 
 
+def head_revision() -> str:
+    """The latest migration shipped (one head: the chain has no branches)."""
+    from alembic.script import ScriptDirectory
+
+    heads = ScriptDirectory.from_config(_alembic_config()).get_heads()
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations have {len(heads)} heads: {', '.join(heads)}")
+    return heads[0]
+
+
 def current_revision(engine: Engine) -> str | None:
     """The migration the database is at (None for an empty database)."""
     from alembic.runtime.migration import MigrationContext

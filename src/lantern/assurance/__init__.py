@@ -26,7 +26,7 @@ from lantern.assurance.targets import (
     default_targets,
     load_targets,
     since_last_period,
-    status_word,
+    status_for,
 )
 
 __all__ = [
@@ -52,7 +52,7 @@ __all__ = [
     "load_targets",
     "order_exceptions",
     "since_last_period",
-    "status_word",
+    "status_for",
     "two_month_decline",
     "xmr_limits",
 ]

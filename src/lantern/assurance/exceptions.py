@@ -6,18 +6,18 @@ Five kinds of item, from the engine's rows for one month:
 - ``watch`` — a two-month decline below the rule's materiality threshold: listed,
   no deep dive;
 - ``spc_concern`` — the month's point is special cause of concern (``spc.py``);
-- ``target_failure`` — the headline value is Below or Well Below Target
-  (``targets.py``);
+- ``target_failure`` — the headline value is worse than target
+  (``targets.status_for``);
 - ``data_quality`` — the indicator is not available, or its denominator fell
   by more than half since last month.
 
 Severity (most serious first):
 
 ======== =====================================================================
-high     a deep dive is required; Well Below Target; SPC concern from a point
-         outside the process limits
-medium   Below Target; SPC concern from a trend, two-in-three or shift;
-         indicator not available
+high     a deep dive is required; worse than target by more than the tolerance;
+         SPC concern from a point outside the process limits
+medium   worse than target within the tolerance; SPC concern from a trend,
+         two-in-three or shift; indicator not available
 low      denominator fell by more than half since last month; a watch
 ======== =====================================================================
 
@@ -59,7 +59,7 @@ from lantern.assurance.inputs import (
     measure_range,
     series_by_key,
 )
-from lantern.assurance.targets import FAILING_STATUSES, WELL_BELOW_TARGET, Target, status_word
+from lantern.assurance.targets import Target, status_for
 
 DEEP_DIVE = "deep_dive"
 SPC_CONCERN = "spc_concern"
@@ -272,9 +272,10 @@ def _spc_items(
         limits = spc.clamp_limits(computed, *measure_range(metas[kpi_id].unit))
         rule_text = {
             spc.OUTSIDE_LIMITS: "is outside the process limits",
-            spc.TREND: "continues a run of 7 points moving the wrong way",
+            spc.TREND: f"continues a run of {spc.MDC_TREND_LENGTH} points moving the wrong way",
             spc.TWO_IN_THREE: "is the second of three points near the process limit",
-            spc.SHIFT: "is in a run of 7 or more points on the wrong side of the mean",
+            spc.SHIFT: f"is in a run of {spc.MDC_SHIFT_LENGTH} or more points on the wrong side "
+                       "of the mean",
         }[last.rule or ""]
         meta = metas[kpi_id]
         out.append(
@@ -321,23 +322,23 @@ def _target_items(
             or (r.denominator is not None and r.denominator < min_denominator)
         ):
             continue
-        word = status_word(r.value, tgt.target, tgt.tolerance, meta.polarity)
-        if word not in FAILING_STATUSES:
+        status = status_for(r.value, tgt.target, meta.polarity, tolerance=tgt.tolerance)
+        if status is None or not status.failing:
             continue
         out.append(
             ExceptionItem(
                 kind=TARGET_FAILURE,
-                severity=HIGH if word == WELL_BELOW_TARGET else MEDIUM,
+                severity=HIGH if status.severe else MEDIUM,
                 service=_service_of(r.breakdown, r.breakdown_value, r.service, team_service),
                 kpi_id=r.kpi_id,
                 breakdown=r.breakdown,
                 breakdown_value=r.breakdown_value,
                 message=(
                     f"{_name(meta)} for {_where(r.breakdown, r.breakdown_value)} is "
-                    f"{_fmt(r.value)} against a target of {tgt.target:g}: {word}."
+                    f"{_fmt(r.value)} against a target of {tgt.target:g}: {status.text}."
                 ),
                 values={month: r.value},
-                rule=word or "",
+                rule=status.text,
             )
         )
     return out

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from lantern.months import Month
+
 Polarity = Literal["high", "low", "neutral"]
 POLARITIES: tuple[str, ...] = ("high", "low", "neutral")
 
@@ -152,23 +154,10 @@ def meaningful_values(points: Iterable[SeriesPoint], min_denominator: float
             for p in points]
 
 
-def parse_month(month: str) -> tuple[int, int]:
-    """'2024-03' -> (2024, 3); raises ValueError on anything else."""
-    try:
-        y, m = month.split("-")
-        year, mon = int(y), int(m)
-    except ValueError as exc:
-        raise ValueError(f"month must be 'YYYY-MM', not {month!r}") from exc
-    if len(y) != 4 or len(m) != 2 or not 1 <= mon <= 12:
-        raise ValueError(f"month must be 'YYYY-MM', not {month!r}")
-    return year, mon
-
-
 def add_months(month: str, n: int) -> str:
-    """Calendar month arithmetic on 'YYYY-MM' strings: add_months('2024-01', -2) == '2023-11'."""
-    year, mon = parse_month(month)
-    idx = year * 12 + (mon - 1) + n
-    return f"{idx // 12:04d}-{idx % 12 + 1:02d}"
+    """'YYYY-MM' ``n`` months on (`lantern.months.Month`): add_months('2024-01', -2) ==
+    '2023-11'; a malformed month raises ValueError."""
+    return str(Month.parse(month) + n)
 
 
 def better_sign(polarity: str) -> int:

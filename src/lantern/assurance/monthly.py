@@ -8,6 +8,7 @@ the figures; it computes none itself.
 from __future__ import annotations
 
 import calendar as _cal
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -31,7 +32,7 @@ from lantern.assurance.inputs import (
     meaningful_values,
 )
 from lantern.assurance.spc import SpcResult, classify, rebase_indices
-from lantern.assurance.targets import Target, load_targets, since_last_period, status_word
+from lantern.assurance.targets import Target, load_targets, since_last_period, status_text
 from lantern.casework import team_services
 from lantern.measures.catalogue import INDICATORS
 from lantern.measures.drill import children_by_month
@@ -180,11 +181,7 @@ def _indicator_month(
     target = targets.get(kpi)
     value = headline.value if headline and headline.status == "ok" else None
     prev_value = previous.value if previous and previous.status == "ok" else None
-    word = (
-        status_word(value, target.target, target.tolerance, meta.polarity)
-        if target is not None and target.target is not None and value is not None
-        else None
-    )
+    word = status_text(value, target, meta.polarity)
     period = spc_period(meta, {r.period for r in mine})
     series = _series(by_key, period, months) if period is not None else []
     values = meaningful_values(series, SPC_MIN_DENOMINATOR)
@@ -215,3 +212,46 @@ def _series(by_key: dict[tuple[str, str], KpiRow], period: str, months: list[str
         out.append(SeriesPoint(m, r.value if ok and r else None,
                                r.numerator if r else None, r.denominator if r else None))
     return out
+
+
+@dataclass(frozen=True)
+class BreakdownMonth:
+    """What the scorecard says about one indicator for one service or team this month:
+    its value, target status and change (SPC stays the authority's)."""
+
+    value: float | None
+    numerator: int | None
+    denominator: int | None
+    status_word: str | None
+    since_last: str | None
+    availability: str  # the row's status, or "no_denominator" when there is no row
+    series: list[SeriesPoint]  # the chart's period, every month of the history
+
+
+def breakdown_month(rows: Iterable[KpiRow], breakdown_value: str, *, month: str, period: str,
+                    chart_period: str, months: list[str], target: Target | None,
+                    polarity: str) -> BreakdownMonth:
+    """``breakdown_value``'s standing from an indicator's assured rows of one breakdown
+    (`MonthlyAssurance.rows`): the month's ``period`` figure against ``target`` and
+    against the month before, and its ``chart_period`` series over ``months``."""
+    mine = {(r.month, r.period): r for r in rows if r.breakdown_value == breakdown_value}
+    cur = mine.get((month, period))
+    prev = mine.get((add_months(month, -1), period))
+    value = _ok_value(cur)
+    series = [SeriesPoint(m, _ok_value(r), _whole(r.numerator if r else None),
+                          _whole(r.denominator if r else None))
+              for m in months for r in [mine.get((m, chart_period))]]
+    return BreakdownMonth(
+        value=value, numerator=_whole(cur.numerator if cur else None),
+        denominator=_whole(cur.denominator if cur else None),
+        status_word=status_text(value, target, polarity),
+        since_last=since_last_period(value, _ok_value(prev), polarity),
+        availability=cur.status if cur else "no_denominator", series=series)
+
+
+def _ok_value(r: KpiRow | None) -> float | None:
+    return r.value if r is not None and r.status == "ok" else None
+
+
+def _whole(x: float | None) -> int | None:
+    return None if x is None else round(x)

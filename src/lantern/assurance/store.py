@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from lantern.assurance.decline import WINDOW_MONTHS, Materiality, load_materiality
 from lantern.assurance.exceptions import ExceptionItem, build_exceptions
@@ -58,7 +59,7 @@ from lantern.assurance.monthly import (
 )
 from lantern.assurance.targets import Target, load_targets
 from lantern.casework import data_date, team_services
-from lantern.measures.engine import KPI_SCHEMA, KpiRow, compute_arrow
+from lantern.measures.engine import KpiRow, compute
 
 STORE_MONTHS = 24
 """Months stored: as many as a person can choose in the web app."""
@@ -78,7 +79,20 @@ DDL = (
         service VARCHAR, kpi_id VARCHAR, breakdown VARCHAR, breakdown_value VARCHAR,
         message VARCHAR, rule VARCHAR, month_values VARCHAR, children VARCHAR)""",
 )
-_ROW_COLUMNS = tuple(KPI_SCHEMA.names)
+ROW_SCHEMA = pa.schema([
+    ("kpi_id", pa.string()), ("month", pa.string()), ("period", pa.string()),
+    ("breakdown", pa.string()), ("breakdown_value", pa.string()),
+    ("numerator", pa.float64()), ("denominator", pa.float64()), ("value", pa.float64()),
+    ("status", pa.string()), ("reason", pa.string()),
+])
+"""The engine's rows (`KpiRow`) as the store keeps them."""
+_ROW_COLUMNS = tuple(ROW_SCHEMA.names)
+
+
+def compute_arrow(con: Any, months: Sequence[str], **kw: Any) -> pa.Table:
+    """`measures.engine.compute`'s rows as an Arrow table (`ROW_SCHEMA`)."""
+    rows = compute(con, months, **kw)
+    return pa.Table.from_pylist([r.as_dict() for r in rows], schema=ROW_SCHEMA)
 
 
 @dataclass(frozen=True)

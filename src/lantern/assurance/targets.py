@@ -2,7 +2,9 @@
 
 The 2011 scorecard (BRIEF.md) shows per indicator a status ("Well Below
 Target", "On Target"), the change "since last period" ("Improved") and the
-polarity ("It's best to be high"). This module holds the configured targets
+polarity ("It's best to be high"). Lantern says the status as performance against
+target ("Worse than target (lower is better)"; `status_for`), with the 2011 words
+available as configuration. This module holds the configured targets
 (package defaults in ``targets.yml``, overridable by a user file) and the small
 pure functions that produce those words.
 """
@@ -10,6 +12,7 @@ pure functions that produce those words.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -20,12 +23,22 @@ import yaml
 
 from lantern.assurance.inputs import better_sign
 
-ABOVE_TARGET = "Above Target"
-ON_TARGET = "On Target"
-BELOW_TARGET = "Below Target"
-WELL_BELOW_TARGET = "Well Below Target"
-STATUS_WORDS: tuple[str, ...] = (ABOVE_TARGET, ON_TARGET, BELOW_TARGET, WELL_BELOW_TARGET)
-FAILING_STATUSES: frozenset[str] = frozenset({BELOW_TARGET, WELL_BELOW_TARGET})
+# The status against target says how *performance* compares with the target, so it
+# reads the same whichever way an indicator points: re-referrals of 22.4% against a
+# 20% target are "Worse than target (lower is better)", never "Below Target". The
+# 2011 scorecard's words stay available as configuration (LANTERN_STATUS_WORDS=2011).
+BETTER, ON, WORSE, WELL_WORSE = "better", "on", "worse", "well_worse"
+BANDS: tuple[str, ...] = (BETTER, ON, WORSE, WELL_WORSE)
+WORDINGS: dict[str, dict[str, str]] = {
+    "plain": {BETTER: "Better than target", ON: "On target",
+              WORSE: "Worse than target, within tolerance", WELL_WORSE: "Worse than target"},
+    "2011": {BETTER: "Above Target", ON: "On Target", WORSE: "Below Target",
+             WELL_WORSE: "Well Below Target"},
+}
+DEFAULT_WORDING = "plain"
+POLARITY_TEXT = {"high": "higher is better", "low": "lower is better",
+                 "neutral": "neither higher nor lower is better"}
+WORDING_ENV = "LANTERN_STATUS_WORDS"
 
 IMPROVED = "Improved"
 DECLINED = "Declined"
@@ -52,30 +65,63 @@ def _gap(value: float, target: float, polarity: str) -> float:
     return round((value - target) * better_sign(polarity), _DECIMALS)
 
 
-def status_word(
-    value: float | None, target: float | None, tolerance: float, polarity: str
-) -> str | None:
-    """The scorecard status of ``value`` against ``target``.
+@dataclass(frozen=True)
+class Status:
+    """A value's standing against its target: ``band`` (one of `BANDS`) in ``word``s of
+    the configured wording, and which way the indicator points."""
 
-    Let *gap* = how far the value is on the good side of the target (value −
-    target when high is good, target − value when low is good) and *t* =
-    ``tolerance`` (≥ 0, same unit):
+    band: str
+    word: str
+    polarity_text: str  # "higher is better" / "lower is better"
+    wording: str
 
-    ==================  ===================
-    gap > t             "Above Target"
-    0 ≤ gap ≤ t         "On Target"
-    −t ≤ gap < 0        "Below Target"
-    gap < −t            "Well Below Target"
-    ==================  ===================
+    @property
+    def text(self) -> str:
+        """What a person reads: "Worse than target (lower is better)". The 2011 words
+        stand alone, as they did on that scorecard (its polarity was a line of its own)."""
+        return self.word if self.wording == "2011" else f"{self.word} ({self.polarity_text})"
 
-    So meeting the target exactly is On Target; beating it by more than the
-    tolerance is Above Target; missing it by no more than the tolerance is
-    Below Target; missing it by more is Well Below Target. With a zero
-    tolerance every miss is Well Below Target. Example (high is good, target
-    80, tolerance 5): 85.1 Above, 85 and 80 On, 79.9 and 75 Below, 74.9 Well
-    Below. Returns None when there is no value, no target, or the polarity is
-    neutral. Differences are rounded to 9 decimal places first, so float noise
-    (80.3 − 0.3) does not move a value across a boundary.
+    @property
+    def failing(self) -> bool:
+        return self.band in (WORSE, WELL_WORSE)
+
+    @property
+    def severe(self) -> bool:
+        return self.band == WELL_WORSE
+
+
+def status_wording() -> str:
+    """The configured wording (``LANTERN_STATUS_WORDS``: ``plain``, the default, or
+    ``2011``)."""
+    name = os.environ.get(WORDING_ENV, "").strip() or DEFAULT_WORDING
+    if name not in WORDINGS:
+        raise ValueError(f"{WORDING_ENV}={name!r}: expected one of {', '.join(WORDINGS)}")
+    return name
+
+
+def status_for(value: float | None, target: float | None, polarity: str, *,
+               tolerance: float = 0.0, wording: str | None = None) -> Status | None:
+    """The status of ``value`` against ``target``: the one definition the scorecard,
+    the exceptions, the report and the web use.
+
+    Let *gap* = how far the value is on the good side of the target (value − target
+    when high is good, target − value when low is good) and *t* = ``tolerance`` (≥ 0,
+    same unit):
+
+    ==============  ==========================================  ===================
+    band            plain wording (default)                     2011 wording
+    ==============  ==========================================  ===================
+    gap > t         Better than target                          Above Target
+    0 ≤ gap ≤ t     On target                                   On Target
+    −t ≤ gap < 0    Worse than target, within tolerance         Below Target
+    gap < −t        Worse than target                           Well Below Target
+    ==============  ==========================================  ===================
+
+    Example (high is good, target 80, tolerance 5): 85.1 better, 85 and 80 on, 79.9
+    and 75 worse within tolerance, 74.9 worse. With a zero tolerance every miss is
+    plainly worse. None when there is no value, no target, or the polarity is neutral.
+    Differences are rounded to 9 decimal places first, so float noise (80.3 − 0.3)
+    does not move a value across a boundary.
     """
     if value is None or target is None or better_sign(polarity) == 0:
         return None
@@ -83,13 +129,24 @@ def status_word(
         raise ValueError("tolerance must not be negative")
     gap = _gap(value, target, polarity)
     tol = round(tolerance, _DECIMALS)
-    if gap > tol:
-        return ABOVE_TARGET
-    if gap >= 0:
-        return ON_TARGET
-    if gap >= -tol:
-        return BELOW_TARGET
-    return WELL_BELOW_TARGET
+    band = BETTER if gap > tol else ON if gap >= 0 else WORSE if gap >= -tol else WELL_WORSE
+    name = wording or status_wording()
+    return Status(band, WORDINGS[name][band], POLARITY_TEXT[polarity], name)
+
+
+def status_text(value: float | None, target: Target | None, polarity: str) -> str | None:
+    """`Status.text` of ``value`` against a configured target (None: no status)."""
+    if target is None:
+        return None
+    got = status_for(value, target.target, polarity, tolerance=target.tolerance)
+    return None if got is None else got.text
+
+
+def status_bands() -> dict[str, str]:
+    """Every status text any wording can show -> its band (for colouring tags)."""
+    return {Status(band, words[band], text, name).text: band
+            for name, words in WORDINGS.items() for band in BANDS
+            for polarity, text in POLARITY_TEXT.items() if polarity != "neutral"}
 
 
 def since_last_period(current: float | None, previous: float | None, polarity: str) -> str | None:
@@ -120,15 +177,6 @@ def benchmark_comparison(value: float | None, benchmark: float | None, polarity:
     if sign == 0:
         return "Higher" if diff > 0 else "Lower"
     return "Better" if diff * sign > 0 else "Worse"
-
-
-def polarity_phrase(polarity: str) -> str:
-    """The scorecard's polarity line: "It's best to be high" / "It's best to be low"."""
-    return {
-        "high": "It's best to be high",
-        "low": "It's best to be low",
-        "neutral": "Neither high nor low is better",
-    }[polarity]
 
 
 # --- configuration -------------------------------------------------------------

@@ -8,20 +8,24 @@ from datetime import date
 from typing import Any
 
 import duckdb
+import ibis
+import ibis.expr.types as ir
+from ibis import _
 
+from lantern import facts
 from lantern.casework._sql import rows, table_names
 from lantern.casework.caseload import worker_changes
 from lantern.casework.scope import ChildScope, child_scope, scope_map
 
 # Status on a date: (label, table, person column, start column, end column, extra filter).
-_STATUSES: tuple[tuple[str, str, str, str, str, str], ...] = (
-    ("Child in need", "ssd_cin_episodes", "cine_person_id", "cine_referral_date",
-     "cine_close_date", "AND coalesce(cine_referral_nfa, 'N') <> 'Y'"),
-    ("Child protection plan", "ssd_cp_plans", "cppl_person_id", "cppl_cp_plan_start_date",
-     "cppl_cp_plan_end_date", ""),
-    ("Looked after", "ssd_cla_episodes", "clae_person_id", "clae_cla_episode_start_date",
-     "clae_cla_episode_ceased_date", ""),
+#: A child's statuses on a date, in the order a record lists them; each is a derived
+#: fact (`lantern.facts`) read for the tables that are loaded.
+_STATUSES: tuple[tuple[str, str], ...] = (
+    ("Child in need", "ssd_cin_episodes"),
+    ("Child protection plan", "ssd_cp_plans"),
+    ("Looked after", "ssd_cla_episodes"),
 )
+CARE_LEAVER = "Care leaver"
 
 
 @dataclass(frozen=True)
@@ -76,37 +80,48 @@ class ChildRecord:
                 "allocations": [a.as_dict() for a in self.allocations]}
 
 
-def _status_checks(present: set[str]) -> list[tuple[str, str, str, str]]:
-    """(label, table, person column, condition on the date ``$on``) of each status
-    whose table is loaded, in the order a record lists them."""
-    out = [(label, table, person_col,
-            f"{start} <= $on AND ({end} IS NULL OR {end} > $on) {extra}")
-           for label, table, person_col, start, end, extra in _STATUSES if table in present]
+def _status_rows(con: duckdb.DuckDBPyConnection, on: date,
+                 child_id: str | None) -> ir.Table | None:
+    """(label, child_id) for every status open on ``on`` whose table is loaded: in need
+    (`facts.cin_open`), on a plan (`facts.cp_plans_open`), looked after
+    (`facts.looked_after`), and a care leaver once their first OC3 birthday has come."""
+    present = table_names(con)
+    w = facts.source(con)
+    made = {"Child in need": lambda: facts.cin_open(w, on),
+            "Child protection plan": lambda: facts.cp_plans_open(w, on),
+            "Looked after": lambda: facts.looked_after(w, on)}
+    parts = [made[label]().select(label=ibis.literal(label), child_id=_.child.cast("string"))
+             for label, table in _STATUSES if table in present]
     if "ssd_care_leavers" in present:
-        out.append(("Care leaver", "ssd_care_leavers", "clea_person_id",
-                    "(clea_oc3_birthday IS NULL OR clea_oc3_birthday <= $on)"))
-    return out
+        c = w.t("ssd_care_leavers")
+        c = c.filter(c.clea_oc3_birthday.isnull()
+                     | (c.clea_oc3_birthday <= ibis.literal(on, "date")))
+        parts.append(c.select(label=ibis.literal(CARE_LEAVER),
+                              child_id=c.clea_person_id.cast("string")))
+    if not parts:
+        return None
+    u = ibis.union(*parts, distinct=True)
+    return u.filter(u.child_id == child_id) if child_id is not None else u
 
 
 def _statuses(found: set[str]) -> list[str]:
-    labels = [label for label, *_ in _STATUSES if label in found]
-    if "Care leaver" in found and "Looked after" not in found:
-        labels.append("Care leaver")  # looked after now: not a care leaver
+    labels = [label for label, _ in _STATUSES if label in found]
+    if CARE_LEAVER in found and "Looked after" not in found:
+        labels.append(CARE_LEAVER)  # looked after now: not a care leaver
     return labels
 
 
-def statuses_on(con: duckdb.DuckDBPyConnection, on: date) -> dict[str, list[str]]:
+def statuses_on(con: duckdb.DuckDBPyConnection, on: date,
+                child_id: str | None = None) -> dict[str, list[str]]:
     """Every child's statuses on ``on`` (children with none are left out), as
-    `child_record` lists them: one query for the whole authority."""
-    checks = _status_checks(table_names(con))
-    if not checks:
+    `child_record` lists them: one query for the whole authority (or one child)."""
+    t = _status_rows(con, on, child_id)
+    if t is None:
         return {}
-    sql = " UNION ".join(f"SELECT DISTINCT '{label}' AS label, {person} AS child_id "
-                         f"FROM {table} WHERE {cond}" for label, table, person, cond in checks)
     found: dict[str, set[str]] = {}
-    for label, child in con.execute(sql, {"on": on}).fetchall():
-        if child is not None:
-            found.setdefault(str(child), set()).add(str(label))
+    for r in facts.records(facts.source(con), t):
+        if r["child_id"] is not None:
+            found.setdefault(str(r["child_id"]), set()).add(str(r["label"]))
     return {child: _statuses(labels) for child, labels in found.items()}
 
 
@@ -150,15 +165,7 @@ def child_record(con: duckdb.DuckDBPyConnection, child_id: str,
     if not person:
         return None
     rec = _record(person[0], child_scope(con, child_id, on))
-    checks = _status_checks(table_names(con))
-    if checks:
-        # One query: for each status, whether it is open on the date.
-        flags = ", ".join(f"EXISTS (SELECT 1 FROM {table} WHERE {col} = $c "
-                          f"AND {cond}) AS _s{n}"
-                          for n, (_, table, col, cond) in enumerate(checks))
-        got = con.execute(f"SELECT {flags}", {"c": child_id, "on": on}).fetchone()
-        rec.statuses = _statuses({check[0] for check, hit
-                                  in zip(checks, got or (), strict=False) if hit})
+    rec.statuses = statuses_on(con, on, child_id).get(child_id, [])
     rec.allocations = [_allocation(r, on) for r in rows(
         con, _ALLOCATION_SQL.format(child_filter="AND i.invo_person_id = $c"),
         {"c": child_id, "on": on})]

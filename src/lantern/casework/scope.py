@@ -1,10 +1,10 @@
 """Which team and service a child belongs to, for access checks.
 
-A child belongs to the team of their allocated social worker (the ``SW`` involvement
-open on the date; the latest start wins) or, when nobody is allocated on the date, of
-the latest ``SW`` allocation before it; the service is that team's parent in
-``ssd_department``. A child never allocated belongs to no team: only authority-wide
-roles see them (`lantern.security.policy.child_in_scope`).
+A child belongs to the team of whoever holds their case on the date — their allocated
+social worker, else (a care leaver) their personal adviser — or, when nobody does, of
+the latest such involvement before it (`lantern.facts.last_allocations`); the service
+is that team's parent in ``ssd_department``. A child never allocated belongs to no
+team: only authority-wide roles see them (`lantern.security.policy.child_in_scope`).
 """
 
 from __future__ import annotations
@@ -14,22 +14,7 @@ from datetime import date
 
 import duckdb
 
-_SQL = """
-WITH latest AS (
-    SELECT invo_person_id AS child_id, invo_professional_team AS team
-    FROM ssd_involvements
-    WHERE invo_professional_role_id = 'SW' AND invo_involvement_start_date <= $on
-      AND invo_person_id IS NOT NULL {child_filter}
-    QUALIFY row_number() OVER (
-        PARTITION BY invo_person_id
-        ORDER BY (invo_involvement_end_date IS NULL OR invo_involvement_end_date >= $on) DESC,
-                 invo_involvement_start_date DESC, invo_involvements_id DESC) = 1
-)
-SELECT l.child_id, l.team, d.dept_team_parent_id AS service
-FROM latest l
-LEFT JOIN (SELECT DISTINCT dept_team_id, dept_team_parent_id FROM ssd_department) d
-  ON d.dept_team_id = l.team
-"""
+from lantern import facts
 
 
 @dataclass(frozen=True)
@@ -39,16 +24,21 @@ class ChildScope:
     service: str | None
 
 
+def _scopes(con: duckdb.DuckDBPyConnection, on: date,
+            child_id: str | None = None) -> dict[str, ChildScope]:
+    w = facts.source(con)
+    t = facts.last_allocations(w, on, roles=tuple(facts.CASE_ROLES))
+    if child_id is not None:
+        t = t.filter(t.child_id == child_id)
+    return {str(r["child_id"]): ChildScope(str(r["child_id"]), r["team_id"], r["service_id"])
+            for r in facts.records(w, t.select("child_id", "team_id", "service_id"))}
+
+
 def scope_map(con: duckdb.DuckDBPyConnection, on: date) -> dict[str, ChildScope]:
     """Every allocated child's team and service on ``on``."""
-    got = con.execute(_SQL.format(child_filter=""), {"on": on}).fetchall()
-    return {str(c): ChildScope(str(c), t, s) for c, t, s in got}
+    return _scopes(con, on)
 
 
 def child_scope(con: duckdb.DuckDBPyConnection, child_id: str, on: date) -> ChildScope:
     """One child's team and service on ``on`` (both None when never allocated)."""
-    got = con.execute(_SQL.format(child_filter="AND invo_person_id = $child"),
-                      {"on": on, "child": child_id}).fetchone()
-    if got is None:
-        return ChildScope(child_id, None, None)
-    return ChildScope(child_id, got[1], got[2])
+    return _scopes(con, on, child_id).get(child_id, ChildScope(child_id, None, None))

@@ -12,6 +12,7 @@ from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
+import ibis
 import pyarrow as pa
 from dateutil.relativedelta import relativedelta
 
@@ -102,11 +103,12 @@ def earliest(items: Iterable[Row], key: str) -> Row | None:
 
 
 class Allocations:
-    """Who held a child's case on a date: the `SW` involvement open on it (docs/model.md)."""
+    """Who held a child's case on a date: the involvement of ``role`` open on it, chosen
+    by the allocation rule of `lantern.facts.allocation` (its involvements, read through
+    the facts layer, tried in its tie-break order: latest start, then highest id)."""
 
     def __init__(self, data: Dataset, role: str = "SW") -> None:
-        own = [r for r in rows(data, "ssd_involvements") if r["invo_professional_role_id"] == role]
-        self._by_person = group_by(own, "invo_person_id")
+        self._by_person = group_by(_ranked_involvements(data, role), "invo_person_id")
         self._teams = {
             r["dept_team_id"]: r["dept_team_name"] or r["dept_team_id"]
             for r in rows(data, "ssd_department")
@@ -117,11 +119,10 @@ class Allocations:
         }
 
     def involvement(self, person: str, on: date) -> Row | None:
-        open_on = [
-            r for r in self._by_person.get(person, [])
-            if overlaps(r["invo_involvement_start_date"], r["invo_involvement_end_date"], on, on)
-        ]
-        return latest(open_on, "invo_involvement_start_date")
+        """The first involvement open on ``on`` in the tie-break order."""
+        return next((r for r in self._by_person.get(person, [])
+                     if overlaps(r["invo_involvement_start_date"],
+                                 r["invo_involvement_end_date"], on, on)), None)
 
     def periods(self, person: str) -> list[Row]:
         return sorted(
@@ -143,6 +144,24 @@ class Allocations:
         if inv is not None:
             team, worker = inv["invo_professional_team"] or team, inv["invo_professional_id"]
         return self.team_name(team), self.worker_name(worker)
+
+
+def _ranked_involvements(data: Dataset, role: str) -> list[Row]:
+    """The involvements of ``role`` as `lantern.facts.involvements` selects them, in the
+    allocation tie-break order, under their canonical column names."""
+    from lantern import facts
+    from lantern.facts.allocation import tie_break
+
+    arrow = data.get("ssd_involvements")
+    if arrow is None or arrow.num_rows == 0:
+        return []
+    w = facts.Warehouse(ibis.duckdb.connect())
+    w.memo[("table", "ssd_involvements")] = ibis.memtable(arrow)
+    i = facts.involvements(w, (role,)).order_by(["child_id", *tie_break()])
+    return [{"invo_person_id": r["child_id"], "invo_professional_id": r["worker_id"],
+             "invo_professional_team": r["team_id"], "invo_involvement_start_date": r["start"],
+             "invo_involvement_end_date": r["end"], "invo_involvements_id": r["involvement_id"],
+             "invo_professional_role_id": r["role"]} for r in w.rows(i)]
 
 
 def previous_cp_plans(plan: Row, plans_of_person: Iterable[Row]) -> int:

@@ -419,3 +419,68 @@ FLAG_READ: dict[str, str] = {"1": "Y", "0": "N"}
 UPN_UNKNOWN_CODES = frozenset(f"UN{i}" for i in range(1, 11))
 # Tables added in later years: the reader recognises them when their columns match.
 LATER_TABLES: dict[str, list[str]] = {"DoLo": ["CHILD", "DOB", "DOLO_START", "DOLO_END"]}
+
+
+# -- the XML return (root EXPSSDA903) that older case systems still produce -------------------
+#
+# One <CHILD> per child: a <HEADER> holding the child's own items and, nested in it, the
+# items of the other tables (a review per <AREVIEW>, a missing episode per <AMISSING>,
+# <OC2>, <PERMANENCE>, <AD_PLACED>, <UASC><DUC>, the OC3 and AD1 items directly), then an
+# <EPISODE> per care episode. Element names are the CSV column names except CHILDID (CHILD)
+# and PL (PLACE).
+
+XML_ROOT = "EXPSSDA903"
+XML_NAMES = {"CHILDID": "CHILD", "PL": "PLACE"}
+#: A repeated or grouping element under <HEADER> (or <CHILD>) -> the table of one row each.
+XML_GROUPS: dict[str, str] = {"AREVIEW": "Reviews", "AMISSING": "Missing", "OC2": "OC2",
+                              "PERMANENCE": "PrevPerm", "AD_PLACED": "PlacedAdoption",
+                              "UASC": "UASC", "EPISODE": "Episodes"}
+#: Tables whose items sit directly in <HEADER>: a row when any of its own items is there.
+XML_FLAT = ("Header", "OC3", "AD1")
+_CARRIED = ("CHILD", "DOB", "SEX")  # the child's items each table row repeats
+
+
+def xml_child_rows(child: Any) -> tuple[list[tuple[str, dict[str, str | None], str]], set[str]]:
+    """The table rows one <CHILD> element holds: (table, row, path within the child); and the
+    element names not in the layout (for a note)."""
+    header = child.find("HEADER")
+    items = _items(header) if header is not None else {}
+    unknown: set[str] = set()
+    out: list[tuple[str, dict[str, str | None], str]] = []
+    for flat in XML_FLAT:
+        own_items = [c for c in SSDA903_COLUMNS[flat] if c not in _CARRIED]
+        if flat == "Header" or any(items.get(c) is not None for c in own_items):
+            out.append((flat, _row(flat, items, items), "HEADER"))
+    for parent, prefix in ((header, "HEADER/"), (child, "")):
+        if parent is None:
+            continue
+        counts: dict[str, int] = {}
+        for el in parent:
+            tag = str(el.tag)
+            table = XML_GROUPS.get(tag)
+            if table is None:
+                if tag != "HEADER" and (len(el) or parent is child):
+                    unknown.add(tag)  # a group or child-level element not in the layout
+                continue
+            counts[tag] = counts.get(tag, 0) + 1
+            own = _items(el)
+            if table == "UASC" and not any(v is not None for v in own.values()):
+                continue  # <UASC/>: not an unaccompanied asylum-seeking child
+            out.append((table, _row(table, own, items), f"{prefix}{tag}[{counts[tag]}]"))
+    known = {c for cols in SSDA903_COLUMNS.values() for c in cols}
+    unknown |= {k for k in items if k not in known and k not in XML_GROUPS}
+    return out, unknown
+
+
+def _items(el: Any) -> dict[str, str | None]:
+    """An element's leaf children by CSV column name: text stripped, empty as None."""
+    out: dict[str, str | None] = {}
+    for c in el:
+        if len(c) == 0:
+            out[XML_NAMES.get(str(c.tag), str(c.tag))] = (c.text or "").strip() or None
+    return out
+
+
+def _row(table: str, own: dict[str, str | None], child: dict[str, str | None]
+         ) -> dict[str, str | None]:
+    return {c: own.get(c) if c in own else child.get(c) for c in SSDA903_COLUMNS[table]}

@@ -17,7 +17,7 @@ from pathlib import Path
 from lxml import etree
 
 from lantern.formats import ssd_csv
-from lantern.formats.ssda903 import LATER_TABLES, SSDA903_COLUMNS
+from lantern.formats.ssda903 import LATER_TABLES, SSDA903_COLUMNS, XML_ROOT
 from lantern.ingest.readers import problem
 from lantern.ingest.source import Format, Problem
 
@@ -25,6 +25,7 @@ SSDA903_TABLES: dict[frozenset[str], str] = {
     frozenset(cols): name for name, cols in {**SSDA903_COLUMNS, **LATER_TABLES}.items()
 }
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+XML_RETURN = "return"  # the table of an SSDA903 XML file: the whole return
 _SPAN = re.compile(r"(?<!\d)20(\d\d)[-_ ]?(\d\d)(?!\d)")  # 2024_25, 2024-25, 202425
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 
@@ -36,6 +37,7 @@ class Detected:
     table: str | None = None  # SSDA903 table or SSD table the file holds
     year: int | None = None  # collection (end) year from the path, when one is there
     reason: str = ""  # why it was not recognised
+    extra: tuple[str, ...] = ()  # columns beyond the recognised table's (checked, warned)
 
 
 def expand(paths: list[Path]) -> tuple[list[tuple[Path, bool]], list[Problem]]:
@@ -115,7 +117,10 @@ def detect(path: Path, *, year: int | None = None, root: Path | None = None) -> 
         tag = xml_root(path)
         if tag is None or tag == "Message":
             return Detected(path, "cin")  # an unparseable .xml is reported by the CIN reader
-        return Detected(path, None, reason=f"XML root element is <{tag}>, not <Message>")
+        if tag == XML_ROOT:
+            return Detected(path, "ssda903", XML_RETURN, year or year_from_path(path, root))
+        return Detected(path, None, reason=f"XML root element is <{tag}>, not <Message> (CIN "
+                                           f"census) or <{XML_ROOT}> (SSDA903)")
     if suffix in XLSX_SUFFIXES:
         return Detected(path, "annex_a", year=year or year_from_path(path, root))
     if suffix in (".csv", ".txt"):
@@ -126,13 +131,33 @@ def detect(path: Path, *, year: int | None = None, root: Path | None = None) -> 
 def _detect_csv(path: Path, year: int | None, root: Path | None) -> Detected:
     header = csv_header(path)
     if header is not None:
-        table = SSDA903_TABLES.get(frozenset(h.upper() for h in header if h))
+        cols = frozenset(h.upper() for h in header if h)
+        table = SSDA903_TABLES.get(cols)
+        extra: tuple[str, ...] = ()
+        if table is None:
+            table, extra = _within(cols)
         if table is not None:
-            return Detected(path, "ssda903", table, year or year_from_path(path, root))
+            return Detected(path, "ssda903", table, year or year_from_path(path, root),
+                            extra=extra)
     ssd = ssd_csv.table_for_file(path)
     if ssd is not None:
         return Detected(path, "ssd", ssd.name)
     return Detected(path, None, reason=_near_903(header))
+
+
+def _within(cols: frozenset[str]) -> tuple[str | None, tuple[str, ...]]:
+    """The SSDA903 table whose every column the file has, with the file's extra columns.
+
+    The largest such table wins (a Header with a DUC column is a Header, not UASC); a
+    tie is no recognition, as the file could be either.
+    """
+    fits = sorted(((len(t), name) for t, name in SSDA903_TABLES.items() if t <= cols),
+                  reverse=True)
+    if not fits or (len(fits) > 1 and fits[0][0] == fits[1][0]):
+        return None, ()
+    name = fits[0][1]
+    table_cols = next(t for t, n in SSDA903_TABLES.items() if n == name)
+    return name, tuple(sorted(cols - table_cols))
 
 
 def _near_903(header: list[str] | None) -> str:

@@ -21,15 +21,16 @@ import pyarrow as pa
 
 from lantern.config import Settings, get_settings
 from lantern.ingest import canonical
-from lantern.ingest.detect import Detected, detect, expand
+from lantern.ingest.detect import XML_RETURN, Detected, detect, expand
 from lantern.ingest.mapping import Record, map_tables, ssd_to_arrow
 from lantern.ingest.merge import merge
 from lantern.ingest.readers import ReadResult, problem
 from lantern.ingest.readers.annex_a import read_annex_a
 from lantern.ingest.readers.cin import iter_cin
 from lantern.ingest.readers.ssd import read_ssd
-from lantern.ingest.readers.ssda903 import read_ssda903
+from lantern.ingest.readers.ssda903 import read_ssda903, read_ssda903_xml
 from lantern.ingest.report import write_report
+from lantern.ingest.rules.engine import nearest_year_note
 from lantern.ingest.source import Format, Part, Problem, SourceTable
 from lantern.ingest.spill import RecordSpill
 from lantern.warehouse import Warehouse
@@ -75,6 +76,7 @@ class ValidationOutcome:
     report_html: Path | None = None
     seconds: float = 0.0
     ssd: dict[str, pa.Table] = field(default_factory=dict, repr=False)
+    skipped: list[str] = field(default_factory=list)  # "path: why" for every file not read
 
     @property
     def errors(self) -> int:
@@ -121,6 +123,8 @@ class IngestOutcome:
 
 def _read(d: Detected) -> ReadResult:
     """A whole file (CIN censuses go through `_Reading.cin`, a chunk at a time)."""
+    if d.format == "ssda903" and d.table == XML_RETURN:
+        return read_ssda903_xml(d.path, d.year)
     if d.format == "ssda903":
         return read_ssda903(d.path, str(d.table), d.year)
     if d.format == "annex_a":
@@ -139,6 +143,7 @@ class _Reading:
         self.check, self.spill, self.keep_records = check, spill, keep_records
         self.problems: list[Problem] = []
         self.notes: list[str] = []
+        self.skipped: list[str] = []  # "path: why", every file not read
 
     def file(self, d: Detected) -> tuple[list[SourceTable], int, int | None]:
         """(tables kept for whole-file checks, rows read, collection year)."""
@@ -185,14 +190,19 @@ def read_paths(paths: list[Path], year: int | None, reading: _Reading) -> list[I
         for path, explicit in found:
             d = detect(path, year=year, root=root if root.is_dir() else None)
             if d.format is None:
+                reading.skipped.append(f"{path}: {d.reason}")
                 if explicit:
                     reading.problems.append(problem(
                         path, "file", "", None, "read-unrecognised",
                         f"is not a file Lantern reads: {d.reason}",
                         "an SSDA903 CSV, CIN census XML, Annex A .xlsx or SSD extract CSV"))
-                else:
-                    reading.notes.append(f"{path}: skipped ({d.reason})")
                 continue
+            if d.extra:
+                reading.problems.append(problem(
+                    path, "row 1", ", ".join(d.extra), None, "read-extra-columns",
+                    f"has columns the SSDA903 {d.table} table does not: "
+                    f"{', '.join(d.extra)}; the file was checked without them",
+                    f"only the {d.table} columns", severity="warning"))
             tables, rows, file_year = reading.file(d)
             try:
                 digest = sha256_of(path)
@@ -200,7 +210,16 @@ def read_paths(paths: list[Path], year: int | None, reading: _Reading) -> list[I
                 continue  # already reported as unreadable
             files.append(InputFile(path, d.format, _kind(d), file_year, digest, tables, rows))
     reading.problems += _duplicate_slots(files) + _incomplete_returns(files)
+    for fmt, y in sorted({(f.format, f.year) for f in files if f.year}, key=str):
+        note = nearest_year_note(fmt, y)
+        if note:
+            reading.notes.append(note)
     return files
+
+
+def nothing_recognised(paths: list[Path]) -> str:
+    """The one line for a run that found no file Lantern reads."""
+    return f"no statutory return or extract recognised in {', '.join(map(str, paths))}"
 
 
 def _duplicate_slots(files: list[InputFile]) -> list[Problem]:
@@ -221,11 +240,11 @@ def _incomplete_returns(files: list[InputFile]) -> list[Problem]:
     against them (the DfE validator refuses a return without them too)."""
     kinds: dict[int | None, set[str]] = {}
     for f in files:
-        if f.format == "ssda903":
-            kinds.setdefault(f.year, set()).add(f.kind)
+        if f.format == "ssda903":  # an XML return holds several tables
+            kinds.setdefault(f.year, set()).update({t.name for t in f.tables} or {f.kind})
     out = []
     for f in files:
-        if f.format != "ssda903" or f.kind in REQUIRED_903:
+        if f.format != "ssda903" or f.kind in REQUIRED_903 or f.kind == XML_RETURN:
             continue
         missing = [k for k in REQUIRED_903 if k not in kinds[f.year]]
         if missing:
@@ -301,7 +320,7 @@ def _validate(paths: list[Path], year: int | None, settings: Settings, check: Ch
                 mapped.problems += more
     rules = run_rules(files, check)
     outcome = ValidationOutcome(files, _dedupe(reading.problems, rules, mapped.problems),
-                                reading.notes, ssd=ssd)
+                                reading.notes, ssd=ssd, skipped=reading.skipped)
     if outcome.problems and write:
         outcome.report_csv, outcome.report_html = write_report(outcome.problems,
                                                                settings.reports_dir)

@@ -8,7 +8,8 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from lantern.measures.cared_for import ADOPTION_PLACEMENTS, episodes
+from lantern.facts import episodes
+from lantern.measures.cared_for import ADOPTION_PLACEMENTS
 from lantern.measures.core import Ctx, Indicator, days_between, shared, standard, text
 
 AREA = "Care leavers and adoption"
@@ -34,6 +35,13 @@ def adoptions_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
+ADOPTIONS = Indicator(
+    id="adoptions", title="Children adopted",
+    definition="flow: periods of care ending in adoption (E11, E12)",
+    kind="flow", polarity="neutral", unit="count", lait="No_of LAC Adopted",
+    tables=("ssd_cla_episodes",), rows=adoptions_rows, area=AREA)
+
+
 def a1_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     a = adopted_periods(ctx, with_place=True)
     e = episodes(ctx)
@@ -50,6 +58,17 @@ def a1_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
         date_1="p_start", date_1_label="period start", date_2="placed",
         date_2_label="placed for adoption",
     )
+
+
+ADOPTION_A1_DAYS = Indicator(
+    id="adoption_a1_days", title="A1: days from entering care to placed for adoption",
+    definition="over periods of care ending in adoption (`REC` E11/E12) with `DEC` in the "
+    "36 months to month end: mean days from the period's start to the `DECOM` of its "
+    "first A3–A6 episode",
+    kind="rolling_36m", polarity="low", unit="mean",
+    tables=("ssd_cla_episodes", "ssd_cla_placement"), rows=a1_rows,
+    params={"threshold_days": 426}, area=AREA,
+    note="Periods with no A3–A6 episode are left out.")
 
 
 def a2_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
@@ -74,28 +93,19 @@ def a2_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
+ADOPTION_A2_DAYS = Indicator(
+    id="adoption_a2_days", title="A2: days from placement order to match",
+    definition="same periods that include an `LS = E1` episode: mean of max(0, AD1 "
+    "`DATE_MATCH` − `DECOM` of the period's first E1 episode) in days",
+    kind="rolling_36m", polarity="low", unit="mean",
+    tables=("ssd_cla_episodes", "ssd_permanence"), rows=a2_rows,
+    params={"threshold_days": 121}, area=AREA,
+    note="`DATE_MATCH` is `perm_matched_date` of the period (`perm_cla_id`); periods "
+    "with no match date are left out.")
+
+
 INDICATORS = [
-    Indicator(
-        id="adoptions", title="Children adopted",
-        definition="flow: periods of care ending in adoption (E11, E12)",
-        kind="flow", polarity="neutral", unit="count", lait="No_of LAC Adopted",
-        tables=("ssd_cla_episodes",), rows=adoptions_rows, area=AREA),
-    Indicator(
-        id="adoption_a1_days", title="A1: days from entering care to placed for adoption",
-        definition="over periods of care ending in adoption (`REC` E11/E12) with `DEC` in the "
-        "36 months to month end: mean days from the period's start to the `DECOM` of its "
-        "first A3–A6 episode",
-        kind="rolling_36m", polarity="low", unit="mean",
-        tables=("ssd_cla_episodes", "ssd_cla_placement"), rows=a1_rows,
-        params={"threshold_days": 426}, area=AREA,
-        note="Periods with no A3–A6 episode are left out."),
-    Indicator(
-        id="adoption_a2_days", title="A2: days from placement order to match",
-        definition="same periods that include an `LS = E1` episode: mean of max(0, AD1 "
-        "`DATE_MATCH` − `DECOM` of the period's first E1 episode) in days",
-        kind="rolling_36m", polarity="low", unit="mean",
-        tables=("ssd_cla_episodes", "ssd_permanence"), rows=a2_rows,
-        params={"threshold_days": 121}, area=AREA,
-        note="`DATE_MATCH` is `perm_matched_date` of the period (`perm_cla_id`); periods "
-        "with no match date are left out."),
+    ADOPTIONS,
+    ADOPTION_A1_DAYS,
+    ADOPTION_A2_DAYS,
 ]

@@ -11,6 +11,7 @@ import ibis.expr.types as ir
 from lantern.measures.core import Ctx, Indicator, first_per, shared, standard, text
 
 AREA = "Care leavers and adoption"
+TABLES = ("ssd_care_leavers", "ssd_person")
 EET = ("F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5")
 EXCLUDED = ("DIED", "RHOM")
 
@@ -46,9 +47,26 @@ def in_touch_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
                  "in touch", "clea_care_leaver_in_touch")
 
 
+CARE_LEAVERS_IN_TOUCH_PCT = Indicator(
+    id="care_leavers_in_touch_pct", title="Care leavers in touch",
+    definition="flow over the care-leaver cohort — former relevant care leavers (903 OC3 "
+    "rows) whose 19th, 20th or 21st birthday fell in the window, excluding `IN_TOUCH` "
+    "DIED and RHOM: `IN_TOUCH = YES` ÷ cohort",
+    kind="flow", polarity="high", unit="pct", tables=TABLES, rows=in_touch_rows, area=AREA,
+    note="The OC3 row's birthday (`clea_oc3_birthday`) is the event date; it is a 19th, "
+    "20th or 21st birthday when its year minus the birth year is 19, 20 or 21.")
+
+
 def accom_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     return _rows(ctx, lambda c: c.clea_care_leaver_accommodation.fill_null("").upper()
                  .re_search("^[A-Z]1$"), "accommodation", "clea_care_leaver_accommodation")
+
+
+CARE_LEAVERS_SUITABLE_ACCOM_PCT = Indicator(
+    id="care_leavers_suitable_accom_pct", title="Care leavers in suitable accommodation",
+    definition="same cohort: `ACCOM` is a letter followed by 1 (suitable) ÷ cohort",
+    kind="flow", polarity="high", unit="pct", lait="CareLeaverAcc", tables=TABLES,
+    rows=accom_rows, area=AREA)
 
 
 def eet_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
@@ -56,25 +74,15 @@ def eet_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
                  .isin(list(EET)), "activity", "clea_care_leaver_activity")
 
 
-TABLES = ("ssd_care_leavers", "ssd_person")
+CARE_LEAVERS_EET_PCT = Indicator(
+    id="care_leavers_eet_pct", title="Care leavers in education, employment or training",
+    definition="same cohort: `ACTIV` in F1, P1, F2, P2, F4, P4, F5, P5 ÷ cohort",
+    kind="flow", polarity="high", unit="pct", lait="CareLeaverEET", tables=TABLES,
+    rows=eet_rows, area=AREA)
+
 
 INDICATORS = [
-    Indicator(
-        id="care_leavers_in_touch_pct", title="Care leavers in touch",
-        definition="flow over the care-leaver cohort — former relevant care leavers (903 OC3 "
-        "rows) whose 19th, 20th or 21st birthday fell in the window, excluding `IN_TOUCH` "
-        "DIED and RHOM: `IN_TOUCH = YES` ÷ cohort",
-        kind="flow", polarity="high", unit="pct", tables=TABLES, rows=in_touch_rows, area=AREA,
-        note="The OC3 row's birthday (`clea_oc3_birthday`) is the event date; it is a 19th, "
-        "20th or 21st birthday when its year minus the birth year is 19, 20 or 21."),
-    Indicator(
-        id="care_leavers_suitable_accom_pct", title="Care leavers in suitable accommodation",
-        definition="same cohort: `ACCOM` is a letter followed by 1 (suitable) ÷ cohort",
-        kind="flow", polarity="high", unit="pct", lait="CareLeaverAcc", tables=TABLES,
-        rows=accom_rows, area=AREA),
-    Indicator(
-        id="care_leavers_eet_pct", title="Care leavers in education, employment or training",
-        definition="same cohort: `ACTIV` in F1, P1, F2, P2, F4, P4, F5, P5 ÷ cohort",
-        kind="flow", polarity="high", unit="pct", lait="CareLeaverEET", tables=TABLES,
-        rows=eet_rows, area=AREA),
+    CARE_LEAVERS_IN_TOUCH_PCT,
+    CARE_LEAVERS_SUITABLE_ACCOM_PCT,
+    CARE_LEAVERS_EET_PCT,
 ]

@@ -1,11 +1,9 @@
 """Children looked after (KPIS.md section "Children looked after (cared for)").
 
-Conventions used throughout: episodes with legal status V3/V4 (short breaks) are
-ignored; a period of care is the episodes sharing ``clae_cla_id`` (from the
-``RNE = S`` episode through episodes ended ``X1``); its start is its earliest
-episode start and its end is the last episode's ``DEC`` when that episode's ``REC``
-is not X1. An episode **begins a new placement** if RNE is S, P or B, or RNE is T or
-U unless PLACE is A3 or A5; RNE L never does.
+Episodes, periods of care, who is looked after on a date and whether a placement
+begins are derived facts (`lantern.facts.care`: short breaks ignored, a period of care
+from its ``RNE = S`` episode to its last ``REC``); compulsory school age is
+`lantern.facts.school`.
 """
 
 from __future__ import annotations
@@ -16,16 +14,19 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from lantern.facts import episodes, looked_after, of_compulsory_school_age, periods_of_care
+from lantern.facts._base import people
+from lantern.facts.allocation import involvements
+from lantern.facts.plans import cin_episodes, cp_plans
 from lantern.measures.core import (
     FAR_FUTURE,
+    MONTH_END,
     Ctx,
     Indicator,
     add_months,
     add_wd,
     age_years,
-    at_month_ends,
     days_between,
-    first_per,
     shared,
     snapshot_rows,
     standard,
@@ -36,67 +37,21 @@ from lantern.measures.core import (
 )
 
 AREA = "Children looked after"
-SHORT_BREAKS = ("V3", "V4")
+EPS = ("ssd_cla_episodes",)
+EPS_PL = ("ssd_cla_episodes", "ssd_cla_placement")
 ADOPTION_PLACEMENTS = ("A3", "A4", "A5", "A6")
 FOSTER = ("U1", "U2", "U3", "U4", "U5", "U6")
 LONG_TERM_FOSTER = ("U1", "U4")
 
 
-def begins_placement(rne: ir.StringValue, place: ir.StringValue) -> ir.BooleanValue:
-    """The KPIS.md placement-begins rule (A3/A5 with the current carer is not a move)."""
-    r = rne.fill_null("").upper()
-    return r.isin(["S", "P", "B"]) | (
-        r.isin(["T", "U"]) & ~place.fill_null("").upper().isin(["A3", "A5"]))
-
-
-@shared
-def episodes(ctx: Ctx, *, with_place: bool = True) -> ir.Table:
-    """Non-V3/V4 episodes with PLACE from their placement and the begins flag."""
-    e = ctx.t("ssd_cla_episodes")
-    e = e.filter(e.clae_cla_episode_start_date.notnull()
-                 & ~e.clae_legal_status.fill_null("").upper().isin(list(SHORT_BREAKS)))
-    e = e.select(
-        ep_id="clae_cla_episode_id", child="clae_person_id",
-        start="clae_cla_episode_start_date", end="clae_cla_episode_ceased_date",
-        rne="clae_cla_episode_start_reason", rec="clae_cla_episode_ceased_reason",
-        period_id="clae_cla_id", ls="clae_legal_status", placement_id="clae_cla_placement_id")
-    if with_place:
-        pl = ctx.t("ssd_cla_placement").select(
-            _plid="clap_cla_placement_id", place="clap_cla_placement_type")
-        pl = first_per(pl, ["_plid"], ["place"])
-        e = e.left_join(pl, e.placement_id == pl._plid).drop("_plid")
-    else:
-        e = e.mutate(place=ibis.null().cast("string"))
-    return e.mutate(begins=begins_placement(e.rne, e.place))
-
-
-@shared
-def periods(ctx: Ctx) -> ir.Table:
-    """One row per period of care: child, p_start, p_end (null while open)."""
-    e = episodes(ctx, with_place=False)
-    last = first_per(e, ["period_id"], [ibis.desc("start"), ibis.desc(e.end.fill_null(
-        FAR_FUTURE)), ibis.desc("ep_id")])
-    last = last.select(_lp="period_id", _lend="end", _lrec="rec")
-    g = e.group_by(["period_id", "child"]).aggregate(p_start=e.start.min())
-    g = g.join(last, g.period_id == last._lp)
-    ended = g._lend.notnull() & (g._lrec.fill_null("").upper() != "X1")
-    return g.select("period_id", "child", "p_start",
-                    p_end=ibis.ifelse(ended, g._lend, ibis.null().cast("date")))
-
-
 @shared
 def cla_open(ctx: Ctx, *, with_place: bool = False) -> ir.Table:
-    """Children looked after at each month end: their current (latest-starting) open
-    episode with its period start ``p_start``."""
-    o = at_month_ends(ctx, episodes(ctx, with_place=with_place), "start", "end")
-    o = first_per(o, ["child", "month_end"], [ibis.desc("start"), ibis.desc("ep_id")])
-    pr = periods(ctx).select(_pp="period_id", p_start="p_start")
-    return o.left_join(pr, o.period_id == pr._pp).drop("_pp")
+    """Children looked after at each month end (`lantern.facts.looked_after`)."""
+    return looked_after(ctx, ctx.months, with_place=with_place, as_of=MONTH_END)
 
 
 def with_dob(ctx: Ctx, t: ir.Table) -> ir.Table:
-    per = ctx.t("ssd_person").select(_pid="pers_person_id", dob="pers_dob")
-    per = first_per(per, ["_pid"], ["dob"])
+    per = people(ctx).select(_pid="person_id", dob="dob")
     return t.left_join(per, t.child == per._pid).drop("_pid")
 
 
@@ -110,6 +65,21 @@ def cla_open_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
+CLA_OPEN = Indicator(
+    id="cla_open", title="Children looked after",
+    definition="snapshot: distinct children with an open 903 episode whose legal status "
+    "is not V3/V4",
+    kind="snapshot", polarity="neutral", unit="count", lait="LACnum", tables=EPS,
+    rows=cla_open_rows, area=AREA)
+
+
+CLA_RATE_PER_10K = Indicator(
+    id="cla_rate_per_10k", title="Children looked after per 10,000 children",
+    definition="`cla_open` ÷ population × 10,000",
+    kind="snapshot", polarity="neutral", unit="rate", lait="LAC", tables=EPS,
+    rows=cla_open_rows, area=AREA, breakdowns=("authority",))
+
+
 def starts_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     e = episodes(ctx, with_place=False)
     e = e.filter(e.rne.fill_null("").upper() == "S")
@@ -120,6 +90,13 @@ def starts_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
+CLA_STARTS = Indicator(
+    id="cla_starts", title="Periods of care starting",
+    definition="flow: periods of care starting (`RNE = S`)",
+    kind="flow", polarity="neutral", unit="count", lait="LACnum_Start", tables=EPS,
+    rows=starts_rows, area=AREA, note="V3/V4 episodes are ignored.")
+
+
 def ceased_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     e = episodes(ctx, with_place=False)
     e = e.filter(e.end.notnull() & e.rec.notnull() & (e.rec.upper() != "X1"))
@@ -128,6 +105,13 @@ def ceased_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
         in_numerator=True, reason=text("period of care ended ", e.end, " (", e.rec, ")"),
         date_1="end", date_1_label="ceased",
     )
+
+
+CLA_CEASED = Indicator(
+    id="cla_ceased", title="Periods of care ending",
+    definition="flow: periods of care ending (`REC ≠ X1`)",
+    kind="flow", polarity="neutral", unit="count", lait="LACceased", tables=EPS,
+    rows=ceased_rows, area=AREA, note="V3/V4 episodes are ignored.")
 
 
 def three_plus_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
@@ -148,6 +132,21 @@ def three_plus_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
                     g.moves, " begun in the window)"),
         date_1="r12_start", date_1_label="window start",
     )
+
+
+CLA_3PLUS_PLACEMENTS_PCT = Indicator(
+    id="cla_3plus_placements_pct", title="Children looked after with 3 or more placements",
+    definition="snapshot over `cla_open`: 3 or more placements in the 12-month window to "
+    "month end = (1 if an episode is open on the window's first day) + the episodes "
+    "starting in the window that begin a new placement. An episode **begins a new "
+    "placement** if `RNE` is S, P or B, or `RNE` is T or U unless `PLACE` is A3 or A5 "
+    "(placed for adoption with the current foster carer is not a move); `RNE` L never "
+    "does. V3/V4 episodes are ignored throughout",
+    kind="snapshot", polarity="low", unit="pct", lait="LACStable_2016on", tables=EPS_PL,
+    rows=three_plus_rows, params={"min_placements": 3}, area=AREA,
+    note="The window's first day is the first of the month 11 months before; an episode "
+    "starting on that day is both open on it and begun in the window (counted twice, "
+    "as the definition reads).")
 
 
 def stability_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
@@ -178,9 +177,22 @@ def stability_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
+CLA_LONG_TERM_STABILITY_PCT = Indicator(
+    id="cla_long_term_stability_pct", title="Long-term placement stability",
+    definition="snapshot over `cla_open` aged under 16 at month end whose current period "
+    "of care (from the `RNE = S` episode through episodes ended `X1`) started on or "
+    "before (month end − 30 months): the current placement started on or before (month "
+    "end − 2 years) ÷ those children. The current placement starts at the latest "
+    "episode of the period that begins a new placement (rule above); if that placement "
+    "is an adoption placement (A3–A6), use the start of the placement before it",
+    kind="snapshot", polarity="high", unit="pct", lait="LAC_LongStable%",
+    tables=(*EPS_PL, "ssd_person"), rows=stability_rows, params={"max_age": 16},
+    area=AREA)
+
+
 def reviews_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     """Review sequence per period of care (see the definition)."""
-    pr = add_wd(ctx, periods(ctx), "p_start", p["first_wd"], "due1")
+    pr = add_wd(ctx, periods_of_care(ctx), "p_start", p["first_wd"], "due1")
     r = ctx.t("ssd_cla_reviews")
     r = r.filter(r.clar_cla_review_date.notnull()
                  & ~yes(r.clar_cla_review_cancelled)).select(
@@ -216,6 +228,21 @@ def reviews_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
+CLA_REVIEWS_ON_TIME_PCT = Indicator(
+    id="cla_reviews_on_time_pct", title="Looked-after reviews held on time",
+    definition="flow over reviews whose due date falls in the window: held on time ÷ "
+    "reviews due. Per period of care: first review due at period start + 20 working "
+    "days; second due at the first review's date + 3 months; each later one at the "
+    "previous review's date + 6 months. The review answering a due date is the first "
+    "review held after the previous one (after the period start for the first), even "
+    "if late; on time if held on or before the due date. A due date after the period "
+    "of care ended is not due; a due date with no review after it counts late and ends "
+    "the sequence",
+    kind="flow", polarity="high", unit="pct", tables=("ssd_cla_episodes", "ssd_cla_reviews"),
+    rows=reviews_rows, params={"first_wd": 20, "second_months": 3, "next_months": 6},
+    area=AREA, note="Cancelled reviews (`clar_cla_review_cancelled = Y`) are not reviews.")
+
+
 def visits_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     days = p["days"]
     o = cla_open(ctx)
@@ -235,6 +262,17 @@ def visits_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
+CLA_VISITS_ON_TIME_PCT = Indicator(
+    id="cla_visits_on_time_pct", title="Children looked after visited in the last 6 weeks",
+    definition="*local (6 weeks)*: snapshot over `cla_open` in care ≥ 6 weeks: a visit "
+    "within the 42 days before month end ÷ those children",
+    kind="snapshot", polarity="high", unit="pct",
+    tables=("ssd_cla_episodes", "ssd_cla_visits"), rows=visits_rows, params={"days": 42},
+    area=AREA, local=True,
+    note="In care ≥ 6 weeks: month end − period start ≥ 42 days; the visit is on or "
+    "before month end and month end − visit ≤ 42 days.")
+
+
 def completed_checks(ctx: Ctx, types: list[str]) -> ir.Table:
     h = ctx.t("ssd_cla_health")
     st = h.clah_health_check_status.fill_null("Completed").lower()
@@ -245,7 +283,7 @@ def completed_checks(ctx: Ctx, types: list[str]) -> ir.Table:
 
 def iha_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     limit = p["limit_wd"]
-    pr = periods(ctx)
+    pr = periods_of_care(ctx)
     w = pr.cross_join(ctx.windows)
     w = w.filter((w.p_start >= w.w_start) & (w.p_start <= w.w_end))
     w = w.mutate(lasted_to=ibis.ifelse(w.p_end.notnull() & (w.p_end < w.w_end), w.p_end,
@@ -267,18 +305,30 @@ def iha_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
-def _check_rows(ctx: Ctx, p: Mapping[str, Any], types: list[str], young_months: int) -> ir.Table:
+IHA_20WD_PCT = Indicator(
+    id="iha_20wd_pct", title="Initial health assessments within 20 working days",
+    definition="flow over periods of care starting in the window that have lasted ≥ 20 "
+    "wd: initial health assessment within 20 wd of the start ÷ those",
+    kind="window", polarity="high", unit="pct",
+    tables=("ssd_cla_episodes", "ssd_cla_health"), rows=iha_rows, params={"limit_wd": 20},
+    area=AREA,
+    note="'Lasted' is judged at the window's end (or the period's end if earlier); the "
+    "IHA is the first completed IHA on or after the start.")
+
+
+def _check_rows(ctx: Ctx, p: Mapping[str, Any], types: list[str]) -> ir.Table:
+    """Children looked after continuously for 12 months whose latest completed check of
+    ``types`` is within ``within_months`` of month end (``young_within_months`` for
+    children under ``young_under_age``, when declared)."""
     o = with_dob(ctx, cla_open(ctx))
     o = o.filter(o.p_start.notnull() & (o.p_start <= o.me_m12))
     h = completed_checks(ctx, types)
     j = o.left_join(h, (o.child == h._hc) & (h._hd <= o.month_end))
-    g = j.group_by(["child", "ep_id", "month_end", "p_start", "dob", "me_m12", "me_m6"]
-                   ).aggregate(last=j._hd.max())
-    if young_months == 6:
-        young = g.dob.notnull() & (age_years(g.dob, g.month_end) < 5)
-        since = ibis.ifelse(young, g.me_m6, g.me_m12)
-    else:
-        since = g.me_m12
+    g = j.group_by(["child", "ep_id", "month_end", "p_start", "dob"]).aggregate(last=j._hd.max())
+    since = add_months(g.month_end, -p["within_months"])
+    if p.get("young_within_months"):
+        young = g.dob.notnull() & (age_years(g.dob, g.month_end) < p["young_under_age"])
+        since = ibis.ifelse(young, add_months(g.month_end, -p["young_within_months"]), since)
     hit = g.last.notnull() & (g.last > since)
     return snapshot_rows(
         g, child_id="child", event_id="ep_id", in_numerator=hit,
@@ -289,19 +339,37 @@ def _check_rows(ctx: Ctx, p: Mapping[str, Any], types: list[str], young_months: 
 
 
 def health_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
-    return _check_rows(ctx, p, ["HEALTH_ASSESSMENT", "IHA"], young_months=6)
+    return _check_rows(ctx, p, ["HEALTH_ASSESSMENT", "IHA"])
+
+
+CLA_HEALTH_ASSESSMENT_PCT = Indicator(
+    id="cla_health_assessment_pct", title="Health assessments up to date",
+    definition="snapshot over children looked after continuously ≥ 12 months: a health "
+    "assessment in the last 12 months (6 months if under 5) ÷ those",
+    kind="snapshot", polarity="high", unit="pct", lait="LACHealth%",
+    tables=("ssd_cla_episodes", "ssd_cla_health"), rows=health_rows, area=AREA,
+    params={"within_months": 12, "young_within_months": 6, "young_under_age": 5},
+    note="Continuously ≥ 12 months: current period started on or before month end − 12 "
+    "months. 'In the last 12 months': after (month end − 12 months), on or before month "
+    "end. IHA and review health assessments both count.")
 
 
 def dental_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
-    return _check_rows(ctx, p, ["DENTAL"], young_months=12)
+    return _check_rows(ctx, p, ["DENTAL"])
+
+
+CLA_DENTAL_PCT = Indicator(
+    id="cla_dental_pct", title="Dental checks up to date",
+    definition="as above with a dental check in the last 12 months",
+    kind="snapshot", polarity="high", unit="pct", lait="LACDental%",
+    tables=("ssd_cla_episodes", "ssd_cla_health"), rows=dental_rows, area=AREA,
+    params={"within_months": 12})
 
 
 def pep_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     days = p["days"]
     o = with_dob(ctx, cla_open(ctx))
-    o = o.filter(o.dob.notnull())
-    age_aug = age_years(o.dob, o.aug31)
-    o = o.filter((age_aug >= 5) & (age_aug <= 15))
+    o = o.filter(o.dob.notnull() & of_compulsory_school_age(o.dob, o.month_end))
     v = ctx.t("lantern_pep_reviews")
     v = v.filter(v.pepr_pep_review_date.notnull()).select(
         _vc="pepr_person_id", _vd="pepr_pep_review_date")
@@ -315,6 +383,17 @@ def pep_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
                            text("PEP review ", since, f" days before month end (limit {days})")),
         date_2="last", date_2_label="latest PEP review",
     )
+
+
+PEP_CURRENT_PCT = Indicator(
+    id="pep_current_pct", title="Personal education plans current",
+    definition="*local (termly)*: snapshot over `cla_open` of compulsory school age: a PEP "
+    "review within the 122 days before month end ÷ those",
+    kind="snapshot", polarity="high", unit="pct",
+    tables=("ssd_cla_episodes", "lantern_pep_reviews", "ssd_person"), rows=pep_rows,
+    params={"days": 122}, area=AREA, local=True,
+    note="Compulsory school age: aged 5 to 15 on the 31 August that starts the school "
+    "year containing month end.")
 
 
 def missing_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
@@ -340,6 +419,15 @@ def missing_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
+CLA_MISSING_PCT = Indicator(
+    id="cla_missing_pct", title="Children looked after who went missing",
+    definition="flow over distinct children with a non-V3/V4 episode open on any day of "
+    "the window: at least one `MISSING = M` episode starting in the window ÷ those "
+    "children",
+    kind="window", polarity="neutral", unit="pct", lait="Children_missing",
+    tables=("ssd_cla_episodes", "ssd_missing"), rows=missing_rows, area=AREA)
+
+
 def rhi_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     days = p["days"]
     m = ctx.t("ssd_missing")
@@ -357,12 +445,21 @@ def rhi_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
+RHI_72H_PCT = Indicator(
+    id="rhi_72h_pct", title="Return home interviews within 72 hours",
+    definition="*local (72 h)*: flow over missing/away episodes ending in the window: "
+    "return home interview completed within 72 hours (3 calendar days) of the return ÷ "
+    "episodes ended",
+    kind="flow", polarity="high", unit="pct", tables=("ssd_missing",), rows=rhi_rows,
+    params={"days": 3}, area=AREA, local=True)
+
+
 def reentry_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     s = episodes(ctx, with_place=False)
     s = s.filter(s.rne.fill_null("").upper() == "S").select(
         "child", "start", pid=s.period_id.fill_null(s.ep_id))
     s = s.mutate(since=add_months(s.start, -p["months"]))
-    pr = periods(ctx)
+    pr = periods_of_care(ctx)
     pr = pr.filter(pr.p_end.notnull()).select(_pc="child", _pe="p_end")
     j = s.left_join(pr, (s.child == pr._pc) & (pr._pe < s.start))
     g = j.group_by(["child", "start", "pid", "since"]).aggregate(prev_end=j._pe.max())
@@ -378,6 +475,15 @@ def reentry_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
+CLA_REENTRY_12M_PCT = Indicator(
+    id="cla_reentry_12m_pct", title="Re-entries to care within 12 months",
+    definition="flow over periods of care starting (`RNE = S`): the child's previous "
+    "period of care ended (its last episode's `DEC`, `REC ≠ X1`) on or after (this start "
+    "− 12 months) and before this start ÷ periods starting",
+    kind="flow", polarity="low", unit="pct", tables=EPS, rows=reentry_rows,
+    params={"months": 12}, area=AREA)
+
+
 def matched_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     o = cla_open(ctx, with_place=True)
     place = o.place.fill_null("").upper()
@@ -389,13 +495,17 @@ def matched_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
+LONG_TERM_MATCHED_PCT = Indicator(
+    id="long_term_matched_pct", title="Foster placements that are long-term matched",
+    definition="snapshot over `cla_open` whose current episode's `PLACE` is U1–U6 (foster "
+    "care): `PLACE` U1 or U4 (long-term) ÷ those",
+    kind="snapshot", polarity="high", unit="pct", tables=EPS_PL, rows=matched_rows,
+    area=AREA)
+
+
 def sw_changes_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
-    r = ctx.t("ssd_cin_episodes")
-    cin = r.filter(r.cine_referral_date.notnull() & ~yes(r.cine_referral_nfa)).select(
-        child="cine_person_id", s="cine_referral_date", e="cine_close_date")
-    c = ctx.t("ssd_cp_plans")
-    cp = c.filter(c.cppl_cp_plan_start_date.notnull()).select(
-        child="cppl_person_id", s="cppl_cp_plan_start_date", e="cppl_cp_plan_end_date")
+    cin = cin_episodes(ctx).select("child", s="start", e="end")
+    cp = cp_plans(ctx).select("child", s="start", e="end")
     cla = episodes(ctx, with_place=False).select("child", s="start", e="end")
     iv = ibis.union(cin, cp, cla, distinct=False)
     iv = iv.mutate(e=iv.e.fill_null(FAR_FUTURE))
@@ -407,11 +517,9 @@ def sw_changes_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     isl = iv.group_by(["child", "island"]).aggregate(i_s=iv.s.min(), i_e=iv.e.max())
     m = isl.cross_join(ctx.months)
     m = m.filter((m.i_s <= m.r12_start) & (m.i_e >= m.month_end))
-    inv = ctx.t("ssd_involvements")
-    inv = inv.filter((inv.invo_professional_role_id.upper() == "SW")
-                     & inv.invo_involvement_start_date.notnull()).select(
-        _ic="invo_person_id", _iw="invo_professional_id", _is="invo_involvement_start_date",
-        _ie="invo_involvement_end_date")
+    inv = involvements(ctx)
+    inv = inv.filter(inv.start.notnull()).select(
+        _ic="child_id", _iw="worker_id", _is="start", _ie="end")
     j = m.left_join(inv, (m.child == inv._ic) & (inv._is <= m.month_end)
                     & (inv._ie.isnull() | (inv._ie >= m.r12_start)))
     g = j.group_by(["child", "month_end", "r12_start", "i_s"]).aggregate(
@@ -424,145 +532,35 @@ def sw_changes_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
-EPS = ("ssd_cla_episodes",)
-EPS_PL = ("ssd_cla_episodes", "ssd_cla_placement")
+SW_CHANGES_3PLUS_PCT = Indicator(
+    id="sw_changes_3plus_pct", title="Children with 3 or more social workers in 12 months",
+    definition="snapshot over children open at month end (CIN, CP or CLA) for the whole "
+    "12 months: 3 or more different allocated social workers during the 12 months ÷ "
+    "those children",
+    kind="snapshot", polarity="low", unit="pct", lait="Stability_SocialWorker",
+    tables=("ssd_involvements",), rows=sw_changes_rows, params={"min_workers": 3},
+    area=AREA,
+    note="Open = non-NFA CIN episode, CP plan or non-V3/V4 episode; spells that touch or "
+    "overlap (next starts no later than the day after) join. Workers counted are the "
+    "distinct `SW` involvements overlapping the 12-month window.")
+
 
 INDICATORS = [
-    Indicator(
-        id="cla_open", title="Children looked after",
-        definition="snapshot: distinct children with an open 903 episode whose legal status "
-        "is not V3/V4",
-        kind="snapshot", polarity="neutral", unit="count", lait="LACnum", tables=EPS,
-        rows=cla_open_rows, area=AREA),
-    Indicator(
-        id="cla_rate_per_10k", title="Children looked after per 10,000 children",
-        definition="`cla_open` ÷ population × 10,000",
-        kind="snapshot", polarity="neutral", unit="rate", lait="LAC", tables=EPS,
-        rows=cla_open_rows, area=AREA, breakdowns=("authority",)),
-    Indicator(
-        id="cla_starts", title="Periods of care starting",
-        definition="flow: periods of care starting (`RNE = S`)",
-        kind="flow", polarity="neutral", unit="count", lait="LACnum_Start", tables=EPS,
-        rows=starts_rows, area=AREA, note="V3/V4 episodes are ignored."),
-    Indicator(
-        id="cla_ceased", title="Periods of care ending",
-        definition="flow: periods of care ending (`REC ≠ X1`)",
-        kind="flow", polarity="neutral", unit="count", lait="LACceased", tables=EPS,
-        rows=ceased_rows, area=AREA, note="V3/V4 episodes are ignored."),
-    Indicator(
-        id="cla_3plus_placements_pct", title="Children looked after with 3 or more placements",
-        definition="snapshot over `cla_open`: 3 or more placements in the 12-month window to "
-        "month end = (1 if an episode is open on the window's first day) + the episodes "
-        "starting in the window that begin a new placement. An episode **begins a new "
-        "placement** if `RNE` is S, P or B, or `RNE` is T or U unless `PLACE` is A3 or A5 "
-        "(placed for adoption with the current foster carer is not a move); `RNE` L never "
-        "does. V3/V4 episodes are ignored throughout",
-        kind="snapshot", polarity="low", unit="pct", lait="LACStable_2016on", tables=EPS_PL,
-        rows=three_plus_rows, params={"min_placements": 3}, area=AREA,
-        note="The window's first day is the first of the month 11 months before; an episode "
-        "starting on that day is both open on it and begun in the window (counted twice, "
-        "as the definition reads)."),
-    Indicator(
-        id="cla_long_term_stability_pct", title="Long-term placement stability",
-        definition="snapshot over `cla_open` aged under 16 at month end whose current period "
-        "of care (from the `RNE = S` episode through episodes ended `X1`) started on or "
-        "before (month end − 30 months): the current placement started on or before (month "
-        "end − 2 years) ÷ those children. The current placement starts at the latest "
-        "episode of the period that begins a new placement (rule above); if that placement "
-        "is an adoption placement (A3–A6), use the start of the placement before it",
-        kind="snapshot", polarity="high", unit="pct", lait="LAC_LongStable%",
-        tables=(*EPS_PL, "ssd_person"), rows=stability_rows, params={"max_age": 16},
-        area=AREA),
-    Indicator(
-        id="cla_reviews_on_time_pct", title="Looked-after reviews held on time",
-        definition="flow over reviews whose due date falls in the window: held on time ÷ "
-        "reviews due. Per period of care: first review due at period start + 20 working "
-        "days; second due at the first review's date + 3 months; each later one at the "
-        "previous review's date + 6 months. The review answering a due date is the first "
-        "review held after the previous one (after the period start for the first), even "
-        "if late; on time if held on or before the due date. A due date after the period "
-        "of care ended is not due; a due date with no review after it counts late and ends "
-        "the sequence",
-        kind="flow", polarity="high", unit="pct", tables=("ssd_cla_episodes", "ssd_cla_reviews"),
-        rows=reviews_rows, params={"first_wd": 20, "second_months": 3, "next_months": 6},
-        area=AREA, note="Cancelled reviews (`clar_cla_review_cancelled = Y`) are not reviews."),
-    Indicator(
-        id="cla_visits_on_time_pct", title="Children looked after visited in the last 6 weeks",
-        definition="*local (6 weeks)*: snapshot over `cla_open` in care ≥ 6 weeks: a visit "
-        "within the 42 days before month end ÷ those children",
-        kind="snapshot", polarity="high", unit="pct",
-        tables=("ssd_cla_episodes", "ssd_cla_visits"), rows=visits_rows, params={"days": 42},
-        area=AREA, local=True,
-        note="In care ≥ 6 weeks: month end − period start ≥ 42 days; the visit is on or "
-        "before month end and month end − visit ≤ 42 days."),
-    Indicator(
-        id="iha_20wd_pct", title="Initial health assessments within 20 working days",
-        definition="flow over periods of care starting in the window that have lasted ≥ 20 "
-        "wd: initial health assessment within 20 wd of the start ÷ those",
-        kind="window", polarity="high", unit="pct",
-        tables=("ssd_cla_episodes", "ssd_cla_health"), rows=iha_rows, params={"limit_wd": 20},
-        area=AREA,
-        note="'Lasted' is judged at the window's end (or the period's end if earlier); the "
-        "IHA is the first completed IHA on or after the start."),
-    Indicator(
-        id="cla_health_assessment_pct", title="Health assessments up to date",
-        definition="snapshot over children looked after continuously ≥ 12 months: a health "
-        "assessment in the last 12 months (6 months if under 5) ÷ those",
-        kind="snapshot", polarity="high", unit="pct", lait="LACHealth%",
-        tables=("ssd_cla_episodes", "ssd_cla_health"), rows=health_rows, area=AREA,
-        note="Continuously ≥ 12 months: current period started on or before month end − 12 "
-        "months. 'In the last 12 months': after (month end − 12 months), on or before month "
-        "end. IHA and review health assessments both count."),
-    Indicator(
-        id="cla_dental_pct", title="Dental checks up to date",
-        definition="as above with a dental check in the last 12 months",
-        kind="snapshot", polarity="high", unit="pct", lait="LACDental%",
-        tables=("ssd_cla_episodes", "ssd_cla_health"), rows=dental_rows, area=AREA),
-    Indicator(
-        id="pep_current_pct", title="Personal education plans current",
-        definition="*local (termly)*: snapshot over `cla_open` of compulsory school age: a PEP "
-        "review within the 122 days before month end ÷ those",
-        kind="snapshot", polarity="high", unit="pct",
-        tables=("ssd_cla_episodes", "lantern_pep_reviews", "ssd_person"), rows=pep_rows,
-        params={"days": 122}, area=AREA, local=True,
-        note="Compulsory school age: aged 5 to 15 on the 31 August that starts the school "
-        "year containing month end."),
-    Indicator(
-        id="cla_missing_pct", title="Children looked after who went missing",
-        definition="flow over distinct children with a non-V3/V4 episode open on any day of "
-        "the window: at least one `MISSING = M` episode starting in the window ÷ those "
-        "children",
-        kind="window", polarity="neutral", unit="pct", lait="Children_missing",
-        tables=("ssd_cla_episodes", "ssd_missing"), rows=missing_rows, area=AREA),
-    Indicator(
-        id="rhi_72h_pct", title="Return home interviews within 72 hours",
-        definition="*local (72 h)*: flow over missing/away episodes ending in the window: "
-        "return home interview completed within 72 hours (3 calendar days) of the return ÷ "
-        "episodes ended",
-        kind="flow", polarity="high", unit="pct", tables=("ssd_missing",), rows=rhi_rows,
-        params={"days": 3}, area=AREA, local=True),
-    Indicator(
-        id="cla_reentry_12m_pct", title="Re-entries to care within 12 months",
-        definition="flow over periods of care starting (`RNE = S`): the child's previous "
-        "period of care ended (its last episode's `DEC`, `REC ≠ X1`) on or after (this start "
-        "− 12 months) and before this start ÷ periods starting",
-        kind="flow", polarity="low", unit="pct", tables=EPS, rows=reentry_rows,
-        params={"months": 12}, area=AREA),
-    Indicator(
-        id="long_term_matched_pct", title="Foster placements that are long-term matched",
-        definition="snapshot over `cla_open` whose current episode's `PLACE` is U1–U6 (foster "
-        "care): `PLACE` U1 or U4 (long-term) ÷ those",
-        kind="snapshot", polarity="high", unit="pct", tables=EPS_PL, rows=matched_rows,
-        area=AREA),
-    Indicator(
-        id="sw_changes_3plus_pct", title="Children with 3 or more social workers in 12 months",
-        definition="snapshot over children open at month end (CIN, CP or CLA) for the whole "
-        "12 months: 3 or more different allocated social workers during the 12 months ÷ "
-        "those children",
-        kind="snapshot", polarity="low", unit="pct", lait="Stability_SocialWorker",
-        tables=("ssd_involvements",), rows=sw_changes_rows, params={"min_workers": 3},
-        area=AREA,
-        note="Open = non-NFA CIN episode, CP plan or non-V3/V4 episode; spells that touch or "
-        "overlap (next starts no later than the day after) join. Workers counted are the "
-        "distinct `SW` involvements overlapping the 12-month window."),
+    CLA_OPEN,
+    CLA_RATE_PER_10K,
+    CLA_STARTS,
+    CLA_CEASED,
+    CLA_3PLUS_PLACEMENTS_PCT,
+    CLA_LONG_TERM_STABILITY_PCT,
+    CLA_REVIEWS_ON_TIME_PCT,
+    CLA_VISITS_ON_TIME_PCT,
+    IHA_20WD_PCT,
+    CLA_HEALTH_ASSESSMENT_PCT,
+    CLA_DENTAL_PCT,
+    PEP_CURRENT_PCT,
+    CLA_MISSING_PCT,
+    RHI_72H_PCT,
+    CLA_REENTRY_12M_PCT,
+    LONG_TERM_MATCHED_PCT,
+    SW_CHANGES_3PLUS_PCT,
 ]

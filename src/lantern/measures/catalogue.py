@@ -48,13 +48,17 @@ HOW_TO_ADD = """## How to add an indicator
    dates that decided it. Snapshots cross-join `ctx.months` (all month ends at once);
    count working days with `wd_between` / `add_wd` (calendar join); add months with
    `add_months` (clamped like `relativedelta`).
-3. Declare the `Indicator` (id, title, the KPIS.md sentence as `definition`, kind,
-   polarity, unit, DfE `lait` name, required `tables`, `params`) in the module's
-   `INDICATORS` list. The engine, drill-down, breakdowns and this page pick it up.
+   Read derived facts (who is allocated, looked after, on a plan, in need, of school
+   age; periods of care; caseloads) from `lantern.facts` with `on=ctx.months,
+   as_of="month_end"` — never re-derive them.
+3. Declare the `Indicator` right below its rows function (id, title, the KPIS.md
+   sentence as `definition`, kind, polarity, unit, DfE `lait` name, required `tables`,
+   and every window or limit as a named `params` entry, never a literal in the rows
+   function), and list it in the module's `INDICATORS` (KPIS.md order). The engine,
+   drill-down, breakdowns and this page pick it up.
 4. Add at least three hand-worked cases to `tests/test_measures_<area>.py`, each with a
    comment saying why, including the exact boundaries.
-5. Regenerate this page: `python -c "from lantern.measures.catalogue import
-   render_catalogue_markdown as r; open('docs/indicators.md','w').write(r())"`.
+5. Regenerate this page: `make docs`.
 """
 
 PERIOD_TEXT = {

@@ -8,12 +8,14 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from lantern.facts import cp_plans_open
+from lantern.facts.plans import cp_plans
 from lantern.measures.core import (
+    MONTH_END,
     Ctx,
     Indicator,
     add_months,
     age_years,
-    at_month_ends,
     days_between,
     first_per,
     shared,
@@ -25,6 +27,7 @@ from lantern.measures.core import (
 )
 
 AREA = "Section 47 and child protection"
+PLANS = ("ssd_cp_plans",)
 
 
 def s47_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
@@ -36,6 +39,15 @@ def s47_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
         reason=text("section 47 enquiry started ", s.s47e_s47_start_date),
         date_1="s47e_s47_start_date", date_1_label="s47 start",
     )
+
+
+S47_RATE_PER_10K = Indicator(
+    id="s47_rate_per_10k", title="Section 47 enquiries per 10,000 children",
+    definition="flow: section 47 enquiries started (`S47ActualStartDate`), "
+    "`rolling_12m` ÷ population × 10,000",
+    kind="flow", polarity="neutral", unit="rate", lait="Section_47",
+    tables=("ssd_s47_enquiry",), rows=s47_rows, area=AREA, periods=("rolling_12m",),
+    breakdowns=("authority",))
 
 
 def icpc_15_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
@@ -56,6 +68,16 @@ def icpc_15_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
+ICPC_15WD_PCT = Indicator(
+    id="icpc_15wd_pct", title="Initial conferences within 15 working days of s47 start",
+    definition="flow over section 47 enquiries whose initial conference "
+    "(`Section47/DateOfInitialCPC`) was held in the window: `wd(S47ActualStartDate, "
+    "DateOfInitialCPC) ≤ 15` ÷ those",
+    kind="flow", polarity="high", unit="pct", lait="CP_conf_15days",
+    tables=("ssd_s47_enquiry", "ssd_initial_cp_conference"), rows=icpc_15_rows,
+    params={"limit_wd": 15}, area=AREA)
+
+
 def icpc_plan_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     c = ctx.t("ssd_initial_cp_conference")
     c = c.filter(c.icpc_icpc_date.notnull())
@@ -68,25 +90,23 @@ def icpc_plan_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
-@shared
-def plans(ctx: Ctx) -> ir.Table:
-    c = ctx.t("ssd_cp_plans")
-    return c.filter(c.cppl_cp_plan_start_date.notnull()).select(
-        plan_id="cppl_cp_plan_id", child="cppl_person_id", start="cppl_cp_plan_start_date",
-        end="cppl_cp_plan_end_date", previous="cppl_previous_cp_plans")
+ICPC_TO_PLAN_PCT = Indicator(
+    id="icpc_to_plan_pct", title="Initial conferences that started a CP plan",
+    definition="flow: ICPCs held that started a CP plan ÷ ICPCs held",
+    kind="flow", polarity="neutral", unit="pct", tables=("ssd_initial_cp_conference",),
+    rows=icpc_plan_rows, area=AREA)
 
 
 @shared
 def open_plans(ctx: Ctx) -> ir.Table:
-    """CP plans open at each month end."""
-    return at_month_ends(ctx, plans(ctx), "start", "end")
+    """CP plans open at each month end (`lantern.facts.cp_plans_open`, every plan)."""
+    return cp_plans_open(ctx, ctx.months, per_child=False, as_of=MONTH_END)
 
 
 @shared
 def children_on_plan(ctx: Ctx) -> ir.Table:
-    """One row per child per month end on a plan: the plan with the latest start."""
-    o = open_plans(ctx)
-    return first_per(o, ["child", "month_end"], [ibis.desc("start"), ibis.desc("plan_id")])
+    """One row per child per month end on a plan (`lantern.facts.cp_plans_open`)."""
+    return cp_plans_open(ctx, ctx.months, as_of=MONTH_END)
 
 
 def cp_open_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
@@ -98,16 +118,37 @@ def cp_open_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
+CP_PLANS_OPEN = Indicator(
+    id="cp_plans_open", title="Children subject to a CP plan",
+    definition="snapshot: distinct children subject to a CP plan",
+    kind="snapshot", polarity="neutral", unit="count", lait="CPP_Num", tables=PLANS,
+    rows=cp_open_rows, area=AREA)
+
+
+CP_RATE_PER_10K = Indicator(
+    id="cp_rate_per_10k", title="Children subject to a CP plan per 10,000",
+    definition="`cp_plans_open` ÷ population × 10,000",
+    kind="snapshot", polarity="neutral", unit="rate", lait="CPP_rate", tables=PLANS,
+    rows=cp_open_rows, area=AREA, breakdowns=("authority",))
+
+
 def cp_start_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
-    c = plans(ctx)
+    c = cp_plans(ctx)
     return standard(
         c, child_id="child", event_id="plan_id", event_date="start", in_numerator=True,
         reason=text("CP plan started ", c.start), date_1="start", date_1_label="plan start",
     )
 
 
+CP_STARTS = Indicator(
+    id="cp_starts", title="CP plans starting",
+    definition="flow: CP plans starting",
+    kind="flow", polarity="neutral", unit="count", lait="CPP_Abuse", tables=PLANS,
+    rows=cp_start_rows, area=AREA)
+
+
 def second_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
-    c = plans(ctx)
+    c = cp_plans(ctx)
     o = c.select(_oc="child", _os="start")
     j = c.left_join(o, (c.child == o._oc) & (o._os < c.start))
     g = j.group_by(["plan_id", "child", "start", "previous"]).aggregate(prev=j._os.max())
@@ -124,8 +165,16 @@ def second_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
+CP_SECOND_SUBSEQUENT_PCT = Indicator(
+    id="cp_second_subsequent_pct", title="CP plans that are a second or subsequent plan",
+    definition="flow over plans starting: child had any earlier CP plan (loaded history "
+    "or `NumberOfPreviousCPP > 0`) ÷ plans starting",
+    kind="flow", polarity="low", unit="pct", lait="PrevRegCPR", tables=PLANS,
+    rows=second_rows, area=AREA)
+
+
 def repeat_2y_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
-    c = plans(ctx)
+    c = cp_plans(ctx)
     c = c.mutate(since=add_months(c.start, -12 * p["years"]))
     o = c.select(_oc="child", _os="start", _oe="end", _oid="plan_id")
     j = c.left_join(o, (c.child == o._oc) & (o._oid != c.plan_id) & (o._os < c.start)
@@ -142,8 +191,18 @@ def repeat_2y_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
+CP_REPEAT_WITHIN_2Y_PCT = Indicator(
+    id="cp_repeat_within_2y_pct", title="CP plans starting within 2 years of a previous plan",
+    definition="*local*: flow over plans starting: an earlier plan of the child ended "
+    "within 2 years before this start ÷ plans starting",
+    kind="flow", polarity="low", unit="pct", tables=PLANS, rows=repeat_2y_rows,
+    params={"years": 2}, area=AREA, local=True,
+    note="An earlier plan (started before this one) whose end is on or after "
+    "(start − 2 years) and on or before this start.")
+
+
 def ended_2y_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
-    c = plans(ctx)
+    c = cp_plans(ctx)
     c = c.filter(c.end.notnull())
     c = c.mutate(days=days_between(c.start, c.end))
     limit = p["min_days"]
@@ -153,6 +212,14 @@ def ended_2y_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
         reason=text("plan lasted ", c.days, f" days (2 years = {limit})"),
         date_1="start", date_1_label="plan start", date_2="end", date_2_label="plan end",
     )
+
+
+CP_ENDED_2Y_PLUS_PCT = Indicator(
+    id="cp_ended_2y_plus_pct", title="CP plans ending that lasted 2 years or more",
+    definition="flow over plans ended in the window: `end − start ≥ 729 days` (DfE: more "
+    "than 729 days including the day of cessation) ÷ plans ended",
+    kind="flow", polarity="low", unit="pct", lait="CPPlans2yrs", tables=PLANS,
+    rows=ended_2y_rows, params={"min_days": 729}, area=AREA)
 
 
 def open_2y_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
@@ -166,6 +233,13 @@ def open_2y_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
+CP_OPEN_2Y_PLUS_PCT = Indicator(
+    id="cp_open_2y_plus_pct", title="Open CP plans lasting 2 years or more",
+    definition="snapshot: open plans with `month end − start ≥ 729 days` ÷ open plans",
+    kind="snapshot", polarity="low", unit="pct", lait="CPPlans2yrsActive", tables=PLANS,
+    rows=open_2y_rows, params={"min_days": 729}, area=AREA)
+
+
 def reviews_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     """Review sequence per plan: first due start + 3 months, then previous review + 6
     months; a late review or an overdue due date on or before month end fails."""
@@ -175,7 +249,7 @@ def reviews_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     r = ctx.t("ssd_cp_reviews")
     r = r.filter(r.cppr_cp_review_date.notnull()).select(
         _rplan="cppr_cp_plan_id", _rdate="cppr_cp_review_date")
-    pl = plans(ctx).select(_pplan="plan_id", _pstart="start")
+    pl = cp_plans(ctx).select(_pplan="plan_id", _pstart="start")
     r = r.join(pl, r._rplan == pl._pplan)
     r = r.filter(r._rdate >= r._pstart)
     w = ibis.window(group_by="_rplan", order_by="_rdate")
@@ -202,6 +276,19 @@ def reviews_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
+CP_REVIEWS_ON_TIME_PCT = Indicator(
+    id="cp_reviews_on_time_pct", title="Children on a CP plan with reviews on time",
+    definition="snapshot over children on a plan at month end whose plan started on or "
+    "before (month end − 3 months): every review due so far was held on time — first "
+    "due at start + 3 months, each next due at the previous review's date + 6 months; a "
+    "review is on time if held on or before its due date; a due date on or before month "
+    "end with no review by then is late (and ends the sequence) ÷ those children",
+    kind="snapshot", polarity="high", unit="pct", lait="RevCP",
+    tables=("ssd_cp_plans", "ssd_cp_reviews"), rows=reviews_rows,
+    params={"first_months": 3, "next_months": 6}, area=AREA,
+    note="A child with two open plans is judged on the plan with the latest start.")
+
+
 def visits_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     limit = p["limit_wd"]
     o = open_plans(ctx)
@@ -221,6 +308,16 @@ def visits_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
         g, child_id="child", event_id="plan_id", in_numerator=hit, reason=reason,
         date_1="start", date_1_label="plan start", date_2="last", date_2_label="last seen",
     )
+
+
+CP_VISITS_10WD_PCT = Indicator(
+    id="cp_visits_10wd_pct", title="CP plans with the child seen in the last 10 working days",
+    definition="*local (10)*: snapshot over plans open at month end that started more "
+    "than 10 wd before it: the latest visit where the child was seen is within 10 wd "
+    "before month end ÷ those plans",
+    kind="snapshot", polarity="high", unit="pct",
+    tables=("ssd_cp_plans", "ssd_cp_visits"), rows=visits_rows, params={"limit_wd": 10},
+    area=AREA, local=True)
 
 
 def seen_alone_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
@@ -243,92 +340,26 @@ def seen_alone_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
-PLANS = ("ssd_cp_plans",)
+CP_SEEN_ALONE_PCT = Indicator(
+    id="cp_seen_alone_pct", title="CP visits where the child was seen alone",
+    definition="*local*: flow over CP visits where the child was seen: seen alone ÷ "
+    "visits (children aged 4+ at the visit)",
+    kind="flow", polarity="high", unit="pct", tables=("ssd_cp_visits", "ssd_person"),
+    rows=seen_alone_rows, params={"min_age": 4}, area=AREA, local=True)
+
 
 INDICATORS = [
-    Indicator(
-        id="s47_rate_per_10k", title="Section 47 enquiries per 10,000 children",
-        definition="flow: section 47 enquiries started (`S47ActualStartDate`), "
-        "`rolling_12m` ÷ population × 10,000",
-        kind="flow", polarity="neutral", unit="rate", lait="Section_47",
-        tables=("ssd_s47_enquiry",), rows=s47_rows, area=AREA, periods=("rolling_12m",),
-        breakdowns=("authority",)),
-    Indicator(
-        id="icpc_15wd_pct", title="Initial conferences within 15 working days of s47 start",
-        definition="flow over section 47 enquiries whose initial conference "
-        "(`Section47/DateOfInitialCPC`) was held in the window: `wd(S47ActualStartDate, "
-        "DateOfInitialCPC) ≤ 15` ÷ those",
-        kind="flow", polarity="high", unit="pct", lait="CP_conf_15days",
-        tables=("ssd_s47_enquiry", "ssd_initial_cp_conference"), rows=icpc_15_rows,
-        params={"limit_wd": 15}, area=AREA),
-    Indicator(
-        id="icpc_to_plan_pct", title="Initial conferences that started a CP plan",
-        definition="flow: ICPCs held that started a CP plan ÷ ICPCs held",
-        kind="flow", polarity="neutral", unit="pct", tables=("ssd_initial_cp_conference",),
-        rows=icpc_plan_rows, area=AREA),
-    Indicator(
-        id="cp_plans_open", title="Children subject to a CP plan",
-        definition="snapshot: distinct children subject to a CP plan",
-        kind="snapshot", polarity="neutral", unit="count", lait="CPP_Num", tables=PLANS,
-        rows=cp_open_rows, area=AREA),
-    Indicator(
-        id="cp_rate_per_10k", title="Children subject to a CP plan per 10,000",
-        definition="`cp_plans_open` ÷ population × 10,000",
-        kind="snapshot", polarity="neutral", unit="rate", lait="CPP_rate", tables=PLANS,
-        rows=cp_open_rows, area=AREA, breakdowns=("authority",)),
-    Indicator(
-        id="cp_starts", title="CP plans starting",
-        definition="flow: CP plans starting",
-        kind="flow", polarity="neutral", unit="count", lait="CPP_Abuse", tables=PLANS,
-        rows=cp_start_rows, area=AREA),
-    Indicator(
-        id="cp_second_subsequent_pct", title="CP plans that are a second or subsequent plan",
-        definition="flow over plans starting: child had any earlier CP plan (loaded history "
-        "or `NumberOfPreviousCPP > 0`) ÷ plans starting",
-        kind="flow", polarity="low", unit="pct", lait="PrevRegCPR", tables=PLANS,
-        rows=second_rows, area=AREA),
-    Indicator(
-        id="cp_repeat_within_2y_pct", title="CP plans starting within 2 years of a previous plan",
-        definition="*local*: flow over plans starting: an earlier plan of the child ended "
-        "within 2 years before this start ÷ plans starting",
-        kind="flow", polarity="low", unit="pct", tables=PLANS, rows=repeat_2y_rows,
-        params={"years": 2}, area=AREA, local=True,
-        note="An earlier plan (started before this one) whose end is on or after "
-        "(start − 2 years) and on or before this start."),
-    Indicator(
-        id="cp_ended_2y_plus_pct", title="CP plans ending that lasted 2 years or more",
-        definition="flow over plans ended in the window: `end − start ≥ 729 days` (DfE: more "
-        "than 729 days including the day of cessation) ÷ plans ended",
-        kind="flow", polarity="low", unit="pct", lait="CPPlans2yrs", tables=PLANS,
-        rows=ended_2y_rows, params={"min_days": 729}, area=AREA),
-    Indicator(
-        id="cp_open_2y_plus_pct", title="Open CP plans lasting 2 years or more",
-        definition="snapshot: open plans with `month end − start ≥ 729 days` ÷ open plans",
-        kind="snapshot", polarity="low", unit="pct", lait="CPPlans2yrsActive", tables=PLANS,
-        rows=open_2y_rows, params={"min_days": 729}, area=AREA),
-    Indicator(
-        id="cp_reviews_on_time_pct", title="Children on a CP plan with reviews on time",
-        definition="snapshot over children on a plan at month end whose plan started on or "
-        "before (month end − 3 months): every review due so far was held on time — first "
-        "due at start + 3 months, each next due at the previous review's date + 6 months; a "
-        "review is on time if held on or before its due date; a due date on or before month "
-        "end with no review by then is late (and ends the sequence) ÷ those children",
-        kind="snapshot", polarity="high", unit="pct", lait="RevCP",
-        tables=("ssd_cp_plans", "ssd_cp_reviews"), rows=reviews_rows,
-        params={"first_months": 3, "next_months": 6}, area=AREA,
-        note="A child with two open plans is judged on the plan with the latest start."),
-    Indicator(
-        id="cp_visits_10wd_pct", title="CP plans with the child seen in the last 10 working days",
-        definition="*local (10)*: snapshot over plans open at month end that started more "
-        "than 10 wd before it: the latest visit where the child was seen is within 10 wd "
-        "before month end ÷ those plans",
-        kind="snapshot", polarity="high", unit="pct",
-        tables=("ssd_cp_plans", "ssd_cp_visits"), rows=visits_rows, params={"limit_wd": 10},
-        area=AREA, local=True),
-    Indicator(
-        id="cp_seen_alone_pct", title="CP visits where the child was seen alone",
-        definition="*local*: flow over CP visits where the child was seen: seen alone ÷ "
-        "visits (children aged 4+ at the visit)",
-        kind="flow", polarity="high", unit="pct", tables=("ssd_cp_visits", "ssd_person"),
-        rows=seen_alone_rows, params={"min_age": 4}, area=AREA, local=True),
+    S47_RATE_PER_10K,
+    ICPC_15WD_PCT,
+    ICPC_TO_PLAN_PCT,
+    CP_PLANS_OPEN,
+    CP_RATE_PER_10K,
+    CP_STARTS,
+    CP_SECOND_SUBSEQUENT_PCT,
+    CP_REPEAT_WITHIN_2Y_PCT,
+    CP_ENDED_2Y_PLUS_PCT,
+    CP_OPEN_2Y_PLUS_PCT,
+    CP_REVIEWS_ON_TIME_PCT,
+    CP_VISITS_10WD_PCT,
+    CP_SEEN_ALONE_PCT,
 ]

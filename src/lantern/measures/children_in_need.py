@@ -8,16 +8,16 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from lantern.facts import cin_open
 from lantern.measures.core import (
+    MONTH_END,
     Ctx,
     Indicator,
     at_month_ends,
-    first_per,
     shared,
     snapshot_rows,
     text,
     wd_between,
-    yes,
 )
 
 AREA = "Children in need"
@@ -25,13 +25,8 @@ AREA = "Children in need"
 
 @shared
 def open_cin(ctx: Ctx) -> ir.Table:
-    """Children with an open CIN episode at each month end (latest referral kept)."""
-    r = ctx.t("ssd_cin_episodes")
-    r = r.filter(r.cine_referral_date.notnull() & ~yes(r.cine_referral_nfa)).select(
-        child="cine_person_id", ref_id="cine_referral_id", start="cine_referral_date",
-        end="cine_close_date")
-    o = at_month_ends(ctx, r, "start", "end")
-    return first_per(o, ["child", "month_end"], [ibis.desc("start"), ibis.desc("ref_id")])
+    """Children in need at each month end (`lantern.facts.cin_open`)."""
+    return cin_open(ctx, ctx.months, as_of=MONTH_END)
 
 
 def cin_open_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
@@ -41,6 +36,21 @@ def cin_open_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
         reason=text("CIN episode open since referral ", o.start),
         date_1="start", date_1_label="referral date", date_2="end", date_2_label="closed",
     )
+
+
+CIN_OPEN = Indicator(
+    id="cin_open", title="Children in need (open CIN episodes)",
+    definition="snapshot: children with an open CIN episode (referral not NFA, not closed)",
+    kind="snapshot", polarity="neutral", unit="count", tables=("ssd_cin_episodes",),
+    rows=cin_open_rows, area=AREA)
+
+
+CIN_RATE_PER_10K = Indicator(
+    id="cin_rate_per_10k", title="Children in need per 10,000 children",
+    definition="`cin_open` ÷ population × 10,000",
+    kind="snapshot", polarity="neutral", unit="rate", lait="CIN",
+    tables=("ssd_cin_episodes",), rows=cin_open_rows, area=AREA,
+    breakdowns=("authority",))
 
 
 @shared
@@ -60,6 +70,13 @@ def plans_12m_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
         reason=text("CIN plan open since ", o.start, " (before ", o.me_m12, ")"),
         date_1="start", date_1_label="plan start",
     )
+
+
+CIN_PLANS_OVER_12M = Indicator(
+    id="cin_plans_over_12m", title="CIN plans open more than 12 months",
+    definition="snapshot: open CIN plans whose start is before (month end − 12 months)",
+    kind="snapshot", polarity="low", unit="count", tables=("ssd_cin_plans",),
+    rows=plans_12m_rows, area=AREA)
 
 
 def visits_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
@@ -83,29 +100,19 @@ def visits_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
+CIN_VISITS_ON_TIME_PCT = Indicator(
+    id="cin_visits_on_time_pct", title="CIN plans with a visit in the last 20 working days",
+    definition="*local (20)*: snapshot over open CIN plans older than 20 wd: latest visit "
+    "within 20 wd before month end ÷ those plans",
+    kind="snapshot", polarity="high", unit="pct",
+    tables=("ssd_cin_plans", "ssd_cin_visits"), rows=visits_rows,
+    params={"limit_wd": 20}, area=AREA, local=True,
+    note="Visits are matched to the plan by child; any visit counts (seen or not).")
+
+
 INDICATORS = [
-    Indicator(
-        id="cin_open", title="Children in need (open CIN episodes)",
-        definition="snapshot: children with an open CIN episode (referral not NFA, not closed)",
-        kind="snapshot", polarity="neutral", unit="count", tables=("ssd_cin_episodes",),
-        rows=cin_open_rows, area=AREA),
-    Indicator(
-        id="cin_rate_per_10k", title="Children in need per 10,000 children",
-        definition="`cin_open` ÷ population × 10,000",
-        kind="snapshot", polarity="neutral", unit="rate", lait="CIN",
-        tables=("ssd_cin_episodes",), rows=cin_open_rows, area=AREA,
-        breakdowns=("authority",)),
-    Indicator(
-        id="cin_plans_over_12m", title="CIN plans open more than 12 months",
-        definition="snapshot: open CIN plans whose start is before (month end − 12 months)",
-        kind="snapshot", polarity="low", unit="count", tables=("ssd_cin_plans",),
-        rows=plans_12m_rows, area=AREA),
-    Indicator(
-        id="cin_visits_on_time_pct", title="CIN plans with a visit in the last 20 working days",
-        definition="*local (20)*: snapshot over open CIN plans older than 20 wd: latest visit "
-        "within 20 wd before month end ÷ those plans",
-        kind="snapshot", polarity="high", unit="pct",
-        tables=("ssd_cin_plans", "ssd_cin_visits"), rows=visits_rows,
-        params={"limit_wd": 20}, area=AREA, local=True,
-        note="Visits are matched to the plan by child; any visit counts (seen or not)."),
+    CIN_OPEN,
+    CIN_RATE_PER_10K,
+    CIN_PLANS_OVER_12M,
+    CIN_VISITS_ON_TIME_PCT,
 ]

@@ -17,12 +17,11 @@ boundaries (month end − 3 months, − 12 months, …) are precomputed in Pytho
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache, wraps
-from typing import Any, Literal, TypeVar
+from functools import cache
+from typing import Any, Literal
 
 import ibis
 import ibis.expr.types as ir
@@ -30,6 +29,16 @@ import pyarrow as pa
 from dateutil.relativedelta import relativedelta
 
 from lantern.calendar import FIRST_YEAR, LAST_YEAR, calendar_rows
+from lantern.facts._base import FAR_FUTURE as FAR_FUTURE
+from lantern.facts._base import age_years as age_years
+from lantern.facts._base import at_dates
+from lantern.facts._base import first_per as first_per
+from lantern.facts._base import is_open as is_open
+from lantern.facts._base import shared as shared
+from lantern.months import Month
+
+#: The column of ``ctx.months`` a snapshot is taken on; facts are evaluated on it.
+MONTH_END = "month_end"
 
 Kind = Literal["flow", "snapshot", "window", "rolling_36m"]
 Unit = Literal["pct", "count", "mean", "rate"]
@@ -38,7 +47,6 @@ Polarity = Literal["high", "low", "neutral"]
 FLOW_PERIODS = ("in_month", "rolling_12m", "fytd")
 BREAKDOWNS = ("authority", "service", "team", "worker", "age_band", "sex", "ethnicity",
               "disability")
-FAR_FUTURE = date(2999, 12, 31)
 
 RowsFn = Callable[["Ctx", Mapping[str, Any]], ir.Table]
 
@@ -109,42 +117,32 @@ def calendar_arrow() -> pa.Table:
 
 
 def month_end_of(d: date) -> date:
-    return date(d.year, d.month, 1) + relativedelta(months=1, days=-1)
+    return Month.parse(d).last
 
 
 def fy_start(me: date) -> date:
-    return date(me.year if me.month >= 4 else me.year - 1, 4, 1)
+    return Month.parse(me).fy_start()
 
 
 def window_start(me: date, period: str) -> date:
     """First day of the window of ``period`` ending at month end ``me``."""
-    first = date(me.year, me.month, 1)
-    if period in ("in_month", "snapshot"):
-        return first
-    if period == "rolling_12m":
-        return first - relativedelta(months=11)
-    if period == "rolling_36m":
-        return first - relativedelta(months=35)
-    if period == "fytd":
-        return fy_start(me)
-    raise ValueError(f"unknown period {period!r}")
+    return Month.parse(me).window_start(period)
 
 
 def months_arrow(month_ends: Sequence[date]) -> pa.Table:
     """One row per month end with precomputed (relativedelta) boundary dates."""
     cols: dict[str, list[Any]] = {k: [] for k in (
         "month_end", "month_start", "ym", "fy_start", "r12_start", "r36_start",
-        "me_m3", "me_m6", "me_m12", "me_m24", "me_m30", "aug31")}
+        "me_m3", "me_m6", "me_m12", "me_m24", "me_m30")}
     for me in month_ends:
         cols["month_end"].append(me)
         cols["month_start"].append(date(me.year, me.month, 1))
-        cols["ym"].append(me.year * 12 + me.month - 1)
+        cols["ym"].append(Month.parse(me).index)
         cols["fy_start"].append(fy_start(me))
         cols["r12_start"].append(window_start(me, "rolling_12m"))
         cols["r36_start"].append(window_start(me, "rolling_36m"))
         for n in (3, 6, 12, 24, 30):
             cols[f"me_m{n}"].append(me - relativedelta(months=n))
-        cols["aug31"].append(date(me.year if me.month >= 9 else me.year - 1, 8, 31))
     types = {k: pa.date32() for k in cols}
     types["ym"] = pa.int64()
     return pa.table({k: pa.array(v, types[k]) for k, v in cols.items()})
@@ -201,30 +199,6 @@ class Ctx:
         return self.memo[key]
 
 
-F = TypeVar("F", bound=Callable[..., ir.Table])
-
-
-def shared(fn: F) -> F:
-    """Memoise a building block per context, so indicators that share it share one
-    expression node (built once, compiled once as a common table expression; on
-    Spark, stored once through ``ctx.materialise``)."""
-
-    sig = inspect.signature(fn)
-
-    @wraps(fn)
-    def wrapper(ctx: Ctx, **kw: Any) -> ir.Table:
-        bound = sig.bind(ctx, **kw)
-        bound.apply_defaults()
-        args = tuple(sorted((k, v) for k, v in bound.arguments.items() if k != "ctx"))
-        key = (fn.__module__, fn.__qualname__, args)
-        if key not in ctx.memo:
-            block = fn(ctx, **kw)
-            ctx.memo[key] = block if ctx.materialise is None else ctx.materialise(block)
-        return ctx.memo[key]
-
-    return wrapper  # type: ignore[return-value]
-
-
 # --------------------------------------------------------------------------- helpers
 
 
@@ -265,30 +239,9 @@ def days_between(a: ir.DateValue, b: ir.DateValue) -> ir.IntegerValue:
     return b.delta(a, unit="day")
 
 
-def age_years(dob: ir.DateValue, at: ir.DateValue) -> ir.IntegerValue:
-    """Whole years from dob to at, birthdays clamped like relativedelta."""
-    a = at.year() - dob.year()
-    birthday = dob + a.cast("int32").as_interval("Y")
-    return (a - ibis.ifelse(birthday > at, 1, 0)).cast("int64")
-
-
-def is_open(start: ir.DateValue, end: ir.DateValue, on: ir.DateValue) -> ir.BooleanValue:
-    """Open on a date: started on or before it and not ended before it."""
-    return (start <= on) & (end.isnull() | (end >= on))
-
-
 def at_month_ends(ctx: Ctx, t: ir.Table, start: str, end: str | None) -> ir.Table:
     """Cross join with the months being computed, keeping rows open at month end."""
-    j = t.cross_join(ctx.months)
-    if end is None:
-        return j.filter(j[start] <= j.month_end)
-    return j.filter(is_open(j[start], j[end], j.month_end))
-
-
-def first_per(t: ir.Table, by: Sequence[str], order: Sequence[Any]) -> ir.Table:
-    """The first row per group ``by`` in ``order`` (deterministic tie-break required)."""
-    rn = ibis.row_number().over(ibis.window(group_by=list(by), order_by=list(order)))
-    return t.mutate(_rn=rn).filter(lambda x: x._rn == 0).drop("_rn")
+    return at_dates(t, start, end, ctx.months, MONTH_END)
 
 
 def text(*parts: Any) -> ir.StringValue:

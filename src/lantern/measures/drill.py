@@ -12,13 +12,13 @@ import pyarrow as pa
 from lantern.measures.catalogue import get
 from lantern.measures.core import BREAKDOWNS, Ctx, window_start
 from lantern.measures.engine import (
-    _to_month_end,
     as_backend,
     availability,
     enrich,
     merged_params,
     table_counts,
 )
+from lantern.months import Month
 
 COLUMNS = ("child_id", "event_id", "event_date", "in_numerator", "measure", "reason",
            "date_1_label", "date_1", "date_2_label", "date_2", "service", "team", "worker",
@@ -43,7 +43,7 @@ def children(
         raise ValueError(f"unknown breakdown {breakdown!r}")
     if breakdown != "authority" and breakdown_value is None:
         raise ValueError("breakdown_value is required for a breakdown other than authority")
-    me = _to_month_end(month)
+    me = Month.parse(month).last
     out = children_by_month(con, kpi_id, [me], period=period, params=params)[me]
     if breakdown != "authority":
         out = [r for r in out if r[breakdown] == breakdown_value]
@@ -64,7 +64,7 @@ def children_by_month(
     period = period or ind.headline_period
     if period not in ind.all_periods:
         raise ValueError(f"{kpi_id} has periods {ind.all_periods}, not {period!r}")
-    ends = sorted({_to_month_end(m) for m in months})
+    ends = sorted({Month.parse(m).last for m in months})
     out: dict[date, list[dict[str, Any]]] = {me: [] for me in ends}
     backend = as_backend(con)
     if availability(ind, table_counts(backend, ind.tables), 1) is not None:

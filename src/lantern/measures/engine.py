@@ -27,6 +27,8 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from lantern.facts import allocation_at
+from lantern.facts._base import backend as as_backend
 from lantern.measures.catalogue import INDICATORS, get
 from lantern.measures.core import (
     BREAKDOWNS,
@@ -34,9 +36,10 @@ from lantern.measures.core import (
     Indicator,
     age_years,
     first_per,
-    month_end_of,
     window_start,
 )
+from lantern.months import Month, index_of
+from lantern.months import months as all_months
 
 STATUSES = ("ok", "no_denominator", "not_available")
 # Spark: how many scratch tables are materialised at once (driver-side planning of one
@@ -66,33 +69,12 @@ class KpiRow:
 # --------------------------------------------------------------------------- inputs
 
 
-def as_backend(con: Any) -> Any:
-    """An Ibis backend from an Ibis backend, a DuckDB connection or a database path."""
-    if hasattr(con, "table") and hasattr(con, "list_tables"):
-        return con
-    if isinstance(con, str):
-        return ibis.duckdb.connect(con)
-    return ibis.duckdb.from_connection(con)
-
-
-def _to_month_end(m: date | str) -> date:
-    if isinstance(m, str):
-        y, mo = m[:7].split("-")
-        return month_end_of(date(int(y), int(mo), 1))
-    return month_end_of(m)
-
-
 def month_ends(months: Iterable[date | str] | MonthRange) -> list[date]:
     """Month ends from a list of dates / 'YYYY-MM' (any day of the month), or every
     month of a ``month_range(first, last)``."""
     if isinstance(months, MonthRange):
-        first, last = _to_month_end(months.first), _to_month_end(months.last)
-        out, cur = [], first
-        while cur <= last:
-            out.append(cur)
-            cur = month_end_of(date(cur.year + (cur.month == 12), cur.month % 12 + 1, 1))
-        return out
-    return sorted({_to_month_end(m) for m in months})
+        return [m.last for m in all_months(Month.parse(months.first), Month.parse(months.last))]
+    return sorted({Month.parse(m).last for m in months})
 
 
 @dataclass(frozen=True)
@@ -206,18 +188,7 @@ def enrich(ctx: Ctx, rows: ir.Table) -> ir.Table:
     dis = d.filter(d.disa_disability_code.notnull()
                    & (d.disa_disability_code.upper() != "NONE")).select(
         _did="disa_person_id").distinct()
-    inv = ctx.t("ssd_involvements")
-    inv = inv.filter(inv.invo_professional_role_id.upper() == "SW").select(
-        _ipid="invo_person_id", _iprof="invo_professional_id",
-        _iteam="invo_professional_team", _is="invo_involvement_start_date",
-        _ie="invo_involvement_end_date", _iid="invo_involvements_id")
-    j = rows.left_join(
-        inv, (rows.child_id == inv._ipid) & (inv._is <= rows.event_date)
-        & (inv._ie.isnull() | (inv._ie >= rows.event_date)))
-    j = first_per(j, ["_rk"], [ibis.desc("_is"), ibis.desc("_iid")])
-    dept = ctx.t("ssd_department").select(_tid="dept_team_id", _parent="dept_team_parent_id")
-    dept = first_per(dept, ["_tid"], ["_parent"])
-    j = j.left_join(dept, j._iteam == dept._tid)
+    j = allocation_at(ctx, rows, key="_rk", child="child_id", when="event_date", prefix="_a_")
     j = j.left_join(person, j.child_id == person._pid)
     j = j.left_join(dis, j.child_id == dis._did)
     age = age_years(j._dob, j.event_date)
@@ -231,10 +202,10 @@ def enrich(ctx: Ctx, rows: ir.Table) -> ir.Table:
     keep = [c for c in rows.columns]
     return j.select(
         *keep,
-        worker=j._iprof.cast("string").fill_null("unallocated"),
-        team=j._iteam.cast("string").fill_null("unallocated"),
-        service=ibis.ifelse(j._iteam.isnull(), "unallocated",
-                            j._parent.cast("string").fill_null("unknown")),
+        worker=j._a_worker_id.cast("string").fill_null("unallocated"),
+        team=j._a_team_id.cast("string").fill_null("unallocated"),
+        service=ibis.ifelse(j._a_team_id.isnull(), "unallocated",
+                            j._a_service_id.cast("string").fill_null("unknown")),
         age_band=band,
         sex=j._sex.cast("string").fill_null("U"),
         ethnicity=eth,
@@ -279,30 +250,6 @@ def compute(
     return [KpiRow(**r) for r in _compute(con, months, breakdowns=breakdowns,
                                           population=population, la_code=la_code,
                                           kpis=kpis, params=params)]
-
-
-KPI_SCHEMA = pa.schema([
-    ("kpi_id", pa.string()), ("month", pa.string()), ("period", pa.string()),
-    ("breakdown", pa.string()), ("breakdown_value", pa.string()),
-    ("numerator", pa.float64()), ("denominator", pa.float64()), ("value", pa.float64()),
-    ("status", pa.string()), ("reason", pa.string()),
-])
-
-
-def compute_arrow(
-    con: Any,
-    months: Iterable[date | str] | MonthRange,
-    *,
-    breakdowns: Sequence[str] = ("authority",),
-    population: int | None = None,
-    la_code: str = "",
-    kpis: Sequence[str] | None = None,
-    params: Mapping[str, Mapping[str, Any]] | None = None,
-) -> pa.Table:
-    """As `compute`, as an Arrow table with the `KPI_SCHEMA` columns."""
-    return pa.Table.from_pylist(
-        _compute(con, months, breakdowns=breakdowns, population=population,
-                 la_code=la_code, kpis=kpis, params=params), schema=KPI_SCHEMA)
 
 
 def _compute(
@@ -458,7 +405,7 @@ def _group(
         bv = ibis.literal(la_code) if b == "authority" else t[b].cast("string")
         base = t.mutate(_b=ibis.literal(b), _bv=bv)
         f = base.filter(base.kpi_id.isin(flows) if flows else ibis.literal(False))
-        f = f.mutate(ym=f.event_date.year().cast("int64") * 12 + f.event_date.month() - 1)
+        f = f.mutate(ym=index_of(f.event_date))
         per_month.append(f.group_by(["kpi_id", "_b", "_bv", "ym"]).aggregate(
             n=f.count(), k=f.in_numerator.cast("int64").sum(), s=f.measure.sum()))
         w = base.filter(base.window_end.notnull())
@@ -479,8 +426,8 @@ def _group(
             s = window_start(me, p)
             wins["w_month"].append(me.strftime("%Y-%m"))
             wins["w_period"].append(p)
-            wins["w_lo"].append(s.year * 12 + s.month - 1)
-            wins["w_hi"].append(me.year * 12 + me.month - 1)
+            wins["w_lo"].append(index_of(s))
+            wins["w_hi"].append(index_of(me))
     out: dict[tuple[str, str, str, str, str], tuple[float, float, float | None]] = {}
     if kp["kp_kpi"]:
         kpt = ibis.memtable(pa.table({k: pa.array(v, pa.string()) for k, v in kp.items()}))

@@ -22,6 +22,8 @@ from lantern.measures.core import (
 )
 
 AREA = "Front door and assessment"
+REF = ("ssd_cin_episodes",)
+ASM = ("ssd_cin_assessments", "ssd_cin_episodes")
 
 
 @shared
@@ -38,6 +40,21 @@ def referral_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
         reason=text("referral on ", r.cine_referral_date),
         date_1="cine_referral_date", date_1_label="referral date",
     )
+
+
+REFERRALS = Indicator(
+    id="referrals", title="Referrals",
+    definition="flow: count of referrals (CIN `CINreferralDate`)",
+    kind="flow", polarity="neutral", unit="count", lait="CPP_Total_NumRef",
+    tables=REF, rows=referral_rows, area=AREA)
+
+
+REFERRAL_RATE_PER_10K = Indicator(
+    id="referral_rate_per_10k", title="Referrals per 10,000 children",
+    definition="`referrals.rolling_12m` ÷ population × 10,000",
+    kind="flow", polarity="neutral", unit="rate", lait="CPP_Total_Rateper10,000",
+    tables=REF, rows=referral_rows, area=AREA, periods=("rolling_12m",),
+    breakdowns=("authority",))
 
 
 def rereferral_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
@@ -61,6 +78,15 @@ def rereferral_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
+REREFERRAL_12M_PCT = Indicator(
+    id="rereferral_12m_pct", title="Re-referrals within 12 months",
+    definition="flow: referrals where the same child had an earlier referral (any "
+    "outcome) dated on or after (this referral date − 12 months) and before this "
+    "referral date ÷ referrals",
+    kind="flow", polarity="low", unit="pct", lait="ReReferral", tables=REF,
+    rows=rereferral_rows, params={"months": 12}, area=AREA)
+
+
 def nfa_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     r = referrals_base(ctx)
     hit = yes(r.cine_referral_nfa)
@@ -70,6 +96,13 @@ def nfa_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
         reason=ibis.ifelse(hit, "referral NFA", text("referral NFA flag ", r.cine_referral_nfa)),
         date_1="cine_referral_date", date_1_label="referral date",
     )
+
+
+REFERRAL_NFA_PCT = Indicator(
+    id="referral_nfa_pct", title="Referrals with no further action",
+    definition="flow: referrals with `ReferralNFA` true ÷ referrals",
+    kind="flow", polarity="neutral", unit="pct", lait="CIN_Refferals_NFA", tables=REF,
+    rows=nfa_rows, area=AREA)
 
 
 @shared
@@ -99,6 +132,14 @@ def assessment_45_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
+ASSESSMENT_45WD_PCT = Indicator(
+    id="assessment_45wd_pct", title="Assessments authorised within 45 working days",
+    definition="flow over assessments authorised in the window: `wd(referral date, "
+    "AssessmentAuthorisationDate) ≤ 45` ÷ assessments authorised",
+    kind="flow", polarity="high", unit="pct", lait="Continue_Assess_Comp", tables=ASM,
+    rows=assessment_45_rows, params={"limit_wd": 45}, area=AREA)
+
+
 def assessment_mean_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     a = _authorised(ctx)
     return standard(
@@ -108,6 +149,14 @@ def assessment_mean_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
         date_1="ref_date", date_1_label="referral date",
         date_2="cina_assessment_auth_date", date_2_label="authorised",
     )
+
+
+ASSESSMENT_MEAN_WD = Indicator(
+    id="assessment_mean_wd", title="Mean working days from referral to authorisation",
+    definition="flow: mean `wd(referral date, authorisation date)` of assessments "
+    "authorised",
+    kind="flow", polarity="low", unit="mean", tables=ASM, rows=assessment_mean_rows,
+    area=AREA)
 
 
 def open_over_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
@@ -129,50 +178,21 @@ def open_over_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     )
 
 
-REF = ("ssd_cin_episodes",)
-ASM = ("ssd_cin_assessments", "ssd_cin_episodes")
+ASSESSMENTS_OPEN_OVER_45WD = Indicator(
+    id="assessments_open_over_45wd",
+    title="Assessments open more than 45 working days after referral",
+    definition="snapshot: assessments started, not authorised by month end, with "
+    "`wd(referral date, month end) > 45`",
+    kind="snapshot", polarity="low", unit="count", tables=ASM, rows=open_over_rows,
+    params={"limit_wd": 45}, area=AREA)
+
 
 INDICATORS = [
-    Indicator(
-        id="referrals", title="Referrals",
-        definition="flow: count of referrals (CIN `CINreferralDate`)",
-        kind="flow", polarity="neutral", unit="count", lait="CPP_Total_NumRef",
-        tables=REF, rows=referral_rows, area=AREA),
-    Indicator(
-        id="referral_rate_per_10k", title="Referrals per 10,000 children",
-        definition="`referrals.rolling_12m` ÷ population × 10,000",
-        kind="flow", polarity="neutral", unit="rate", lait="CPP_Total_Rateper10,000",
-        tables=REF, rows=referral_rows, area=AREA, periods=("rolling_12m",),
-        breakdowns=("authority",)),
-    Indicator(
-        id="rereferral_12m_pct", title="Re-referrals within 12 months",
-        definition="flow: referrals where the same child had an earlier referral (any "
-        "outcome) dated on or after (this referral date − 12 months) and before this "
-        "referral date ÷ referrals",
-        kind="flow", polarity="low", unit="pct", lait="ReReferral", tables=REF,
-        rows=rereferral_rows, params={"months": 12}, area=AREA),
-    Indicator(
-        id="referral_nfa_pct", title="Referrals with no further action",
-        definition="flow: referrals with `ReferralNFA` true ÷ referrals",
-        kind="flow", polarity="neutral", unit="pct", lait="CIN_Refferals_NFA", tables=REF,
-        rows=nfa_rows, area=AREA),
-    Indicator(
-        id="assessment_45wd_pct", title="Assessments authorised within 45 working days",
-        definition="flow over assessments authorised in the window: `wd(referral date, "
-        "AssessmentAuthorisationDate) ≤ 45` ÷ assessments authorised",
-        kind="flow", polarity="high", unit="pct", lait="Continue_Assess_Comp", tables=ASM,
-        rows=assessment_45_rows, params={"limit_wd": 45}, area=AREA),
-    Indicator(
-        id="assessment_mean_wd", title="Mean working days from referral to authorisation",
-        definition="flow: mean `wd(referral date, authorisation date)` of assessments "
-        "authorised",
-        kind="flow", polarity="low", unit="mean", tables=ASM, rows=assessment_mean_rows,
-        area=AREA),
-    Indicator(
-        id="assessments_open_over_45wd",
-        title="Assessments open more than 45 working days after referral",
-        definition="snapshot: assessments started, not authorised by month end, with "
-        "`wd(referral date, month end) > 45`",
-        kind="snapshot", polarity="low", unit="count", tables=ASM, rows=open_over_rows,
-        params={"limit_wd": 45}, area=AREA),
+    REFERRALS,
+    REFERRAL_RATE_PER_10K,
+    REREFERRAL_12M_PCT,
+    REFERRAL_NFA_PCT,
+    ASSESSMENT_45WD_PCT,
+    ASSESSMENT_MEAN_WD,
+    ASSESSMENTS_OPEN_OVER_45WD,
 ]

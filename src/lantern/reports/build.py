@@ -6,13 +6,14 @@ Nothing here computes an indicator: figures come from the engine through
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from lantern.assurance.exceptions import ExceptionItem
 from lantern.assurance.inputs import measure_range
 from lantern.assurance.monthly import SPC_MIN_DENOMINATOR, IndicatorMonth, MonthlyAssurance
-from lantern.assurance.spc import clamp_limits
+from lantern.assurance.spc import clamp_limits, classify, rebase_indices
 from lantern.assurance.store import Basis, month_assurance
 from lantern.calendar import add_working_days
 from lantern.measures.benchmarks import benchmark
@@ -183,3 +184,52 @@ def _benchmark(kpi_id: str, la_code: str) -> dict[str, Any]:
 
 def _int(x: float | None) -> int | None:
     return None if x is None else round(x)
+
+
+def headline_lines(con: Any, month: str, *, la_code: str, population: int | None
+                   ) -> list[tuple[str, str, str, str]]:
+    """The headline indicators for one month as the demo prints them: (title, value,
+    "numerator / denominator" for percentages, period), in `HEADLINES` order."""
+    from lantern.measures.engine import compute
+    from lantern.reports.render import format_value
+
+    rows = compute(con, [month], population=population, la_code=la_code,
+                   kpis=list(HEADLINES))
+    out = []
+    for kpi in HEADLINES:
+        ind = get(kpi)
+        row = next((r for r in rows if r.kpi_id == kpi and r.period == ind.headline_period),
+                   None)
+        if row is None:
+            continue
+        shown = format_value(row.value, ind.unit) if row.status == "ok" else row.status
+        of = (f"{row.numerator:,.0f} / {row.denominator:,.0f}"
+              if ind.unit == "pct" and row.denominator else "")
+        out.append((ind.title, shown, of, row.period.replace("_", " ")))
+    return out
+
+
+def with_process_change(row: ScorecardRow, month: str, label: str) -> ScorecardRow:
+    """The row's SPC chart with a process change at ``month`` (e.g. the date a deep dive
+    changed practice): points classified again with the limits restarting there, the
+    mean and limits those of the segment from the change, and the change marked."""
+    months = [p.month for p in row.series]
+    if month not in months:
+        return row
+    values = [None if p.point_type == "too_few" else p.value for p in row.series]
+    if all(v is None for v in values):
+        return row
+    result = classify(values, row.polarity, rebase_at=rebase_indices(months, [month]),
+                      target=row.target)
+    series = tuple(replace(p, point_type=pt.point_type or p.point_type)
+                   for p, pt in zip(row.series, result.points, strict=True))
+    limits = result.limits
+    if limits is not None:
+        limits = clamp_limits(limits, *measure_range(row.unit))
+    return replace(row, series=series, markers=(*row.markers, (month, label)),
+                   centre=limits.mean if limits else row.centre,
+                   upper=limits.upper if limits else row.upper,
+                   lower=limits.lower if limits else row.lower,
+                   short_series=result.segments[-1].short_series,
+                   limits_from=month if limits else row.limits_from,
+                   limit_points=limits.n_points if limits else row.limit_points)

@@ -20,7 +20,8 @@ from lantern.reports.model import ChartPoint
 
 W, H = 640, 210
 LEFT, RIGHT, TOP, BOTTOM = 52, 14, 12, 52
-FONT = 'font-family="system-ui, Arial, sans-serif" font-size="11" fill="#0b0c0c"'
+FACE = 'font-family="system-ui, Arial, sans-serif" font-size="11"'
+FONT = f'{FACE} fill="#0b0c0c"'
 
 # Making Data Count colours: improvement blue, concern orange, common cause grey.
 POINT_COLOURS = {
@@ -44,6 +45,7 @@ class Lines:
     lower: float | None = None
     target: float | None = None
     limits_from: int = 0
+    markers: tuple[tuple[int, str], ...] = ()  # (point index, label): process changes
 
 
 def nice_step(span: float, ticks: int = 4) -> float:
@@ -107,6 +109,10 @@ def spc_svg(points: Sequence[ChartPoint], lines: Lines, *, unit: str,
             if v is not None:
                 out.append(f'<line x1="{start:.1f}" x2="{x(n):.1f}" y1="{y(v):.1f}" '
                            f'y2="{y(v):.1f}" stroke="{colour}" stroke-width="1"{dash}/>')
+    for i, label in lines.markers:  # a process change: where the limits restart
+        out.append(f'<line x1="{x(i):.1f}" x2="{x(i):.1f}" y1="{TOP}" y2="{H - BOTTOM}" '
+                   f'stroke="#1d70b8" stroke-width="1.5"/><text x="{x(i) + 3:.1f}" '
+                   f'y="{TOP + 10}" {FACE} fill="#1d70b8">{escape(label)}</text>')
     if lines.target is not None:
         out.append(f'<line x1="{LEFT}" x2="{W - RIGHT}" y1="{y(lines.target):.1f}" '
                    f'y2="{y(lines.target):.1f}" stroke="{TARGET_COLOUR}" stroke-width="1.5" '

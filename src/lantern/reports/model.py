@@ -44,6 +44,7 @@ class ScorecardRow:
     limit_points: int = 0  # points the latest limits were computed from
     small_months: tuple[str, ...] = ()  # left out of SPC: denominator too small
     min_denominator: int = 0
+    markers: tuple[tuple[str, str], ...] = ()  # (month, label): process changes drawn
 
 
 @dataclass(frozen=True)
@@ -76,3 +77,41 @@ class Report:
     sections: list[Section]
     completeness: list[str]
     process_changes: list[str] = field(default_factory=list)
+    governance: Governance | None = None
+
+
+@dataclass(frozen=True)
+class Commentary:
+    """The month's commentary on one indicator, by whom."""
+
+    text: str
+    author: str
+    role_title: str
+    at: str
+
+
+@dataclass(frozen=True)
+class Signature:
+    """One step of the chain on the endorsement page."""
+
+    step: str
+    name: str
+    role_title: str
+    at: str
+    comment: str
+
+
+@dataclass
+class Governance:
+    """What people added to a report: its edition and state, the headline themes, the
+    commentary and responsible officer beside each indicator, and who signed it off."""
+
+    edition_label: str
+    version: int
+    state: str
+    state_label: str
+    reason: str = ""
+    themes: str = ""
+    commentary: dict[str, Commentary] = field(default_factory=dict)
+    officers: dict[str, str] = field(default_factory=dict)
+    signatures: list[Signature] = field(default_factory=list)

@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from lantern.assurance.inputs import measure_range
+from lantern.assurance.targets import status_bands
 from lantern.reports.charts import Lines, format_value, spc_svg
 from lantern.reports.model import ChartPoint, Report, ScorecardRow
 
@@ -100,8 +101,11 @@ def chart_svg(row: ScorecardRow, view: ChartView | None = None) -> str:
     """The chart of one view (default: the SPC view) as inline SVG."""
     view = view or chart_views(row)[-1]
     limits_from = next((i for i, p in enumerate(view.points) if p.month == row.limits_from), 0)
+    months = [p.month for p in view.points]
     lines = Lines(centre=row.centre, upper=row.upper, lower=row.lower, target=row.target,
-                  limits_from=limits_from)
+                  limits_from=limits_from,
+                  markers=tuple((months.index(m), label) for m, label in row.markers
+                                if m in months and view.spc))
     return spc_svg(view.points, lines, unit=row.unit, measure_range=measure_range(row.unit),
                    show_spc=view.spc)
 
@@ -139,6 +143,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["fmt"] = format_value
+    env.filters["status_band"] = lambda text: status_bands().get(text or "", "none")
     env.globals["chart_svg"] = lambda row, view=None: Markup(chart_svg(row, view))
     env.globals["chart_alt_text"] = chart_alt_text
     env.globals["chart_views"] = chart_views

@@ -12,11 +12,8 @@ from __future__ import annotations
 import builtins
 import re
 import secrets
-import time
-from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from threading import Lock
 from typing import Any, cast
 
 from argon2 import PasswordHasher
@@ -281,6 +278,36 @@ class UserStore:
             u.last_login_at = now
             return _principal(u)
 
+    def sign_in_mapped(self, username: str, *, display_name: str, email: str | None,
+                       role: str, scope_type: str, scope_value: str | None,
+                       professional_id: str | None, now: datetime | None = None
+                       ) -> Principal | None:
+        """Sign in someone whose identity and role were given by the identity provider
+        (OpenID Connect with a role map): the account is created single-sign-on-only
+        the first time and its role, scope and details follow the provider at every
+        sign-in. None when the account is disabled or locked."""
+        now = now or utcnow()
+        name = check_username(username)
+        check_role(role)
+        check_scope(scope_type, scope_value)
+        values: dict[str, Any] = {
+            "display_name": display_name.strip() or name, "email": email, "role": role,
+            "scope_type": scope_type, "scope_value": scope_value,
+            "professional_id": professional_id, "last_login_at": now}
+        with self._session() as s, s.begin():
+            u = s.scalars(select(User).where(User.username == name)).one_or_none()
+            if u is None:
+                u = User(username=name, password_hash=None, disabled=False,
+                         created_at=now, failed_logins=0, **values)
+                s.add(u)
+            elif u.disabled or (u.locked_until is not None and u.locked_until > now):
+                return None
+            else:
+                for k, v in values.items():
+                    setattr(u, k, v)
+            s.flush()
+            return _principal(u)
+
     def principal(self, user_id: int) -> Principal | None:
         """The principal for a session's user id; None if gone or disabled (so disabling
         an account ends its sessions at their next request)."""
@@ -317,36 +344,6 @@ class UserStore:
 
     def _session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
-
-
-class LoginThrottle:
-    """In-memory sliding-window limit on sign-in attempts per key (e.g. client address),
-    on top of the per-account lockout, so one client cannot try many usernames."""
-
-    def __init__(self, max_attempts: int = 20, window: float = 300.0) -> None:
-        self.max_attempts = max_attempts
-        self.window = window
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = Lock()
-
-    def allow(self, key: str, *, now: float | None = None) -> bool:
-        """Record an attempt for ``key``; False when over the limit (attempt refused)."""
-        t = time.monotonic() if now is None else now
-        with self._lock:
-            hits = self._hits.setdefault(key, deque())
-            while hits and hits[0] <= t - self.window:
-                hits.popleft()
-            if len(hits) >= self.max_attempts:
-                return False
-            hits.append(t)
-            if len(self._hits) > 10_000:  # forget idle keys
-                for k in [k for k, v in self._hits.items() if not v or v[-1] <= t - self.window]:
-                    del self._hits[k]
-            return True
-
-    def reset(self, key: str) -> None:
-        with self._lock:
-            self._hits.pop(key, None)
 
 
 DEMO_ROLES: tuple[str, ...] = ROLES

@@ -24,6 +24,14 @@ class WrittenFiles:
     ssda903: list[Path] = field(default_factory=list)
     annex_a: Path | None = None
 
+    def latest_returns(self, years: int = 2) -> list[Path]:
+        """The statutory returns of the latest ``years`` collection years (a return and
+        the year before it, by default): their CIN census files and SSDA903 folders,
+        and the Annex A workbook."""
+        folders = sorted({p.parent for p in self.ssda903})[-years:]
+        return [*sorted([*self.cin_census[-years:], *folders]),
+                *([self.annex_a] if self.annex_a else [])]
+
 
 def collection_years(start: date, end: date) -> list[int]:
     """Collection years (the year of the 31 March) whose 1 April–31 March overlaps the data."""

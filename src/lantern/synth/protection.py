@@ -36,7 +36,7 @@ def strategy_discussion(w: World, ref: Referral, icpc_chance: float | None = Non
     if rng.chance(0.35):
         cin_plan(w, ref, max(s47.end, ref.assessment.auth))
     else:
-        close_safeguarding(w, ref, max(s47.end, ref.assessment.auth), "RC7", start)
+        close_safeguarding(ref, max(s47.end, ref.assessment.auth), "RC7", start)
     return s47
 
 
@@ -101,7 +101,7 @@ def initial_conference(w: World, s47: S47, held: date) -> None:
     elif rng.chance(0.7):
         cin_plan(w, ref, held)
     else:
-        close_safeguarding(w, ref, held, "RC7", s47.start)
+        close_safeguarding(ref, held, "RC7", s47.start)
 
 
 def cp_plan(w: World, s47: S47, start: date) -> CpPlan:
@@ -141,7 +141,7 @@ def end_cp_plan(w: World, plan: CpPlan, d: date, into_care: bool = False) -> Non
         p.stages.append((plan.s47.start, d, "safeguarding", plan.referral.rid))
         cin_plan(w, plan.referral, d)
     else:
-        close_safeguarding(w, plan.referral, d, "RC7", plan.s47.start)
+        close_safeguarding(plan.referral, d, "RC7", plan.s47.start)
     schedule_return(w, p, d)
 
 
@@ -178,7 +178,7 @@ def schedule_return(w: World, p: Person, ended: date) -> None:
         heapq.heappush(w.cp_returns, (d, w.seq, p))
 
 
-def close_safeguarding(w: World, ref: Referral, d: date, reason: str, since: date) -> None:
+def close_safeguarding(ref: Referral, d: date, reason: str, since: date) -> None:
     ref.close, ref.close_reason = d, reason
     ref.outcome = ref.outcome or "Services ceased"
     ref.person.busy_until = d
@@ -195,11 +195,11 @@ def cin_plan(w: World, ref: Referral, start: date) -> None:
         else rng.randint(45, 200)
     end = min(start + timedelta(days=days), ref.person.birthday(18))
     if end <= start:
-        close_safeguarding(w, ref, start, "RC7", start)
+        close_safeguarding(ref, start, "RC7", start)
         return
     w.cin_plans.append(CinPlan(w.ids.next("CIN"), ref.person, ref, start, end))
     ref.outcome = ref.outcome or "Child in need plan"
-    close_safeguarding(w, ref, end, "RC7" if rng.chance(0.8) else "RC9", start)
+    close_safeguarding(ref, end, "RC7" if rng.chance(0.8) else "RC9", start)
 
 
 CIN_PLAN_LONG = 0.15

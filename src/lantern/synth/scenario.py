@@ -10,12 +10,15 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from lantern.months import Month
+from lantern.months import index_of as month_index
 
 # Timelines whose values are counts (scaled with population); the rest are rates.
 COUNT_TIMELINES = ("cp_plans_target", "cla_target", "exploitation_per_year")
@@ -23,23 +26,14 @@ COUNT_TIMELINES = ("cp_plans_target", "cla_target", "exploitation_per_year")
 COUNT_RATES = ("referrals_per_year", "cla_entries_per_year", "adoptions_per_year")
 
 
-def month_index(d: date) -> int:
-    """Months since year 0, so consecutive months differ by one."""
-    return d.year * 12 + d.month - 1
-
-
 def parse_month(text: str | date) -> date:
     """'YYYY-MM' (or 'YYYY-MM-DD', or a date) -> the first day of that month."""
-    if isinstance(text, date):
-        return date(text.year, text.month, 1)
-    year, month = str(text).split("-")[:2]
-    return date(int(year), int(month), 1)
+    return Month.parse(text).first
 
 
 def month_last_day(text: str | date) -> date:
     """'YYYY-MM' (or a date) -> the last day of that month."""
-    first = parse_month(text)
-    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return Month.parse(text).last
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,10 @@ files were loaded, else every year the data spans) and one Annex A workbook.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
 
 from lantern.formats.annex_a import write_annex_a
 from lantern.formats.cin_census import write_cin_census
@@ -23,12 +25,37 @@ class Exported:
     ssda903: list[Path] = field(default_factory=list)
     annex_a: Path | None = None
 
+    @property
+    def files(self) -> list[Path]:
+        return [*self.cin_census, *self.ssda903, *([self.annex_a] if self.annex_a else [])]
+
 
 def loaded_years(wh: Warehouse, fmt: str) -> list[int]:
     rows = wh.con.execute(
         "SELECT DISTINCT collection_year FROM _source_files WHERE format = ? "
         "AND collection_year > 0 ORDER BY 1", [fmt]).fetchall()
     return [int(r[0]) for r in rows]
+
+
+def latest_collection_year(on: date) -> int:
+    """The collection year (the year of its 31 March) of the latest complete collection
+    on ``on``: the last 31 March on or before it."""
+    return on.year if on >= date(on.year, 3, 31) else on.year - 1
+
+
+def default_years(wh: Warehouse, fmt: str, on: date) -> list[int]:
+    """The years to export by default: those loaded from returns of this format, else
+    the latest complete collection year on ``on`` (the data date)."""
+    return loaded_years(wh, fmt) or [latest_collection_year(on)]
+
+
+def annex_a_window(end: date, start: date | None = None) -> tuple[date, date]:
+    """Annex A's period: to ``end`` from ``start``, by default the year to ``end``
+    (1 April 2023 to 31 March 2024). Raises ValueError when start is after end."""
+    first = start or end - relativedelta(years=1) + timedelta(days=1)
+    if first > end:
+        raise ValueError(f"--annex-a-from {first} is after --annex-a-to {end}")
+    return first, end
 
 
 def export_returns(

@@ -77,23 +77,24 @@ class Warehouse:
         return out
 
     def loads(self) -> list[dict[str, object]]:
-        rows = self.con.execute(
-            "SELECT load_id, loaded_at, kind, la_code, row_counts FROM _loads ORDER BY load_id"
-        ).fetchall()
-        return [
-            {
-                "load_id": r[0],
-                "loaded_at": r[1],
-                "kind": r[2],
-                "la_code": r[3],
-                "row_counts": json.loads(r[4]),
-            }
-            for r in rows
-        ]
+        return load_rows(self.con)
 
     def _next_load_id(self) -> int:
         row = self.con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM _loads").fetchone()
         return int(row[0]) if row else 1
+
+
+def load_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
+    """The load history, oldest first: load id, when (UTC, naive), kind, authority code
+    and rows written per table. Empty for a warehouse built without loads."""
+    try:
+        rows = con.execute("SELECT load_id, loaded_at, kind, la_code, row_counts FROM _loads "
+                           "ORDER BY load_id").fetchall()
+    except duckdb.CatalogException:
+        return []
+    return [{"load_id": r[0], "loaded_at": r[1], "kind": r[2], "la_code": r[3],
+             "row_counts": json.loads(r[4]) if isinstance(r[4], str) else (r[4] or {})}
+            for r in rows]
 
 
 def insert_dataset(con: duckdb.DuckDBPyConnection, data: dict[str, pa.Table]) -> None:

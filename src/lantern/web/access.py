@@ -14,7 +14,21 @@ is the managers' (team manager: their team, head of service: their service, divi
 director, DCS and performance analyst: the authority) — social workers have their own
 items in the inbox. Validation reports quote the rows they reject (child-level data) and
 open only to the performance analyst, who must also have authority scope. Targets are
+set by the admin and the performance analyst; the access log is the admin's. The
+improvement plan and its actions are read by everyone but the admin (board members and
+inspectors: aggregates only, and no evidence files, which may name children) and changed
+by its editors: performance analyst, head of service, divisional director, DCS. Sign-off
+is offered to editors; the gate itself then admits only the sign-off roles (divisional
+director and DCS by default) and never the action's lead, and says why when it refuses.
+Deep dives and meetings are read by managers and above (board members and inspectors:
+the tracker and the figures with small counts suppressed, never a child); heads of
+service and above manage deep dives in their scope and commission them; the performance
+analyst also records meetings.
 set by the admin and the performance analyst; the access log is the admin's.
+The monthly reports are read by leaders and auditors (drafts only by those who shape
+them: `web.routes.reports.DRAFT_READERS`) and by board members, who see published
+editions without their files (whose figures are not suppressed); the chain's own rules
+decide who may take each step, and commentary is written by the roles configured.
 
 Routes in `PUBLIC` need no sign-in (sign in, health check, static files, the OpenAPI
 schema). Every other route must be in `MATRIX`; the app refuses to start otherwise.
@@ -61,6 +75,39 @@ admin_targets              F  F  F  F  F  A  F  F  F  F  A
 admin_target_edit          F  F  F  F  F  A  F  F  F  F  A
 admin_target_save          F  F  F  F  F  A  F  F  F  F  A
 admin_access_log           F  F  F  F  F  F  F  F  F  F  A
+plan                       A  A  A  A  A  A  A  A  S  S  F
+plan_recommendations       A  A  A  A  A  A  A  A  S  S  F
+plan_versions              A  A  A  A  A  A  A  A  S  S  F
+plan_publish               F  F  A  A  A  A  F  F  F  F  F
+my_actions                 A  A  A  A  A  A  A  A  S  S  F
+action                     A  A  A  A  A  A  A  A  S  S  F
+action_update              F  F  A  A  A  A  F  F  F  F  F
+action_edit                F  F  A  A  A  A  F  F  F  F  F
+action_evidence            F  F  A  A  A  A  F  F  F  F  F
+action_links               F  F  A  A  A  A  F  F  F  F  F
+action_evidence_file       A  A  A  A  A  A  A  A  F  F  F
+action_sign_off            F  F  A  A  A  A  F  F  F  F  F
+deep_dives                 F  A  A  A  A  A  A  A  S  S  F
+deep_dive                  F  A  A  A  A  A  A  A  S  S  F
+deep_dive_edit             F  F  A  A  A  F  F  F  F  F  F
+deep_dive_update           F  F  A  A  A  F  F  F  F  F  F
+deep_dive_action           F  F  A  A  A  F  F  F  F  F  F
+deep_dive_process_change   F  F  A  A  A  F  F  F  F  F  F
+deep_dive_close            F  F  A  A  A  F  F  F  F  F  F
+deep_dive_reopen           F  F  A  A  A  F  F  F  F  F  F
+deep_dive_commission       F  F  A  A  A  F  F  F  F  F  F
+meetings                   F  A  A  A  A  A  A  A  S  S  F
+meeting                    F  A  A  A  A  A  A  A  S  S  F
+meeting_add                F  F  A  A  A  A  F  F  F  F  F
+meeting_minutes            F  F  A  A  A  A  F  F  F  F  F
+meeting_action             F  F  A  A  A  A  F  F  F  F  F
+reports                    F  A  A  A  A  A  A  F  S  F  F
+report_month               F  A  A  A  A  A  A  F  S  F  F
+report_file                F  A  A  A  A  A  A  F  F  F  F
+report_advance             F  F  A  A  A  A  F  F  F  F  F
+report_commentary          F  F  A  A  A  A  F  F  F  F  F
+indicator_commentary       F  F  A  A  A  A  F  F  F  F  F
+board_pack                 F  F  A  A  A  A  A  F  S  S  F
 api_docs                   A  A  A  A  A  A  A  A  A  A  A
 api_me                     A  A  A  A  A  A  A  A  A  A  A
 api_indicators             A  A  A  A  A  A  A  A  A  A  A
@@ -80,7 +127,8 @@ api_work                   F  A  A  A  A  A  F  F  F  F  F
 """
 
 PUBLIC: frozenset[str] = frozenset({
-    "sign_in", "sign_in_submit", "healthz", "static", "openapi", "favicon",
+    "sign_in", "sign_in_submit", "sign_in_oidc", "sign_in_oidc_callback", "healthz",
+    "static", "openapi", "favicon",
 })
 
 

@@ -13,11 +13,13 @@ from fastapi.staticfiles import StaticFiles
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount
 
+from lantern.assurance.targets import status_wording
 from lantern.config import Settings, get_settings
+from lantern.security.oidc import OidcSettings, build_oauth, load_role_map
 from lantern.web.access import MATRIX, PUBLIC
 from lantern.web.config import WebConfig
 from lantern.web.deps import SignInRequired
-from lantern.web.routes import admin, api, auth, pages, work
+from lantern.web.routes import admin, api, auth, governance, pages, plan, reports, work
 from lantern.web.routes._common import render
 from lantern.web.session import SessionMiddleware, Throttle, csrf_protect
 from lantern.web.stores import Stores, open_stores
@@ -34,9 +36,11 @@ def _is_api(request: Request) -> bool:
 
 
 def create_app(settings: Settings | None = None, *, config: WebConfig | None = None,
-               stores: Stores | None = None) -> FastAPI:
-    """The Lantern web app over the warehouse and app database named by ``settings``."""
+               stores: Stores | None = None, oidc: OidcSettings | None = None) -> FastAPI:
+    """The Lantern web app over the warehouse and app database named by ``settings``
+    (single sign-on as ``oidc`` says, default from the environment)."""
     settings = settings or get_settings()
+    status_wording()  # a misspelt LANTERN_STATUS_WORDS stops the start, not every page
     config = config or WebConfig.from_env(settings.home)
     app = FastAPI(
         title="Lantern API", version="1", docs_url=None, redoc_url=None,
@@ -51,12 +55,16 @@ def create_app(settings: Settings | None = None, *, config: WebConfig | None = N
     app.state.stores = stores or open_stores(settings)
     app.state.templates = make_templates()
     app.state.throttle = Throttle(config.login_attempts, config.login_window_seconds)
+    _single_sign_on(app, oidc or OidcSettings())
     app.add_middleware(SessionMiddleware, config=config)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(auth.router)
     app.include_router(pages.router)
     app.include_router(work.router)
+    app.include_router(reports.router)
     app.include_router(admin.router)
+    app.include_router(plan.router)
+    app.include_router(governance.router)
     app.include_router(api.router)
 
     @app.get("/healthz", name="healthz", include_in_schema=False)
@@ -67,6 +75,13 @@ def create_app(settings: Settings | None = None, *, config: WebConfig | None = N
     def favicon() -> Response:
         return RedirectResponse("/static/lantern.svg", status_code=301)
 
+    _error_pages(app)
+    check_routes(app)
+    return app
+
+
+def _error_pages(app: FastAPI) -> None:
+    """Sign-in redirects, error pages for people and JSON errors for the API."""
     @app.exception_handler(SignInRequired)
     def sign_in_required(request: Request, exc: SignInRequired) -> Response:
         if _is_api(request):
@@ -94,8 +109,14 @@ def create_app(settings: Settings | None = None, *, config: WebConfig | None = N
             "title": ERROR_TITLES[422], "message": "Check the address and try again."},
             status_code=422)
 
-    check_routes(app)
-    return app
+
+def _single_sign_on(app: FastAPI, oidc: OidcSettings) -> None:
+    """The OpenID Connect client and role map (none when not configured). A malformed
+    role map stops the app starting, naming the file and the rule."""
+    app.state.oidc = oidc
+    app.state.oauth_client = build_oauth(oidc).create_client("oidc") if oidc.enabled else None
+    app.state.role_map = load_role_map(oidc.role_map) if oidc.enabled and oidc.role_map \
+        else None
 
 
 def jsonable(value: object) -> object:

@@ -1,16 +1,17 @@
 """What the pages and the API show, gathered from the core layers and cut to the viewer.
 
 Thin by rule: figures come from `assurance.monthly.assure_month` (and, for breakdowns
-it does not hold, `measures.engine.compute`); the children behind a figure from
-`measures.drill`; child-level records from `casework`; work lists from `alerts`. This
-module caches, filters to the viewer's scope and applies small-number suppression.
+it does not hold, `measures.engine.compute`), a service's or team's standing from
+`assurance.monthly.breakdown_month`; the children behind a figure from `measures.drill`;
+child-level records from `casework`; work lists from `alerts`; the load history from
+`ingest.history`. This module caches, filters to the viewer's scope and applies
+small-number suppression.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,12 @@ from lantern.alerts.recipients import Directory, recipient_keys
 from lantern.alerts.recipients import directory as alert_directory
 from lantern.assurance.exceptions import ExceptionItem, group_by_service
 from lantern.assurance.inputs import add_months
-from lantern.assurance.monthly import MonthlyAssurance, last_complete_month
+from lantern.assurance.monthly import MonthlyAssurance, breakdown_month, last_complete_month
 from lantern.assurance.store import Basis, month_assurance, stored_rows
 from lantern.assurance.store import holds as stored_holds
-from lantern.assurance.targets import Target, load_targets, since_last_period, status_word
+from lantern.assurance.targets import Target, load_targets
 from lantern.config import Settings
+from lantern.ingest import history
 from lantern.measures.catalogue import INDICATORS, get
 from lantern.measures.drill import children as drill_children
 from lantern.measures.engine import KpiRow, compute
@@ -292,8 +294,7 @@ def row_dict(sr: ScorecardRow, p: Principal) -> dict[str, Any]:
     return d
 
 
-def authority_rows(wh: Wh, month: str, p: Principal | None = None
-                   ) -> dict[str, ScorecardRow]:
+def authority_rows(wh: Wh, month: str) -> dict[str, ScorecardRow]:
     a = assurance(wh, month)
     rows = RESULTS.get(wh.key("scorecard_rows", month), lambda: {
         i.id: scorecard_row(a.indicators[i.id], wh.authority.la_code) for i in INDICATORS})
@@ -302,34 +303,28 @@ def authority_rows(wh: Wh, month: str, p: Principal | None = None
 
 def _breakdown_row(wh: Wh, a: MonthlyAssurance, sr: ScorecardRow, breakdown: str,
                    value: str, month: str) -> ScorecardRow:
-    ind = get(sr.kpi_id)
-    period = sr.period
-    mine = {(r.month, r.period): r for r in assurance_rows(wh, month, sr.kpi_id, breakdown)
-            if r.breakdown_value == value}
-    cur = mine.get((month, period))
-    prev = mine.get((add_months(month, -1), period))
-    val = cur.value if cur and cur.status == "ok" else None
-    pval = prev.value if prev and prev.status == "ok" else None
-    t = targets(wh).get(sr.kpi_id)
-    word = (status_word(val, t.target, t.tolerance, ind.polarity)
-            if t is not None and t.target is not None and val is not None else None)
-    chart_period = sr.chart_period or period
-    def points(period: str) -> tuple[ChartPoint, ...]:
-        return tuple(
-            ChartPoint(m, r.value if r and r.status == "ok" else None,
-                       None if r is None or r.numerator is None else round(r.numerator),
-                       None if r is None or r.denominator is None else round(r.denominator))
-            for m in a.months for r in [mine.get((m, period))])
-
-    series = points(chart_period)
+    """The authority's scorecard row restated for one service or team."""
+    got = breakdown_month(
+        assurance_rows(wh, month, sr.kpi_id, breakdown), value, month=month,
+        period=sr.period, chart_period=sr.chart_period or sr.period, months=a.months,
+        target=targets(wh).get(sr.kpi_id), polarity=sr.polarity)
+    headline = breakdown_month(  # the headline's period too, for the chart that plots it
+        assurance_rows(wh, month, sr.kpi_id, breakdown), value, month=month,
+        period=sr.period, chart_period=sr.period, months=a.months, target=None,
+        polarity=sr.polarity)
     return replace(
-        sr, value=val,
-        numerator=None if cur is None or cur.numerator is None else round(cur.numerator),
-        denominator=None if cur is None or cur.denominator is None else round(cur.denominator),
-        status_word=word or "", since_last=since_last_period(val, pval, ind.polarity) or "",
-        variation_icon=None, assurance_icon=None, series=series, centre=None, upper=None,
-        lower=None, availability=cur.status if cur else "no_denominator",
-        headline_series=points(period), small_months=(), limits_from=None)
+        sr, value=got.value, numerator=got.numerator, denominator=got.denominator,
+        status_word=got.status_word or "", since_last=got.since_last or "",
+        variation_icon=None, assurance_icon=None, centre=None, upper=None, lower=None,
+        series=tuple(ChartPoint(p.month, p.value, _int(p.numerator), _int(p.denominator))
+                     for p in got.series),
+        headline_series=tuple(ChartPoint(p.month, p.value, _int(p.numerator),
+                                         _int(p.denominator), "") for p in headline.series),
+        small_months=(), limits_from=None, availability=got.availability)
+
+
+def _int(x: float | None) -> int | None:
+    return None if x is None else int(x)
 
 
 def scorecard(wh: Wh, month: str, p: Principal, breakdown: str = "authority",
@@ -338,7 +333,7 @@ def scorecard(wh: Wh, month: str, p: Principal, breakdown: str = "authority",
     """Sections of rows: every indicator (or ``kpis``) for the authority, or for one
     service or team (its value, target status and change; SPC is the authority's)."""
     a = assurance(wh, month)
-    rows = authority_rows(wh, month, p)
+    rows = authority_rows(wh, month)
     out: dict[str, dict[str, Any]] = {k: {"key": k, "title": t, "rows": []}
                                       for k, t in SECTIONS}
     for ind in INDICATORS:
@@ -360,7 +355,7 @@ def headlines(wh: Wh, month: str, p: Principal, breakdown: str = "authority",
     return [by_id[k] for k in HEADLINES if k in by_id]
 
 
-def breakdown_values(wh: Wh, month: str, breakdown: str) -> list[str]:
+def breakdown_values(wh: Wh, breakdown: str) -> list[str]:
     if breakdown == "service":
         return sorted({s for s in team_services(wh).values() if s})
     if breakdown == "team":
@@ -372,7 +367,7 @@ def indicator(wh: Wh, kpi_id: str, month: str, p: Principal) -> dict[str, Any]:
     """The indicator page: definition, the authority row (with its chart series) and
     breakdowns by service, team and characteristics for the month."""
     ind = get(kpi_id)
-    sr = authority_rows(wh, month, p)[kpi_id]
+    sr = authority_rows(wh, month)[kpi_id]
     if p.aggregate_only:
         sr = replace(sr, series=tuple(_suppress_point(x, p) for x in sr.series),
                      headline_series=tuple(_suppress_point(x, p) for x in sr.headline_series))
@@ -517,66 +512,4 @@ def item_states(engine: Any, items: list[AlertItem], on: date) -> dict[Any, Item
 
 
 def loads(wh: Wh) -> list[dict[str, Any]]:
-    try:
-        got = wh.con.execute("SELECT load_id, loaded_at, kind, la_code, row_counts FROM _loads "
-                             "ORDER BY load_id DESC").fetchall()
-    except duckdb.CatalogException:
-        return []
-    import json
-
-    out = []
-    for load_id, at, kind, la, counts in got:
-        c = json.loads(counts) if isinstance(counts, str) else (counts or {})
-        when = at.replace(tzinfo=UTC) if isinstance(at, datetime) and at.tzinfo is None else at
-        out.append({"load_id": load_id, "loaded_at": str(at), "kind": kind, "la_code": la,
-                    "rows": sum(c.values()) if isinstance(c, dict) else 0,
-                    "loaded_at_dt": when if isinstance(when, datetime) else None,
-                    "report": None})
-    return out
-
-
-REPORT_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,80}$")
-
-
-def validation_reports(settings: Settings) -> list[dict[str, Any]]:
-    """Validation reports under ``reports/validation/<run>/problems.html`` (as
-    `ingest.report.write_report` writes them), newest first."""
-    folder = settings.reports_dir / "validation"
-    if not folder.exists():
-        return []
-    found = [f for f in folder.glob("*/problems.html") if REPORT_NAME.match(f.parent.name)]
-    found.sort(key=lambda f: f.stat().st_mtime, reverse=True)
-    out = []
-    for f in found[:100]:
-        at = datetime.fromtimestamp(f.stat().st_mtime, UTC)
-        out.append({"name": f.parent.name, "at": at, "written": f"{at:%Y-%m-%d %H:%M}",
-                    "csv": (f.parent / "problems.csv").exists(), "load_id": None})
-    return out
-
-
-def validation_report_file(settings: Settings, name: str, kind: str) -> Path | None:
-    """The file of one validation report (``html`` or ``csv``), if it exists."""
-    if not REPORT_NAME.match(name) or name.startswith(".") or kind not in ("html", "csv"):
-        return None
-    path = settings.reports_dir / "validation" / name / f"problems.{kind}"
-    return path if path.is_file() else None
-
-
-def link_reports(load_rows: list[dict[str, Any]], reports: list[dict[str, Any]],
-                 window_minutes: int = 30) -> None:
-    """Give each load the validation report written for it: the latest report written
-    in the ``window_minutes`` before it was loaded (and after the previous load). The
-    ingest writes a report only when there are problems, so most loads have none."""
-    times = sorted(((r["loaded_at_dt"], r) for r in load_rows if r.get("loaded_at_dt")),
-                   key=lambda x: x[0])
-    previous: datetime | None = None
-    for at, row in times:
-        start = at - timedelta(minutes=window_minutes)
-        if previous is not None and previous > start:
-            start = previous
-        fits = [rep for rep in reports if start <= rep["at"] <= at + timedelta(minutes=1)]
-        if fits:
-            best = max(fits, key=lambda rep: rep["at"])
-            row["report"] = best["name"]
-            best["load_id"] = row["load_id"]
-        previous = at
+    return history.loads(wh.con)

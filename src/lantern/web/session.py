@@ -71,6 +71,9 @@ class SessionMiddleware(BaseHTTPMiddleware):
                        call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         session, expired = self.load(request.cookies.get(self.config.cookie_name))
         request.state.session = session
+        # Authlib's Starlette client keeps its state, nonce and PKCE verifier in
+        # ``request.session``: the same signed session, so nothing else holds them.
+        request.scope["session"] = session
         request.state.session_expired = expired
         response = await call_next(request)
         for k, v in SECURITY_HEADERS.items():
@@ -95,6 +98,7 @@ def rotate(request: Request, uid: int | None) -> None:
     session = new_session()
     session["uid"] = uid
     request.state.session = session
+    request.scope["session"] = session
 
 
 async def csrf_protect(request: Request) -> None:

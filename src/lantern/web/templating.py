@@ -17,6 +17,14 @@ from jinja2 import (
 )
 from jinja2_fragments.fastapi import Jinja2Blocks
 
+from lantern.assurance.targets import (
+    BETTER,
+    ON,
+    POLARITY_TEXT,
+    WELL_WORSE,
+    WORSE,
+    status_bands,
+)
 from lantern.reports.render import (
     POINT_LABELS,
     chart_caption,
@@ -40,10 +48,9 @@ SPC_ICON_TEXT = {
     "consistent_fail": "Consistently fails target",
     "hit_or_miss": "May or may not meet target",
 }
-STATUS_TAG = {
-    "Above Target": "govuk-tag--green", "On Target": "govuk-tag--green",
-    "Below Target": "govuk-tag--yellow", "Well Below Target": "govuk-tag--red",
-}
+BAND_TAG = {BETTER: "govuk-tag--green", ON: "govuk-tag--green", WORSE: "govuk-tag--yellow",
+            WELL_WORSE: "govuk-tag--red"}
+STATUS_TAG = {text: BAND_TAG[band] for text, band in status_bands().items()}
 SINCE_TAG = {"Improved": "govuk-tag--green", "Declined": "govuk-tag--red"}
 ALERT_TAG = {"escalated": "govuk-tag--red", "overdue": "govuk-tag--orange",
              "due_today": "govuk-tag--yellow", "due_soon": "govuk-tag--blue"}
@@ -111,6 +118,7 @@ def make_templates() -> Jinja2Blocks:
     env.filters["date"] = fmt_date
     env.globals.update(
         csrf_token=csrf_token, spc_text=SPC_ICON_TEXT, status_tag=STATUS_TAG,
+        polarity_text=POLARITY_TEXT,
         since_tag=SINCE_TAG, alert_tag=ALERT_TAG, severity_tag=SEVERITY_TAG,
         point_label=POINT_LABELS, sparkline=charts.sparkline, chart=charts.chart,
         chart_views=charts.chart_views, chart_caption=chart_caption, chart_table=chart_table,

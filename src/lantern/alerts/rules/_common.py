@@ -1,55 +1,69 @@
-"""SQL fragments and small helpers shared by the rule modules.
+"""What the rule modules share: the run date as an Ibis literal, the children looked
+after on it, and small formatting helpers.
 
-Every query takes the run date as the named parameter ``$on`` and follows KPIS.md:
-"open on a date" = started on or before it and not ended before it.
+Every rule is an Ibis expression over a `lantern.facts.Source` (so it runs on DuckDB
+and on Spark) and follows KPIS.md: "open on a date" = started on or before it and not
+ended before it. Due dates and the one-line basis are then worked out in Python from
+the rows the expression returns, identically on either engine.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any
 
-import duckdb
+import ibis
+import ibis.expr.types as ir
 
+from lantern import facts
 from lantern.calendar import add_months
+from lantern.facts._base import is_open, people
 
-#: Periods of care open on $on (not V3/V4 short breaks), with the episode open that day.
-#: Columns: cla_id, child_id, start (period start), ends (recorded end, NULL if open),
-#: placement_id, dob.
-OPEN_CLA = """
-ep AS (
-    SELECT clae_person_id AS child_id,
-           coalesce(clae_cla_id, clae_cla_episode_id) AS cla_id,
-           clae_cla_episode_id AS episode_id,
-           clae_cla_episode_start_date AS s, clae_cla_episode_ceased_date AS e,
-           clae_entered_care_date AS entered, clae_legal_status AS ls,
-           clae_cla_placement_id AS placement_id
-    FROM ssd_cla_episodes
-),
-periods AS (
-    SELECT cla_id, coalesce(min(entered), min(s)) AS start,
-           CASE WHEN bool_or(e IS NULL) THEN NULL ELSE max(e) END AS ends
-    FROM ep GROUP BY cla_id
-),
-cur AS (
-    SELECT * FROM ep
-    WHERE s <= $on AND (e IS NULL OR e >= $on)
-    QUALIFY row_number() OVER (PARTITION BY cla_id ORDER BY s DESC, episode_id DESC) = 1
-),
-open_cla AS (
-    SELECT cur.cla_id, cur.child_id, periods.start, periods.ends, cur.placement_id,
-           pers.pers_dob AS dob
-    FROM cur JOIN periods USING (cla_id)
-    LEFT JOIN ssd_person pers ON pers.pers_person_id = cur.child_id
-    WHERE coalesce(cur.ls, '') NOT IN ('V3', 'V4')
-)
-"""
+Source = facts.Source
 
 
-def rows(con: duckdb.DuckDBPyConnection, sql: str, on: date,
-         **params: Any) -> list[tuple[Any, ...]]:
-    """Run ``sql`` with ``$on`` (and any other named parameters) bound."""
-    return con.execute(sql, {"on": on, **params}).fetchall()
+def on_date(on: date) -> ir.DateScalar:
+    """The run date as a literal for comparisons."""
+    return ibis.literal(on, "date")
+
+
+def open_cla(src: Source, on: date) -> ir.Table:
+    """The children looked after on ``on`` (`lantern.facts.looked_after`, one row per
+    child): cla_id (period of care), child_id, start (period start), ends (period end,
+    null while open), placement_id (the current episode's), dob, school_age (of
+    compulsory school age on ``on``) and school_from (the day they became so), both
+    from `lantern.facts.school`."""
+    la = facts.looked_after(src, on)
+    per = people(src).select(_pid="person_id", dob="dob")
+    la = la.left_join(per, la.child == per._pid)
+    return la.select(
+        cla_id="period_id", child_id="child", start="p_start", ends="p_end",
+        placement_id="placement_id", dob="dob",
+        school_age=facts.of_compulsory_school_age(la.dob, la[facts.ON]).fill_null(False),
+        school_from=facts.school_age_from(la.dob))
+
+
+def open_between(start: ir.DateValue, end: ir.DateValue, on: date) -> ir.BooleanValue:
+    """Open on ``on`` (started on or before it, not ended before it)."""
+    return is_open(start, end, on_date(on))
+
+
+def fetch(src: Source, expr: ir.Table, *cols: str) -> list[tuple[Any, ...]]:
+    """The rows of ``expr`` as tuples of ``cols``, on whichever engine ``src`` runs
+    (Spark hands dates back as timestamps at midnight: they come back as dates)."""
+    got = facts.records(src, expr.select(*cols))
+    return [tuple(_day(r[c]) for c in cols) for r in got]
+
+
+def _day(v: Any) -> Any:
+    return v.date() if isinstance(v, datetime) else v
+
+
+def latest_of(t: ir.Table, keys: Sequence[str], col: ir.Value, name: str = "last"
+              ) -> ir.Table:
+    """``t`` grouped by ``keys`` with the maximum of ``col`` as ``name``."""
+    return t.group_by(list(keys)).aggregate(**{name: col.max()})
 
 
 def day(d: date) -> str:

@@ -13,29 +13,23 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
-
+from lantern import facts
 from lantern.calendar import add_months, add_working_days
 
 from ..model import AlertRule, DueRow, Params, Step
-from ._common import OPEN_CLA, day, rows
+from ._common import Source, day, fetch, latest_of, on_date, open_cla
 
 
-def cp_review_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[DueRow]:
+def cp_review_due(src: Source, on: date, p: Params) -> list[DueRow]:
     first, then = int(p["first_months"]), int(p["then_months"])
-    sql = """
-        SELECT pl.cppl_person_id, pl.cppl_cp_plan_id, pl.cppl_cp_plan_start_date,
-               pl.cppl_cp_plan_end_date, max(r.cppr_cp_review_date)
-        FROM ssd_cp_plans pl
-        LEFT JOIN ssd_cp_reviews r
-          ON r.cppr_cp_plan_id = pl.cppl_cp_plan_id
-         AND r.cppr_cp_review_date > pl.cppl_cp_plan_start_date AND r.cppr_cp_review_date <= $on
-        WHERE pl.cppl_cp_plan_start_date <= $on
-          AND (pl.cppl_cp_plan_end_date IS NULL OR pl.cppl_cp_plan_end_date >= $on)
-        GROUP BY ALL
-    """
+    pl = facts.cp_plans_open(src, on, per_child=False)
+    r = src.t("ssd_cp_reviews")
+    j = pl.left_join(r, (r.cppr_cp_plan_id == pl.plan_id) & (r.cppr_cp_review_date > pl.start)
+                     & (r.cppr_cp_review_date <= on_date(on)))
+    keys = ["child", "plan_id", "start", "end"]
     out = []
-    for child, plan, start, ends, last in rows(con, sql, on):
+    for child, plan, start, ends, last in fetch(
+            src, latest_of(j, keys, j.cppr_cp_review_date), *keys, "last"):
         if last is None:
             due, basis = add_months(start, first), f"plan start {day(start)} + {first} months"
         else:
@@ -44,20 +38,18 @@ def cp_review_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[D
     return out
 
 
-def cla_review_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[DueRow]:
+def cla_review_due(src: Source, on: date, p: Params) -> list[DueRow]:
     first_wd, second, then = int(p["first_wd"]), int(p["second_months"]), int(p["then_months"])
-    sql = f"""
-        WITH {OPEN_CLA}
-        SELECT c.child_id, c.cla_id, c.start, c.ends, count(r.clar_cla_review_date),
-               max(r.clar_cla_review_date)
-        FROM open_cla c
-        LEFT JOIN ssd_cla_reviews r
-          ON r.clar_cla_id = c.cla_id AND coalesce(r.clar_cla_review_cancelled, 'N') <> 'Y'
-         AND r.clar_cla_review_date > c.start AND r.clar_cla_review_date <= $on
-        GROUP BY ALL
-    """
+    c = open_cla(src, on)
+    r = src.t("ssd_cla_reviews")
+    r = r.filter(r.clar_cla_review_cancelled.fill_null("N") != "Y")
+    j = c.left_join(r, (r.clar_cla_id == c.cla_id) & (r.clar_cla_review_date > c.start)
+                    & (r.clar_cla_review_date <= on_date(on)))
+    keys = ["child_id", "cla_id", "start", "ends"]
+    g = j.group_by(keys).aggregate(held=j.clar_cla_review_date.count(),
+                                   last=j.clar_cla_review_date.max())
     out = []
-    for child, cla_id, start, ends, held, last in rows(con, sql, on):
+    for child, cla_id, start, ends, held, last in fetch(src, g, *keys, "held", "last"):
         if held == 0:
             due = add_working_days(start, first_wd)
             basis = f"entered care {day(start)} + {first_wd} working days (first review)"

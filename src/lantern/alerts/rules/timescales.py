@@ -5,109 +5,86 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import duckdb
+import ibis
 
-from lantern.calendar import add_working_days
+from lantern.calendar import add_months, add_working_days
 
 from ..model import AlertRule, DueRow, Params, Step
-from ._common import OPEN_CLA, birthday, day, rows
+from ._common import Source, day, fetch, latest_of, on_date, open_cla
 
 
-def icpc_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[DueRow]:
+def icpc_due(src: Source, on: date, p: Params) -> list[DueRow]:
     """Section 47 enquiries started with no ICPC held yet, unless the enquiry concluded
     that none was needed (NFA or ICPC not required) or the referral closed."""
     n = int(p["within_wd"])
-    sql = """
-        SELECT s.s47e_person_id, s.s47e_s47_enquiry_id, s.s47e_s47_start_date,
-               r.cine_close_date, s.s47e_s47_completed_by_team
-        FROM ssd_s47_enquiry s
-        LEFT JOIN ssd_cin_episodes r ON r.cine_referral_id = s.s47e_referral_id
-        WHERE s.s47e_s47_start_date <= $on
-          AND coalesce(s.s47e_icpc_not_required, 'N') <> 'Y'
-          AND coalesce(s.s47e_s47_nfa, 'N') <> 'Y'
-          AND (r.cine_close_date IS NULL OR r.cine_close_date >= $on)
-          AND NOT EXISTS (
-              SELECT 1 FROM ssd_initial_cp_conference c
-              WHERE c.icpc_s47_enquiry_id = s.s47e_s47_enquiry_id AND c.icpc_icpc_date <= $on)
-    """
+    s = src.t("ssd_s47_enquiry")
+    s = s.filter((s.s47e_s47_start_date <= on_date(on))
+                 & (s.s47e_icpc_not_required.fill_null("N") != "Y")
+                 & (s.s47e_s47_nfa.fill_null("N") != "Y"))
+    r = src.t("ssd_cin_episodes").select(_rid="cine_referral_id", closed="cine_close_date")
+    s = s.left_join(r, r._rid == s.s47e_referral_id)
+    s = s.filter(s.closed.isnull() | (s.closed >= on_date(on)))
+    c = src.t("ssd_initial_cp_conference")
+    held = c.filter(c.icpc_icpc_date <= on_date(on)).select(_sid="icpc_s47_enquiry_id")
+    s = s.anti_join(held, s.s47e_s47_enquiry_id == held._sid)
+    cols = ("s47e_person_id", "s47e_s47_enquiry_id", "s47e_s47_start_date", "closed",
+            "s47e_s47_completed_by_team")
     return [DueRow(child, s47, add_working_days(start, n),
                    f"section 47 started {day(start)} + {n} working days", ends=closed, team=team)
-            for child, s47, start, closed, team in rows(con, sql, on)]
+            for child, s47, start, closed, team in fetch(src, s, *cols)]
 
 
-def assessment_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[DueRow]:
+def assessment_due(src: Source, on: date, p: Params) -> list[DueRow]:
     """Referrals (not NFA, not closed) with no assessment authorised yet."""
     n = int(p["within_wd"])
-    sql = """
-        SELECT r.cine_person_id, r.cine_referral_id, r.cine_referral_date, r.cine_close_date,
-               r.cine_referral_team
-        FROM ssd_cin_episodes r
-        WHERE r.cine_referral_date <= $on
-          AND coalesce(r.cine_referral_nfa, 'N') <> 'Y'
-          AND (r.cine_close_date IS NULL OR r.cine_close_date >= $on)
-          AND NOT EXISTS (
-              SELECT 1 FROM ssd_cin_assessments a
-              WHERE a.cina_referral_id = r.cine_referral_id AND a.cina_assessment_auth_date <= $on)
-    """
+    r = src.t("ssd_cin_episodes")
+    r = r.filter((r.cine_referral_date <= on_date(on)) & (r.cine_referral_nfa.fill_null("N") != "Y")
+                 & (r.cine_close_date.isnull() | (r.cine_close_date >= on_date(on))))
+    a = src.t("ssd_cin_assessments")
+    done = a.filter(a.cina_assessment_auth_date <= on_date(on)).select(_rid="cina_referral_id")
+    r = r.anti_join(done, r.cine_referral_id == done._rid)
+    cols = ("cine_person_id", "cine_referral_id", "cine_referral_date", "cine_close_date",
+            "cine_referral_team")
     return [DueRow(child, ref, add_working_days(start, n),
                    f"referral {day(start)} + {n} working days", ends=closed, team=team)
-            for child, ref, start, closed, team in rows(con, sql, on)]
+            for child, ref, start, closed, team in fetch(src, r, *cols)]
 
 
-def iha_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[DueRow]:
+def iha_due(src: Source, on: date, p: Params) -> list[DueRow]:
     """Periods of care open with no completed initial health assessment since they began."""
     n = int(p["within_wd"])
-    sql = f"""
-        WITH {OPEN_CLA}
-        SELECT c.child_id, c.cla_id, c.start, c.ends
-        FROM open_cla c
-        WHERE NOT EXISTS (
-            SELECT 1 FROM ssd_cla_health h
-            WHERE h.clah_person_id = c.child_id AND h.clah_health_check_type = 'IHA'
-              AND coalesce(h.clah_health_check_status, 'Completed') = 'Completed'
-              AND h.clah_health_check_date BETWEEN c.start AND $on)
-    """
+    c = open_cla(src, on)
+    h = src.t("ssd_cla_health")
+    h = h.filter((h.clah_health_check_type == "IHA")
+                 & (h.clah_health_check_status.fill_null("Completed") == "Completed")
+                 & (h.clah_health_check_date <= on_date(on)))
+    c = c.anti_join(h, (h.clah_person_id == c.child_id) & (h.clah_health_check_date >= c.start))
     return [DueRow(child, cla_id, add_working_days(start, n),
                    f"entered care {day(start)} + {n} working days", ends=ends)
-            for child, cla_id, start, ends in rows(con, sql, on)]
+            for child, cla_id, start, ends in fetch(src, c, "child_id", "cla_id", "start",
+                                                    "ends")]
 
 
-def last_friday_of_june(year: int) -> date:
-    d = date(year, 6, 30)
-    return d - timedelta(days=(d.weekday() - 4) % 7)
-
-
-def compulsory_school_age(dob: date, on: date) -> bool:
-    """From the 5th birthday (simplified from 'the term after') to the last Friday of June
-    of the school year (1 Sep - 31 Aug) in which the child turns 16."""
-    sixteen = birthday(dob, 16)
-    leaving = last_friday_of_june(sixteen.year if sixteen.month < 9 else sixteen.year + 1)
-    return birthday(dob, 5) <= on <= leaving
-
-
-def pep_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[DueRow]:
-    """Children looked after of compulsory school age: next PEP review 122 days (a term,
-    as ``pep_current_pct``) after the latest in the period; the first 20 working days after
-    entering care or reaching school age."""
+def pep_due(src: Source, on: date, p: Params) -> list[DueRow]:
+    """Children looked after of compulsory school age (`lantern.facts.school`, the rule
+    ``pep_current_pct`` uses): next PEP review 122 days (a term, as ``pep_current_pct``)
+    after the latest in the period; the first 20 working days after entering care or
+    reaching school age."""
     days, first = int(p["interval_days"]), int(p["first_wd"])
-    sql = f"""
-        WITH {OPEN_CLA}
-        SELECT c.child_id, c.cla_id, c.start, c.ends, c.dob, max(r.pepr_pep_review_date)
-        FROM open_cla c
-        LEFT JOIN lantern_pep_reviews r
-          ON r.pepr_person_id = c.child_id AND r.pepr_pep_review_date BETWEEN c.start AND $on
-        WHERE c.dob IS NOT NULL AND c.dob BETWEEN $on - INTERVAL 17 YEAR AND $on
-        GROUP BY ALL
-    """
+    c = open_cla(src, on)
+    c = c.filter(c.school_age)
+    r = src.t("lantern_pep_reviews")
+    j = c.left_join(r, (r.pepr_person_id == c.child_id)
+                    & r.pepr_pep_review_date.between(c.start, on_date(on)))
+    keys = ["child_id", "cla_id", "start", "ends", "school_from"]
     out = []
-    for child, cla_id, start, ends, dob, last in rows(con, sql, on):
-        if not compulsory_school_age(dob, on):
-            continue
+    for child, cla_id, start, ends, school_from, last in fetch(
+            src, latest_of(j, keys, j.pepr_pep_review_date), *keys, "last"):
         if last is not None:
             out.append(DueRow(child, cla_id, last + timedelta(days=days),
                               f"last PEP review {day(last)} + {days} days", ends=ends))
         else:
-            base = max(start, birthday(dob, 5))
+            base = max(start, school_from)
             what = "entered care" if base == start else "reached school age"
             out.append(DueRow(child, cla_id, add_working_days(base, first),
                               f"{what} {day(base)} + {first} working days (no PEP review)",
@@ -115,21 +92,21 @@ def pep_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[DueRow]
     return out
 
 
-def rhi_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[DueRow]:
-    """Missing or away episodes that have ended with no return home interview recorded
-    (unless the child declined it)."""
+def rhi_due(src: Source, on: date, p: Params) -> list[DueRow]:
+    """Missing or away episodes that have ended in the ``lookback_months`` before the run
+    date with no return home interview recorded (unless the child declined it)."""
     hours = int(p["within_hours"])
-    sql = """
-        SELECT m.miss_person_id, m.miss_table_id, m.miss_missing_episode_end_date
-        FROM ssd_missing m
-        WHERE m.miss_missing_episode_end_date <= $on
-          AND m.miss_missing_episode_end_date >= $on - INTERVAL 1 YEAR
-          AND coalesce(m.miss_missing_rhi_accepted, 'Y') <> 'N'
-          AND (m.miss_rhi_completed_date IS NULL OR m.miss_rhi_completed_date > $on)
-    """
+    since = add_months(on, -int(p["lookback_months"]))
+    m = src.t("ssd_missing")
+    end = m.miss_missing_episode_end_date
+    m = m.filter((end <= on_date(on)) & (end >= ibis.literal(since, "date"))
+                 & (m.miss_missing_rhi_accepted.fill_null("Y") != "N")
+                 & (m.miss_rhi_completed_date.isnull()
+                    | (m.miss_rhi_completed_date > on_date(on))))
+    cols = ("miss_person_id", "miss_table_id", "miss_missing_episode_end_date")
     return [DueRow(child, miss_id, end + timedelta(days=hours // 24),
                    f"returned {day(end)} + {hours} hours")
-            for child, miss_id, end in rows(con, sql, on)]
+            for child, miss_id, end in fetch(src, m, *cols)]
 
 
 ICPC = AlertRule(
@@ -176,7 +153,8 @@ PEP = AlertRule(
     title="Personal education plan review",
     population="children looked after of compulsory school age",
     due="latest PEP review in the period of care + 122 days (termly, local); with none, "
-        "entering care (or the 5th birthday) + 20 working days",
+        "entering care (or reaching school age: the 1 September after the 5th birthday) "
+        "+ 20 working days",
     due_items=pep_due,
     requires=("ssd_cla_episodes", "lantern_pep_reviews"),
     params={"interval_days": 122, "first_wd": 20},
@@ -192,7 +170,7 @@ RHI = AlertRule(
     due="return date + 72 hours (3 calendar days; dates carry no time)",
     due_items=rhi_due,
     requires=("ssd_missing",),
-    params={"within_hours": 72},
+    params={"within_hours": 72, "lookback_months": 12},
     leads=(Step(3, ("worker",)),),
     expire_after_days=28,
     default_service="safeguarding",

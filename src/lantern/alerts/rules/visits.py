@@ -9,68 +9,58 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import duckdb
-
+from lantern import facts
 from lantern.calendar import add_working_days
 
 from ..model import AlertRule, DueRow, Params
-from ._common import OPEN_CLA, day, rows
+from ._common import Source, day, fetch, latest_of, on_date, open_between, open_cla
 
 
-def cp_visit_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[DueRow]:
+def cp_visit_due(src: Source, on: date, p: Params) -> list[DueRow]:
     n = int(p["interval_wd"])
-    sql = """
-        SELECT pl.cppl_person_id, pl.cppl_cp_plan_id, pl.cppl_cp_plan_start_date,
-               pl.cppl_cp_plan_end_date, max(v.cppv_cp_visit_date)
-        FROM ssd_cp_plans pl
-        LEFT JOIN ssd_cp_visits v
-          ON v.cppv_cp_plan_id = pl.cppl_cp_plan_id AND v.cppv_cp_visit_seen = 'Y'
-         AND v.cppv_cp_visit_date BETWEEN pl.cppl_cp_plan_start_date AND $on
-        WHERE pl.cppl_cp_plan_start_date <= $on
-          AND (pl.cppl_cp_plan_end_date IS NULL OR pl.cppl_cp_plan_end_date >= $on)
-        GROUP BY ALL
-    """
+    pl = facts.cp_plans_open(src, on, per_child=False)
+    v = src.t("ssd_cp_visits")
+    v = v.filter(v.cppv_cp_visit_seen == "Y")
+    j = pl.left_join(v, (v.cppv_cp_plan_id == pl.plan_id)
+                     & v.cppv_cp_visit_date.between(pl.start, on_date(on)))
+    g = latest_of(j, ["child", "plan_id", "start", "end"], j.cppv_cp_visit_date)
     out = []
-    for child, plan, start, ends, last in rows(con, sql, on):
+    for child, plan, start, ends, last in fetch(src, g, "child", "plan_id", "start", "end",
+                                                "last"):
         base, what = (last, "last seen visit") if last else (start, "plan start (no seen visit)")
         out.append(DueRow(child, plan, add_working_days(base, n),
                           f"{what} {day(base)} + {n} working days", ends=ends))
     return out
 
 
-def cin_visit_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[DueRow]:
+def cin_visit_due(src: Source, on: date, p: Params) -> list[DueRow]:
     n = int(p["interval_wd"])
-    sql = """
-        SELECT pl.cinp_person_id, pl.cinp_cin_plan_id, pl.cinp_cin_plan_start_date,
-               pl.cinp_cin_plan_end_date, max(v.cinv_cin_visit_date), pl.cinp_cin_plan_team
-        FROM ssd_cin_plans pl
-        LEFT JOIN ssd_cin_visits v
-          ON v.cinv_person_id = pl.cinp_person_id
-         AND v.cinv_cin_visit_date BETWEEN pl.cinp_cin_plan_start_date AND $on
-        WHERE pl.cinp_cin_plan_start_date <= $on
-          AND (pl.cinp_cin_plan_end_date IS NULL OR pl.cinp_cin_plan_end_date >= $on)
-        GROUP BY ALL
-    """
+    pl = src.t("ssd_cin_plans")
+    pl = pl.filter(open_between(pl.cinp_cin_plan_start_date, pl.cinp_cin_plan_end_date, on))
+    v = src.t("ssd_cin_visits")
+    j = pl.left_join(v, (v.cinv_person_id == pl.cinp_person_id)
+                     & v.cinv_cin_visit_date.between(pl.cinp_cin_plan_start_date, on_date(on)))
+    keys = ["cinp_person_id", "cinp_cin_plan_id", "cinp_cin_plan_start_date",
+            "cinp_cin_plan_end_date", "cinp_cin_plan_team"]
+    g = latest_of(j, keys, j.cinv_cin_visit_date)
     out = []
-    for child, plan, start, ends, last, team in rows(con, sql, on):
+    for child, plan, start, ends, team, last in fetch(src, g, *keys, "last"):
         base, what = (last, "last visit") if last else (start, "plan start (no visit)")
         out.append(DueRow(child, plan, add_working_days(base, n),
                           f"{what} {day(base)} + {n} working days", ends=ends, team=team))
     return out
 
 
-def cla_visit_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[DueRow]:
+def cla_visit_due(src: Source, on: date, p: Params) -> list[DueRow]:
     weeks = int(p["interval_weeks"])
-    sql = f"""
-        WITH {OPEN_CLA}
-        SELECT c.child_id, c.cla_id, c.start, c.ends, max(v.clav_cla_visit_date)
-        FROM open_cla c
-        LEFT JOIN ssd_cla_visits v
-          ON v.clav_cla_id = c.cla_id AND v.clav_cla_visit_date BETWEEN c.start AND $on
-        GROUP BY ALL
-    """
+    c = open_cla(src, on)
+    v = src.t("ssd_cla_visits")
+    j = c.left_join(v, (v.clav_cla_id == c.cla_id)
+                    & v.clav_cla_visit_date.between(c.start, on_date(on)))
+    keys = ["child_id", "cla_id", "start", "ends"]
+    g = latest_of(j, keys, j.clav_cla_visit_date)
     out = []
-    for child, cla_id, start, ends, last in rows(con, sql, on):
+    for child, cla_id, start, ends, last in fetch(src, g, *keys, "last"):
         base, what = (last, "last visit") if last else (start, "entered care (no visit)")
         out.append(DueRow(child, cla_id, base + timedelta(weeks=weeks),
                           f"{what} {day(base)} + {weeks} weeks", ends=ends))

@@ -8,29 +8,27 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import duckdb
+import ibis
 
 from ..model import AlertRule, DueRow, Params, Step
-from ._common import day, rows
+from ._common import Source, day, fetch, latest_of, on_date, open_between
 
-MANAGER_TITLES = ("team manager", "head of service", "divisional director")
+MANAGER_TITLES = ["team manager", "head of service", "divisional director"]
 
 
-def supervision_due(con: duckdb.DuckDBPyConnection, on: date, p: Params) -> list[DueRow]:
+def supervision_due(src: Source, on: date, p: Params) -> list[DueRow]:
     weeks = int(p["interval_weeks"])
-    sql = """
-        SELECT w.prof_professional_id, w.prof_professional_department, w.prof_start_date,
-               max(s.supv_supervision_date)
-        FROM ssd_professionals w
-        LEFT JOIN lantern_supervisions s
-          ON s.supv_professional_id = w.prof_professional_id AND s.supv_supervision_date <= $on
-        WHERE (w.prof_start_date IS NULL OR w.prof_start_date <= $on)
-          AND (w.prof_end_date IS NULL OR w.prof_end_date >= $on)
-          AND lower(coalesce(w.prof_professional_job_title, '')) NOT IN (SELECT unnest($titles))
-        GROUP BY ALL
-    """
+    w = src.t("ssd_professionals")
+    w = w.filter(open_between(w.prof_start_date.fill_null(ibis.date(1900, 1, 1)),
+                              w.prof_end_date, on)
+                 & ~w.prof_professional_job_title.fill_null("").lower().isin(MANAGER_TITLES))
+    s = src.t("lantern_supervisions")
+    s = s.filter(s.supv_supervision_date <= on_date(on))
+    j = w.left_join(s, s.supv_professional_id == w.prof_professional_id)
+    keys = ["prof_professional_id", "prof_professional_department", "prof_start_date"]
     out = []
-    for wid, team, start, last in rows(con, sql, on, titles=list(MANAGER_TITLES)):
+    for wid, team, start, last in fetch(src, latest_of(j, keys, j.supv_supervision_date),
+                                        *keys, "last"):
         base, what = (last, "last supervision") if last else (start, "started (no supervision)")
         if base is None:
             continue

@@ -1,10 +1,14 @@
-"""SSDA903 CSVs: each file is one table, recognised by its exact column set."""
+"""SSDA903 returns: a CSV per table (recognised by its columns), or one XML return."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from lxml import etree
+
+from lantern.formats.ssda903 import SSDA903_COLUMNS, XML_ROOT, xml_child_rows
 from lantern.ingest.readers import ReadResult, csv_table, problem, read_csv
+from lantern.ingest.source import Problem, SourceTable
 
 
 def read_ssda903(path: Path, table: str, year: int | None) -> ReadResult:
@@ -22,9 +26,46 @@ def read_ssda903(path: Path, table: str, year: int | None) -> ReadResult:
     source, row_problems = csv_table(path, header, records, fmt="ssda903", name=table, year=year)
     out.problems += row_problems
     if year is None:
-        out.problems.append(problem(
-            path, "file", "", None, "read-no-year",
-            "the collection year is not known",
-            "--year YYYY, or the year in the file or folder name (903/2025/episodes.csv)"))
+        out.problems.append(_no_year(path))
     out.tables.append(source)
     return out
+
+
+def read_ssda903_xml(path: Path, year: int | None) -> ReadResult:
+    """Read an SSDA903 XML return (root EXPSSDA903) into the same tables as the CSVs.
+
+    Each row's locator is its element's path, e.g. /EXPSSDA903/CHILD[3]/EPISODE[2]. The
+    file is walked a <CHILD> at a time and each is cleared once read.
+    """
+    out = ReadResult()
+    tables = {name: SourceTable("ssda903", name, path, list(cols), collection_year=year)
+              for name, cols in SSDA903_COLUMNS.items()}
+    unknown: set[str] = set()
+    n = 0
+    try:
+        for _, child in etree.iterparse(str(path), events=("end",), tag="CHILD",
+                                        resolve_entities=False, no_network=True):
+            n += 1
+            rows, odd = xml_child_rows(child)
+            unknown |= odd
+            for table, row, where in rows:
+                tables[table].rows.append(row)
+                tables[table].locators.append(f"/{XML_ROOT}/CHILD[{n}]/{where}")
+            child.clear()
+    except etree.XMLSyntaxError as exc:
+        out.problems.append(problem(path, f"line {exc.lineno}", "", None, "read-xml",
+                                    f"is not well-formed XML: {exc.msg}",
+                                    "a well-formed SSDA903 XML return"))
+        return out
+    if unknown:
+        out.notes.append(f"{path}: elements not in the SSDA903 layout were ignored: "
+                         f"{', '.join(sorted(unknown))}")
+    if year is None:
+        out.problems.append(_no_year(path))
+    out.tables = [t for t in tables.values() if t.rows]
+    return out
+
+
+def _no_year(path: Path) -> Problem:
+    return problem(path, "file", "", None, "read-no-year", "the collection year is not known",
+                   "--year YYYY, or the year in the file or folder name (903/2025/episodes.csv)")

@@ -52,14 +52,6 @@ def is_false(value: str | None) -> bool:
     return clean(value) in ("0", "false", "FALSE", "False")
 
 
-def rows_where(ctx: Context, table: str, test: Callable[[dict[str, str | None]], bool],
-               field: str) -> Iterator[Finding]:
-    """A finding on `field` for every row of `table` that passes `test` (raw row)."""
-    for i, row in ctx.enum(table):
-        if test(row):
-            yield Finding(table, i, field, clean(row.get(field)))
-
-
 def v(row: dict[str, str | None], field: str) -> str | None:
     """A row's value without surrounding spaces; None when blank."""
     return clean(row.get(field))

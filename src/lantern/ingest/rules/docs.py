@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from lantern.ingest.rules.engine import RULES, Rule
+import inspect
+from collections import Counter
+
+from lantern.ingest.rules.engine import RULES, Rule, rule
 
 FAMILIES = {
     "structure": "Structure (layout, required fields, types, code sets)",
@@ -54,4 +57,73 @@ def render_rules_markdown() -> str:
                     f"{_cell(', '.join(r.fields))} | {_cell(', '.join(r.tables))} | "
                     f"{_cell(r.expected)} |")
             out.append("")
-    return "\n".join(out)
+    out += _catalogue_by_code() + _readings()
+    return "\n".join(out + how_to_add())
+
+
+def _example() -> Rule:
+    """The worked example: the shortest DfE rule declared with `@rule` on a function of
+    its own (not made by a factory)."""
+    own = [r for r in RULES.values() if r.dfe_code and "<locals>" not in r.check.__qualname__]
+    return min(own, key=lambda r: (len(inspect.getsource(r.check)), r.id))
+
+
+def how_to_add() -> list[str]:
+    """The "How to add a validation rule" section, generated from the registry: where
+    rules are declared (with how many each module holds), the declaration's parameters
+    from `rule`'s signature, and a real declaration as the example."""
+    modules = Counter(r.check.__module__ for r in RULES.values())
+    params = [p for p in inspect.signature(rule).parameters.values()]
+    out = ["## How to add a validation rule", "",
+           "1. Choose the module for the rule's format and family (declared rules per "
+           "module today):", ""]
+    out += [f"   - `{m.replace('.', '/')}.py`: {n}" for m, n in sorted(modules.items())]
+    out += ["", "2. Write a check function and declare it with `@rule(...)` right above it. "
+            "The check receives a `Context` and yields a `Finding` (table, row, field, "
+            "value) for each row that breaks the rule; the engine adds the message, "
+            "severity and expected value. Parameters of `@rule`:", ""]
+    for p in params:
+        default = "" if p.default is inspect.Parameter.empty else f" (default `{p.default!r}`)"
+        out.append(f"   - `{p.name}`{default}")
+    example = _example()
+    src = inspect.getsource(example.check)
+    out += ["", f"   For example, `{example.id}` (in `{example.check.__module__}`):", "",
+            "   ```python", *[f"   {line}".rstrip() for line in src.rstrip().splitlines()],
+            "   ```", "",
+            "3. Add a test with a row that breaks the rule and one that just passes it "
+            "(the exact boundary) to the format's rule tests "
+            "(`tests/test_rules_ssda903.py`, `tests/test_rules_cin.py`).",
+            "4. Run `make docs`: this page is regenerated from the declarations, and a "
+            "test fails until it is current.", ""]
+    return out
+
+
+def _catalogue_by_code() -> list[str]:
+    """Every DfE code of the published lists by collection, with its years and status."""
+    from lantern.ingest.rules.catalogue import catalogue
+
+    out = ["## Every DfE rule by code, with its years", "",
+           "The DfE's published rule lists, 2022-23 to 2025-26 (SSDA903 also 2026-27), "
+           "as `lantern rules` prints them. *not implemented* means Lantern does not check "
+           "the rule yet: run DfE's own validator or another for those.", ""]
+    for fmt, title in FORMATS.items():
+        entries = [e for e in catalogue(collection=fmt) if e.dfe_code]
+        done = sum(e.status == "implemented" for e in entries)
+        out += [f"### {title}: {done} of {len(entries)} implemented", "",
+                "| DfE code | severity | years | message | status |", "|---|---|---|---|---|"]
+        out += [f"| {e.dfe_code} | {e.severity} | {e.year_span} | {_cell(e.message)} | "
+                f"{e.status} |" for e in entries]
+        out.append("")
+    return out
+
+
+def _readings() -> list[str]:
+    from lantern.ingest.rules.readings import READINGS
+
+    out = ["## Where Lantern reads a rule differently from other validators", "",
+           "Compared with Data to Insight's validators on the same files "
+           "(bench/RESULTS.md has the rule-by-rule agreement).", ""]
+    for r in READINGS:
+        out += [f"### {FORMATS[r.collection]} {', '.join(r.codes)}", "",
+                f"- Rule: {r.rule_text}", f"- Lantern: {r.lantern}", f"- Why: {r.reason}", ""]
+    return out

@@ -9,10 +9,12 @@ one format's tables of one collection year and turns each `Finding` into a
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar, cast
 
 from lantern.ingest.source import Format, Problem, Severity, SourceTable
@@ -65,6 +67,42 @@ class Rule:
 
 RULES: dict[str, Rule] = {}
 
+# The collection years (the 31 March) DfE's published rule lists cover, per collection. A
+# return from another year is checked against the nearest of them, and told so.
+RULE_YEARS: dict[str, tuple[int, int]] = {"ssda903": (2023, 2027), "cin": (2023, 2026)}
+
+
+def rules_year(fmt: str, year: int | None) -> int | None:
+    """The year whose rules check a return of `year`: itself, or the nearest covered."""
+    span = RULE_YEARS.get(fmt)
+    if span is None or year is None:
+        return year
+    return min(max(year, span[0]), span[1])
+
+
+def year_label(year: int) -> str:
+    """A collection year as people write it: 2025 (the 31 March) -> "2024-25"."""
+    return f"{year - 1}-{year % 100:02d}"
+
+
+def nearest_year_note(fmt: str, year: int | None) -> str | None:
+    """What to tell the person when a return's year is outside the rule sets."""
+    used = rules_year(fmt, year)
+    if year is None or used is None or used == year:
+        return None
+    first, last = RULE_YEARS[fmt]
+    return (f"a {year_label(year)} {fmt} return is outside the years Lantern has rules for "
+            f"({year_label(first)} to {year_label(last)}): checked against the "
+            f"{year_label(used)} rules")
+
+
+def rule_years(r: Rule) -> tuple[int, ...]:
+    """The collection years a rule is checked in, within its collection's covered years."""
+    first, last = RULE_YEARS.get(r.format, (0, -1))
+    if r.years is not None:
+        first, last = max(first, r.years[0]), min(last, r.years[1])
+    return tuple(range(first, last + 1))
+
 
 def rule(
     *,
@@ -113,11 +151,33 @@ _DATE_FORMATS: dict[Format, str] = {
 }
 
 
+_FAST_DATES = {"%d/%m/%Y": (re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})"), (3, 2, 1)),
+               "%Y-%m-%d": (re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"), (1, 2, 3))}
+
+
 def parse_date(value: str | None, fmt: str) -> date | None:
     """A real date in `fmt`, else None (blank, malformed or impossible like 31/02)."""
     v = clean(value)
     if v is None:
         return None
+    return _parse(v, fmt)
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse(v: str, fmt: str) -> date | None:
+    # A return repeats its dates (births, year ends, episode boundaries), and strptime is
+    # the costliest step of checking a file: the two statutory formats are matched by a
+    # pattern (what strptime accepts for them: 1-2 digit day and month) and remembered.
+    fast = _FAST_DATES.get(fmt)
+    if fast is not None:
+        m = fast[0].fullmatch(v)
+        if m is None:
+            return None
+        y, mo, d = (int(m.group(k)) for k in fast[1])
+        try:
+            return date(y, mo, d)
+        except ValueError:
+            return None
     try:
         return datetime.strptime(v, fmt).date()
     except ValueError:
@@ -241,7 +301,8 @@ def run(tables: list[SourceTable], rules: Iterable[Rule]) -> list[Problem]:
     problems: list[Problem] = []
     for ctx in _contexts(tables):
         for r in rules:
-            if r.format != ctx.format or not r.applies_to(ctx.collection_year):
+            if r.format != ctx.format or not r.applies_to(rules_year(ctx.format,
+                                                                     ctx.collection_year)):
                 continue
             if not any(ctx.has(t) for t in r.tables):
                 continue

@@ -62,10 +62,15 @@ def _903_field(table: str, name: str, spec: dict[str, Any]) -> FieldSpec:
     return FieldSpec(table, name, "string", required)
 
 
+def _yaml(text: str) -> Any:
+    """YAML through libyaml when PyYAML has it (ten times faster than the pure loader)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 @cache
 def ssda903_fields(collection_year: int | None) -> dict[str, dict[str, FieldSpec]]:
     """Table -> field -> spec for the 903 return of `collection_year` (31 March year)."""
-    raw = yaml.safe_load(DATA.joinpath("SSDA903_schema_2024.yml").read_text(encoding="utf-8"))
+    raw = _yaml(DATA.joinpath("SSDA903_schema_2024.yml").read_text(encoding="utf-8"))
     column_map: dict[str, dict[str, Any]] = raw["column_map"]
     year = collection_year or SSDA903_BASE_YEAR
     lower = {k.lower(): k for k in column_map}
@@ -73,7 +78,7 @@ def ssda903_fields(collection_year: int | None) -> dict[str, dict[str, FieldSpec
         if diff_year > year:
             break
         text = DATA.joinpath(f"SSDA903_schema_{diff_year}.diff.yml").read_text(encoding="utf-8")
-        for key, change in (yaml.safe_load(text) or {}).items():
+        for key, change in (_yaml(text) or {}).items():
             parts = key.split(".")  # column_map.<table>.<FIELD>.<attribute>
             if len(parts) != 4 or parts[0] != "column_map" or change.get("type") != "modify":
                 continue

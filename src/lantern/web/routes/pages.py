@@ -8,27 +8,24 @@ import io
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from sqlalchemy.orm import Session
 from starlette.responses import FileResponse, Response
 
 from lantern import casework
-from lantern.measures.catalogue import INDICATORS, ids
+from lantern.ingest.history import history, validation_report_file
+from lantern.measures.catalogue import INDICATORS
 from lantern.security.policy import Principal
 from lantern.web import services as sv
 from lantern.web.access import access
 from lantern.web.deps import ViewerDep, WhDep, log_child_access, stores
 from lantern.web.routes._common import is_htmx, render
+from lantern.web.routes.found import child_or_404, children_behind, kpi_or_404, team_or_404
+from lantern.web.routes.reports import book_of, reports_panel
 
 router = APIRouter(include_in_schema=False)
 Month = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")]
 REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
               "frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox")
-
-
-def _team_or_404(wh: sv.Wh, viewer: ViewerDep, team_id: str) -> casework.Team:
-    team = casework.team(wh.con, team_id)
-    if team is None or not sv.team_visible(wh, viewer.principal, team_id):
-        raise HTTPException(404, "No such team in your scope.")
-    return team
 
 
 @router.get("/", name="home")
@@ -41,7 +38,9 @@ def home(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
     if viewer.suppressed:
         return render(request, "home.html", {
             **base, "kind": "board", "title": "Board view", "month": month,
-            "month_label": sv.month_label(month), "rows": sv.headlines(wh, month, p)})
+            "month_label": sv.month_label(month), "rows": sv.headlines(wh, month, p),
+            "reports": reports_panel(request, p) if access("reports", p.role) != "forbidden"
+            else None})
     if p.role == "social_worker" and p.professional_id:
         children = casework.children_of(wh.con, wh.as_of, worker_id=p.professional_id)
         children = [c for c in children if sv.child_visible(wh, p, c.child_id)]
@@ -52,7 +51,7 @@ def home(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
             **base, "kind": "worker", "title": "My children", "children": children,
             "items": items, "overdue": sum(i.days_overdue > 0 for i in items)})
     if p.role in ("social_worker", "team_manager") and p.scope_type == "team" and p.scope_value:
-        team = _team_or_404(wh, viewer, p.scope_value)
+        team = team_or_404(wh, viewer, p.scope_value)
         children = casework.children_of(wh.con, wh.as_of, team_id=team.team_id)
         items = sv.work_items(wh, p, child_ids={c.child_id for c in children})
         log_child_access(request, viewer, "view_caseload", [c.child_id for c in children])
@@ -60,21 +59,24 @@ def home(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
             **base, "kind": "team", "title": f"My team: {team.name}", "team": team,
             "children": children, "items": items,
             "workers": casework.workers(wh.con, wh.as_of, team_id=team.team_id),
-            "overdue": sum(i.days_overdue > 0 for i in items)})
+            "overdue": sum(i.days_overdue > 0 for i in items),
+            "reports": reports_panel(request, p) if access("reports", p.role) != "forbidden"
+            else None})
     breakdown, value = sv.default_breakdown(p)
     where = "the whole authority" if value is None else f"{breakdown} {value}"
     return render(request, "home.html", {
         **base, "kind": "scorecard", "title": "Service scorecard", "month": month,
         "month_label": sv.month_label(month), "where": where,
-        "rows": sv.headlines(wh, month, p, breakdown, value)})
+        "rows": sv.headlines(wh, month, p, breakdown, value),
+        "reports": reports_panel(request, p)})
 
 
-def _views(wh: sv.Wh, viewer: ViewerDep) -> list[tuple[str, str]]:
+def _views(wh: sv.Wh) -> list[tuple[str, str]]:
     names = sv.team_names(wh)
     out = [("authority", "Whole authority")]
-    for s in sv.breakdown_values(wh, "", "service"):
+    for s in sv.breakdown_values(wh, "service"):
         out.append((f"service:{s}", f"Service: {s.replace('_', ' ')}"))
-    for t in sv.breakdown_values(wh, "", "team"):
+    for t in sv.breakdown_values(wh, "team"):
         out.append((f"team:{t}", f"Team: {names.get(t, t)}"))
     return out
 
@@ -84,7 +86,7 @@ def scorecard(request: Request, viewer: ViewerDep, wh: WhDep, month: Month = Non
               view: str | None = None) -> Response:
     p = viewer.principal
     month = sv.valid_month(wh, month)
-    views = _views(wh, viewer)
+    views = _views(wh)
     if view is None:
         b, v = sv.default_breakdown(p)
         view = "authority" if v is None else f"{b}:{v}"
@@ -109,15 +111,10 @@ def board(request: Request, viewer: ViewerDep, wh: WhDep, month: Month = None) -
         "rows": sv.headlines(wh, month, viewer.principal)})
 
 
-def _kpi(kpi_id: str) -> None:
-    if kpi_id not in ids():
-        raise HTTPException(404, f"No indicator {kpi_id!r}.")
-
-
 @router.get("/indicators/{kpi_id}", name="indicator")
 def indicator(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhDep,
               month: Month = None) -> Response:
-    _kpi(kpi_id)
+    kpi_or_404(kpi_id)
     month = sv.valid_month(wh, month)
     got = sv.indicator(wh, kpi_id, month, viewer.principal)
     return render(request, "indicator.html", {
@@ -126,25 +123,29 @@ def indicator(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhDep,
         "breakdowns": got["breakdowns"], "labels": sv.BREAKDOWN_LABELS, "names": sv.team_names(wh),
         "months": sv.months(wh), "month": month, "month_label": sv.month_label(month),
         "suppressed": viewer.suppressed,
-        "can_drill": not viewer.principal.aggregate_only})
+        "can_drill": not viewer.principal.aggregate_only,
+        **_commentary(request, kpi_id, viewer)})
 
 
-def _children(request: Request, kpi_id: str, viewer: ViewerDep, wh: sv.Wh, month: str | None,
-              by: str, value: str | None) -> tuple[str, list[dict[str, object]]]:
-    _kpi(kpi_id)
-    if by not in sv.BREAKDOWN_LABELS:
-        raise HTTPException(422, f"Unknown breakdown {by!r}.")
-    month = sv.valid_month(wh, month)
-    rows = sv.indicator_children(wh, kpi_id, month, viewer.principal, breakdown=by,
-                                 value=value)
-    return month, rows
+def _commentary(request: Request, kpi_id: str, viewer: ViewerDep) -> dict[str, object]:
+    """The indicator's commentary history, its responsible officer, and whether the
+    viewer may write this month's commentary."""
+    from lantern.reports.editions import officer_of
+
+    book = book_of(request)
+    return {"commentary": book.commentary_history(kpi_id),
+            "officer": officer_of(book.config, kpi_id),
+            "can_comment": access("indicator_commentary", viewer.principal.role) != "forbidden"
+            and viewer.principal.role in book.config.commentary_roles,
+            "commentary_done": request.query_params.get("done") == "commentary",
+            "commentary_refused": request.query_params.get("refused")}
 
 
 @router.get("/indicators/{kpi_id}/children", name="indicator_children")
 def indicator_children(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhDep,
                        month: Month = None, by: str = "authority",
                        value: str | None = None) -> Response:
-    month, rows = _children(request, kpi_id, viewer, wh, month, by, value)
+    month, rows = children_behind(wh, viewer, kpi_id, month, by, value)
     log_child_access(request, viewer, "view_indicator_children",
                      sorted({str(r["child_id"]) for r in rows}), detail=f"{kpi_id} {month}")
     names = sv.team_names(wh)
@@ -162,7 +163,7 @@ def indicator_children_csv(request: Request, kpi_id: str, viewer: ViewerDep, wh:
                            value: str | None = None) -> Response:
     from lantern.measures.drill import COLUMNS
 
-    month, rows = _children(request, kpi_id, viewer, wh, month, by, value)
+    month, rows = children_behind(wh, viewer, kpi_id, month, by, value)
     log_child_access(request, viewer, "export_indicator_children",
                      sorted({str(r["child_id"]) for r in rows}), detail=f"{kpi_id} {month}")
     out = io.StringIO()
@@ -174,21 +175,10 @@ def indicator_children_csv(request: Request, kpi_id: str, viewer: ViewerDep, wh:
         "Content-Disposition": f'attachment; filename="{kpi_id}-{month}-children.csv"'})
 
 
-def _child_or_404(wh: sv.Wh, viewer: ViewerDep, child_id: str) -> casework.ChildRecord:
-    """The child, if they exist and are in the viewer's scope; otherwise 404 (the same
-    answer either way, so scope does not reveal who exists)."""
-    if not sv.child_visible(wh, viewer.principal, child_id):
-        raise HTTPException(404, "No such child in your scope.")
-    record = sv.child_record(wh, child_id)
-    if record is None:
-        raise HTTPException(404, "No such child in your scope.")
-    return record
-
-
 @router.get("/children/{child_id}", name="child")
 def child(request: Request, child_id: str, viewer: ViewerDep, wh: WhDep,
           category: str | None = None) -> Response:
-    record = _child_or_404(wh, viewer, child_id)
+    record = child_or_404(wh, viewer, child_id)
     cats = {category} if category in casework.CATEGORIES else None
     events = sv.chronology(wh, child_id, cats)
     log_child_access(request, viewer, "view_child", [child_id])
@@ -204,7 +194,7 @@ def child(request: Request, child_id: str, viewer: ViewerDep, wh: WhDep,
 @router.get("/children/{child_id}/chronology.csv", name="child_chronology_csv")
 def child_chronology_csv(request: Request, child_id: str, viewer: ViewerDep,
                          wh: WhDep) -> Response:
-    _child_or_404(wh, viewer, child_id)
+    child_or_404(wh, viewer, child_id)
     events = sv.chronology(wh, child_id)
     log_child_access(request, viewer, "export_chronology", [child_id])
     out = io.StringIO()
@@ -232,7 +222,7 @@ def teams(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
 
 @router.get("/teams/{team_id}", name="team")
 def team(request: Request, team_id: str, viewer: ViewerDep, wh: WhDep) -> Response:
-    t = _team_or_404(wh, viewer, team_id)
+    t = team_or_404(wh, viewer, team_id)
     children = casework.children_of(wh.con, wh.as_of, team_id=team_id)
     items = sv.work_items(wh, viewer.principal, child_ids={c.child_id for c in children})
     log_child_access(request, viewer, "view_caseload", [c.child_id for c in children])
@@ -270,7 +260,19 @@ def exceptions(request: Request, viewer: ViewerDep, wh: WhDep, month: Month = No
         "active_nav": "exceptions", "as_of": wh.as_of, "title": "Exceptions",
         "months": sv.months(wh), "month": month, "month_label": sv.month_label(month),
         "groups": groups, "names": sv.team_names(wh), "suppressed": viewer.suppressed,
-        "titles": {i.id: i.title for i in INDICATORS}})
+        "titles": {i.id: i.title for i in INDICATORS},
+        "deep_dives": _deep_dive_refs(request, month)})
+
+
+def _deep_dive_refs(request: Request, month: str) -> dict[tuple[str, str, str], str]:
+    """Each stored deep dive by subject, so a trigger links to its record."""
+    from lantern.governance.deep_dives import refs_by_subject
+
+    engine = stores(request).engine
+    if engine is None:
+        return {}
+    with Session(engine) as s:
+        return refs_by_subject(s, month)
 
 
 #: Validation reports list problems row by row, with the values found: child-level data.
@@ -284,9 +286,7 @@ def can_open_reports(p: Principal) -> bool:
 
 @router.get("/loads", name="loads")
 def loads(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
-    settings = request.app.state.settings
-    rows, reports = sv.loads(wh), sv.validation_reports(settings)
-    sv.link_reports(rows, reports)
+    rows, reports = history(wh.con, request.app.state.settings.reports_dir)
     return render(request, "loads.html", {
         "active_nav": "loads", "as_of": wh.as_of, "title": "Data loads",
         "loads": rows, "reports": reports, "can_open": can_open_reports(viewer.principal)})
@@ -297,7 +297,7 @@ def validation_report(request: Request, name: str, kind: str, viewer: ViewerDep)
     if viewer.principal.scope_type != "authority":
         raise HTTPException(403, "Validation reports hold child-level data: they are open "
                                  "only to people who can see every child.")
-    path = sv.validation_report_file(request.app.state.settings, name, kind)
+    path = validation_report_file(request.app.state.settings.reports_dir, name, kind)
     if path is None:
         raise HTTPException(404, "No such validation report.")
     stores(request).access_log.record(viewer.principal, "view_validation_report",

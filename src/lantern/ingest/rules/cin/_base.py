@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 from lantern.ingest.rules.cin.tables import CHILD_ID, CHILD_INDEX, CIN_INDEX
 from lantern.ingest.rules.common import v
-from lantern.ingest.rules.engine import Context
+from lantern.ingest.rules.engine import Context, Finding
 from lantern.ingest.source import Format
 
 F: Format = "cin"
@@ -43,3 +44,19 @@ def cin_rows(ctx: Context) -> dict[str, int]:
 
 def child_id(ctx: Context, table: str, i: int) -> str | None:
     return v(ctx.rows(table)[i], CHILD_ID)
+
+
+def before_referral(ctx: Context, table: str, field: str) -> Iterator[Finding]:
+    """Every row of `table` whose `field` date is before its CIN episode's referral date."""
+    episodes = cin_rows(ctx)
+    referred = ctx.dates("CINdetails", "CINreferralDate")
+    for i, d in enumerate(ctx.dates(table, field)):
+        c = episodes.get(ctx.value(table, i, CIN_INDEX) or "")
+        began = referred[c] if c is not None else None
+        if d is not None and began is not None and d < began:
+            yield Finding(table, i, field, ctx.value(table, i, field))
+
+
+def unborn(row: dict[str, str | None]) -> bool:
+    """A child recorded by expected date of birth only (DfE 8750's unborn child)."""
+    return v(row, "PersonBirthDate") is None and v(row, "ExpectedPersonBirthDate") is not None

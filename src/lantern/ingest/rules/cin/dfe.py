@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-from lantern.ingest.rules.cin._base import F, census_period, child_rows, cin_rows
+from lantern.ingest.rules.cin._base import (
+    F,
+    before_referral,
+    census_period,
+    child_rows,
+    cin_rows,
+    unborn,
+)
 from lantern.ingest.rules.cin.tables import (
     ASSESSMENT_INDEX,
     CHILD_ID,
@@ -62,7 +69,8 @@ def born_after_census(ctx: Context) -> Iterable[Finding]:
             yield Finding(CI, i, "PersonBirthDate", ctx.value(CI, i, "PersonBirthDate"))
 
 
-@rule(id="cin:8525", dfe_code="8525", format=F, severity="error",
+# A query, not an error, in DfE's lists from 2022-23 (8525Q).
+@rule(id="cin:8525Q", dfe_code="8525Q", format=F, severity="query",
       message="Either Date of Birth or Expected Date of Birth must be provided (but not both)",
       fields=["PersonBirthDate", "ExpectedPersonBirthDate"], tables=[CI],
       expected="exactly one of PersonBirthDate and ExpectedPersonBirthDate")
@@ -209,18 +217,58 @@ def open_s47_in_year(ctx: Context) -> Iterable[Finding]:
             yield Finding(S47, i, "S47ActualStartDate", v(row, "S47ActualStartDate"))
 
 
-@rule(id="cin:8750", dfe_code="8750", format=F, severity="error", years=(2022, 2024),
+def _before_referral_rule(code: str, message: str, table: str, field: str) -> None:
+    def check(ctx: Context) -> Iterable[Finding]:
+        return before_referral(ctx, table, field)
+
+    rule(id=f"cin:{code}", dfe_code=code, format=F, severity="error", message=message,
+         fields=[field, "CINreferralDate"], tables=[table, CD],
+         expected=f"{field} on or after the CIN episode's CINreferralDate")(check)
+
+
+_before_referral_rule("1103", "The assessment start date cannot be before the referral date",
+                      "Assessments", "AssessmentActualStartDate")
+_before_referral_rule("1104", "The date of the initial child protection conference cannot be "
+                      "before the referral date", S47, "DateOfInitialCPC")
+_before_referral_rule("1105", "The child protection plan start date cannot be before the "
+                      "referral date", CPP, "CPPstartDate")
+_before_referral_rule("2889", "The S47 start date cannot be before the referral date.", S47,
+                      "S47ActualStartDate")
+_before_referral_rule("4015", "The CIN Plan start date cannot be before the referral date",
+                      "CINplanDates", "CINPlanStartDate")
+
+
+@rule(id="cin:8608", dfe_code="8608", format=F, severity="error",
+      message="Assessment Start Date cannot be later than its End Date",
+      fields=["AssessmentActualStartDate", "AssessmentAuthorisationDate"],
+      tables=["Assessments"],
+      expected="AssessmentAuthorisationDate on or after AssessmentActualStartDate")
+def assessment_ends_before_start(ctx: Context) -> Iterable[Finding]:
+    s_ = ctx.dates("Assessments", "AssessmentActualStartDate")
+    e_ = ctx.dates("Assessments", "AssessmentAuthorisationDate")
+    for i in range(len(s_)):
+        s, e = s_[i], e_[i]
+        if s is not None and e is not None and e < s:
+            yield Finding("Assessments", i, "AssessmentAuthorisationDate",
+                          ctx.value("Assessments", i, "AssessmentAuthorisationDate"))
+
+
+@rule(id="cin:8750", dfe_code="8750", format=F, severity="error",
       message="Gender must equal 0 for an unborn child",
       fields=["GenderCurrent", "Sex", "PersonBirthDate", "ExpectedPersonBirthDate"], tables=[CI],
-      expected="GenderCurrent 0 (or Sex U) when only ExpectedPersonBirthDate is given")
+      expected="GenderCurrent 0 (Sex U from 2024-25) when only ExpectedPersonBirthDate is given")
 def unborn_gender(ctx: Context) -> Iterable[Finding]:
     # A return may carry Sex instead of GenderCurrent (see cin:code): its U is the same code.
+    # A missing element is this rule's too ("must equal 0"), not the XSD's required element.
+    year_element = "Sex" if (ctx.collection_year or 0) >= 2025 else "GenderCurrent"
     for i, row in ctx.enum(CI):
-        if v(row, "PersonBirthDate") is not None or v(row, "ExpectedPersonBirthDate") is None:
+        if not unborn(row):
             continue
-        for element in ("GenderCurrent", "Sex"):
-            value = v(row, element)
-            if value is not None and value not in ("0", "U"):
+        given = [(e, v(row, e)) for e in ("GenderCurrent", "Sex") if v(row, e) is not None]
+        if not given:
+            yield Finding(CI, i, year_element, None)
+        for element, value in given:
+            if value not in ("0", "U"):
                 yield Finding(CI, i, element, value)
 
 

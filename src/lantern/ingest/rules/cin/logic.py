@@ -5,89 +5,25 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 
-from lantern.ingest.rules.cin._base import F, cin_rows
-from lantern.ingest.rules.cin.tables import CHILD_INDEX, CIN_INDEX, CPP_INDEX
+from lantern.ingest.rules.cin._base import F
+from lantern.ingest.rules.cin.tables import CHILD_INDEX, CPP_INDEX
 from lantern.ingest.rules.common import v
 from lantern.ingest.rules.engine import Context, Finding, rule
 
 
-def _ends_before_starts(ctx: Context, table: str, start: str, end: str) -> Iterable[Finding]:
-    s_, e_ = ctx.dates(table, start), ctx.dates(table, end)
-    for i in range(len(s_)):
-        s, e = s_[i], e_[i]
-        if s is not None and e is not None and e < s:
-            yield Finding(table, i, end, ctx.value(table, i, end))
-
-
-@rule(id="lantern:assessment-auth-before-start", format=F, severity="warning", family="logic",
-      message="The assessment was authorised before it started.",
-      fields=["AssessmentActualStartDate", "AssessmentAuthorisationDate"], tables=["Assessments"],
-      expected="AssessmentAuthorisationDate on or after AssessmentActualStartDate")
-def assessment_authorised_early(ctx: Context) -> Iterable[Finding]:
-    return _ends_before_starts(ctx, "Assessments", "AssessmentActualStartDate",
-                               "AssessmentAuthorisationDate")
-
-
-@rule(id="lantern:cpp-end-before-start", format=F, severity="warning", family="logic",
-      message="The child protection plan ends before it starts.",
-      fields=["CPPstartDate", "CPPendDate"], tables=["ChildProtectionPlans"],
-      expected="CPPendDate after CPPstartDate")
-def cpp_ends_early(ctx: Context) -> Iterable[Finding]:
-    return _ends_before_starts(ctx, "ChildProtectionPlans", "CPPstartDate", "CPPendDate")
-
-
-@rule(id="lantern:cin-plan-end-before-start", format=F, severity="warning", family="logic",
-      message="The CIN plan ends before it starts.", fields=["CINPlanStartDate", "CINPlanEndDate"],
-      tables=["CINplanDates"], expected="CINPlanEndDate on or after CINPlanStartDate")
-def cin_plan_ends_early(ctx: Context) -> Iterable[Finding]:
-    return _ends_before_starts(ctx, "CINplanDates", "CINPlanStartDate", "CINPlanEndDate")
-
-
-@rule(id="lantern:icpc-before-s47", format=F, severity="warning", family="logic",
-      message="The initial child protection conference is dated before its section 47 enquiry "
-              "started.", fields=["S47ActualStartDate", "DateOfInitialCPC"], tables=["Section47"],
-      expected="DateOfInitialCPC on or after S47ActualStartDate")
-def icpc_before_s47(ctx: Context) -> Iterable[Finding]:
-    return _ends_before_starts(ctx, "Section47", "S47ActualStartDate", "DateOfInitialCPC")
-
-
-@rule(id="lantern:cpp-review-outside-plan", format=F, severity="warning", family="logic",
-      message="A child protection review date falls outside its plan.",
-      fields=["CPPreviewDate", "CPPstartDate", "CPPendDate"],
-      tables=["Reviews", "ChildProtectionPlans"],
-      expected="CPPreviewDate on or after CPPstartDate and on or before CPPendDate (if ended)")
-def review_outside_plan(ctx: Context) -> Iterable[Finding]:
+@rule(id="lantern:cpp-review-after-plan", format=F, severity="warning", family="logic",
+      message="A child protection review date falls after its plan ended.",
+      fields=["CPPreviewDate", "CPPendDate"], tables=["Reviews", "ChildProtectionPlans"],
+      expected="CPPreviewDate on or before CPPendDate (a review on or before the start is "
+               "DfE 8841)")
+def review_after_plan(ctx: Context) -> Iterable[Finding]:
     plans = {k: rows[0] for k, rows in ctx.by_child("ChildProtectionPlans", CPP_INDEX).items()}
-    s_ = ctx.dates("ChildProtectionPlans", "CPPstartDate")
     e_ = ctx.dates("ChildProtectionPlans", "CPPendDate")
     for i, d in enumerate(ctx.dates("Reviews", "CPPreviewDate")):
         p = plans.get(ctx.value("Reviews", i, CPP_INDEX) or "")
-        if p is None or d is None:
-            continue
-        s, e = s_[p], e_[p]
-        if (s is not None and d < s) or (e is not None and d > e):
+        e = e_[p] if p is not None else None
+        if d is not None and e is not None and d > e:
             yield Finding("Reviews", i, "CPPreviewDate", ctx.value("Reviews", i, "CPPreviewDate"))
-
-
-@rule(id="lantern:activity-before-referral", format=F, severity="warning", family="logic",
-      message="An assessment, section 47 enquiry, CIN plan or CP plan starts before its CIN "
-              "episode's referral date.",
-      fields=["AssessmentActualStartDate", "S47ActualStartDate", "CINPlanStartDate",
-              "CPPstartDate", "CINreferralDate"],
-      tables=["Assessments", "Section47", "CINplanDates", "ChildProtectionPlans", "CINdetails"],
-      expected="a start date on or after the episode's CINreferralDate")
-def before_referral(ctx: Context) -> Iterable[Finding]:
-    episodes = cin_rows(ctx)
-    referred = ctx.dates("CINdetails", "CINreferralDate")
-    for table, field in (("Assessments", "AssessmentActualStartDate"),
-                         ("Section47", "S47ActualStartDate"),
-                         ("CINplanDates", "CINPlanStartDate"),
-                         ("ChildProtectionPlans", "CPPstartDate")):
-        for i, d in enumerate(ctx.dates(table, field)):
-            c = episodes.get(ctx.value(table, i, CIN_INDEX) or "")
-            began = referred[c] if c is not None else None
-            if d is not None and began is not None and d < began:
-                yield Finding(table, i, field, ctx.value(table, i, field))
 
 
 @rule(id="lantern:cin-episodes-overlap", format=F, severity="warning", family="logic",

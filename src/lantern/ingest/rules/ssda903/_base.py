@@ -58,3 +58,32 @@ def episodes_in_order(ctx: Context, table: str = "Episodes") -> dict[str, list[i
 def sex_norm(value: str | None) -> str | None:
     """1/2 (to 2023-24) and M/F (from 2024-25) as M/F, to compare across years."""
     return {"1": "M", "2": "F"}.get(value or "", value)
+
+
+def continuously_looked_after(ctx: Context) -> frozenset[str]:
+    """Children looked after continuously for the 12 months to 31 March (the OC2 cohort).
+
+    DfE's definition in the SSDA903 validation rules: a child with episodes in the year is
+    continuously looked after unless an episode ends in the year with LS V3/V4 (respite)
+    or with REC other than X1 (care ended), or an episode starts in the year with RNE S
+    (care began).
+    """
+
+    def make() -> frozenset[str]:
+        start, end = ctx.year_start, ctx.year_end
+        if start is None or end is None:
+            return frozenset()
+        decom, dec = ctx.dates("Episodes", "DECOM"), ctx.dates("Episodes", "DEC")
+        seen: set[str] = set()
+        out_: set[str] = set()
+        for i, row in ctx.enum("Episodes"):
+            child, s, e = v(row, "CHILD"), decom[i], dec[i]
+            if child is None or s is None or s > end or (e is not None and e < start):
+                continue
+            seen.add(child)
+            ended = e is not None and (v(row, "LS") in RESPITE or v(row, "REC") != "X1")
+            if ended or (s > start and v(row, "RNE") == "S"):
+                out_.add(child)
+        return frozenset(seen - out_)
+
+    return ctx.memo("cla12", make)

@@ -197,13 +197,22 @@ def adopted_without_ad1(ctx: Context) -> Iterable[Finding]:
 @rule(id="903:602", dfe_code="602", format=F, severity="error",
       message="The episode data submitted for this child does not show that he/she was adopted "
               "during the year.", fields=["CHILD"], tables=["AD1", "Episodes"],
-      expected="an episode ending E11 or E12 for a child with AD1 data")
+      expected="an episode ending E11 or E12 in the collection year for a child with AD1 "
+               "data")
 def ad1_without_adoption(ctx: Context) -> Iterable[Finding]:
+    start, end = ctx.year_start, ctx.year_end
     eps = ctx.by_child("Episodes")
     ep_rows = ctx.rows("Episodes")
+    dec = ctx.dates("Episodes", "DEC")
+
+    def adopted_in_year(j: int) -> bool:
+        d = dec[j]
+        in_year = d is not None and (start is None or end is None or start <= d <= end)
+        return in_year and v(ep_rows[j], "REC") in ADOPTED
+
     for i, row in ctx.enum("AD1"):
         if all(v(row, f) is None for f in AD1_FIELDS):
             continue
         child = v(row, "CHILD") or ""
-        if not any(v(ep_rows[j], "REC") in ADOPTED for j in eps.get(child, [])):
+        if not any(adopted_in_year(j) for j in eps.get(child, [])):
             yield Finding("AD1", i, "CHILD", child or None)

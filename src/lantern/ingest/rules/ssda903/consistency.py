@@ -56,24 +56,24 @@ def _once(table: str) -> Check:
 
 
 for _id, _t in _IN_HEADER.items():
-    rule(id=f"903:{_id}", format=F, severity="error", family="consistency",
+    rule(id=f"903:{_id}", dfe_code=_id, format=F, severity="error", family="consistency",
          message=f"Internal Check: Child in {_t} does not exist in Header."
          if _id != "INT01" else "Data Integrity Check: Child in AD1 does not exist in Header.",
          fields=["CHILD"], tables=[_t, "Header"],
          expected="every child in the return listed in the Header")(_in_header(_t))
 for _id, _t in _SAME_DOB.items():
-    rule(id=f"903:{_id}", format=F, severity="error", family="consistency",
+    rule(id=f"903:{_id}", dfe_code=_id, format=F, severity="error", family="consistency",
          message=f"Internal Check: DOB in {_t} is different to DOB in Header.",
          fields=["DOB"], tables=[_t, "Header"],
          expected="the DOB given for the child in the Header")(_same_dob(_t))
 for _id, _t in _ONCE.items():
-    rule(id=f"903:{_id}", format=F, severity="error", family="consistency",
+    rule(id=f"903:{_id}", dfe_code=_id, format=F, severity="error", family="consistency",
          message=f"Internal Check: Child should only exist once in {_t}.",
          fields=["CHILD"], tables=[_t],
          expected=f"one {_t} row per child")(_once(_t))
 
 
-@rule(id="903:INT21", format=F, severity="error", family="consistency",
+@rule(id="903:INT21", dfe_code="INT21", format=F, severity="error", family="consistency",
       message="Internal Check: SEX in UASC is different to SEX in Header.", fields=["SEX"],
       tables=["UASC", "Header"], expected="the SEX given for the child in the Header")
 def uasc_sex(ctx: Context) -> Iterable[Finding]:

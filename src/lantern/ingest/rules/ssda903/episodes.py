@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Callable, Iterable
 from datetime import date
 
-from lantern.ingest.rules.common import age, code_rule, date_rule, days, v
+from lantern.ingest.rules.common import age, claim, code_rule, date_rule, days, v
 from lantern.ingest.rules.engine import Context, Finding, rule
 from lantern.ingest.rules.schema import ssda903_fields
 from lantern.ingest.rules.ssda903._base import (
@@ -40,8 +40,6 @@ date_rule(id="903:147", dfe_code="147", format=F, table=E, field="DEC",
           message="Date episode ceased is not a valid date.")
 code_rule(id="903:149", dfe_code="149", format=F, table=E, field="REC",
           message="Reason episode ceased code is not valid.", codes=_codes("REC"))
-code_rule(id="903:178", dfe_code="178", format=F, table=E, field="PLACE_PROVIDER",
-          message="Placement provider code is not a valid code.", codes=_codes("PLACE_PROVIDER"))
 code_rule(id="903:1009", dfe_code="1009", format=F, table=E, field="REASON_PLACE_CHANGE",
           message="Reason for placement change is not a valid code.",
           codes=_codes("REASON_PLACE_CHANGE"))
@@ -105,7 +103,8 @@ def ceased_before_start(ctx: Context) -> Iterable[Finding]:
             yield Finding(E, i, "DEC", ctx.value(E, i, "DEC"))
 
 
-@rule(id="903:445", dfe_code="445", format=F, severity="error",
+# DfE deleted 445 from the 2024-25 return on.
+@rule(id="903:445", dfe_code="445", format=F, severity="error", years=(2023, 2024),
       message="D1 is not a valid code for episodes starting after December 2005.",
       fields=["DECOM", "LS"], tables=[E], expected="no freeing order (D1) after 30/12/2005")
 def freeing_order_late(ctx: Context) -> Iterable[Finding]:
@@ -127,7 +126,60 @@ def placement_order_early(ctx: Context) -> Iterable[Finding]:
             yield Finding(E, i, "LS", "E1")
 
 
-# -- durations (closed episodes) ------------------------------------------------------
+# -- durations ------------------------------------------------------------------------------
+
+def _spells(ctx: Context, field: str, code: str) -> Iterable[list[int]]:
+    """Each run of a child's episodes with `field` = `code`, one starting on the day the
+    previous one ceased (DfE: consecutive episodes with the same status are one spell)."""
+    start, end = ctx.dates(E, "DECOM"), ctx.dates(E, "DEC")
+    for rows in episodes_in_order(ctx).values():
+        run: list[int] = []
+        for i in rows:
+            if ctx.value(E, i, field) != code or start[i] is None:
+                if run:
+                    yield run
+                run = []
+                continue
+            if run and end[run[-1]] != start[i]:
+                yield run
+                run = []
+            run.append(i)
+        if run:
+            yield run
+
+
+def _spell_too_long(ctx: Context, field: str, code: str, limit: int) -> Iterable[Finding]:
+    """Every episode of a spell lasting more than `limit` days; a spell still open counts
+    to the end of the collection year (31 March)."""
+    start, end = ctx.dates(E, "DECOM"), ctx.dates(E, "DEC")
+    for run in _spells(ctx, field, code):
+        began, last = start[run[0]], run[-1]
+        ceased = end[last] if ctx.value(E, last, "DEC") is not None else ctx.year_end
+        if began is not None and ceased is not None and days(began, ceased) > limit:
+            for i in run:
+                yield Finding(E, i, "DEC", ctx.value(E, i, "DEC"))
+
+
+def _spell_rule(id: str, message: str, field: str, code: str, limit: int) -> None:
+    def check(ctx: Context) -> Iterable[Finding]:
+        return _spell_too_long(ctx, field, code, limit)
+
+    rule(id=f"903:{id}", dfe_code=id, format=F, severity="error", message=message,
+         fields=["DECOM", "DEC", field], tables=[E],
+         expected=f"a spell with {field} {code} (consecutive episodes joined; an open one "
+                  f"counted to 31 March) lasting at most {limit} days")(check)
+
+
+_spell_rule("361", "Police protection legal status lasted longer than maximum 72 hours "
+            "allowed in the Children Act 1989.", "LS", "L1", 3)
+_spell_rule("362", "Emergency protection order (EPO) lasted longer than 21 days", "LS", "L2", 21)
+_spell_rule("363", "Child assessment order (CAO) lasted longer than 7 days allowed in the "
+            "Children Act 1989.", "LS", "L3", 7)
+_spell_rule("365", "Any individual short- term respite placement must not exceed 17 days.",
+            "LS", "V3", 17)
+_spell_rule("376", "Temporary placements coded as being due to holiday of usual foster "
+            "carer(s) cannot exceed three weeks.", "PLACE", "T3", 21)
+
 
 def _longer_than(ctx: Context, field: str, codes: frozenset[str], limit: int
                  ) -> Iterable[Finding]:
@@ -147,17 +199,10 @@ def _duration_rule(id: str, message: str, field: str, code: str, limit: int) -> 
          expected=f"an episode with {field} {code} lasting at most {limit} days")(check)
 
 
-_duration_rule("361", "Police protection legal status lasted longer than maximum 72 hours "
-               "allowed in the Children Act 1989.", "LS", "L1", 3)
-_duration_rule("362", "Emergency protection order (EPO) lasted longer than 21 days", "LS", "L2", 21)
-_duration_rule("363", "Child assessment order (CAO) lasted longer than 7 days allowed in the "
-               "Children Act 1989.", "LS", "L3", 7)
-_duration_rule("365", "Any individual short- term respite placement must not exceed 17 days.",
-               "LS", "V3", 17)
+# 375 and 379 were not found to differ from the peer or the rule text (#19): they keep the
+# one-closed-episode reading.
 _duration_rule("375", "Hospitalisation coded as a temporary placement exceeds six weeks.",
                "PLACE", "T1", 42)
-_duration_rule("376", "Temporary placements coded as being due to holiday of usual foster "
-               "carer(s) cannot exceed three weeks.", "PLACE", "T3", 21)
 _duration_rule("379", "Temporary placements for unspecified reason (placement code T4) cannot "
                "exceed seven days.", "PLACE", "T4", 7)
 
@@ -198,8 +243,6 @@ _age_rule("352", "Child who started to be looked after was aged 18 or over.", "D
           frozenset({"S"}), too_old=18)
 _age_rule("358", "Child with this legal status should not be under 10.", "DECOM", "LS",
           frozenset({"J1", "J2", "J3"}), too_young=10)
-_age_rule("371", "Child in supported accomodation not subject to children’s homes regulations "
-          "should be at least 16.", "DECOM", "PLACE", frozenset({"H5"}), too_young=16)
 _age_rule("372", "Child in youth custody or prison should be at least 10.", "DECOM", "PLACE",
           frozenset({"R5"}), too_young=10)
 _age_rule("373", "Child placed in a school should be at least 4 years old.", "DECOM", "PLACE",
@@ -219,6 +262,31 @@ _age_rule("407", "Reason episode ceased is Special Guardianship Order, but child
 _age_rule("460", "Reason episode ceased is that child stayed with current carers at age 18 (or "
           "above), but child is aged under 18.", "DEC", "REC", frozenset({"E17"}),
           too_young=18)
+
+
+# 371's placement code and minimum age change by collection year (year ending 31 March):
+# semi-independent living H5 at 14 (2022-23), at 16 (2023-24); supported accommodation K3
+# at 16 (from 2024-25). A year before 2023 is read as 2022-23.
+SUPPORTED_ACCOMMODATION: dict[int, tuple[str, int]] = {2023: ("H5", 14), 2024: ("H5", 16),
+                                                       2025: ("K3", 16)}
+
+
+def _supported_accommodation(year: int | None) -> tuple[str, int]:
+    known = sorted(SUPPORTED_ACCOMMODATION)
+    y = max(min(year or known[-1], known[-1]), known[0])
+    return SUPPORTED_ACCOMMODATION[max(k for k in known if k <= y)]
+
+
+@rule(id="903:371", dfe_code="371", format=F, severity="error",
+      message="Child in supported accomodation not subject to children’s homes regulations "
+              "should be at least 16.", fields=["DECOM", "PLACE", "DOB"], tables=[E, "Header"],
+      expected="a child aged 16 or over at DECOM when PLACE is K3 (H5 to 2023-24; aged 14 "
+               "or over in 2022-23)")
+def supported_accommodation_too_young(ctx: Context) -> Iterable[Finding]:
+    code, minimum = _supported_accommodation(ctx.collection_year)
+    shown = f"a child aged {minimum} or over at DECOM when PLACE is {code}"
+    for f in _age_at(ctx, "DECOM", lambda r, a: v(r, "PLACE") == code and a < minimum, "PLACE"):
+        yield f._replace(expected=shown)
 
 
 @rule(id="903:302", dfe_code="302", format=F, severity="error",
@@ -256,9 +324,10 @@ _combo_rule("378", "A child who is placed with parent(s) cannot be looked after 
             "period of accommodation under Section 20 of the Children Act 1989.", "LS",
             "a legal status other than V2 when PLACE is P1",
             lambda r: v(r, "PLACE") == "P1" and v(r, "LS") == "V2", ("LS", "PLACE"))
-_combo_rule("380", "A period of care cannot start with a temporary placement.", "PLACE",
-            "a placement other than T0-T4 when RNE is S",
-            lambda r: v(r, "RNE") == "S" and v(r, "PLACE") in TEMPORARY, ("PLACE", "RNE"))
+_combo_rule("380", "A period of care cannot start with a temporary placement.", "RNE",
+            "RNE P or B (a change of placement) when PLACE is T0-T4",
+            lambda r: v(r, "PLACE") in TEMPORARY and v(r, "RNE") not in (None, "P", "B"),
+            ("PLACE", "RNE"))
 _combo_rule("381", "A period of care cannot end with a temporary placement.", "PLACE",
             "a placement other than T0-T4 when the period of care ends (REC not X1)",
             lambda r: v(r, "REC") not in (None, "X1") and v(r, "PLACE") in TEMPORARY,
@@ -272,10 +341,6 @@ _combo_rule("384", "A child receiving respite care cannot be in a long-term fost
 _combo_rule("213", "Placement provider information not required.", "PLACE_PROVIDER",
             "PLACE_PROVIDER blank when PLACE is T0-T4 or Z1",
             lambda r: v(r, "PLACE") in TEMPORARY | {"Z1"} and v(r, "PLACE_PROVIDER") is not None)
-_combo_rule("226", "Reason for placement change is not required.", "REASON_PLACE_CHANGE",
-            "REASON_PLACE_CHANGE blank when PLACE is T0-T4",
-            lambda r: v(r, "PLACE") in TEMPORARY and v(r, "REASON_PLACE_CHANGE") is not None,
-            ("PLACE", "REASON_PLACE_CHANGE"))
 _combo_rule("527", "A placement provider code of PR1 cannot be associated with placements P1, R2 "
             "or R5.", "PLACE_PROVIDER", "a provider other than PR1 for P1, R2 or R5",
             lambda r: v(r, "PLACE_PROVIDER") == "PR1" and v(r, "PLACE") in _NOT_OTHER_LA)
@@ -296,6 +361,46 @@ _combo_rule("531", "A placement provider code of PR5 cannot be associated with p
 _combo_rule("550", "A placement provider code of PR0 can only be associated with placement P1.",
             "PLACE_PROVIDER", "PR0 only with PLACE P1",
             lambda r: v(r, "PLACE_PROVIDER") == "PR0" and v(r, "PLACE") not in (None, "P1"))
+
+
+@rule(id="903:226", dfe_code="226", format=F, severity="error",
+      message="Reason for placement change is not required.",
+      fields=["PLACE", "REASON_PLACE_CHANGE"], tables=[E],
+      expected="REASON_PLACE_CHANGE blank on a T0-T4 episode and on the episode before it")
+def reason_for_temporary_move(ctx: Context) -> Iterable[Finding]:
+    # DfE: for PLACE T0-T4 the reason is null "in current episode and current episode - 1"
+    # (a move into a temporary placement, or back from one, is not a placement change).
+    for rows in episodes_in_order(ctx).values():
+        for k, i in enumerate(rows):
+            if ctx.value(E, i, "PLACE") not in TEMPORARY:
+                continue
+            mine = ctx.value(E, i, "REASON_PLACE_CHANGE")
+            before = ctx.value(E, rows[k - 1], "REASON_PLACE_CHANGE") if k else None
+            if mine is not None or before is not None:
+                yield Finding(E, i, "REASON_PLACE_CHANGE", mine)
+
+
+def _no_provider(year: int | None) -> frozenset[str]:
+    """Placements that have no provider (178): T0-T4 and Z1; from 2025-26 T0-T3, Z11-Z14."""
+    if year is not None and year >= 2026:
+        return frozenset({"T0", "T1", "T2", "T3", "Z11", "Z12", "Z13", "Z14"})
+    return TEMPORARY | {"Z1"}
+
+
+claim(F, E, "PLACE_PROVIDER", "code")
+
+
+@rule(id="903:178", dfe_code="178", format=F, severity="error",
+      message="Placement provider code is not a valid code.",
+      fields=["PLACE_PROVIDER", "PLACE"], tables=[E],
+      expected="PR0-PR5, and blank when PLACE is T0-T4 or Z1 (from 2025-26: T0-T3, Z11-Z14)")
+def provider_code(ctx: Context) -> Iterable[Finding]:
+    codes = _codes("PLACE_PROVIDER")(ctx.collection_year)
+    none = _no_provider(ctx.collection_year)
+    for i, row in ctx.enum(E):
+        given = v(row, "PLACE_PROVIDER")
+        if given is not None and (given not in codes or v(row, "PLACE") in none):
+            yield Finding(E, i, "PLACE_PROVIDER", given)
 
 
 # -- sequences of a child's episodes ------------------------------------------------------

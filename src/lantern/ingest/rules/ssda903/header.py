@@ -10,7 +10,9 @@ from lantern.ingest.rules.engine import Context, Finding, rule
 from lantern.ingest.rules.schema import ssda903_fields
 from lantern.ingest.rules.ssda903._base import SEX_FEMALE, SEX_MALE, F, episodes_in_order
 
-UPN_PATTERN = re.compile(r"[A-Za-z]\d{11}(\d|[A-Za-z])")
+# DfE 168: a letter other than I, O or S (never issued, as they read like 1, 0 and 5),
+# 11 digits, then a digit or a letter.
+UPN_PATTERN = re.compile(r"(?![IOSios])[A-Za-z]\d{11}(\d|[A-Za-z])")
 UPN_UNKNOWN = frozenset({"UN1", "UN2", "UN3", "UN4", "UN5"})
 
 code_rule(id="903:101", dfe_code="101", format=F, table="Header", field="SEX",
@@ -30,7 +32,8 @@ claim(F, "Header", "UPN", "blank")
       message="Unique Pupil Number (UPN) is not valid. If unknown, default codes should be "
               "UN1, UN2, UN3, UN4 or UN5.",
       fields=["UPN"], tables=["Header"],
-      expected="a 13-character UPN (a letter, 11 digits, a digit or letter) or UN1-UN5")
+      expected="a 13-character UPN (a letter other than I, O or S, 11 digits, a digit or "
+               "letter) or UN1-UN5")
 def upn_valid(ctx: Context) -> Iterable[Finding]:
     for i, row in ctx.enum("Header"):
         upn = v(row, "UPN")

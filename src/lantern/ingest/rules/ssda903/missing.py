@@ -9,7 +9,7 @@ from datetime import date
 from lantern.ingest.rules.common import claim, code_rule, date_rule, v
 from lantern.ingest.rules.engine import Context, Finding, rule
 from lantern.ingest.rules.schema import ssda903_fields
-from lantern.ingest.rules.ssda903._base import F
+from lantern.ingest.rules.ssda903._base import F, episodes_in_order
 
 M = "Missing"
 claim(F, M, "MIS_START", "blank")  # 564
@@ -117,4 +117,65 @@ def before_birth(ctx: Context) -> Iterable[Finding]:
     for i in range(len(s_)):
         s, dob = s_[i], dob_[i]
         if s is not None and dob is not None and s < dob:
+            yield Finding(M, i, "MIS_START", ctx.value(M, i, "MIS_START"))
+
+
+# -- missing periods against the child's care ---------------------------------------------
+
+def _left_care(ctx: Context) -> dict[str, date]:
+    """CHILD -> the day the child ceased to be looked after (last episode's DEC, REC not X1)."""
+    dec = ctx.dates("Episodes", "DEC")
+    out: dict[str, date] = {}
+    for child, rows in episodes_in_order(ctx).items():
+        last = rows[-1]
+        ended = dec[last]
+        if ended is not None and ctx.value("Episodes", last, "REC") not in (None, "X1"):
+            out[child] = ended
+    return out
+
+
+@rule(id="903:577", dfe_code="577", format=F, severity="error",
+      message="Child ceased to be looked after but there is a missing/away from placement "
+              "without authorisation period without an end date.",
+      fields=["MIS_END", "DEC", "REC"], tables=[M, "Episodes"],
+      expected="MIS_END completed for a child who has left care")
+def open_missing_after_care(ctx: Context) -> Iterable[Finding]:
+    left = _left_care(ctx)
+    for i, row in ctx.enum(M):
+        if v(row, "MIS_START") is not None and v(row, "MIS_END") is None \
+                and v(row, "CHILD") in left:
+            yield Finding(M, i, "MIS_END", None)
+
+
+@rule(id="903:578", dfe_code="578", format=F, severity="error",
+      message="The date that the child started to be missing is after the child ceased to be "
+              "looked after.", fields=["MIS_START", "DEC"], tables=[M, "Episodes"],
+      expected="MIS_START on or before the day the child left care")
+def missing_after_care(ctx: Context) -> Iterable[Finding]:
+    left = _left_care(ctx)
+    for i, d in enumerate(ctx.dates(M, "MIS_START")):
+        ended = left.get(ctx.value(M, i, "CHILD") or "")
+        if d is not None and ended is not None and d > ended:
+            yield Finding(M, i, "MIS_START", ctx.value(M, i, "MIS_START"))
+
+
+def _within(d: date, began: date | None, ended: date | None) -> bool:
+    return began is not None and began <= d and (ended is None or d <= ended)
+
+
+@rule(id="903:581", dfe_code="581", format=F, severity="error",
+      message="Child is missing but has not yet started to be looked after.",
+      fields=["MIS_START", "DECOM"], tables=[M, "Episodes"],
+      expected="MIS_START within one of the child's episodes of care")
+def missing_outside_care(ctx: Context) -> Iterable[Finding]:
+    # Before care began, or in a gap between two periods of care; a start after the child
+    # left care is 578's.
+    decom, dec = ctx.dates("Episodes", "DECOM"), ctx.dates("Episodes", "DEC")
+    eps, left = episodes_in_order(ctx), _left_care(ctx)
+    for i, d in enumerate(ctx.dates(M, "MIS_START")):
+        child = ctx.value(M, i, "CHILD") or ""
+        rows = eps.get(child, [])
+        if d is None or not rows or (child in left and d > left[child]):
+            continue
+        if not any(_within(d, decom[j], dec[j]) for j in rows):
             yield Finding(M, i, "MIS_START", ctx.value(M, i, "MIS_START"))

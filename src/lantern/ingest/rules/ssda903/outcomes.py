@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from lantern.ingest.rules.common import add_years, age, claim, code_rule, v
 from lantern.ingest.rules.engine import Context, Finding, rule
 from lantern.ingest.rules.schema import ssda903_fields
-from lantern.ingest.rules.ssda903._base import F
+from lantern.ingest.rules.ssda903._base import F, continuously_looked_after
 
 OC2_ITEMS = ("CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT",
              "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED")
@@ -34,10 +34,16 @@ code_rule(id="903:131", dfe_code="131", format=F, table="OC3", field="IN_TOUCH",
 code_rule(id="903:132", dfe_code="132", format=F, table="OC3", field="ACTIV",
           message="Data entry for activity after leaving care is invalid.",
           codes=_codes("OC3", "ACTIV"))
+# 133 lists its own valid codes: the schema's enumeration also carries S1 and X1, which
+# the rule does not accept. The same list in every year from 2022-23 to 2025-26.
+ACCOM_133 = frozenset({
+    "B1", "B2", "C1", "C2", "D1", "D2", "E1", "E2", "G1", "G2", "H1", "H2", "K1", "K2", "R1",
+    "R2", "S2", "T1", "T2", "U1", "U2", "V1", "V2", "W1", "W2", "X2", "Y1", "Y2", "Z1", "Z2",
+    "0"})
 code_rule(id="903:133", dfe_code="133", format=F, table="OC3", field="ACCOM",
           message="Data entry for accommodation after leaving care is invalid. If reporting on a "
                   "childs accommodation after leaving care the data entry must be valid",
-          codes=_codes("OC3", "ACCOM"))
+          codes=lambda year: ACCOM_133)
 code_rule(id="903:196", dfe_code="196", format=F, table="OC2", field="SDQ_REASON",
           message="Strengths and Difficulties (SDQ) reason is not a valid code.",
           codes=_codes("OC2", "SDQ_REASON"))
@@ -173,10 +179,13 @@ def convicted_under_10(ctx: Context) -> Iterable[Finding]:
 
 @rule(id="903:546", dfe_code="546", format=F, severity="error",
       message="Children aged 5 or over at 31 March should not have health promotion information "
-              "completed.", fields=["DOB", "HEALTH_CHECK"], tables=["OC2"],
-      expected="HEALTH_CHECK blank for a child aged 5 or over on 31 March")
+              "completed.", fields=["DOB", "HEALTH_CHECK"], tables=["OC2", "Episodes"],
+      expected="HEALTH_CHECK blank for a child aged 5 or over on 31 March who was looked after "
+               "continuously for the 12 months")
 def health_check_5_plus(ctx: Context) -> Iterable[Finding]:
-    return _aged(ctx, True, lambda r, a: a >= 5 and _any(r, "HEALTH_CHECK"), "HEALTH_CHECK")
+    cla = continuously_looked_after(ctx)
+    return _aged(ctx, True, lambda r, a: a >= 5 and _any(r, "HEALTH_CHECK")
+                 and v(r, "CHILD") in cla, "HEALTH_CHECK")
 
 
 def _needs_health(trigger: str) -> Callable[[Context], Iterable[Finding]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from lantern.ingest.rules.cin._base import unborn
 from lantern.ingest.rules.cin.tables import (
     ASSESSMENT_INDEX,
     CHILD_INDEX,
@@ -78,8 +79,10 @@ def required(ctx: Context) -> Iterable[Finding]:
             continue
         for i, row in ctx.enum(name):
             if v(row, spec.name) is None:
-                if spec.name in SEX_ELEMENTS and _has_sex(row):
-                    continue  # GenderCurrent or Sex: either element satisfies the XSD's one
+                if spec.name in SEX_ELEMENTS and (_has_sex(row) or unborn(row)):
+                    # GenderCurrent or Sex: either element satisfies the XSD's one; an
+                    # unborn child's missing sex is DfE 8750's to report
+                    continue
                 yield Finding(name, i, spec.name, None,
                               message=f"{spec.name} is missing but is required.")
 

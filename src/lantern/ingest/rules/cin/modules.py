@@ -1,0 +1,130 @@
+"""DfE CIN census rules on the modules of one CIN episode: assessments and their factors,
+activity on a referral with no further action, closed episodes, conferences recorded twice."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from lantern.ingest.rules.cin._base import F, census_period
+from lantern.ingest.rules.cin.tables import ASSESSMENT_INDEX, CHILD_INDEX, CIN_INDEX
+from lantern.ingest.rules.common import is_true, v
+from lantern.ingest.rules.engine import Context, Finding, rule
+
+AS, AF, CD, S47 = "Assessments", "AssessmentFactors", "CINdetails", "Section47"
+ACTIVITY = ("Assessments", "Section47", "CINplanDates", "ChildProtectionPlans")
+
+Key = tuple[str | None, ...]
+
+
+def _key(row: dict[str, str | None], *fields: str) -> Key:
+    return tuple(v(row, f) for f in fields)
+
+
+def _assessment(row: dict[str, str | None]) -> Key:
+    return _key(row, CHILD_INDEX, CIN_INDEX, ASSESSMENT_INDEX)
+
+
+def _episode(row: dict[str, str | None]) -> Key:
+    return _key(row, CHILD_INDEX, CIN_INDEX)
+
+
+def _completed(row: dict[str, str | None]) -> bool:
+    return v(row, "AssessmentAuthorisationDate") is not None
+
+
+@rule(id="cin:8736", dfe_code="8736", format=F, severity="error",
+      message="For an Assessment that has not been completed, the start date must fall within "
+              "the census year", fields=["AssessmentActualStartDate",
+                                         "AssessmentAuthorisationDate"], tables=[AS],
+      expected="AssessmentActualStartDate within the census year while it is not authorised")
+def open_assessment_in_year(ctx: Context) -> Iterable[Finding]:
+    period = census_period(ctx)
+    if period is None:
+        return
+    starts = ctx.dates(AS, "AssessmentActualStartDate")
+    for i, row in ctx.enum(AS):
+        s = starts[i]
+        if not _completed(row) and s is not None and not period[0] <= s <= period[1]:
+            yield Finding(AS, i, "AssessmentActualStartDate", v(row, "AssessmentActualStartDate"))
+
+
+@rule(id="cin:8614", dfe_code="8614", format=F, severity="error",
+      message="Parental or child factors at assessment should only be present for a completed "
+              "assessment.", fields=["AssessmentFactors", "AssessmentAuthorisationDate"],
+      tables=[AF, AS], expected="factors only on an assessment with an authorisation date")
+def factors_on_open_assessment(ctx: Context) -> Iterable[Finding]:
+    open_ = {_assessment(r) for r in ctx.rows(AS) if not _completed(r)}
+    for i, row in ctx.enum(AF):
+        if _assessment(row) in open_ and v(row, "AssessmentFactors") is not None:
+            yield Finding(AF, i, "AssessmentFactors", v(row, "AssessmentFactors"))
+
+
+@rule(id="cin:8897Q", dfe_code="8897Q", format=F, severity="query",
+      message="Parental or child factors at assessment information is missing from a completed "
+              "assessment", fields=["AssessmentFactors", "AssessmentAuthorisationDate"],
+      tables=[AS, AF], expected="at least one factor code on a completed assessment")
+def completed_without_factors(ctx: Context) -> Iterable[Finding]:
+    with_factors = {_assessment(r) for r in ctx.rows(AF) if v(r, "AssessmentFactors")}
+    for i, row in ctx.enum(AS):
+        if _completed(row) and _assessment(row) not in with_factors:
+            yield Finding(AS, i, "AssessmentFactors", None)
+
+
+@rule(id="cin:8896", dfe_code="8896", format=F, severity="error",
+      message="Within one CINDetails group there are 2 or more open Assessments groups",
+      fields=["AssessmentAuthorisationDate"], tables=[AS],
+      expected="at most one assessment without an authorisation date per CIN episode")
+def two_open_assessments(ctx: Context) -> Iterable[Finding]:
+    per_episode = Counter(_episode(r) for r in ctx.rows(AS) if not _completed(r))
+    for i, row in ctx.enum(AS):
+        if not _completed(row) and per_episode[_episode(row)] > 1:
+            yield Finding(AS, i, "AssessmentAuthorisationDate", None)
+
+
+def _activity_rule(code: str, message: str, tables: tuple[str, ...], expected: str) -> None:
+    def check(ctx: Context) -> Iterable[Finding]:
+        nfa = {_episode(r) for r in ctx.rows(CD) if is_true(r.get("ReferralNFA"))}
+        for table in tables:
+            for i, row in ctx.enum(table):
+                if _episode(row) in nfa:
+                    # the episode's flag is what a person checks first
+                    yield Finding(table, i, "ReferralNFA", "true",
+                                  message=f"{message} ({table})")
+
+    rule(id=f"cin:{code}", dfe_code=code, format=F, severity="error", message=message,
+         fields=["ReferralNFA"], tables=[CD, *tables], expected=expected)(check)
+
+
+_activity_rule("8831", "Activity is recorded against a case marked as a referral with no further "
+               "action", ACTIVITY, "no assessment, section 47, plan or CP plan on a referral "
+               "with no further action")
+_activity_rule("4000", "CIN Plan details provided for a referral with no further action",
+               ("CINplanDates",), "no CIN plan on a referral with no further action")
+
+
+@rule(id="cin:8867", dfe_code="8867", format=F, severity="error",
+      message="CIN episode is shown as closed, however Assessment is not shown as completed",
+      fields=["CINclosureDate", "AssessmentAuthorisationDate"], tables=[CD, AS],
+      expected="every assessment of a closed CIN episode authorised")
+def closed_with_open_assessment(ctx: Context) -> Iterable[Finding]:
+    closed = {_episode(r) for r in ctx.rows(CD) if v(r, "CINclosureDate") is not None}
+    for i, row in ctx.enum(AS):
+        if not _completed(row) and _episode(row) in closed:
+            yield Finding(AS, i, "AssessmentAuthorisationDate", None)
+
+
+@rule(id="cin:2884", dfe_code="2884", format=F, severity="error",
+      message="An initial child protection conference is recorded at both the S47 and CIN "
+              "Details level and it should only be recorded in one",
+      fields=["DateOfInitialCPC"], tables=[CD, S47],
+      expected="a conference's date in CIN details or in its section 47 enquiry, not both")
+def conference_twice(ctx: Context) -> Iterable[Finding]:
+    # The same conference twice: the episode's date equals one of its enquiries' dates. A
+    # different date in CIN details is another conference (e.g. one without an enquiry).
+    in_s47 = {(*_episode(r), v(r, "DateOfInitialCPC")) for r in ctx.rows(S47)
+              if v(r, "DateOfInitialCPC") is not None}
+    for i, row in ctx.enum(CD):
+        date = v(row, "DateOfInitialCPC")
+        if date is not None and (*_episode(row), date) in in_s47:
+            yield Finding(CD, i, "DateOfInitialCPC", date)

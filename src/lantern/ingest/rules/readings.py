@@ -1,0 +1,100 @@
+"""Where Lantern reads a DfE rule differently from other validators, and why.
+
+Declared once here; docs/validation-rules.md prints them and bench/RESULTS.md's agreement
+table points to them. "Other validators" is Data to Insight's csc-validator-be-903 and
+-cin, the validators most authorities use, run on the same files; each difference is
+one Lantern keeps after reading the DfE rule text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Reading:
+    codes: tuple[str, ...]
+    collection: str
+    rule_text: str  # the DfE condition, in short
+    lantern: str  # what Lantern does
+    reason: str  # why
+
+
+READINGS: tuple[Reading, ...] = (
+    Reading(("365", "376"), "ssda903",
+            "A short-term respite placement (LS V3) must not exceed 17 days; a temporary "
+            "placement for a carer's holiday (PLACE T3) must not exceed 21 days.",
+            "Joins consecutive episodes with the same status (one starting the day the last "
+            "ceased) into one spell, and counts a spell still open to 31 March.",
+            "The rule text limits the placement, not one row of it: a respite break split "
+            "over two episodes, or still open at the year end, lasts as long as the break. "
+            "The other validators join the 361-363 episodes the same way, but check 376 on "
+            "closed episodes only and 365 on one episode at a time."),
+    Reading(("371", "372", "373", "374"), "ssda903",
+            "A child placed in supported accommodation, custody, a school or residential "
+            "employment must be at least the rule's age when the episode starts (DECOM).",
+            "Checks every episode with the placement, open or closed.",
+            "The age is taken at DECOM, which an open episode has; the other validators drop "
+            "episodes without a DEC, so a child still in the placement is never checked."),
+    Reading(("380",), "ssda903",
+            "A temporary placement (PLACE T0-T4) must be a change of placement: RNE P or B.",
+            "Flags a T0-T4 episode whose RNE is given and is not P or B.",
+            "A blank RNE is reported by the required-field check (903:blank) once; the other "
+            "validators report it again as 380."),
+    Reading(("431", "433"), "ssda903",
+            "431: a new period of care (RNE S) cannot start the day the previous episode "
+            "ended; 433: a continuation episode (RNE P, L, T, U, B) starts the day the "
+            "previous one ended.",
+            "431 flags the same day only; 433 flags a continuation whose previous episode "
+            "has a different DEC.",
+            "An S episode starting before the previous one ended is an overlap (501), and a "
+            "previous episode with no DEC is 142's: each problem is reported once, by the "
+            "rule that names it. The other validators also report them as 431 and 433."),
+    Reading(("601",), "ssda903",
+            "A child adopted in the year (REC E11 or E12, DEC in the year) must have "
+            "complete AD1 data.",
+            "Flags the adoption episode when the child has no AD1 row at all, or one with "
+            "a blank item.",
+            "A child with no AD1 row is the plainest case of missing adoption data; the "
+            "other validators join on AD1 rows and so never see it."),
+    Reading(("213",), "ssda903",
+            "Placement provider must be blank for placements that have no provider: "
+            "T0-T4 and Z1 ('other placements').",
+            "Checks T0-T4 and Z1.",
+            "Z1 has no provider, as 178's list of placements without one says; the other "
+            "validators check T0-T4 only."),
+    Reading(("389",), "ssda903",
+            "A child whose care ended with a transfer to adult social care (REC E7) must be "
+            "16 or over at DEC.",
+            "Flags only when the age can be worked out.",
+            "With a blank or unreal DOB or DEC the age is unknown, and the date rules (102, "
+            "147) report that; the other validators also flag 389 for it."),
+    Reading(("520",), "ssda903",
+            "Adopters who are a married couple of different sexes (LS_ADOPTR L11) must be "
+            "coded SEX_ADOPTR MF.",
+            "Flags L11 with a same-sex code (MM, FF).",
+            "A blank or unknown code is reported by the completeness and code rules; the "
+            "other validators report it as 520 too."),
+    Reading(("168",), "ssda903",
+            "UPN: a letter other than I, O or S, 11 digits, a digit or letter; or UN1-UN5.",
+            "Accepts the letters in either case.",
+            "Some case systems lower-case UPNs on export; the UPN is the same number, and "
+            "a letter case is no error a school would make."),
+    Reading(("146",), "ssda903",
+            "The placement type must be a code of the year's list.",
+            "Uses the collection year's code set: from 2024-25 H5 is no longer a code "
+            "(K3 replaces it), from 2025-26 Z11-Z14 are.",
+            "A return is checked against its own year's codes; the other validator's "
+            "2024-25 rule set still accepts H5."),
+    Reading(("8875",), "cin",
+            "The date of the initial child protection conference cannot be a weekend.",
+            "Checks the date wherever the return carries it: in CIN details and in the "
+            "section 47 enquiry.",
+            "The rule names the data item, not one module; the other validator checks the "
+            "section 47 module only."),
+    Reading(("8525Q",), "cin",
+            "Either the date of birth or the expected date of birth must be given, not both.",
+            "A value that is not a real date still counts as given.",
+            "The date check reports the unreal date itself; treating it as absent (as the "
+            "other validator does) adds a second, misleading problem on the same child."),
+)

@@ -1,0 +1,2 @@
+"""The improvement plan: themes → objectives → actions (in the shared action tracker),
+versions, inspection recommendations, import/export."""
