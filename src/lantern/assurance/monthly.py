@@ -7,10 +7,8 @@ the figures; it computes none itself.
 
 from __future__ import annotations
 
-import calendar as _cal
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 import duckdb
@@ -102,13 +100,6 @@ def assure_month(
 def history_months(month: str, history: int = HISTORY_MONTHS) -> list[str]:
     """The ``history`` months ending with ``month``, oldest first (the chart's months)."""
     return [add_months(month, -k) for k in range(history - 1, -1, -1)]
-
-
-def last_complete_month(as_of: date) -> str:
-    """The latest month wholly covered by data up to ``as_of`` (the data date)."""
-    if as_of.day == _cal.monthrange(as_of.year, as_of.month)[1]:
-        return f"{as_of:%Y-%m}"
-    return add_months(f"{as_of:%Y-%m}", -1)
 
 
 def drill_lookup(con: Any, months: list[str]) -> ChildrenLookup:

@@ -45,7 +45,12 @@ import pyarrow as pa
 
 from lantern.assurance.decline import WINDOW_MONTHS, Materiality, load_materiality
 from lantern.assurance.exceptions import ExceptionItem, build_exceptions
-from lantern.assurance.inputs import IndicatorRow, add_months
+from lantern.assurance.inputs import (
+    MONTHS_OFFERED,
+    IndicatorRow,
+    add_months,
+    latest_complete_month,
+)
 from lantern.assurance.monthly import (
     BREAKDOWNS,
     HISTORY_MONTHS,
@@ -54,15 +59,14 @@ from lantern.assurance.monthly import (
     assure_month,
     drill_lookup,
     history_months,
-    last_complete_month,
     metas,
 )
 from lantern.assurance.targets import Target, load_targets
 from lantern.casework import data_date, team_services
 from lantern.measures.engine import KpiRow, compute
 
-STORE_MONTHS = 24
-"""Months stored: as many as a person can choose in the web app."""
+STORE_MONTHS = MONTHS_OFFERED
+"""Months stored: as many as a person can choose."""
 CHARACTERISTICS = ("worker", "age_band", "sex", "ethnicity", "disability")
 VERSION = 1  # bump when what is stored changes shape or meaning
 
@@ -164,7 +168,7 @@ def store_assurance(con: duckdb.DuckDBPyConnection, basis: Basis, *,
     the store with it in one transaction. ``last_month``: default, the latest complete
     month of data (as the web app's)."""
     started = time.perf_counter()
-    last = last_month or last_complete_month(data_date(con))
+    last = last_month or latest_complete_month(data_date(con))
     shown = history_months(last, months)
     every = history_months(last, months + HISTORY_MONTHS - 1)
     kw: dict[str, Any] = {"population": basis.population, "la_code": basis.la_code}
@@ -347,7 +351,7 @@ def _stored_exceptions(con: duckdb.DuckDBPyConnection, load_id: int, month: str
 
 def as_of_months(as_of: date, months: int = STORE_MONTHS) -> list[str]:
     """The months stored for data up to ``as_of``, latest first (the web's month list)."""
-    last = last_complete_month(as_of)
+    last = latest_complete_month(as_of)
     return [add_months(last, -k) for k in range(months)]
 
 

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from lantern.assurance.inputs import measure_range
 from lantern.assurance.targets import status_bands
+from lantern.casework.labels import AVAILABILITY_TEXT, PERIOD_TEXT
 from lantern.reports.charts import Lines, format_value, spc_svg
 from lantern.reports.model import ChartPoint, Report, ScorecardRow
 
@@ -151,6 +152,8 @@ def _environment() -> Environment:
     env.globals["period_label"] = period_label
     env.globals["chart_table"] = chart_table
     env.globals["point_label"] = lambda t: POINT_LABELS.get(t, t)
+    env.globals["period_text"] = PERIOD_TEXT
+    env.globals["availability_text"] = AVAILABILITY_TEXT
     return env
 
 
