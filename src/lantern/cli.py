@@ -220,6 +220,8 @@ def ingest(
     if la:
         with Warehouse(settings.warehouse_path) as wh:
             write_authority(wh.con, la_code=la)
+    if outcome.changed or la:
+        _store_assurance()
     rows = sum(outcome.row_counts.values())
     if outcome.changed:
         console.print(f"Loaded {len(validation.files)} files: load {outcome.load_id}, "
@@ -391,6 +393,7 @@ def demo(
         counts = wh.row_counts()
         ends = year_ends(wh.con, scenario.start if start is None else parse_month(start),
                          scenario.end, la_code=scenario.la_code)
+    _store_assurance()
     _print_summary(counts, ends, outcome.load_id or 0)
     latest = f"{scenario.end:%Y-%m}"
     _print_headlines(latest)
@@ -514,6 +517,24 @@ def serve(
     migrate(settings.app_database_url)
     console.print(f"Lantern is at [bold]http://{host}:{port}/[/] (Ctrl+C to stop)")
     run(host, port, settings, workers)
+
+
+def _store_assurance() -> None:
+    """Every month's assurance computed once for the new load and stored in the
+    warehouse, so pages, commands and reports read it back instead of recomputing."""
+    from lantern.assurance.store import Basis, store_assurance
+    from lantern.warehouse import Warehouse
+    from lantern.warehouse.meta import read_authority, with_population
+
+    settings = get_settings()
+    targets = str(settings.targets) if settings.targets else None
+    with console.status("Computing every month's indicators, SPC and exceptions"), \
+            Warehouse(settings.warehouse_path) as wh:
+        authority = with_population(read_authority(wh.con), settings.population)
+        done = store_assurance(wh.con, Basis.of(authority, targets))
+    console.print(f"Assurance stored for {done.first_month} to {done.last_month}: "
+                  f"{done.rows:,} indicator rows, {done.exceptions:,} exceptions "
+                  f"({done.seconds:.1f} s)")
 
 
 def _print_headlines(month: str) -> None:
@@ -768,18 +789,15 @@ def exceptions(
     from dataclasses import asdict
 
     from lantern.assurance.exceptions import group_by_service
-    from lantern.assurance.monthly import assure_month
+    from lantern.assurance.store import Basis, month_assurance
 
     _check_format(fmt, ("table", "json"))
     parse_month(month)
     con, authority = _open_warehouse()
     _check_loaded_month(con, month)
     settings = get_settings()
-    result = assure_month(
-        con, month, la_code=authority.la_code, population=authority.population,
-        process_changes=authority.process_changes,
-        targets_path=str(settings.targets) if settings.targets else None,
-    )
+    result = month_assurance(
+        con, month, Basis.of(authority, str(settings.targets) if settings.targets else None))
     if fmt == "json":
         records = [asdict(e) for e in result.exceptions]
         sys.stdout.write(json.dumps(records, indent=2, default=str) + "\n")
@@ -799,7 +817,8 @@ def exceptions(
 
 def _write_report(month: str, *outs: Path) -> list[Path]:
     """Compute the month once and write it to each file (HTML or PDF by extension)."""
-    from lantern.reports.build import build_report
+    from lantern.assurance.store import Basis, month_assurance
+    from lantern.reports.build import report_from
     from lantern.reports.render import write_reports
 
     parse_month(month)
@@ -810,11 +829,10 @@ def _write_report(month: str, *outs: Path) -> list[Path]:
     _check_loaded_month(con, month)
     settings = get_settings()
     with console.status(f"Computing {month} and writing {', '.join(o.name for o in outs)}"):
-        built = build_report(
-            con, month, la_code=authority.la_code, la_name=authority.la_name,
-            population=authority.population, process_changes=authority.process_changes,
-            targets_path=str(settings.targets) if settings.targets else None,
-        )
+        targets = str(settings.targets) if settings.targets else None
+        assured = month_assurance(con, month, Basis.of(authority, targets))
+        built = report_from(assured, la_code=authority.la_code, la_name=authority.la_name,
+                            process_changes=authority.process_changes)
         return write_reports(built, *outs)
 
 

@@ -84,22 +84,29 @@ def as_row(obj: Any) -> IndicatorRow:
     """Normalise a mapping or attribute object into an `IndicatorRow`."""
     if isinstance(obj, IndicatorRow):
         return obj
-    missing = [f for f in _ROW_FIELDS if _get(obj, f, KeyError) is KeyError]
+    # Decided once per row (an ABC isinstance check per field made this the slowest
+    # step of a month's exceptions).
+    mapping = isinstance(obj, Mapping)
+
+    def get(name: str, default: Any = None) -> Any:
+        return obj.get(name, default) if mapping else getattr(obj, name, default)
+
+    missing = [f for f in _ROW_FIELDS if get(f, KeyError) is KeyError]
     if missing:
         raise ValueError(f"indicator row lacks {', '.join(missing)}: {obj!r}")
-    value = _get(obj, "value")
+    value = get("value")
     return IndicatorRow(
-        kpi_id=str(_get(obj, "kpi_id")),
-        month=str(_get(obj, "month")),
-        period=str(_get(obj, "period")),
-        breakdown=str(_get(obj, "breakdown")),
-        breakdown_value=str(_get(obj, "breakdown_value")),
-        numerator=_opt_float(_get(obj, "numerator")),
-        denominator=_opt_float(_get(obj, "denominator")),
+        kpi_id=str(get("kpi_id")),
+        month=str(get("month")),
+        period=str(get("period")),
+        breakdown=str(get("breakdown")),
+        breakdown_value=str(get("breakdown_value")),
+        numerator=_opt_float(get("numerator")),
+        denominator=_opt_float(get("denominator")),
         value=None if value is None else float(value),
-        status=str(_get(obj, "status", "ok") or "ok"),
-        service=_get(obj, "service"),
-        reason=_get(obj, "reason"),
+        status=str(get("status", "ok") or "ok"),
+        service=get("service"),
+        reason=get("reason"),
     )
 
 
@@ -132,6 +139,21 @@ def as_meta(kpi_id: str, obj: Any) -> IndicatorMeta:
 
 def as_metas(metas: Mapping[str, Any]) -> dict[str, IndicatorMeta]:
     return {k: as_meta(k, v) for k, v in metas.items()}
+
+
+def measure_range(unit: str) -> tuple[float, float | None]:
+    """The values a measure can take: 0–100 for a percentage, 0 upwards otherwise
+    (counts, rates per 10,000, mean days)."""
+    return (0.0, 100.0) if unit == "pct" else (0.0, None)
+
+
+def meaningful_values(points: Iterable[SeriesPoint], min_denominator: float
+                      ) -> list[float | None]:
+    """The values SPC is run on: a month whose denominator is below ``min_denominator``
+    is a gap (None), not a point — 2 of 2 children is not 100 % of a process. A point
+    with no denominator (a count) is kept."""
+    return [p.value if p.denominator is None or p.denominator >= min_denominator else None
+            for p in points]
 
 
 def add_months(month: str, n: int) -> str:

@@ -31,7 +31,9 @@ from lantern.assurance.inputs import (
     latest_complete_month,
     months_offered,
 )
-from lantern.assurance.monthly import MonthlyAssurance, assure_month, breakdown_month
+from lantern.assurance.monthly import MonthlyAssurance, breakdown_month
+from lantern.assurance.store import Basis, month_assurance, stored_rows
+from lantern.assurance.store import holds as stored_holds
 from lantern.assurance.targets import Target, load_targets
 from lantern.casework.labels import names as casework_names
 from lantern.config import Settings
@@ -125,9 +127,15 @@ def latest_month(wh: Wh) -> str:
 def warm_up(wh: Wh) -> None:
     """Compute and cache the latest month's figures, the work lists and every child's
     record (the first request for each otherwise waits for it)."""
-    assurance(wh, latest_month(wh))
+    authority_rows(wh, latest_month(wh))  # and the benchmark data the rows compare with
     alerts_by_child(wh)
     child_record(wh, "")
+    # Every earlier month the load stored: each is read back in a fraction of a second,
+    # so nobody's first view of an earlier month waits for it (never computed here).
+    basis = Basis.of(wh.authority, wh.targets_path)
+    for month in months(wh)[1:]:
+        if stored_holds(wh.con, month, basis):
+            authority_rows(wh, month)
 
 
 def months(wh: Wh, n: int = MONTHS_OFFERED) -> list[str]:
@@ -159,21 +167,23 @@ def team_services(wh: Wh) -> dict[str, str]:
 
 
 def assurance(wh: Wh, month: str) -> MonthlyAssurance:
-    a = wh.authority
-    return ASSURANCE.get(wh.key("assure", month), lambda: assure_month(
-        wh.con, month, la_code=a.la_code, population=a.population,
-        process_changes=a.process_changes, targets_path=wh.targets_path,
+    """The month's assurance: stored at load time (`assurance.store`), else computed."""
+    return ASSURANCE.get(wh.key("assure", month), lambda: month_assurance(
+        wh.con, month, Basis.of(wh.authority, wh.targets_path),
         team_service=team_services(wh)))
 
 
 def breakdown_rows(wh: Wh, month: str, kpi_id: str, breakdown: str) -> list[KpiRow]:
-    """One indicator's rows for one month by a breakdown the assurance does not hold.
-
-    Every indicator by every such breakdown is computed at once, the first time any is
-    asked for (about 9 s on a 4,000-child authority, against 1-2.5 s for each
-    indicator and breakdown alone: a board's walk through the indicators, or the
-    disclosure test, asks for all of them)."""
+    """One indicator's rows for one month by a breakdown the assurance does not hold:
+    stored at load time for the months the app offers; else every indicator by every such
+    breakdown is computed at once, the first time any is asked for (about 9 s on a
+    4,000-child authority, against 1-2.5 s for each indicator and breakdown alone: a
+    board's walk through the indicators, or the disclosure test, asks for all of them)."""
     a = wh.authority
+    got = RESULTS.get(wh.key("stored", month, kpi_id, breakdown), lambda: stored_rows(
+        wh.con, [month], (breakdown,), Basis.of(a, wh.targets_path), kpi_id=kpi_id))
+    if got is not None:
+        return got
 
     def every() -> dict[tuple[str, str], list[KpiRow]]:
         out: dict[tuple[str, str], list[KpiRow]] = {}
@@ -396,13 +406,19 @@ def _breakdown_row(wh: Wh, a: MonthlyAssurance, sr: ScorecardRow, breakdown: str
         assurance_rows(wh, month, sr.kpi_id, breakdown), value, month=month,
         period=sr.period, chart_period=sr.chart_period or sr.period, months=a.months,
         target=targets(wh).get(sr.kpi_id), polarity=sr.polarity)
+    headline = breakdown_month(  # the headline's period too, for the chart that plots it
+        assurance_rows(wh, month, sr.kpi_id, breakdown), value, month=month,
+        period=sr.period, chart_period=sr.period, months=a.months, target=None,
+        polarity=sr.polarity)
     return replace(
         sr, value=got.value, numerator=got.numerator, denominator=got.denominator,
         status_word=got.status_word or "", since_last=got.since_last or "",
         variation_icon=None, assurance_icon=None, centre=None, upper=None, lower=None,
         series=tuple(ChartPoint(p.month, p.value, _int(p.numerator), _int(p.denominator))
                      for p in got.series),
-        availability=got.availability,
+        headline_series=tuple(ChartPoint(p.month, p.value, _int(p.numerator),
+                                         _int(p.denominator), "") for p in headline.series),
+        small_months=(), limits_from=None, availability=got.availability,
         # DfE publishes authorities, not teams: a team is not compared with England,
         # and the authority's rate per 10,000 is not the team's.
         england=None, stat_neighbours=None, compared=None, region_value=None)
@@ -458,7 +474,8 @@ def indicator(wh: Wh, kpi_id: str, month: str, p: Principal) -> dict[str, Any]:
     sr = authority_rows(wh, month)[kpi_id]
     sr, hidden = disclosed(wh, month, sr, p)
     if p.aggregate_only:
-        sr = replace(sr, series=tuple(_suppress_point(x, p) for x in sr.series))
+        sr = replace(sr, series=tuple(_suppress_point(x, p) for x in sr.series),
+                     headline_series=tuple(_suppress_point(x, p) for x in sr.headline_series))
     breakdowns: dict[str, list[dict[str, Any]]] = {}
     for b in ("service", "team", *CHARACTERISTICS):
         # No per-worker figures for the board: a worker's results are performance

@@ -27,7 +27,13 @@ from lantern.assurance.targets import (
 )
 from lantern.casework.labels import PERIOD_TEXT
 from lantern.model import label
-from lantern.reports.render import POINT_LABELS, format_value
+from lantern.reports.render import (
+    POINT_LABELS,
+    chart_caption,
+    chart_table,
+    format_value,
+    period_label,
+)
 from lantern.web import charts
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -127,6 +133,8 @@ def make_templates() -> Jinja2Blocks:
         polarity_text=POLARITY_TEXT,
         since_tag=SINCE_TAG, alert_tag=ALERT_TAG, severity_tag=SEVERITY_TAG,
         point_label=POINT_LABELS, sparkline=charts.sparkline, chart=charts.chart,
+        chart_views=charts.chart_views, chart_caption=chart_caption, chart_table=chart_table,
+        period_label=period_label,
         period_text=PERIOD_TEXT,
     )
     return templates
