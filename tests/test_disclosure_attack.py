@@ -30,10 +30,12 @@ from collections.abc import Iterator
 from html import unescape
 from typing import Any
 
+import duckdb
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from lantern.casework.labels import exception_text, names
 from tests.web_support import WebHome, board_home, client_for, make_app
 
 MONTH = "2024-11"
@@ -301,7 +303,7 @@ def _page_tables(page: str) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def test_board_reads_why_exceptions_fired(answers: dict[str, Any]) -> None:
+def test_board_reads_why_exceptions_fired(answers: dict[str, Any], home: WebHome) -> None:
     got = answers[f"/api/exceptions?month={MONTH}"]["services"]
     items = [e for v in got.values() for e in v]
     assert items, "the month has exceptions"
@@ -309,8 +311,13 @@ def test_board_reads_why_exceptions_fired(answers: dict[str, Any]) -> None:
     assert all(e["message"] for e in items), "every exception is explained to the board"
     assert all(e["children"] is None for e in items)
     page = unescape(answers[f"/exceptions?month={MONTH}"])
-    for e in items:
-        assert e["message"] in page
+    con = duckdb.connect(str(home.home / "warehouse.duckdb"), read_only=True)
+    try:
+        n = names(con)
+    finally:
+        con.close()
+    for e in items:  # the page names the team or service the API gives by id
+        assert exception_text(e["message"], e["breakdown"], e["breakdown_value"], n) in page
     # The home page's headline figures are the scorecard's (already attacked above).
     assert "Board view" in answers["/"]
 
