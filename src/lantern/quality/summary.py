@@ -36,6 +36,14 @@ from lantern.quality.models import Audit, AuditDipSample, AuditFinding, AuditMod
 from lantern.quality.tools import Tool, load_tools
 
 GOOD = ("good", "outstanding")
+TITLES = {  # as shared/KPIS.md names them
+    "audits_completed": "Case audits completed",
+    "audits_good_or_better_pct": "Audits graded good or better",
+    "audits_inadequate_pct": "Audits graded inadequate",
+    "audit_moderation_agreement_pct": "Moderation agreed with the auditor's grade",
+    "audit_actions_on_time_pct": "Audit actions completed on time",
+    "family_feedback_pct": "Audits with child or family feedback",
+}
 DONE = ("done_awaiting_impact", "signed_off")
 
 
@@ -164,3 +172,46 @@ def _re_audits(s: Session, audits: Sequence[Audit], tools: dict[str, Tool]
                         "before": final_band(first, mods.get(first.id), tools[first.tool_id]),
                         "after": final_band(a, mods.get(a.id), tools[a.tool_id])})
     return out
+
+
+def bands_by_month(s: Session, w: Window, tools: dict[str, Tool]
+                   ) -> list[dict[str, Any]]:
+    """For each month of the window, the grades that stand of the audits submitted in
+    it, counted by band (the quarterly report's "grades over time")."""
+    audits = _submitted(s, w)
+    mods = moderations(s, [a.id for a in audits])
+    out: dict[str, Counter[str]] = {}
+    month = Month(w.first.year, w.first.month)
+    while month.first <= w.last:
+        out[str(month)] = Counter()
+        month = month + 1
+    for a in audits:
+        assert a.submitted_on is not None
+        key = str(Month(a.submitted_on.year, a.submitted_on.month))
+        out[key][final_band(a, mods.get(a.id), tools[a.tool_id])] += 1
+    return [{"month": m, "grades": dict(c), "audits": sum(c.values())}
+            for m, c in out.items()]
+
+
+def family_feedback(s: Session, w: Window) -> dict[str, Any]:
+    """Of the window's audits: the family contacted, feedback recorded, ratings 1-5."""
+    audits = _submitted(s, w)
+    ratings = Counter(a.family_rating for a in audits if a.family_rating is not None)
+    rated = sum(ratings.values())
+    return {"audits": len(audits),
+            "contacted": sum(a.family_contacted is True for a in audits),
+            "feedback": sum(bool(a.family_words.strip()) or a.family_rating is not None
+                            for a in audits),
+            "ratings": {r: ratings.get(r, 0) for r in range(1, 6)},
+            "mean_rating": None if rated == 0 else
+            round(sum(r * n for r, n in ratings.items()) / rated, 1)}
+
+
+def actions_status(s: Session, w: Window) -> dict[str, Any]:
+    """The actions raised by the window's audits, by their status now, and those past
+    their due date and not done (or cancelled)."""
+    acts = actions_from(s, SOURCE, [str(a.id) for a in _submitted(s, w)])
+    today = date.today()
+    overdue = sum(a.due < today and a.status not in (*DONE, "cancelled") for a in acts)
+    return {"actions": len(acts), "by_status": dict(Counter(a.status for a in acts)),
+            "overdue": overdue}
