@@ -25,6 +25,10 @@ the tracker and the figures with small counts suppressed, never a child); heads 
 service and above manage deep dives in their scope and commission them; the performance
 analyst also records meetings.
 set by the admin and the performance analyst; the access log is the admin's.
+Case audits: auditors and managers audit (`quality.audits.AUDITOR_ROLES`: auditor,
+team manager, head of service), moderators (`MODERATOR_ROLES`) open audits to moderate
+them and see the moderation queue; board members and inspectors see only the programme's
+counts, never an audit or a child.
 The monthly reports are read by leaders and auditors (drafts only by those who shape
 them: `web.routes.reports.DRAFT_READERS`) and by board members, who see published
 editions without their files (whose figures are not suppressed); the chain's own rules
@@ -108,6 +112,12 @@ report_advance             F  F  A  A  A  A  F  F  F  F  F
 report_commentary          F  F  A  A  A  A  F  F  F  F  F
 indicator_commentary       F  F  A  A  A  A  F  F  F  F  F
 board_pack                 F  F  A  A  A  A  A  F  S  S  F
+audits                     F  A  A  A  F  A  A  F  F  F  F
+audit                      F  A  A  A  F  A  A  F  F  F  F
+audit_save                 F  A  A  F  F  F  A  F  F  F  F
+audits_moderation          F  F  A  A  F  A  A  F  F  F  F
+audit_moderate             F  F  A  A  F  A  A  F  F  F  F
+audits_programme           F  A  A  A  A  A  A  F  S  S  F
 api_docs                   A  A  A  A  A  A  A  A  A  A  A
 api_me                     A  A  A  A  A  A  A  A  A  A  A
 api_indicators             A  A  A  A  A  A  A  A  A  A  A

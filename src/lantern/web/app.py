@@ -18,7 +18,17 @@ from lantern.security.oidc import OidcSettings, build_oauth, load_role_map
 from lantern.web.access import MATRIX, PUBLIC
 from lantern.web.config import WebConfig
 from lantern.web.deps import SignInRequired
-from lantern.web.routes import admin, api, auth, governance, pages, plan, reports, work
+from lantern.web.routes import (
+    admin,
+    api,
+    auth,
+    governance,
+    pages,
+    plan,
+    quality,
+    reports,
+    work,
+)
 from lantern.web.routes._common import render
 from lantern.web.session import SessionMiddleware, Throttle, csrf_protect
 from lantern.web.stores import Stores, open_stores
@@ -63,6 +73,7 @@ def create_app(settings: Settings | None = None, *, config: WebConfig | None = N
     app.include_router(admin.router)
     app.include_router(plan.router)
     app.include_router(governance.router)
+    app.include_router(quality.router)
     app.include_router(api.router)
 
     @app.get("/healthz", name="healthz", include_in_schema=False)
