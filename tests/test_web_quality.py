@@ -59,7 +59,7 @@ def test_the_auditor_saves_a_draft_then_submits_with_an_action(setup: tuple) -> 
             AccessLogEntry.child_id == wh.child_in)) is not None
     path = f"/audits/{ref}"
     refused = auditor.post(path, data={"submit": "submit", "csrf_token": csrf(auditor, path)})
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     text = _text(refused.text)
     assert "There is a problem" in text and "Grade the voice of the child" in text
     assert "Say whether the child or family was contacted" in text
@@ -70,7 +70,7 @@ def test_the_auditor_saves_a_draft_then_submits_with_an_action(setup: tuple) -> 
     assert "Draft saved" in _text(auditor.get(draft.headers["location"]).text)
     bad_due = auditor.post(path, data=_full(auditor, path, action_title="Rewrite the plan",
                                             action_lead="team_manager", action_due="soon"))
-    assert bad_due.status_code == 400 and "as YYYY-MM-DD" in bad_due.text
+    assert bad_due.status_code == 422 and "as YYYY-MM-DD" in bad_due.text
     done = auditor.post(path, data=_full(auditor, path, action_title="Rewrite the plan",
                                          action_lead="team_manager",
                                          action_due="2024-04-30"))
@@ -92,7 +92,7 @@ def test_a_moderator_changes_the_grade_with_a_reason(setup: tuple) -> None:
     path = f"/audits/{ref}/moderate"
     token = csrf(lead, f"/audits/{ref}")
     refused = lead.post(path, data={"grade": "requires_improvement", "csrf_token": token})
-    assert refused.status_code == 400 and "A change of grade needs the reason" in refused.text
+    assert refused.status_code == 422 and "A change of grade needs the reason" in refused.text
     ok = lead.post(path, data={"grade": "requires_improvement", "reason": "No impact shown",
                                "csrf_token": token})
     assert ok.status_code == 303

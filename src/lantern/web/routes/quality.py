@@ -214,7 +214,7 @@ async def audit_save(request: Request, ref: str, viewer: ViewerDep, wh: WhDep) -
         action, action_errs = _action(form)
         errs |= action_errs | qa.problems(tool, sub, submitting=submitting)
         if errs:
-            return _form(request, viewer, wh, s, a, sub, errs, status_code=400)
+            return _form(request, viewer, wh, s, a, sub, errs, status_code=422)
         try:
             qa.save(s, viewer.principal, ref, tool, sub, submit=submitting, on=wh.as_of)
             if action:
@@ -239,7 +239,7 @@ async def audit_moderate(request: Request, ref: str, viewer: ViewerDep,
                         on=wh.as_of)
         except qa.AuditError as e:
             errs = {"moderation": str(e)[0].upper() + str(e)[1:]}
-            return _form(request, viewer, wh, s, a, _saved(s, a), errs, status_code=400)
+            return _form(request, viewer, wh, s, a, _saved(s, a), errs, status_code=422)
     return RedirectResponse(f"/audits/{ref}?done=Moderation+recorded", status_code=303)
 
 
