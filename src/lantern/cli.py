@@ -417,6 +417,10 @@ def _demo_report(settings: Any, latest: str, files: Path) -> None:
 
     with console.status("Storing deep dives and the year's performance surgeries"):
         governance_line = build_demo_governance()
+    from lantern.commands.quality import build_demo_quality
+
+    with console.status("Recording a year of case audits"):
+        quality_line = build_demo_quality()
     _demo_reports(latest)
     console.print()
     console.print(f"Files:      {files}")
@@ -426,6 +430,7 @@ def _demo_report(settings: Any, latest: str, files: Path) -> None:
     console.print(f"            [bold]{pdf_path}[/]")
     console.print(plan_line)
     console.print(governance_line, highlight=False)
+    console.print(quality_line, highlight=False)
 
 
 def _demo_reports(latest: str) -> None:

@@ -183,3 +183,12 @@ def _authority_and_teams() -> tuple[str, dict[str, str]]:
         return read_authority(con).la_name, {t.team_id: t.name for t in teams(con)}
     finally:
         con.close()
+
+
+def build_demo_quality() -> str:
+    """The demo's year of case audits (``lantern demo``); says what it did."""
+    from lantern.commands.governance import warehouse
+    from lantern.quality import demo
+
+    with warehouse() as (wh, latest, _changes, today):
+        return "Case audits: " + demo.build(_engine(), wh.con, latest, today)
