@@ -32,6 +32,8 @@ def setup() -> tuple:
         ref = qa.allocate(s, CP, "2024-02", [Draw(wh.child_in, TEAM, "S", "on a child "
                                                    "protection plan on 29 February 2024",
                                                    "auditor")])[0].ref
+        qa.allocate(s, CP, "2024-01", [Draw(wh.child_out, "T900", "cared_for", "on a plan",
+                                            "auditor")])
     return make_app(wh, url), url, wh, ref
 
 
@@ -112,6 +114,10 @@ def test_the_programme_and_who_sees_what(setup: tuple) -> None:
     programme = _text(board.get("/audits/programme").text)
     assert "2024-02" in programme and "of 1" in programme
     assert client_for(app, "social_worker").get(f"/audits/{ref}").status_code == 403
+    # a team manager opens their own team's audits only (the child is in TEAM)
+    manager = client_for(app, "team_manager")
+    assert manager.get(f"/audits/{ref}").status_code == 200
+    assert manager.get("/audits/AUD-2024-01-CH001").status_code == 404  # another team's
     # a moderator may read the audit but not fill it in
     director = client_for(app, "divisional_director")
     assert "Submit audit" not in director.get(f"/audits/{ref}").text

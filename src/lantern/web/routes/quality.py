@@ -106,13 +106,19 @@ def programme_page(request: Request, viewer: ViewerDep) -> Response:
         "tools": tools, "allocated": allocated, "submitted": submitted})
 
 
+def _may_open(viewer: Viewer, wh: sv.Wh, a: Audit) -> bool:
+    """The allocated auditor, a moderator, or someone whose scope holds the child (a
+    team manager sees their own team's audits, not another team's)."""
+    p = viewer.principal
+    return (a.auditor_id in (None, p.user_id) and p.role in qa.AUDITOR_ROLES) \
+        or p.role in qa.MODERATOR_ROLES or (
+            a.subject_kind == "child" and sv.child_visible(wh, p, a.subject_id))
+
+
 def _child(request: Request, viewer: Viewer, wh: sv.Wh, a: Audit) -> Any:
-    """The child's record beside the form, for the allocated auditor or anyone whose
-    scope holds the child: one access-log entry each time it is shown."""
+    """The child's record beside the form (for whoever may open the audit): one
+    access-log entry each time it is shown."""
     if a.subject_kind != "child" or viewer.suppressed:
-        return None
-    if not (a.auditor_id == viewer.principal.user_id
-            or sv.child_visible(wh, viewer.principal, a.subject_id)):
         return None
     record = sv.child_record(wh, a.subject_id)
     if record is not None:
@@ -138,6 +144,8 @@ def _saved(s: Session, a: Audit) -> qa.Submission:
 def audit_page(request: Request, ref: str, viewer: ViewerDep, wh: WhDep) -> Response:
     with Session(_engine(request)) as s:
         a = _audit_or_404(s, ref)
+        if not _may_open(viewer, wh, a):
+            raise HTTPException(404, f"No audit {ref!r} in your scope.")
         return _form(request, viewer, wh, s, a, _saved(s, a), {})
 
 
@@ -209,6 +217,8 @@ async def audit_save(request: Request, ref: str, viewer: ViewerDep, wh: WhDep) -
     submitting = form.get("submit") == "submit"
     with Session(_engine(request)) as s, s.begin():
         a = _audit_or_404(s, ref)
+        if not _may_open(viewer, wh, a):
+            raise HTTPException(404, f"No audit {ref!r} in your scope.")
         tool = _tools()[a.tool_id]
         sub, errs = _submission(tool, form)
         action, action_errs = _action(form)
