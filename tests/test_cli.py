@@ -171,3 +171,10 @@ def test_children_shows_nobody_when_the_access_log_cannot_be_written(
                               "--format", "json"], env=env)
     assert got.exit_code == 1 and "Traceback" not in got.output
     assert "could not write the access log" in got.output and "P0" not in got.output
+
+
+def test_a_misspelt_status_wording_is_one_line(tmp_path: Path) -> None:
+    got = runner.invoke(app, ["loads"], env={"LANTERN_HOME": str(tmp_path),
+                                             "LANTERN_STATUS_WORDS": "2010"})
+    assert got.exit_code == 2 and "Traceback" not in got.output
+    assert "LANTERN_STATUS_WORDS='2010': expected one of plain, 2011" in got.output

@@ -25,17 +25,7 @@ START, END = date(2021, 4, 1), date(2024, 3, 31)
 # Errors that come from implausible synthetic data the writers cannot legitimately
 # repair (they would have to invent a fact), pending the generator fixes listed here.
 # Remove an entry as soon as the generator no longer produces it.
-PENDING_SYNTH: dict[str, str] = {
-    # Rules added by issue #19 that Lantern's own files break; each is a fix to make in the
-    # generator or writer named (not in the rule):
-    "cin:2884": "the CIN writer (formats/cin_census.py _cin_details) puts the first conference "
-                "date in CINdetails as well as in its Section47; DfE 2884 wants it in one "
-                "(D2I's validator flagged it on these files before the rule was added here)",
-    "cin:8867": "one simulated CIN episode closes while its assessment is still open",
-    "cin:8875": "a child protection plan seeded before the simulation starts "
-                "(synth/engine.py seed_cp_plan) holds its conference on the plan's start date, "
-                "which can fall on a weekend; the simulated conferences are on working days",
-}
+PENDING_SYNTH: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

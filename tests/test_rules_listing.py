@@ -91,7 +91,7 @@ def test_table_and_markdown_name_the_status() -> None:
 
 
 @pytest.mark.parametrize("args", [["--format", "xml"], ["--collection", "annex_a"],
-                                  ["--year", "2019"]])
+                                  ["--year", "2019"], ["--collection", "cin", "--year", "2027"]])
 def test_bad_options_exit_2_with_one_line(args: list[str]) -> None:
     result = runner.invoke(app, ["rules", *args])
     assert result.exit_code == 2

@@ -33,7 +33,7 @@ def test_home_fits_the_role(app: FastAPI, wh: WebHome) -> None:
     tm = client_for(app, "team_manager").get("/").text
     assert "My team" in tm and "Workers and caseloads" in tm
     hos = client_for(app, "head_of_service").get("/").text
-    assert "Headline indicators for service safeguarding" in hos
+    assert "Headline indicators for the Safeguarding service" in hos  # by name, not id
     board = client_for(app, "board_member").get("/").text
     assert "Board view" in board and "Aggregates only" in board
     assert "Users, roles and scopes" in client_for(app, "admin").get("/").text

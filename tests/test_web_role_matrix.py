@@ -15,7 +15,15 @@ from lantern.security.policy import ROLES
 from lantern.web.access import MATRIX, PUBLIC
 from lantern.web.app import iter_routes
 from tests.web_role_samples import NOT_FOUND_WHEN_ALLOWED, SAMPLES
-from tests.web_support import REPORT, TEAM, WebHome, client_for, csrf, make_app, web_home
+from tests.web_support import (
+    REPORT,
+    TEAM,
+    WebHome,
+    client_for,
+    csrf,
+    make_app,
+    web_home,
+)
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from lantern.config import get_settings
+from lantern.config import Settings, get_settings
 
 if TYPE_CHECKING:
     from lantern.measures.summary import YearEnd
@@ -62,6 +62,18 @@ def _register_reports() -> None:
 
 
 _register_reports()
+
+
+@app.callback()
+def _check_settings() -> None:
+    # Settings read deep inside a command are checked before any command runs, so a
+    # misspelt one is one line, not a traceback half-way through.
+    from lantern.assurance.targets import status_wording
+
+    try:
+        status_wording()
+    except ValueError as exc:
+        fail(str(exc), "See the settings table in README.md.", code=2)
 
 
 def fail(message: str, hint: str | None = None, code: int = 1) -> NoReturn:
@@ -388,7 +400,7 @@ def demo(
         _serve_demo("127.0.0.1", 8000)
 
 
-def _check_returns(written: Any, settings: Any) -> None:
+def _check_returns(written: WrittenFiles, settings: Settings) -> None:
     """The demo's statutory returns go through the same readers and DfE rules a
     council's would."""
     from lantern.ingest.pipeline import validate_paths
@@ -401,7 +413,7 @@ def _check_returns(written: Any, settings: Any) -> None:
                   f"{returns.warnings} warnings ({returns.seconds:.1f} s)")
 
 
-def _demo_report(settings: Any, latest: str, files: Path) -> None:
+def _demo_report(settings: Settings, latest: str, files: Path) -> None:
     """The monthly report for the latest month, and where everything is."""
     reports = settings.reports_dir
     html_path, pdf_path = _write_report(
@@ -557,6 +569,29 @@ def _open_warehouse() -> tuple[Any, Authority]:
     return con, with_population(read_authority(con), settings.population)
 
 
+def _check_loaded_month(con: Any, month: str) -> None:
+    """Refuse (exit 2, one line) a month outside the loaded data: before its first month
+    or after the month it runs into."""
+    from lantern.assurance.inputs import MonthRefused, add_months, check_month
+    from lantern.casework import data_date
+    from lantern.casework.dates import first_data_month
+
+    first = first_data_month(con)
+    if first is None:
+        return
+    # The month the data runs into counts as loaded (a report for a month still being
+    # recorded is the operator's choice); the web offers complete months only.
+    got = data_date(con)
+    as_of = got.replace(day=_cal.monthrange(got.year, got.month)[1])
+    months, last = 0, f"{as_of:%Y-%m}"
+    while add_months(first, months) <= last:
+        months += 1
+    try:
+        check_month(month, as_of, max(months, 1))
+    except MonthRefused as exc:
+        fail(str(exc), "Run `lantern loads` to see what is loaded.", code=2)
+
+
 def _check_format(value: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         fail(f"--format {value!r}: expected one of {', '.join(allowed)}", code=2)
@@ -565,17 +600,15 @@ def _check_format(value: str, allowed: tuple[str, ...]) -> str:
 
 def _print_records(records: list[dict[str, Any]], columns: tuple[str, ...], fmt: str,
                    title: str = "") -> None:
-    import csv
     import json
     import sys
 
+    from lantern.tabular import write_csv
+
     if fmt == "json":
         sys.stdout.write(json.dumps(records, indent=2, default=str) + "\n")
-    elif fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore",
-                                lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(records)
+    elif fmt == "csv":  # cells safe to open in a spreadsheet (no formula injection)
+        write_csv(sys.stdout, columns, records)
     else:
         table = RichTable(*columns, title=title or None, expand=False)
         for r in records:
@@ -606,6 +639,7 @@ def kpis(
         fail(f"--by {by!r}: expected one of {', '.join(BREAKDOWNS)}", code=2)
     parse_month(month)
     con, authority = _open_warehouse()
+    _check_loaded_month(con, month)
     backend: Any = con
     if get_settings().engine == "spark":
         # The same declarations on a local Spark session (the path to a cluster).
@@ -653,6 +687,7 @@ def children(
         fail(f"unknown indicator {kpi_id!r}", "List them with `lantern kpis --month YYYY-MM`.")
     parse_month(month)
     con, _ = _open_warehouse()
+    _check_loaded_month(con, month)
     try:
         rows = drill(con, kpi_id, month, period=period, breakdown=by, breakdown_value=value)
     except ValueError as exc:
@@ -729,6 +764,7 @@ def exceptions(
     _check_format(fmt, ("table", "json"))
     parse_month(month)
     con, authority = _open_warehouse()
+    _check_loaded_month(con, month)
     settings = get_settings()
     result = assure_month(
         con, month, la_code=authority.la_code, population=authority.population,
@@ -762,6 +798,7 @@ def _write_report(month: str, *outs: Path) -> list[Path]:
         if out.suffix.lower() not in (".html", ".htm", ".pdf"):
             fail(f"--out {out}: expected a file name ending .html or .pdf", code=2)
     con, authority = _open_warehouse()
+    _check_loaded_month(con, month)
     settings = get_settings()
     with console.status(f"Computing {month} and writing {', '.join(o.name for o in outs)}"):
         built = build_report(
@@ -832,11 +869,11 @@ def rules(
     _check_format(fmt, ("table", "json", "md"))
     if collection is not None and collection not in COLLECTIONS:
         fail(f"--collection {collection!r}: expected one of {', '.join(COLLECTIONS)}", code=2)
-    first = min(a for a, _ in RULE_YEARS.values())
-    last = max(b for _, b in RULE_YEARS.values())
+    spans = [RULE_YEARS[c] for c in ([collection] if collection else COLLECTIONS)]
+    first, last = min(a for a, _ in spans), max(b for _, b in spans)
     if year is not None and not first <= year <= last:
-        fail(f"--year {year}: the rule lists cover {first} to {last} (the year of the "
-             f"31 March)", code=2)
+        fail(f"--year {year}: the {collection or 'DfE'} rule lists cover {first} to {last} "
+             f"(the year of the 31 March)", code=2)
     entries = catalogue(year, collection)
     if fmt == "json":
         sys.stdout.write(json.dumps([e.as_json() for e in entries], indent=2) + "\n")

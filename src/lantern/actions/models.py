@@ -21,17 +21,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lantern.appdb.models import Base, UTCDateTime, utcnow
+from lantern.appdb.models import Base, UTCDateTime, one_of, utcnow
 
 STATUSES: tuple[str, ...] = (
     "not_started", "in_progress", "done_awaiting_impact", "signed_off", "cancelled")
 IMPACT_KINDS: tuple[str, ...] = (
     "measured", "child_family_feedback", "audit_finding", "staff_feedback")
 EVIDENCE_KINDS: tuple[str, ...] = ("text", "link", "file")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class Action(Base):
@@ -56,7 +52,7 @@ class Action(Base):
     signed_off_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     __table_args__ = (
-        CheckConstraint(_in("status", STATUSES), name="ck_actions_status"),
+        CheckConstraint(one_of("status", STATUSES), name="ck_actions_status"),
         CheckConstraint("status <> 'cancelled' OR cancel_reason <> ''",
                         name="ck_actions_cancel_reason"),
         Index("ix_actions_source", "source_kind", "source_id"),
@@ -143,7 +139,7 @@ class ActionEvidence(Base):
     sha256: Mapped[str] = mapped_column(String(64), default="")
 
     __table_args__ = (
-        CheckConstraint(_in("kind", EVIDENCE_KINDS), name="ck_action_evidence_kind"),
+        CheckConstraint(one_of("kind", EVIDENCE_KINDS), name="ck_action_evidence_kind"),
         Index("ix_action_evidence_action_id", "action_id"),
     )
 
@@ -165,7 +161,7 @@ class ActionImpact(Base):
     figures: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (
-        CheckConstraint(_in("kind", IMPACT_KINDS), name="ck_action_impacts_kind"),
+        CheckConstraint(one_of("kind", IMPACT_KINDS), name="ck_action_impacts_kind"),
         Index("ix_action_impacts_action_id", "action_id"),
     )
 

@@ -10,8 +10,10 @@ depend on how `measures/` is implemented.
 
 from __future__ import annotations
 
+import calendar as _cal
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal
 
 from lantern.months import Month
@@ -136,6 +138,48 @@ def add_months(month: str, n: int) -> str:
     """'YYYY-MM' ``n`` months on (`lantern.months.Month`): add_months('2024-01', -2) ==
     '2023-11'; a malformed month raises ValueError."""
     return str(Month.parse(month) + n)
+
+
+MONTHS_OFFERED = 24  # the months a person may choose: the latest complete month and before
+
+
+class MonthRefused(ValueError):
+    """A month that is not a real month, or has no complete data loaded: the message
+    says which months may be chosen."""
+
+
+def latest_complete_month(as_of: date) -> str:
+    """The latest calendar month the data covers completely, as of the data date."""
+    if as_of.day == _cal.monthrange(as_of.year, as_of.month)[1]:
+        return f"{as_of:%Y-%m}"
+    return add_months(f"{as_of:%Y-%m}", -1)
+
+
+def months_offered(as_of: date, n: int = MONTHS_OFFERED) -> list[str]:
+    """The months that may be chosen, newest first."""
+    last = latest_complete_month(as_of)
+    return [add_months(last, -k) for k in range(n)]
+
+
+def _month_name(month: str) -> str:
+    return Month.parse(month).label()
+
+
+def check_month(month: str, as_of: date, n: int = MONTHS_OFFERED) -> str:
+    """``month`` if it is a real 'YYYY-MM' month with complete data to ``as_of``;
+    otherwise `MonthRefused` saying what was wrong and which months there are."""
+    offered = months_offered(as_of, n)
+    span = f"{_month_name(offered[-1])} to {_month_name(offered[0])}"
+    try:
+        if str(Month.parse(month)) != month:  # '2024-3' is not how a month is written
+            raise ValueError(month)
+    except ValueError:
+        raise MonthRefused(f"{month!r} is not a month: enter a month as YYYY-MM, from "
+                           f"{offered[-1]} to {offered[0]}") from None
+    if month not in offered:
+        raise MonthRefused(f"There are no complete figures for {_month_name(month)}: "
+                           f"choose a month from {span}")
+    return month
 
 
 def better_sign(polarity: str) -> int:

@@ -90,7 +90,8 @@ def tracker_records() -> list[dict[str, Any]]:
     return [{
         "id": r.ref, "kind": r.kind, "indicator": r.kpi_id, "theme": r.subject,
         "scope": {"breakdown": r.breakdown, "value": r.breakdown_value},
-        "service": r.service, "trigger_month": r.trigger_month, "status": r.status,
+        "service": r.service, "trigger_month": r.trigger_month,
+        "trigger_months": list(r.trigger_months), "status": r.status,
         "lead": r.lead, "opened_on": r.opened_on.isoformat(), "age_days": r.age_days,
         "last_update": r.last_update.isoformat() if r.last_update else None,
         "no_update_for_3_months": r.stale,

@@ -32,7 +32,7 @@ from lantern.governance.service import Recovery, recorded_on, sync
 from lantern.plan.demo import _people
 from lantern.security.policy import Principal
 
-FIRST_MONTH = "2023-08"
+FIRST_MONTH = "2023-10"  # the late-2023 child-protection decline
 ICPC, VISITS = "icpc_15wd_pct", "cp_visits_10wd_pct"
 CE_THEMES = (
     "Children placed more than 20 miles from home",

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lantern.appdb.models import Base, UTCDateTime, utcnow
+from lantern.appdb.models import Base, UTCDateTime, one_of, utcnow
 
 TRIGGERED = "trigger"
 COMMISSIONED_KINDS: tuple[str, ...] = (
@@ -38,10 +38,6 @@ EVENT_KINDS: tuple[str, ...] = (
 MEETING_KINDS: tuple[str, ...] = (
     "performance_surgery", "iro_performance", "quartet", "improvement_board",
     "corporate_parenting_board")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class DeepDive(Base):
@@ -69,8 +65,8 @@ class DeepDive(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (
-        CheckConstraint(_in("kind", DEEP_DIVE_KINDS), name="ck_deep_dives_kind"),
-        CheckConstraint(_in("status", DEEP_DIVE_STATUSES), name="ck_deep_dives_status"),
+        CheckConstraint(one_of("kind", DEEP_DIVE_KINDS), name="ck_deep_dives_kind"),
+        CheckConstraint(one_of("status", DEEP_DIVE_STATUSES), name="ck_deep_dives_status"),
         CheckConstraint("kpi_id IS NOT NULL OR theme <> ''", name="ck_deep_dives_subject"),
         Index("ix_deep_dives_subject", "kpi_id", "breakdown", "breakdown_value"),
     )
@@ -132,7 +128,7 @@ class DeepDiveEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (
-        CheckConstraint(_in("kind", EVENT_KINDS), name="ck_deep_dive_events_kind"),
+        CheckConstraint(one_of("kind", EVENT_KINDS), name="ck_deep_dive_events_kind"),
         Index("ix_deep_dive_events_deep_dive_id", "deep_dive_id"),
     )
 
@@ -157,6 +153,6 @@ class Meeting(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (
-        CheckConstraint(_in("kind", MEETING_KINDS), name="ck_meetings_kind"),
+        CheckConstraint(one_of("kind", MEETING_KINDS), name="ck_meetings_kind"),
         Index("ix_meetings_kind_held_on", "kind", "held_on"),
     )

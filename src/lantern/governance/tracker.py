@@ -16,7 +16,7 @@ from lantern.actions.tracker import ActionView, actions_from
 from lantern.appdb.models import User
 from lantern.assurance.inputs import better_sign
 from lantern.governance.figures import ScopeFigures, meta
-from lantern.governance.models import DeepDive, DeepDiveUpdate
+from lantern.governance.models import DeepDive, DeepDiveTrigger, DeepDiveUpdate
 
 SOURCE = "deep_dive"
 STALE_MONTHS = 3
@@ -40,7 +40,8 @@ class TrackerRow:
     breakdown: str
     breakdown_value: str
     service: str  # service id ('' for the whole authority)
-    trigger_month: str | None
+    trigger_month: str | None  # the first firing
+    trigger_months: tuple[str, ...]  # every firing stored in it, oldest first
     status: str
     lead: str | None  # display name
     opened_on: date
@@ -92,14 +93,24 @@ def tracker_rows(s: Session, *, as_of: date, figures: ScopeFigures | None,
     leads = {u.id: u.display_name for u in s.scalars(select(User))}
     acts = _actions(s, [d.id for d in dds])
     updated = _last_updates(s)
+    fired = _trigger_months(s)
     if figures is not None:
         figures.prefetch([d.kpi_id for d in dds if d.kpi_id],
                          [d.trigger_month for d in dds if d.trigger_month])
-    return [_row(d, acts.get(str(d.id), []), updated.get(d.id), leads, as_of, figures,
-                 team_service) for d in dds]
+    return [_row(d, acts.get(str(d.id), []), updated.get(d.id), fired.get(d.id, ()), leads,
+                 as_of, figures, team_service) for d in dds]
 
 
-def _row(d: DeepDive, acts: list[ActionView], last: date | None, leads: Mapping[int, str],
+def _trigger_months(s: Session) -> dict[int, tuple[str, ...]]:
+    out: dict[int, list[str]] = {}
+    for i, m in s.execute(select(DeepDiveTrigger.deep_dive_id, DeepDiveTrigger.month)
+                          .order_by(DeepDiveTrigger.month)):
+        out.setdefault(i, []).append(m)
+    return {i: tuple(ms) for i, ms in out.items()}
+
+
+def _row(d: DeepDive, acts: list[ActionView], last: date | None, fired: tuple[str, ...],
+         leads: Mapping[int, str],
          as_of: date, figures: ScopeFigures | None,
          team_service: Mapping[str, str]) -> TrackerRow:
     since = last or d.opened_on
@@ -114,7 +125,8 @@ def _row(d: DeepDive, acts: list[ActionView], last: date | None, leads: Mapping[
         id=d.id, ref=d.ref, kind=d.kind, kind_label=KIND_LABELS[d.kind], kpi_id=d.kpi_id,
         subject=d.theme or (meta(d.kpi_id).title if d.kpi_id else ""),
         breakdown=d.breakdown, breakdown_value=d.breakdown_value,
-        service=service_of(d, team_service), trigger_month=d.trigger_month, status=d.status,
+        service=service_of(d, team_service), trigger_month=d.trigger_month, trigger_months=fired,
+        status=d.status,
         lead=leads.get(d.lead_id) if d.lead_id else None, opened_on=d.opened_on,
         age_days=((d.closed_on or as_of) - d.opened_on).days, last_update=last, stale=stale,
         actions_total=len(acts), actions_done=done, actions_open=len(open_),

@@ -14,6 +14,7 @@ from lantern.assurance.exceptions import ExceptionItem
 from lantern.assurance.monthly import IndicatorMonth, MonthlyAssurance, assure_month
 from lantern.assurance.spc import classify, rebase_indices
 from lantern.calendar import add_working_days
+from lantern.casework.labels import Names, exception_text, names, place_label
 from lantern.measures.benchmarks import benchmark
 from lantern.measures.catalogue import INDICATORS, get
 from lantern.reports.model import ChartPoint, ExceptionLine, Report, ScorecardRow, Section
@@ -72,7 +73,7 @@ def build_report(
         targets_path=targets_path,
     )
     return report_from(assurance, la_code=la_code, la_name=la_name,
-                       process_changes=process_changes or [], today=today)
+                       process_changes=process_changes or [], today=today, names=names(con))
 
 
 def report_from(
@@ -82,7 +83,10 @@ def report_from(
     la_name: str,
     process_changes: list[tuple[str, str]],
     today: date | None = None,
+    names: Names | None = None,
 ) -> Report:
+    """The report of a month's assurance; ``names`` puts teams, services and workers
+    by name in the exceptions (ids without it)."""
     year, mon = (int(p) for p in assurance.month.split("-"))
     first_of_next = date(year + mon // 12, mon % 12 + 1, 1)
     rows = {i.id: scorecard_row(assurance.indicators[i.id], la_code) for i in INDICATORS}
@@ -90,7 +94,7 @@ def report_from(
     for ind in INDICATORS:
         sections[section_of(ind.id, ind.area)].rows.append(rows[ind.id])
     for item in assurance.exceptions:
-        sections[_exception_section(item)].exceptions.append(exception_line(item))
+        sections[_exception_section(item)].exceptions.append(exception_line(item, names))
     completeness = [
         f"{r.title} ({r.kpi_id}): not available — {i.headline.reason}"
         for r, i in ((rows[k], assurance.indicators[k]) for k in rows)
@@ -148,11 +152,11 @@ def scorecard_row(im: IndicatorMonth, la_code: str) -> ScorecardRow:
     )
 
 
-def exception_line(item: ExceptionItem) -> ExceptionLine:
-    where = "whole authority" if item.breakdown == "authority" else (
-        f"{item.breakdown} {item.breakdown_value}")
+def exception_line(item: ExceptionItem, n: Names | None = None) -> ExceptionLine:
+    n = n or Names({}, {}, {})
+    where = place_label(n, item.breakdown, item.breakdown_value)
     return ExceptionLine(item.kind, item.severity, item.service, item.kpi_id, where,
-                         item.message)
+                         exception_text(item.message, item.breakdown, item.breakdown_value, n))
 
 
 def _exception_section(item: ExceptionItem) -> str:

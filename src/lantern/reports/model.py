@@ -110,3 +110,5 @@ class Governance:
     commentary: dict[str, Commentary] = field(default_factory=dict)
     officers: dict[str, str] = field(default_factory=dict)
     signatures: list[Signature] = field(default_factory=list)
+    # A service edition shows the commentary written on the authority's figures.
+    service_edition: bool = False

@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from lantern.assurance.targets import status_bands
+from lantern.casework.labels import AVAILABILITY_TEXT, PERIOD_TEXT
 from lantern.reports.model import Report, ScorecardRow
 
 # Making Data Count colours: improvement blue, concern orange, common cause grey.
@@ -130,6 +131,8 @@ def _environment() -> Environment:
     env.globals["chart_svg"] = lambda row: Markup(chart_svg(row))
     env.globals["chart_alt_text"] = chart_alt_text
     env.globals["point_label"] = lambda t: POINT_LABELS.get(t, t)
+    env.globals["period_text"] = PERIOD_TEXT
+    env.globals["availability_text"] = AVAILABILITY_TEXT
     return env
 
 

@@ -24,11 +24,11 @@ Deep dives and meetings are read by managers and above (board members and inspec
 the tracker and the figures with small counts suppressed, never a child); heads of
 service and above manage deep dives in their scope and commission them; the performance
 analyst also records meetings.
-set by the admin and the performance analyst; the access log is the admin's.
 Case audits: auditors and managers audit (`quality.audits.AUDITOR_ROLES`: auditor,
 team manager, head of service), moderators (`MODERATOR_ROLES`) open audits to moderate
 them and see the moderation queue; board members and inspectors see only the programme's
 counts, never an audit or a child.
+Downloads (CSV, Excel) follow the page they download.
 The monthly reports are read by leaders and auditors (drafts only by those who shape
 them: `web.routes.reports.DRAFT_READERS`) and by board members, who see published
 editions without their files (whose figures are not suppressed); the chain's own rules
@@ -58,6 +58,9 @@ board                      A  A  A  A  A  A  A  A  S  S  F
 indicator                  A  A  A  A  A  A  A  A  S  S  F
 indicator_children         A  A  A  A  A  A  A  A  F  F  F
 indicator_children_csv     A  A  A  A  A  A  A  A  F  F  F
+indicator_children_xlsx    A  A  A  A  A  A  A  A  F  F  F
+indicator_breakdowns_export A  A  A  A  A  A  A  A  S  S  F
+scorecard_export           A  A  A  A  A  A  A  A  S  S  F
 child                      A  A  A  A  A  A  A  A  F  F  F
 child_chronology_csv       A  A  A  A  A  A  A  A  F  F  F
 teams                      A  A  A  A  A  A  A  A  F  F  F
@@ -71,6 +74,7 @@ inbox_item                 A  A  A  A  A  A  A  A  F  F  F
 inbox_acknowledge          A  A  A  A  A  A  A  A  F  F  F
 inbox_snooze               A  A  A  A  A  A  A  A  F  F  F
 work                       F  A  A  A  A  A  F  F  F  F  F
+work_export                F  A  A  A  A  A  F  F  F  F  F
 admin_users                F  F  F  F  F  F  F  F  F  F  A
 admin_user_add             F  F  F  F  F  F  F  F  F  F  A
 admin_user_disable         F  F  F  F  F  F  F  F  F  F  A

@@ -198,6 +198,8 @@ class WorkerOut(Shape):
     fte: float | None
     caseload: int
     active: bool
+    caseload_of: str = Field("", description="Whose caseload the children are held on: "
+                             "\"social worker\", \"personal adviser\" or both")
 
 
 class CaseChildOut(Shape):
@@ -277,5 +279,12 @@ class Inbox(Shape):
     items: list[WorkItemOut]
 
 
-class WorkList(Inbox):
+class WorkListItem(WorkItemOut):
+    data_to_check: bool = Field(description="a tracker item overdue past the horizon "
+                                            "(LANTERN_WORK_DATA_CHECK_DAYS): check the record")
+
+
+class WorkList(Shape):
+    as_of: str
     total: int
+    items: list[WorkListItem]

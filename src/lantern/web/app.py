@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount
 
+from lantern.assurance.targets import status_wording
 from lantern.config import Settings, get_settings
 from lantern.security.oidc import OidcSettings, build_oauth, load_role_map
 from lantern.web.access import MATRIX, PUBLIC
@@ -22,6 +23,7 @@ from lantern.web.routes import (
     admin,
     api,
     auth,
+    downloads,
     governance,
     pages,
     plan,
@@ -49,6 +51,7 @@ def create_app(settings: Settings | None = None, *, config: WebConfig | None = N
     """The Lantern web app over the warehouse and app database named by ``settings``
     (single sign-on as ``oidc`` says, default from the environment)."""
     settings = settings or get_settings()
+    status_wording()  # a misspelt LANTERN_STATUS_WORDS stops the start, not every page
     config = config or WebConfig.from_env(settings.home)
     app = FastAPI(
         title="Lantern API", version="1", docs_url=None, redoc_url=None,
@@ -68,6 +71,7 @@ def create_app(settings: Settings | None = None, *, config: WebConfig | None = N
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(auth.router)
     app.include_router(pages.router)
+    app.include_router(downloads.router)
     app.include_router(work.router)
     app.include_router(reports.router)
     app.include_router(admin.router)
@@ -107,7 +111,8 @@ def _error_pages(app: FastAPI) -> None:
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
                                 headers=exc.headers)
         title = ERROR_TITLES.get(exc.status_code, "Something went wrong")
-        return render(request, "error.html", {"title": title, "message": exc.detail},
+        return render(request, "error.html", {"title": title, "message": exc.detail,
+                                              "summary": exc.status_code == 422},
                       status_code=exc.status_code)
 
     @app.exception_handler(RequestValidationError)

@@ -10,22 +10,29 @@ small-number suppression.
 
 from __future__ import annotations
 
-import calendar as _cal
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import duckdb
+from fastapi import HTTPException
 
 from lantern import casework
 from lantern.alerts import AlertItem, run_alerts
 from lantern.alerts.recipients import Directory, recipient_keys
 from lantern.alerts.recipients import directory as alert_directory
 from lantern.assurance.exceptions import ExceptionItem, group_by_service
-from lantern.assurance.inputs import add_months
+from lantern.assurance.inputs import (
+    MONTHS_OFFERED,
+    MonthRefused,
+    check_month,
+    latest_complete_month,
+    months_offered,
+)
 from lantern.assurance.monthly import MonthlyAssurance, assure_month, breakdown_month
 from lantern.assurance.targets import Target, load_targets
+from lantern.casework.labels import names as casework_names
 from lantern.config import Settings
 from lantern.ingest import history
 from lantern.measures.catalogue import INDICATORS, get
@@ -101,10 +108,7 @@ def open_warehouse(settings: Settings, today: date | None = None,
 
 def latest_month(wh: Wh) -> str:
     """The latest complete month of data."""
-    d = wh.as_of
-    if d.day == _cal.monthrange(d.year, d.month)[1]:
-        return f"{d:%Y-%m}"
-    return add_months(f"{d:%Y-%m}", -1)
+    return latest_complete_month(wh.as_of)
 
 
 def warm_up(wh: Wh) -> None:
@@ -115,13 +119,19 @@ def warm_up(wh: Wh) -> None:
     child_record(wh, "")
 
 
-def months(wh: Wh, n: int = 24) -> list[str]:
-    last = latest_month(wh)
-    return [add_months(last, -k) for k in range(n)]
+def months(wh: Wh, n: int = MONTHS_OFFERED) -> list[str]:
+    return months_offered(wh.as_of, n)
 
 
 def valid_month(wh: Wh, month: str | None) -> str:
-    return month if month in months(wh) else latest_month(wh)
+    """The month asked for (default: the latest); a malformed month, or one without
+    complete data, is refused (422) with a message naming the months there are."""
+    if month is None or month == "":
+        return latest_month(wh)
+    try:
+        return check_month(month, wh.as_of)
+    except MonthRefused as exc:
+        raise HTTPException(422, str(exc)) from None
 
 
 def month_label(month: str) -> str:
@@ -227,7 +237,8 @@ def child_visible(wh: Wh, p: Principal, child_id: str | None) -> bool:
     if child_id is None:
         return False
     s = scopes(wh).get(child_id)
-    return child_in_scope(p, s.team if s else None, s.service if s else None)
+    return child_in_scope(p, s.team if s else None, s.service if s else None,
+                          s.worker if s else None)
 
 
 def team_visible(wh: Wh, p: Principal, team_id: str | None) -> bool:
@@ -481,7 +492,10 @@ def recipient_name(wh: Wh, key: str) -> str:
         return w.name
     role, _, where = key.partition(":")
     label = role.replace("_", " ").capitalize()
-    return f"{label} ({where})" if where else label
+    if not where:
+        return label
+    n = RESULTS.get(wh.key("names"), lambda: casework_names(wh.con))  # as web.labels
+    return f"{label}, {n.teams.get(where) or n.service(where)}"
 
 
 def item_states(engine: Any, items: list[AlertItem], on: date) -> dict[Any, ItemState]:

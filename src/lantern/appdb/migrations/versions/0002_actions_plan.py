@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from lantern.appdb.append_only import append_only_ddl, drop_append_only_ddl
 from lantern.appdb.models import UTCDateTime
 
 revision: str = "0002"
@@ -22,30 +23,6 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 APPEND_ONLY_TABLES = ("action_history", "plan_versions")
-
-
-def _sqlite_triggers(table: str) -> list[str]:
-    message = f"{table} is append-only"
-    return [
-        f"""CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
-        BEGIN SELECT RAISE(ABORT, '{message}'); END""",
-        f"""CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
-        BEGIN SELECT RAISE(ABORT, '{message}'); END""",
-    ]
-
-
-def _postgres_triggers(table: str) -> list[str]:
-    return [
-        f"""CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            RAISE EXCEPTION '{table} is append-only' USING ERRCODE = 'insufficient_privilege';
-        END
-        $$""",
-        f"""CREATE TRIGGER {table}_no_update_delete BEFORE UPDATE OR DELETE ON {table}
-        FOR EACH ROW EXECUTE FUNCTION {table}_append_only()""",
-        f"""CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
-        FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only()""",
-    ]
 
 
 def _actions() -> None:
@@ -219,22 +196,14 @@ def upgrade() -> None:
     _plan()
     dialect = op.get_bind().dialect.name
     for table in APPEND_ONLY_TABLES:
-        if dialect == "sqlite":
-            ddl = _sqlite_triggers(table)
-        elif dialect == "postgresql":
-            ddl = _postgres_triggers(table)
-        else:  # pragma: no cover
-            raise NotImplementedError(f"append-only triggers for {dialect}")
-        for statement in ddl:
+        for statement in append_only_ddl(dialect, table):
             op.execute(statement)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        for table in APPEND_ONLY_TABLES:
-            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
-            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_update_delete ON {table}")
-            op.execute(f"DROP FUNCTION IF EXISTS {table}_append_only()")
+    for table in APPEND_ONLY_TABLES:
+        for statement in drop_append_only_ddl(op.get_bind().dialect.name, table):
+            op.execute(statement)
     for table in ("plan_versions", "plan_objectives", "plan_themes", "plans",
                   "action_history", "action_impacts", "action_evidence", "action_updates",
                   "action_recommendations", "recommendations", "inspections",

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from datetime import date, timedelta
 
+from lantern.calendar import subtract_working_days, wd
 from lantern.ingest.rules.cin._base import F, census_period
 from lantern.ingest.rules.cin.tables import CHILD_INDEX
 from lantern.ingest.rules.common import claim, code_rule, is_true, v
@@ -107,3 +109,62 @@ _required_code("8910", "Latest Category of Abuse code missing or invalid (see Ca
                "table in CIN Census code set)", CPP, "LatestCategoryOfAbuse")
 _required_code("4220", "Ethnicity is missing or invalid (see Ethnicity table)",
                "ChildCharacteristics", "Ethnicity")
+
+
+# -- working days before the end of the census year ------------------------------------------
+
+def _working_days_to(start: date, end: date) -> int:
+    """Working days after `start` up to `end` (lantern.calendar: bank holidays in England);
+    a date before the calendar's range is long before any census year."""
+    try:
+        return wd(start, end)
+    except ValueError:
+        return 10_000 if start < end else 0
+
+
+def _overdue_rule(code: str, message: str, table: str, start: str, outcome: str, limit: int,
+                  exempt: str | None = None) -> None:
+    def check(ctx: Context) -> Iterable[Finding]:
+        period = census_period(ctx)
+        if period is None:
+            return
+        for i, s in enumerate(ctx.dates(table, start)):
+            row = ctx.rows(table)[i]
+            if (s is None or v(row, outcome) is not None
+                    or (exempt is not None and is_true(row.get(exempt)))):
+                continue
+            if _working_days_to(s, period[1]) > limit:
+                yield Finding(table, i, outcome, None)
+
+    rule(id=f"cin:{code}", dfe_code=code, format=F, severity="query", message=message,
+         fields=[start, outcome], tables=[table],
+         expected=f"{outcome} given when {start} is more than {limit} working days before "
+                  f"the end of the census year")(check)
+
+
+_overdue_rule("8670Q", "Please check and either amend data or provide a reason: Assessment started "
+              "more than 45 working days before the end of the census year. However, there is "
+              "no Assessment end date.", "Assessments", "AssessmentActualStartDate",
+              "AssessmentAuthorisationDate", 45)
+# An enquiry that needs no conference (ICPCnotRequired) is not waiting for one.
+_overdue_rule("8675Q", "Please check and either amend data or provide a reason: S47 Enquiry "
+              "started more than 15 working days before the end of the census year. However, "
+              "there is no date of Initial Child Protection Conference.", "Section47",
+              "S47ActualStartDate", "DateOfInitialCPC", 15, exempt="ICPCnotRequired")
+
+
+@rule(id="cin:8569Q", dfe_code="8569Q", format=F, severity="query",
+      message="A case with referral date before one working day prior to the collection start "
+              "date must not be flagged as a no further action case",
+      fields=["CINreferralDate", "ReferralNFA"], tables=["CINdetails"],
+      expected="ReferralNFA false for a referral before the working day before 1 April")
+def old_referral_no_further_action(ctx: Context) -> Iterable[Finding]:
+    period = census_period(ctx)
+    if period is None:
+        return
+    # the last working day before 1 April (28 March 2024: Good Friday and Easter Monday)
+    cutoff = subtract_working_days(period[0] - timedelta(days=1), 0)
+    for i, d in enumerate(ctx.dates("CINdetails", "CINreferralDate")):
+        row = ctx.rows("CINdetails")[i]
+        if d is not None and d < cutoff and is_true(row.get("ReferralNFA")):
+            yield Finding("CINdetails", i, "ReferralNFA", v(row, "ReferralNFA"))

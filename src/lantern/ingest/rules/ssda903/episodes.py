@@ -403,6 +403,22 @@ def provider_code(ctx: Context) -> Iterable[Finding]:
             yield Finding(E, i, "PLACE_PROVIDER", given)
 
 
+def _postcode(value: str | None) -> str | None:
+    return value.replace(" ", "").upper() if value else None
+
+
+@rule(id="903:392d", dfe_code="392d", format=F, severity="error",
+      message="Home and placement postcodes should not be same unless the placement type is P1.",
+      fields=["HOME_POST", "PL_POST", "PLACE"], tables=[E],
+      expected="a placement postcode other than the home postcode, unless PLACE is P1")
+def placed_at_home_postcode(ctx: Context) -> Iterable[Finding]:
+    for i, row in ctx.enum(E):
+        home = _postcode(v(row, "HOME_POST"))
+        if home is not None and home == _postcode(v(row, "PL_POST")) \
+                and v(row, "PLACE") != "P1":
+            yield Finding(E, i, "PL_POST", v(row, "PL_POST"))
+
+
 # -- sequences of a child's episodes ------------------------------------------------------
 
 @rule(id="903:142", dfe_code="142", format=F, severity="error",

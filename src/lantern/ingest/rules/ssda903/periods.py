@@ -67,3 +67,37 @@ _pairs_rule("433", "The reason for new episode suggests that this is a continuat
             "but the episode does not start on the same day as the last episode finished.",
             "DECOM the previous episode's DEC when RNE is P, L, T, U or B",
             _continuation_with_a_gap)
+
+
+# -- what changed between two episodes, against the reason given ---------------------------
+# A placement is its type, postcode, Ofsted URN and provider together: a move between two
+# foster carers keeps the type (U4) but not the postcode.
+PLACEMENT = ("PLACE", "PL_POST", "URN", "PLACE_PROVIDER")
+
+
+def _changed(ctx: Context, prev: int, nxt: int) -> tuple[bool, bool]:
+    """(legal status changed, placement changed) from `prev` to `nxt`."""
+    status = ctx.value(E, prev, "LS") != ctx.value(E, nxt, "LS")
+    placement = any(ctx.value(E, prev, f) != ctx.value(E, nxt, f) for f in PLACEMENT)
+    return status, placement
+
+
+def _reason_rule(code: str, message: str, reasons: frozenset[str], status: bool,
+                 placement: bool, expected: str) -> None:
+    def test(ctx: Context, prev: int, nxt: int) -> bool:
+        return ctx.value(E, nxt, "RNE") in reasons and _changed(ctx, prev, nxt) != (
+            status, placement)
+
+    _pairs_rule(code, message, expected, test)
+
+
+_reason_rule("434", "Reason for new episode is that child's legal status has changed but not the "
+             "placement, but this is not reflected in the episode data.", frozenset({"L"}),
+             True, False, "RNE L only when LS changed and the placement did not")
+_reason_rule("435", "Reason for new episode is that child’s placement has changed but not the "
+             "legal status, but this is not reflected in the episode data recorded.",
+             frozenset({"P", "T"}), False, True,
+             "RNE P or T only when the placement changed and LS did not")
+_reason_rule("436", "Reason for new episode is that both child’s placement and legal status have "
+             "changed, but this is not reflected in the episode data.", frozenset({"U", "B"}),
+             True, True, "RNE U or B only when both LS and the placement changed")
