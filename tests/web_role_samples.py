@@ -93,6 +93,12 @@ SAMPLES: dict[str, tuple[str, str, dict[str, str] | None]] = {
     "indicator_commentary": ("POST", "/indicators/cp_plans_open/commentary", {
         "month": "2024-03", "text": ""}),
     "board_pack": ("GET", "/board-pack", None),
+    "audits": ("GET", "/audits", None),
+    "audit": ("GET", "/audits/NO-SUCH", None),
+    "audit_save": ("POST", "/audits/NO-SUCH", {"submit": "draft"}),
+    "audits_moderation": ("GET", "/audits/moderation", None),
+    "audit_moderate": ("POST", "/audits/NO-SUCH/moderate", {"grade": "good"}),
+    "audits_programme": ("GET", "/audits/programme", None),
     "api_docs": ("GET", "/api/docs", None),
     "api_me": ("GET", "/api/me", None),
     "api_indicators": ("GET", "/api/indicators", None),
@@ -123,5 +129,7 @@ NOT_FOUND_WHEN_ALLOWED = frozenset({
     "deep_dive", "deep_dive_edit", "deep_dive_update", "deep_dive_action",
     "deep_dive_process_change", "deep_dive_close", "deep_dive_reopen", "meeting",
     "meeting_minutes",
+    # No audit by that name (test_web_quality has real ones).
+    "audit", "audit_save", "audit_moderate",
     # No report run by that id.
     "report_file", "report_advance"})

@@ -432,6 +432,10 @@ def _demo_report(settings: Settings, latest: str, files: Path) -> None:
 
     with console.status("Storing deep dives and the year's performance surgeries"):
         governance_line = build_demo_governance()
+    from lantern.commands.quality import build_demo_quality
+
+    with console.status("Recording a year of case audits"):
+        quality_line = build_demo_quality()
     _demo_reports(latest)
     console.print()
     console.print(f"Files:      {files}")
@@ -441,6 +445,7 @@ def _demo_report(settings: Settings, latest: str, files: Path) -> None:
     console.print(f"            [bold]{pdf_path}[/]")
     console.print(plan_line)
     console.print(governance_line, highlight=False)
+    console.print(quality_line, highlight=False)
 
 
 def _demo_reports(latest: str) -> None:
@@ -648,6 +653,7 @@ def kpis(
     """Every indicator for a month: one row per indicator, period and breakdown value."""
     from lantern.measures.core import BREAKDOWNS
     from lantern.measures.engine import compute
+    from lantern.quality.kpis import rows_from_app_db
 
     _check_format(fmt, ("table", "csv", "json"))
     if by not in BREAKDOWNS:
@@ -666,9 +672,17 @@ def kpis(
     rows = compute(backend, [month], breakdowns=(by,), population=authority.population,
                    la_code=authority.la_code)
     records = [{k: getattr(r, k) for k in KPI_JSON_KEYS} for r in rows if r.breakdown == by]
+    # The quality-assurance indicators are counted from the app database's case audits.
+    qa = rows_from_app_db(get_settings().app_database_url, [month], breakdown=by,
+                          la_code=authority.la_code)
+    records += [{k: r[k] for k in KPI_JSON_KEYS} for r in qa]
     columns = KPI_JSON_KEYS if fmt != "table" else (
         "kpi_id", "period", "breakdown_value", "value", "numerator", "denominator", "status")
     _print_records(records, columns, fmt, f"Indicators for {month} by {by}")
+    reasons = sorted({r["reason"] for r in qa if r["status"] == "not_available"})
+    if fmt == "table" and reasons:
+        console.print(f"Quality-assurance indicators not available: {'; '.join(reasons)}.",
+                      highlight=False)
 
 
 @app.command()

@@ -138,3 +138,57 @@ def _shown(x: Any) -> str:
         return "–" if x["value"] is None else f"{x['value']:.1f}% ({x['numerator']} of " \
             f"{x['denominator']})"
     return str(x)
+
+
+@audits_app.command("report")
+def audits_report(
+    quarter: Annotated[str, typer.Option(help="Quarter, YYYYQn (calendar), e.g. 2024Q3")],
+    out: Annotated[Path, typer.Option(help="FILE.html or FILE.pdf")],
+) -> None:
+    """The quarterly audit report: grades over time and by team, moderation, themes,
+    actions and dip samples, family feedback, beside the previous quarter."""
+    from lantern.quality.summary import QuarterError
+    from lantern.reports.audit_report import build, write
+
+    if out.suffix.lower() not in (".html", ".htm", ".pdf"):
+        _fail(f"--out {out}: expected a .html or .pdf file name", code=2)
+    la_name, teams = _authority_and_teams()
+    try:
+        with Session(_engine()) as s:
+            report = build(s, quarter, la_name=la_name, team_names=teams, tools=_tools())
+    except QuarterError as e:
+        _fail(str(e), code=2)
+    try:
+        write(report, out)
+    except OSError as e:
+        _fail(f"could not write {out}: {e.strerror or e}", "Check the folder exists and "
+              "can be written.")
+    console.print(f"Wrote the {report.quarter['quarter']} audit report to {out}.",
+                  highlight=False)
+
+
+def _authority_and_teams() -> tuple[str, dict[str, str]]:
+    """The authority's name and team names from the warehouse, where there is one (the
+    report names teams, never codes); without one, the report shows team ids."""
+    import duckdb
+
+    from lantern.casework.caseload import teams
+    from lantern.warehouse.meta import read_authority
+
+    path = get_settings().warehouse_path
+    if not path.exists():
+        return "Local authority", {}
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return read_authority(con).la_name, {t.team_id: t.name for t in teams(con)}
+    finally:
+        con.close()
+
+
+def build_demo_quality() -> str:
+    """The demo's year of case audits (``lantern demo``); says what it did."""
+    from lantern.commands.governance import warehouse
+    from lantern.quality import demo
+
+    with warehouse() as (wh, latest, _changes, today):
+        return "Case audits: " + demo.build(_engine(), wh.con, latest, today)

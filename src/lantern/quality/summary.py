@@ -36,6 +36,14 @@ from lantern.quality.models import Audit, AuditDipSample, AuditFinding, AuditMod
 from lantern.quality.tools import Tool, load_tools
 
 GOOD = ("good", "outstanding")
+TITLES = {  # as shared/KPIS.md names them
+    "audits_completed": "Case audits completed",
+    "audits_good_or_better_pct": "Audits graded good or better",
+    "audits_inadequate_pct": "Audits graded inadequate",
+    "audit_moderation_agreement_pct": "Moderation agreed with the auditor's grade",
+    "audit_actions_on_time_pct": "Audit actions completed on time",
+    "family_feedback_pct": "Audits with child or family feedback",
+}
 DONE = ("done_awaiting_impact", "signed_off")
 
 
@@ -78,36 +86,64 @@ def _submitted(s: Session, w: Window) -> list[Audit]:
                           .order_by(Audit.submitted_on, Audit.ref)))
 
 
-def indicators(s: Session, w: Window, tools: dict[str, Tool]) -> dict[str, Any]:
-    """The six quality-assurance indicators for the window, with their counts."""
+# A tally: indicator -> (breakdown, breakdown value) -> [numerator, denominator]; the
+# authority's key is ("authority", "").
+Tally = dict[str, dict[tuple[str, str], list[int]]]
+PCT_IDS = tuple(k for k in TITLES if k != "audits_completed")
+
+
+def _keys(a: Audit) -> list[tuple[str, str]]:
+    """Where one audit counts: the authority, and its service and team when recorded
+    (the child's team when sampled)."""
+    return [("authority", "")] + [(b, v) for b, v in (("service", a.service_id),
+                                                       ("team", a.team_id)) if v]
+
+
+def tally(s: Session, w: Window, tools: dict[str, Tool]) -> Tally:
+    """The six indicators' counts over the window, for the authority, each service and
+    each team: the one definition `indicators`, the quarter's summary and the monthly
+    indicator rows (`kpi_rows`) all read."""
+    out: Tally = {k: {} for k in TITLES}
+
+    def add(kpi: str, a: Audit, hit: bool) -> None:
+        for key in _keys(a):
+            cell = out[kpi].setdefault(key, [0, 0])
+            cell[0] += hit
+            cell[1] += 1
+
     audits = _submitted(s, w)
     mods = moderations(s, [a.id for a in audits])
-    bands = [final_band(a, mods.get(a.id), tools[a.tool_id]) for a in audits]
-    moderated = list(s.scalars(select(AuditModeration).where(
-        AuditModeration.on >= w.first, AuditModeration.on <= w.last)))
-    agreed = sum(m.grade == m.auditor_grade for m in moderated)
-    feedback = sum(bool(a.family_words.strip()) or a.family_rating is not None
-                   for a in audits)
+    for a in audits:
+        band = final_band(a, mods.get(a.id), tools[a.tool_id])
+        add("audits_completed", a, True)
+        add("audits_good_or_better_pct", a, band in GOOD)
+        add("audits_inadequate_pct", a, band == "inadequate")
+        add("family_feedback_pct", a, bool(a.family_words.strip())
+            or a.family_rating is not None)
+    for m in s.scalars(select(AuditModeration).where(AuditModeration.on >= w.first,
+                                                     AuditModeration.on <= w.last)):
+        audit = s.get(Audit, m.audit_id)
+        assert audit is not None
+        add("audit_moderation_agreement_pct", audit, m.grade == m.auditor_grade)
     due = [a for a in actions_from(s, SOURCE) if w.holds(a.due)]
     done_on = _done_on(s, [a.id for a in due])
-    on_time = sum(a.status in DONE and a.id in done_on and done_on[a.id] <= a.due
-                  for a in due)
-    good = sum(b in GOOD for b in bands)
-    bad = sum(b == "inadequate" for b in bands)
-    return {
-        "audits_completed": len(audits),
-        "audits_good_or_better_pct": {"value": pct(good, len(audits)), "numerator": good,
-                                      "denominator": len(audits)},
-        "audits_inadequate_pct": {"value": pct(bad, len(audits)), "numerator": bad,
-                                  "denominator": len(audits)},
-        "audit_moderation_agreement_pct": {"value": pct(agreed, len(moderated)),
-                                           "numerator": agreed,
-                                           "denominator": len(moderated)},
-        "audit_actions_on_time_pct": {"value": pct(on_time, len(due)), "numerator": on_time,
-                                      "denominator": len(due)},
-        "family_feedback_pct": {"value": pct(feedback, len(audits)), "numerator": feedback,
-                                "denominator": len(audits)},
-    }
+    for action in due:
+        audit = s.get(Audit, int(action.source_id))
+        assert audit is not None
+        add("audit_actions_on_time_pct", audit, action.status in DONE
+            and action.id in done_on and done_on[action.id] <= action.due)
+    return out
+
+
+def indicators(s: Session, w: Window, tools: dict[str, Tool]) -> dict[str, Any]:
+    """The six quality-assurance indicators for the window, with their counts."""
+    t = tally(s, w, tools)
+    out: dict[str, Any] = {"audits_completed": t["audits_completed"].get(
+        ("authority", ""), [0, 0])[0]}
+    for kpi in PCT_IDS:
+        n, d = t[kpi].get(("authority", ""), [0, 0])
+        out[kpi] = {"value": pct(n, d), "numerator": n, "denominator": d}
+    return out
 
 
 def _done_on(s: Session, ids: Sequence[int]) -> dict[int, date]:
@@ -164,3 +200,46 @@ def _re_audits(s: Session, audits: Sequence[Audit], tools: dict[str, Tool]
                         "before": final_band(first, mods.get(first.id), tools[first.tool_id]),
                         "after": final_band(a, mods.get(a.id), tools[a.tool_id])})
     return out
+
+
+def bands_by_month(s: Session, w: Window, tools: dict[str, Tool]
+                   ) -> list[dict[str, Any]]:
+    """For each month of the window, the grades that stand of the audits submitted in
+    it, counted by band (the quarterly report's "grades over time")."""
+    audits = _submitted(s, w)
+    mods = moderations(s, [a.id for a in audits])
+    out: dict[str, Counter[str]] = {}
+    month = Month(w.first.year, w.first.month)
+    while month.first <= w.last:
+        out[str(month)] = Counter()
+        month = month + 1
+    for a in audits:
+        assert a.submitted_on is not None
+        key = str(Month(a.submitted_on.year, a.submitted_on.month))
+        out[key][final_band(a, mods.get(a.id), tools[a.tool_id])] += 1
+    return [{"month": m, "grades": dict(c), "audits": sum(c.values())}
+            for m, c in out.items()]
+
+
+def family_feedback(s: Session, w: Window) -> dict[str, Any]:
+    """Of the window's audits: the family contacted, feedback recorded, ratings 1-5."""
+    audits = _submitted(s, w)
+    ratings = Counter(a.family_rating for a in audits if a.family_rating is not None)
+    rated = sum(ratings.values())
+    return {"audits": len(audits),
+            "contacted": sum(a.family_contacted is True for a in audits),
+            "feedback": sum(bool(a.family_words.strip()) or a.family_rating is not None
+                            for a in audits),
+            "ratings": {r: ratings.get(r, 0) for r in range(1, 6)},
+            "mean_rating": None if rated == 0 else
+            round(sum(r * n for r, n in ratings.items()) / rated, 1)}
+
+
+def actions_status(s: Session, w: Window) -> dict[str, Any]:
+    """The actions raised by the window's audits, by their status now, and those past
+    their due date and not done (or cancelled)."""
+    acts = actions_from(s, SOURCE, [str(a.id) for a in _submitted(s, w)])
+    today = date.today()
+    overdue = sum(a.due < today and a.status not in (*DONE, "cancelled") for a in acts)
+    return {"actions": len(acts), "by_status": dict(Counter(a.status for a in acts)),
+            "overdue": overdue}

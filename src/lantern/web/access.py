@@ -24,6 +24,10 @@ Deep dives and meetings are read by managers and above (board members and inspec
 the tracker and the figures with small counts suppressed, never a child); heads of
 service and above manage deep dives in their scope and commission them; the performance
 analyst also records meetings.
+Case audits: auditors and managers audit (`quality.audits.AUDITOR_ROLES`: auditor,
+team manager, head of service), moderators (`MODERATOR_ROLES`) open audits to moderate
+them and see the moderation queue; board members and inspectors see only the programme's
+counts, never an audit or a child.
 Downloads (CSV, Excel) follow the page they download.
 The monthly reports are read by leaders and auditors (drafts only by those who shape
 them: `web.routes.reports.DRAFT_READERS`) and by board members, who see published
@@ -112,6 +116,12 @@ report_advance             F  F  A  A  A  A  F  F  F  F  F
 report_commentary          F  F  A  A  A  A  F  F  F  F  F
 indicator_commentary       F  F  A  A  A  A  F  F  F  F  F
 board_pack                 F  F  A  A  A  A  A  F  S  S  F
+audits                     F  A  A  A  F  A  A  F  F  F  F
+audit                      F  A  A  A  F  A  A  F  F  F  F
+audit_save                 F  A  A  F  F  F  A  F  F  F  F
+audits_moderation          F  F  A  A  F  A  A  F  F  F  F
+audit_moderate             F  F  A  A  F  A  A  F  F  F  F
+audits_programme           F  A  A  A  A  A  A  F  S  S  F
 api_docs                   A  A  A  A  A  A  A  A  A  A  A
 api_me                     A  A  A  A  A  A  A  A  A  A  A
 api_indicators             A  A  A  A  A  A  A  A  A  A  A

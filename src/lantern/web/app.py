@@ -27,6 +27,7 @@ from lantern.web.routes import (
     governance,
     pages,
     plan,
+    quality,
     reports,
     work,
 )
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, *, config: WebConfig | None = N
     app.include_router(admin.router)
     app.include_router(plan.router)
     app.include_router(governance.router)
+    app.include_router(quality.router)
     app.include_router(api.router)
 
     @app.get("/healthz", name="healthz", include_in_schema=False)

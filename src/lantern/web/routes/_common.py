@@ -31,6 +31,7 @@ NAV = (
     NavItem("my_actions", "/actions/mine", "My actions", "my_actions"),
     NavItem("deep_dives", "/deep-dives", "Deep dives", "deep_dives"),
     NavItem("meetings", "/meetings", "Meetings", "meetings"),
+    NavItem("audits", "/audits", "Audits", "audits"),
     NavItem("exceptions", "/exceptions", "Exceptions", "exceptions"),
     NavItem("reports", "/reports", "Reports", "reports"),
     NavItem("board_pack", "/board-pack", "Board pack", "board_pack"),

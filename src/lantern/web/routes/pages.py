@@ -22,6 +22,7 @@ from lantern.web.deps import ViewerDep, WhDep, log_child_access, stores
 from lantern.web.routes import work
 from lantern.web.routes._common import is_htmx, render
 from lantern.web.routes.found import child_or_404, children_behind, kpi_or_404, team_or_404
+from lantern.web.routes.quality import child_audits
 from lantern.web.routes.reports import book_of, reports_panel
 
 router = APIRouter(include_in_schema=False)
@@ -190,7 +191,9 @@ def child(request: Request, child_id: str, viewer: ViewerDep, wh: WhDep,
         "as_of": wh.as_of, "title": f"Child {child_id}", "child": record, "events": events,
         "categories": casework.CATEGORIES, "category": category or "",
         **work.listed(request, wh, sv.work_items(wh, viewer.principal, child_ids={child_id})),
-        "names": names, "team_name": names.get(record.team_id or "", record.team_id)},
+        "names": names, "team_name": names.get(record.team_id or "", record.team_id),
+        "audits": child_audits(request, child_id)
+        if access("audit", viewer.principal.role) != "forbidden" else None},
         block="events" if is_htmx(request) else None)
 
 
