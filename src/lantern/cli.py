@@ -6,7 +6,6 @@ with a message; 2 the command line was wrong (usage).
 
 from __future__ import annotations
 
-import calendar as _cal
 import time
 from datetime import date
 from pathlib import Path
@@ -85,14 +84,14 @@ def fail(message: str, hint: str | None = None, code: int = 1) -> NoReturn:
 
 
 def parse_month(value: str, *, end: bool = False) -> date:
+    """A --month option's first (or last) day; a bad month is a command-line error."""
+    from lantern.months import Month
+
     try:
-        year, month = (int(p) for p in value.split("-"))
-        first = date(year, month, 1)
+        month = Month.parse(value)
     except ValueError:
         fail(f"month {value!r} is not YYYY-MM", "Example: --month 2024-03", code=2)
-    if end:
-        return date(year, month, _cal.monthrange(year, month)[1])
-    return first
+    return month.last if end else month.first
 
 
 def _progress() -> Progress:
@@ -367,11 +366,10 @@ def demo(
     if months is not None:
         if months < 1:
             fail(f"--months {months}: expected at least 1", code=2)
+        from lantern.months import Month
         from lantern.synth import load_scenario
 
-        end = load_scenario("torbay").end
-        total = end.year * 12 + end.month - 1 - (months - 1)
-        start = f"{total // 12:04d}-{total % 12 + 1:02d}"
+        start = str(Month.parse(load_scenario("torbay").end) - (months - 1))
     out = settings.home / "demo"
     written, scenario = _generate(out, None, start, None, seed, "torbay")
     from lantern.ingest.pipeline import ingest_paths
@@ -593,20 +591,19 @@ def _open_warehouse() -> tuple[Any, Authority]:
 def _check_loaded_month(con: Any, month: str) -> None:
     """Refuse (exit 2, one line) a month outside the loaded data: before its first month
     or after the month it runs into."""
-    from lantern.assurance.inputs import MonthRefused, add_months, check_month
+    from lantern.assurance.inputs import MonthRefused, check_month
     from lantern.casework import data_date
     from lantern.casework.dates import first_data_month
+    from lantern.months import Month
 
     first = first_data_month(con)
     if first is None:
         return
     # The month the data runs into counts as loaded (a report for a month still being
     # recorded is the operator's choice); the web offers complete months only.
-    got = data_date(con)
-    as_of = got.replace(day=_cal.monthrange(got.year, got.month)[1])
-    months, last = 0, f"{as_of:%Y-%m}"
-    while add_months(first, months) <= last:
-        months += 1
+    last = Month.parse(data_date(con))
+    as_of = last.last
+    months = last - Month.parse(first) + 1
     try:
         check_month(month, as_of, max(months, 1))
     except MonthRefused as exc:
