@@ -12,6 +12,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
+from lantern.calendar import is_working_day
 from lantern.model import code_sets, tables
 from lantern.synth import load_scenario, simulate
 
@@ -214,6 +215,45 @@ def test_referral_children_links(seed: int) -> None:
             a["cina_assessment_auth_date"] >= a["cina_assessment_start_date"]
     for s in rows(seed, "ssd_s47_enquiry"):
         assert refs[s["s47e_referral_id"]]["cine_person_id"] == s["s47e_person_id"]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_episode_closed_only_after_its_assessments_are_authorised(seed: int) -> None:
+    # DfE 8867: a closed CIN episode has no assessment still open.
+    closed = {r["cine_referral_id"]: r["cine_close_date"] for r in rows(seed, "ssd_cin_episodes")
+              if r["cine_close_date"] is not None}
+    checked = 0
+    for a in rows(seed, "ssd_cin_assessments"):
+        if a["cina_referral_id"] in closed:
+            checked += 1
+            assert a["cina_assessment_auth_date"] is not None, a
+            assert a["cina_assessment_auth_date"] <= closed[a["cina_referral_id"]], a
+    assert checked > 1000
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_initial_conferences_on_working_days(seed: int) -> None:
+    # DfE 8875, and no conference on a bank holiday either (seeded plans included).
+    held = [c["icpc_icpc_date"] for c in rows(seed, "ssd_initial_cp_conference")]
+    assert len(held) > 200
+    assert [d for d in held if not is_working_day(d)] == []
+
+
+def test_placement_order_only_while_the_adoption_decision_stands() -> None:
+    # DfE 553: E1 (placement order) needs a decision to place for adoption; a reversed
+    # decision revokes the order and the care order revives (C2) from that day.
+    reversed_ = 0
+    for seed in SEEDS:  # reversals are rare: count them over both runs
+        decisions = {p["perm_person_id"]: p for p in rows(seed, "ssd_permanence")}
+        for ls in rows(seed, "ssd_legal_status"):
+            if ls["lega_legal_status"] != "E1":
+                continue
+            p = decisions[ls["lega_person_id"]]
+            assert p["perm_adm_decision_date"] <= ls["lega_legal_status_start_date"]
+            if p["perm_decision_reversed_date"] is not None:
+                reversed_ += 1
+                assert ls["lega_legal_status_end_date"] == p["perm_decision_reversed_date"]
+    assert reversed_ >= 1
 
 
 def test_scenario_end_is_the_last_day_of_its_month() -> None:

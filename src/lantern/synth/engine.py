@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pyarrow as pa
 
-from lantern.calendar import add_months, add_working_days
+from lantern.calendar import add_months, add_working_days, working_day_on_or_before
 
 from . import care, frontdoor, protection
 from .people import People, Person
@@ -181,7 +181,9 @@ class Simulation:
         w, sc, rng = self.w, self.w.sc, self.w.rng
         s0 = self.sim_start
         for _ in range(round(sc.at("cp_plans_target", s0))):
-            start = s0 - timedelta(days=min(700, round(rng.expovariate(1 / 270))) + 1)
+            # The plan starts at its initial conference, held on a working day (DfE 8875).
+            start = working_day_on_or_before(
+                s0 - timedelta(days=min(700, round(rng.expovariate(1 / 270))) + 1))
             self.seed_cp_plan(w.people.child(start, age=CP_AGE.draw(rng)), start)
         for _ in range(round(sc.at("cla_target", s0))):
             age = CLA_STOCK_AGE.draw(rng)

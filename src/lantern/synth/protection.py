@@ -179,7 +179,7 @@ def schedule_return(w: World, p: Person, ended: date) -> None:
 
 
 def close_safeguarding(ref: Referral, d: date, reason: str, since: date) -> None:
-    ref.close, ref.close_reason = d, reason
+    ref.close_on(d, reason)
     ref.outcome = ref.outcome or "Services ceased"
     ref.person.busy_until = d
     ref.person.stages.append((since, d, "safeguarding", ref.rid))
