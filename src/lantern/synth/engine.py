@@ -181,9 +181,7 @@ class Simulation:
         w, sc, rng = self.w, self.w.sc, self.w.rng
         s0 = self.sim_start
         for _ in range(round(sc.at("cp_plans_target", s0))):
-            # The plan starts at its initial conference, held on a working day (DfE 8875).
-            start = working_day_on_or_before(
-                s0 - timedelta(days=min(700, round(rng.expovariate(1 / 270))) + 1))
+            start = s0 - timedelta(days=min(700, round(rng.expovariate(1 / 270))) + 1)
             self.seed_cp_plan(w.people.child(start, age=CP_AGE.draw(rng)), start)
         for _ in range(round(sc.at("cla_target", s0))):
             age = CLA_STOCK_AGE.draw(rng)
@@ -210,8 +208,12 @@ class Simulation:
         s47_start = start - timedelta(days=rng.randint(15, 30))
         ref = self.seed_referral(person, max(person.dob, s47_start - timedelta(days=3)))
         ref.outcome = "Section 47 enquiry"
-        s47 = S47(w.ids.next("S47"), ref, max(s47_start, ref.date), end=start,
-                  icpc_id=w.ids.next("ICPC"), icpc_date=start,
+        # The plan was drawn on any day; its conference (and so its recorded start, see
+        # protection.render_cp_plan) is the last working day on or before it (DfE 8875).
+        # The flows keep the drawn day so that the story after it is unchanged.
+        held = working_day_on_or_before(start)
+        s47 = S47(w.ids.next("S47"), ref, max(s47_start, ref.date), end=held,
+                  icpc_id=w.ids.next("ICPC"), icpc_date=held,
                   icpc_target=add_working_days(max(s47_start, ref.date), 15))
         w.s47s.append(s47)
         protection.cp_plan(w, s47, start)
