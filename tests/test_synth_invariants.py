@@ -15,6 +15,9 @@ import pytest
 from lantern.calendar import is_working_day
 from lantern.model import code_sets, tables
 from lantern.synth import load_scenario, simulate
+from lantern.synth.frontdoor import settle_pending_closures
+from lantern.synth.people import Person
+from lantern.synth.records import Assessment, Referral
 
 START, END = date(2020, 12, 1), date(2024, 11, 30)
 SEEDS = (1, 7)
@@ -232,6 +235,18 @@ def test_episode_closed_only_after_its_assessments_are_authorised(seed: int) -> 
 
 
 @pytest.mark.parametrize("seed", SEEDS)
+def test_cin_episodes_of_a_child_do_not_overlap(seed: int) -> None:
+    # A closure waiting for an assessment's authorisation must not run into the next
+    # referral (frontdoor.settle_pending_closures).
+    by_child: dict[str, list[tuple[date, date | None]]] = defaultdict(list)
+    for r in rows(seed, "ssd_cin_episodes"):
+        by_child[r["cine_person_id"]].append((r["cine_referral_date"], r["cine_close_date"]))
+    for episodes in by_child.values():
+        for (_, closed), (referred, _) in itertools.pairwise(sorted(episodes)):
+            assert closed is not None and closed <= referred, episodes
+
+
+@pytest.mark.parametrize("seed", SEEDS)
 def test_initial_conferences_on_working_days(seed: int) -> None:
     # DfE 8875, and no conference on a bank holiday either (seeded plans included).
     held = [c["icpc_icpc_date"] for c in rows(seed, "ssd_initial_cp_conference")]
@@ -358,3 +373,21 @@ def test_statutory_code_combinations(seed: int) -> None:
         if c["clea_care_leaver_in_touch"] in ("DIED", "RHOM"):
             assert c["clea_care_leaver_activity"] is None
             assert c["clea_care_leaver_accommodation"] is None
+
+
+def test_pending_closure_settles_at_the_next_referral() -> None:
+    # Hand-made: episode 1 left care on 1 Oct 2024 but its assessment (authorised 20 Nov)
+    # kept it open; the child was referred again on 1 Nov. The assessment is authorised and
+    # the episode closed on 1 Nov. Episode 2's later closure is left alone.
+    child = Person("P1", date(2015, 1, 1), "F", "WBRI")
+    first = Referral("R1", child, date(2024, 8, 1), "3A", "N1", False,
+                     Assessment("A1", date(2024, 8, 2), date(2024, 11, 20), True, False))
+    first.close_on(date(2024, 10, 1), "RC7")
+    assert first.close == date(2024, 11, 20)  # DfE 8867: not before the authorisation
+    second = Referral("R2", child, date(2024, 11, 1), "3A", "N1", False,
+                      Assessment("A2", date(2024, 11, 1), date(2024, 12, 10), True, False))
+    second.close_on(date(2024, 12, 1), "RC7")
+    settle_pending_closures([second, first])
+    assert first.assessment is not None and first.assessment.auth == date(2024, 11, 1)
+    assert first.close == date(2024, 11, 1)
+    assert second.close == date(2024, 12, 10)
