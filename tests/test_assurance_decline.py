@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from lantern.assurance.decline import (
+    DEFAULT_MATERIALITY,
+    Materiality,
     check_decline,
     decline_checks,
     find_deep_dives,
+    load_materiality,
     two_month_decline,
 )
 from lantern.assurance.inputs import SeriesPoint
@@ -107,7 +112,7 @@ def _row(kpi: str, month: str, bd: str, bv: str, value: float | None, den: int =
 
 
 META = {
-    "assessment_45wd_pct": {"polarity": "high", "headline_period": "rolling_12m"},
+    "assessment_45wd_pct": {"polarity": "high", "headline_period": "rolling_12m", "unit": "pct"},
     "referrals": {"polarity": "neutral", "headline_period": "rolling_12m"},
 }
 
@@ -161,3 +166,56 @@ def test_not_available_rows_do_not_fire() -> None:
         _row("assessment_45wd_pct", "2024-03", "authority", "LA", 60, status="not_available"),
     ]
     assert find_deep_dives(rows, META, "2024-03") == []
+
+
+# --- materiality (#13.9: a deep dive fired on "34.3, 34.4, 34.4") ---------------------
+
+
+def test_small_decline_is_a_watch_not_a_deep_dive() -> None:
+    # Lower is better: 34.31 -> 34.38 -> 34.42 worsens twice, by 0.11 points in all.
+    check = check_decline(pts(34.31, 34.38, 34.42), "low", month="2024-03", unit="pct")
+    assert (check.fired, check.reason) == (False, "below_materiality")
+    assert check.trigger is not None and check.trigger.material is False
+    assert "watch" in check.trigger.message
+    assert two_month_decline(pts(34.31, 34.38, 34.42), "low", month="2024-03",
+                             unit="pct") is None
+
+
+def test_percentage_threshold_is_one_point_over_the_two_months() -> None:
+    # 1.0 point in all (0.5 + 0.5) reaches the threshold; 0.9 does not.
+    assert check_decline(pts(80, 79.5, 79.0), "high", month="2024-03", unit="pct").fired
+    assert not check_decline(pts(80, 79.5, 79.1), "high", month="2024-03", unit="pct").fired
+    # float noise at the boundary: 70.3 - 0.3 - 1.0
+    assert check_decline(pts(70.3, 70.0, 70.3 - 1.3), "high", month="2024-03", unit="pct").fired
+
+
+def test_other_units_use_a_share_of_the_value() -> None:
+    # counts, lower is better: 200 -> 205 -> 210 is 5 % of 200 (fires); 209 is 4.5 %.
+    assert check_decline(pts(200, 205, 210), "low", month="2024-03", unit="count").fired
+    check = check_decline(pts(200, 205, 209), "low", month="2024-03", unit="count")
+    assert check.reason == "below_materiality"
+    assert DEFAULT_MATERIALITY.threshold("rate", 40.0) == pytest.approx(2.0)
+
+
+def test_materiality_is_configurable(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    strict = Materiality(min_points=3.0)
+    assert not check_decline(pts(80, 79, 78), "high", month="2024-03", unit="pct",
+                             materiality=strict).fired
+    f = tmp_path / "targets.yml"
+    f.write_text("targets: {}\ndecline:\n  min_points: 2.5\n", "utf-8")
+    assert load_materiality(f) == Materiality(min_points=2.5, min_share=0.05)
+    assert load_materiality(None) == DEFAULT_MATERIALITY
+    f.write_text("decline:\n  min_points: -1\n", "utf-8")
+    with pytest.raises(ValueError, match="min_points"):
+        load_materiality(f)
+
+
+def test_watch_listed_only_on_request_and_never_for_neutral() -> None:
+    rows = []
+    for m, a, ref in zip(["2024-01", "2024-02", "2024-03"], [80, 79.8, 79.7], [100, 90, 80],
+                         strict=True):
+        rows += [_row("assessment_45wd_pct", m, "authority", "LA", a),
+                 _row("referrals", m, "authority", "LA", ref)]
+    assert find_deep_dives(rows, META, "2024-03") == []
+    watched = find_deep_dives(rows, META, "2024-03", watch=True)
+    assert [(t.kpi_id, t.material) for t in watched] == [("assessment_45wd_pct", False)]

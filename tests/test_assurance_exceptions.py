@@ -25,10 +25,11 @@ def row(kpi: str, month: str, bd: str, bv: str, value: float | None, den: int | 
 
 
 META = {
-    "a_pct": {"polarity": "high", "headline_period": "snapshot", "title": "Visits on time"},
-    "b_pct": {"polarity": "high", "headline_period": "snapshot"},
+    "a_pct": {"polarity": "high", "headline_period": "snapshot", "title": "Visits on time",
+              "unit": "pct"},
+    "b_pct": {"polarity": "high", "headline_period": "snapshot", "unit": "pct"},
     "c_count": {"polarity": "neutral", "headline_period": "snapshot"},
-    "d_pct": {"polarity": "low", "headline_period": "snapshot"},
+    "d_pct": {"polarity": "low", "headline_period": "snapshot", "unit": "pct"},
     "f_flow": {"polarity": "high", "headline_period": "rolling_12m"},
 }
 TARGETS = {"a_pct": Target("a_pct", 80, 5), "f_flow": Target("f_flow", 50, 0)}
@@ -84,6 +85,24 @@ def test_build_exceptions_kinds_and_order() -> None:
         ("Children in care", "spc_concern", "high", "d_pct", "Children in care",
          "outside_limits"),
     ]  # fmt: skip
+
+
+def test_small_decline_listed_as_watch_without_children() -> None:
+    """#13.9: "34.3, 34.4, 34.4" (lower is better) is a watch, not a deep dive."""
+    meta = {"d_pct": {"polarity": "low", "headline_period": "snapshot", "unit": "pct",
+                      "title": "Repeat plans"}}
+    rows = [row("d_pct", m, "authority", "LA", v)
+            for m, v in zip(months_to(MONTH, 3), [34.31, 34.38, 34.42], strict=True)]
+    asked: list[str] = []
+
+    def lookup(kpi: str, month: str, bd: str, bv: str) -> list[str]:
+        asked.append(month)
+        return ["c1"]
+
+    items = build_exceptions(rows, meta, MONTH, {}, children_lookup=lookup)
+    assert [(i.kind, i.severity) for i in items] == [("watch", "low")]
+    assert "34.3" in items[0].message and "watch, no deep dive" in items[0].message
+    assert items[0].children == () and asked == []
 
 
 def test_messages_are_one_plain_sentence() -> None:

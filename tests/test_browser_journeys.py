@@ -3,7 +3,7 @@
 Roles that may see children: sign in with the keyboard, home page, scorecard, an
 indicator, the children behind it, a child, the child's chronology. Aggregate-only roles
 (board member, inspector): sign in, board view, scorecard, an indicator, with no child's
-identity or link anywhere and counts of 1-4 reading "fewer than 5".
+identity or link anywhere and small groups' figures reading "withheld".
 
 Every page gets an axe-core check (WCAG 2.0/2.1/2.2 A and AA rules): no serious or
 critical violations. Each page also needs one h1, a main landmark and a working skip
@@ -365,7 +365,7 @@ def test_aggregate_journey_shows_no_child(role: str, site: DemoSite, server: Liv
             assert text not in {"1", "2", "3", "4"}, (
                 f"{role}: a small count {text!r} shown on {page.url}")
     if small is not None:
-        expect(page.locator("main")).to_contain_text("fewer than 5")
+        expect(page.locator("main")).to_contain_text("withheld")
     j.check("indicator")
 
     # The children behind a figure are refused outright.

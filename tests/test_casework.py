@@ -70,7 +70,7 @@ def test_chronology_is_every_event_in_date_order(con: duckdb.DuckDBPyConnection)
     assert {e.category for e in events} <= set(casework.CATEGORIES)
     only = casework.chronology(con, "C1", categories={"visit"})
     assert [e.title for e in only] == ["Child protection visit"]
-    assert only[0].detail == "seen"
+    assert only[0].detail == "Child seen."
     assert casework.chronology(con, "C1", until=date(2022, 12, 31))[-1].title == "Referral"
     assert casework.chronology(con, "nobody") == []
 
@@ -107,7 +107,7 @@ def test_caseloads_and_children(con: duckdb.DuckDBPyConnection) -> None:
 
 def test_scope_is_the_latest_allocation(con: duckdb.DuckDBPyConnection) -> None:
     scopes = casework.scope_map(con, date(2024, 1, 15))
-    assert scopes["C1"] == casework.ChildScope("C1", "T1", "safeguarding")
+    assert scopes["C1"] == casework.ChildScope("C1", "T1", "safeguarding", "W2")
     assert scopes["C2"].service == "cared_for"
     assert casework.child_scope(con, "C2", date(2022, 1, 1)) == casework.ChildScope(
         "C2", None, None)  # not yet allocated: only authority-wide roles see them
@@ -116,6 +116,30 @@ def test_scope_is_the_latest_allocation(con: duckdb.DuckDBPyConnection) -> None:
 def test_data_date(con: duckdb.DuckDBPyConnection) -> None:
     assert casework.data_date(con, today=date(2030, 1, 1)) == date(2023, 12, 31)
     assert casework.data_date(con, today=date(2023, 8, 1)) == date(2023, 7, 1)
+
+
+def test_chronology_reads_as_sentences(con: duckdb.DuckDBPyConnection) -> None:
+    """Codes, JSON and ids became words: once `{"outcome": "Information and advice"}`,
+    `{"icpc": true}`, `RC7`, `source 2A; need N1` and a worker's id were shown."""
+    con.execute("""INSERT INTO ssd_cin_episodes (cine_referral_id, cine_person_id,
+                   cine_referral_date, cine_referral_source_code, cine_cin_primary_need_code,
+                   cine_close_date, cine_referral_closure_reason_code)
+                   VALUES ('R9', 'C2', DATE '2023-03-01', '2A', 'N1', DATE '2023-05-01', 'RC7')""")
+    con.execute("""INSERT INTO ssd_contacts (cont_contact_id, cont_person_id, cont_contact_date,
+                   cont_contact_outcome_json)
+                   VALUES ('K9', 'C2', DATE '2023-02-01',
+                           '{"outcome": "Information and advice"}')""")
+    con.execute("""INSERT INTO ssd_s47_enquiry (s47e_s47_enquiry_id, s47e_person_id,
+                   s47e_s47_end_date, s47e_s47_outcome_json)
+                   VALUES ('S9', 'C2', DATE '2023-03-20', '{"icpc": true}')""")
+    details = {e.title: e.detail for e in casework.chronology(con, "C2")}
+    assert details["Contact received"] == "Outcome: Information and advice."
+    assert details["Referral"] == "Referred by Schools. Main need: Abuse or neglect."
+    assert details["Children in need episode closed"] == (
+        "Reason: Services ceased for any other reason.")
+    assert details["Section 47 enquiry completed"] == (
+        "An initial child protection conference is needed.")
+    assert details["Social worker allocated"] == "Worker: Worker W3. Team: Team two."
 
 
 def test_personal_advisers_caseloads_are_counted_and_labelled(
@@ -143,7 +167,8 @@ def test_personal_advisers_caseloads_are_counted_and_labelled(
     assert [(c.child_id, c.worker_id, c.held_as) for c in held] == [
         ("C3", "PA1", "personal adviser")]
     # the care leaver's record belongs to the adviser's team
-    assert casework.child_scope(con, "C3", on) == casework.ChildScope("C3", "T9", "cared_for")
+    assert casework.child_scope(con, "C3", on) == casework.ChildScope("C3", "T9", "cared_for",
+                                                                      "PA1")
 
 
 def test_statuses_are_the_derived_facts(con: duckdb.DuckDBPyConnection) -> None:

@@ -40,10 +40,12 @@ def test_ingest_then_reingest_is_idempotent(generated: Path, tmp_path: Path) -> 
     first = runner.invoke(app, ["ingest", str(generated / "ssd"), "--la", "880"], env=env)
     assert first.exit_code == 0, first.output
     assert "Loaded" in first.output
+    assert "Assurance stored for" in first.output  # every month, once, after the load
     assert "Deep dives for 2024-0" in first.output  # a load stores its triggers
     second = runner.invoke(app, ["ingest", str(generated / "ssd")], env=env)
     assert second.exit_code == 0
     assert "Already loaded (no change)" in second.output
+    assert "Assurance stored" not in second.output  # nothing changed: nothing recomputed
     history = runner.invoke(app, ["loads"], env=env)
     assert history.exit_code == 0 and "ssd" in history.output and "880" in history.output
 

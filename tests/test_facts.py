@@ -103,8 +103,8 @@ def test_caseloads_count_social_workers_and_personal_advisers() -> None:
     assert got(w, loads, "worker_id", "role_label", "caseload") == [
         ("P1", "personal adviser", 1), ("W1", "social worker", 2), ("W9", "social worker", 1)]
     holders = facts.case_holders(w, ON)
-    assert got(w, holders, "worker_id", "role", "caseload", "fte") == [
-        ("P1", "PA", 1, 1.0), ("W1", "SW", 2, 0.5)]
+    assert got(w, holders, "worker_id", "role", "caseload", "fte", "service_id") == [
+        ("P1", "PA", 1, 1.0, "S2"), ("W1", "SW", 2, 0.5, "S1")]
 
 
 def ep(eid: str, start: str, end: str | None = None, rec: str | None = None,

@@ -10,7 +10,8 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from lantern.formats.annex_a import ANNEX_A_COLUMNS, CASE_STATUS, write_annex_a
+from lantern.formats.annex_a import ANNEX_A_COLUMNS, CASE_STATUS, _AnnexA, write_annex_a
+from tests.datasets import make_dataset
 from tests.formats_fixtures import dataset
 
 SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "reference" / "schemas" / (
@@ -32,7 +33,7 @@ def _read(path: Path) -> tuple[dict[str, list[str]], Sheets]:
     return headers, sheets
 
 
-def _day(value: Any) -> Any:
+def _date(value: Any) -> Any:
     return value.date() if isinstance(value, datetime) else value
 
 
@@ -67,7 +68,7 @@ def test_sex_header_option(tmp_path: Path) -> None:
 def test_event_lists(workbook: tuple[dict[str, list[str]], Sheets]) -> None:
     _, sheets = workbook
     contacts = sheets["List 1"]
-    assert [(c["Child Unique ID"], _day(c["Date of Contact"]), c["Contact Source"])
+    assert [(c["Child Unique ID"], _date(c["Date of Contact"]), c["Contact Source"])
             for c in contacts] == [("C1", date(2023, 11, 1), "2A")]
     assert (contacts[0]["Gender"], contacts[0]["Age of Child (Years)"]) == ("F", 8)
     referrals = sheets["List 3"]
@@ -89,11 +90,11 @@ def test_children_in_need_and_child_protection(
     cin = {r["Child Unique ID"]: r for r in sheets["List 6"]}
     assert set(cin) == {"C1", "C4"}  # C2 closed before; C3 was NFA
     assert cin["C1"]["Case Status"] == CASE_STATUS["cp"]
-    assert _day(cin["C1"]["Date Child Was Last Seen"]) == date(2024, 3, 1)
+    assert _date(cin["C1"]["Date Child Was Last Seen"]) == date(2024, 3, 1)
     assert cin["C4"]["Does the Child have a Disability"] == "Y"
     cp = sheets["List 7"]
     assert len(cp) == 1
-    assert _day(cp[0]["Date of latest review conference"]) == date(2024, 3, 10)
+    assert _date(cp[0]["Date of latest review conference"]) == date(2024, 3, 10)
     assert cp[0]["Child Protection Plan End Date"] is None  # ended after the window
     assert (cp[0]["Was the Child Seen Alone?"], cp[0]["Number of Previous Child Protection Plans"]
             ) == ("Y", 1)
@@ -104,14 +105,14 @@ def test_children_in_care(workbook: tuple[dict[str, list[str]], Sheets]) -> None
     cla = {r["Child Unique ID"]: r for r in sheets["List 8"]}
     assert set(cla) == {"L1", "L4", "L5"}
     l1 = cla["L1"]
-    assert _day(l1["Date Started to be Looked After"]) == date(2022, 1, 10)
-    assert _day(l1["Start date of current legal status"]) == date(2022, 1, 10)
+    assert _date(l1["Date Started to be Looked After"]) == date(2022, 1, 10)
+    assert _date(l1["Start date of current legal status"]) == date(2022, 1, 10)
     assert l1["Number of Placements in the Last 12 months"] == 2
     assert (l1["Placement Type"], l1["Allocated Team"], l1["Allocated Worker"]) == (
         "K2", "Children in Care", "Cy Patel")
     missing = ANNEX_A_COLUMNS["List 8"][-6]
     assert "'Missing'" in missing and l1[missing] == 1
-    assert _day(cla["L4"]["Date Ceased to be Looked After"]) == date(2023, 12, 1)
+    assert _date(cla["L4"]["Date Ceased to be Looked After"]) == date(2023, 12, 1)
     assert cla["L4"]["Reason Ceased to be Looked After"] == "E11"
     uasc = "Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N)"
     assert (cla["L5"][uasc], l1[uasc]) == ("Y", "N")
@@ -125,18 +126,36 @@ def test_care_leavers_and_adoption(workbook: tuple[dict[str, list[str]], Sheets]
             leavers[0]["LA in Touch"]) == ("Di Reed", "F2", "YES")
     adoption = sheets["List 10"]
     assert [r["Child Unique ID"] for r in adoption] == ["L4"]
-    assert _day(adoption[0]["Date of Adoption Order"]) == date(2023, 12, 1)
-    assert _day(adoption[0]["Date the Child Entered Care"]) == date(2021, 3, 1)
+    assert _date(adoption[0]["Date of Adoption Order"]) == date(2023, 12, 1)
+    assert _date(adoption[0]["Date the Child Entered Care"]) == date(2021, 3, 1)
 
 
 def test_dates_are_excel_dates_shown_dd_mm_yyyy(tmp_path: Path) -> None:
     path = write_annex_a(dataset(), tmp_path / "a.xlsx", start=START, end=END)
     ws = load_workbook(path)["List 1"]
     cell = ws.cell(row=2, column=ANNEX_A_COLUMNS["List 1"].index("Date of Contact") + 1)
-    assert _day(cell.value) == date(2023, 11, 1)
+    assert _date(cell.value) == date(2023, 11, 1)
     assert cell.number_format == "dd/mm/yyyy"
 
 
 def test_window_must_not_be_reversed(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="after it ends"):
         write_annex_a(dataset(), tmp_path / "a.xlsx", start=END, end=START)
+
+
+def test_case_status_reads_the_derived_facts() -> None:
+    """List 6's case status at the window's end reads lantern.facts: a child on a short
+    break (V3) is not looked after; a plan ending on the last day is still open."""
+    data = make_dataset({
+        "ssd_cla_episodes": [{
+            "clae_cla_episode_id": "E1", "clae_person_id": "C1", "clae_cla_id": "P1",
+            "clae_cla_episode_start_date": date(2024, 3, 1), "clae_legal_status": "V3"}],
+        "ssd_cp_plans": [{
+            "cppl_cp_plan_id": "CP1", "cppl_person_id": "C2",
+            "cppl_cp_plan_start_date": date(2024, 1, 1),
+            "cppl_cp_plan_end_date": date(2024, 3, 31)}],
+    })
+    a = _AnnexA(data, date(2023, 4, 1), date(2024, 3, 31))
+    referral = {"cine_referral_id": "R1"}
+    assert a._case_status("C1", referral, None) == CASE_STATUS["cin"]
+    assert a._case_status("C2", referral, None) == CASE_STATUS["cp"]

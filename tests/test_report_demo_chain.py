@@ -47,3 +47,31 @@ def test_dates() -> None:
     assert previous("2024-01") == "2023-12" and previous("2024-11") == "2024-10"
     # The 10th working day after 1 Nov 2024 (a Friday) is Friday 15 November.
     assert on_working_day("2024-10", 10).isoformat() == "2024-11-15T10:00:00+00:00"
+
+
+def test_a_service_row_is_the_service_figure_against_the_target() -> None:
+    """A service edition's row: the service's own value, its status against the target
+    (high is good, target 80, tolerance 5: 76 of 100 is worse than target, within
+    tolerance) and its change
+    since last month (78% -> 76%: Declined); the authority's SPC icons are dropped."""
+    from dataclasses import replace
+
+    from lantern.assurance.targets import Target
+    from lantern.measures.engine import KpiRow
+    from lantern.reports.editions import _service_row
+    from tests.test_report_render import sample_report
+
+    row = replace(sample_report().sections[0].rows[0], period="rolling_12m",
+                  chart_period="rolling_12m")  # icpc_15wd_pct, authority 71.3%
+    mine = [KpiRow("icpc_15wd_pct", "2023-10", "rolling_12m", "service", "safeguarding",
+                   76, 100, 76.0, "ok"),
+            KpiRow("icpc_15wd_pct", "2023-09", "rolling_12m", "service", "safeguarding",
+                   78, 100, 78.0, "ok")]
+    got = _service_row(row, mine, "2023-10", Target("icpc_15wd_pct", 80.0, 5.0))
+    assert (got.value, got.numerator, got.denominator) == (76.0, 76, 100)
+    assert (got.status_word, got.since_last) == (
+        "Worse than target, within tolerance (higher is better)", "Declined")
+    assert got.variation_icon is None and got.centre is None
+    missing = _service_row(row, [], "2023-10", None)
+    assert (missing.value, missing.availability, missing.status_word) == (
+        None, "not_available", "")

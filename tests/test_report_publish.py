@@ -169,7 +169,7 @@ def test_the_journey_from_draft_to_published(env: tuple[Inbox, Path]) -> None:
 
 def test_board_pack_pdf(env: tuple[Inbox, Path]) -> None:
     """Every section, small counts suppressed, page 1 as a PNG (a hand-made month, so
-    the figures are known: 3 children on plans in one team is "fewer than 5")."""
+    the figures are known: 3 children on plans in one team is "withheld")."""
     from dataclasses import replace
 
     from lantern.config import get_settings
@@ -184,7 +184,7 @@ def test_board_pack_pdf(env: tuple[Inbox, Path]) -> None:
     report = replace(report, headlines=[report.headlines[0], small])
     pack = build_board_pack(None, open_book(get_settings()), Authority(la_name="Demo"),
                             report.month, report=report)
-    assert [h["shown"] for h in pack.headlines] == ["71.3%", "fewer than 5"]
+    assert [h["shown"] for h in pack.headlines] == ["71.3%", "withheld"]
     out = write_board_pack(pack, home / "board-pack.pdf")
     assert out.read_bytes().startswith(b"%PDF")
     pages = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
@@ -193,7 +193,7 @@ def test_board_pack_pdf(env: tuple[Inbox, Path]) -> None:
                     "Improvement plan", "Case-file audits this quarter", "Endorsement of"):
         assert section in pages, section
     assert pages.count("No data yet") == 3
-    assert "fewer than 5" in pages
+    assert "withheld" in pages
     assert not [ln for ln in pages.splitlines() if "Children on CP plans" in ln
                 and " 3 " in f" {ln} "]
     ARTIFACTS.mkdir(exist_ok=True)

@@ -10,23 +10,34 @@ from pathlib import Path
 import pytest
 
 from lantern.reports.model import ChartPoint, ExceptionLine, Report, ScorecardRow, Section
-from lantern.reports.render import chart_alt_text, format_value, render_html, write_report
+from lantern.reports.render import (
+    chart_alt_text,
+    chart_views,
+    format_value,
+    render_html,
+    write_report,
+)
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
 def row(kpi_id: str, title: str, values: list[float], **kw: object) -> ScorecardRow:
+    """A rolling-12-month indicator: ``values`` the headline's line; SPC on in-month
+    values 2 points above them."""
     series = tuple(
-        ChartPoint(f"2023-{m:02d}", v, int(v), 100,
+        ChartPoint(f"2023-{m:02d}", v + 2, int(v), 100,
                    "special_cause_concern" if i == len(values) - 1 else "common_cause")
         for i, (m, v) in enumerate(zip(range(1, 13), values, strict=False))
     )
+    headline = tuple(ChartPoint(f"2023-{m:02d}", v, int(v), 100, "")
+                     for m, v in zip(range(1, 13), values, strict=False))
     base: dict[str, object] = dict(
         kpi_id=kpi_id, title=title, definition="d", unit="pct", polarity="high",
         period="rolling_12m", value=values[-1], numerator=int(values[-1]), denominator=100,
         target=85.0, status_word="Well Below Target", since_last="Declined", england=78.2,
         stat_neighbours=80.1, variation_icon="concern_low", assurance_icon="inconsistent",
         availability="ok", series=series, centre=84.0, upper=95.0, lower=73.0,
+        chart_period="in_month", headline_series=headline, limits_from="2023-01",
     )
     base.update(kw)
     return ScorecardRow(**base)  # type: ignore[arg-type]
@@ -61,8 +72,13 @@ def test_format_value() -> None:
 
 
 def test_alt_text_says_latest_limits_and_signals() -> None:
-    text = chart_alt_text(sample_report().sections[0].rows[0])
-    assert "Latest value 71.3%" in text
+    r = sample_report().sections[0].rows[0]
+    headline, in_month = chart_views(r)
+    text = chart_alt_text(r, headline)
+    assert "Latest value 71.3%" in text and "rolling 12 months" in text
+    assert "process limits" not in text  # overlapping months: no SPC on the headline line
+    text = chart_alt_text(r, in_month)
+    assert "Latest value 73.3%" in text
     assert "process limits 73.0% to 95.0%" in text
     assert "1 points show special cause concern" in text
 
@@ -71,10 +87,12 @@ def test_html_is_self_contained_and_accessible() -> None:
     page = render_html(sample_report())
     assert "<script" not in page
     assert not re.search(r"""(src|href)=["']https?://""", page)
-    assert page.count("<svg") == 4  # one chart per indicator with a series
-    assert page.count('role="img"') == 4
+    # each rolling indicator: the headline line and the in-month SPC chart
+    assert page.count("<svg") == 8
+    assert page.count('role="img"') == 8
+    assert page.count("<table class=\"data\">") == 4  # one data table per indicator
     assert "Data table: ICPC within 15 working days" in page
-    assert "fewer than 12 points: trial limits" in page
+    assert "fewer than 12: trial limits" in page
     assert "ICPC timeliness fell two months running" in page
     assert '<html lang="en-GB">' in page
 

@@ -70,6 +70,25 @@ def test_an_entry_per_child_view(app_engine: Engine) -> None:
         log.record(WORKER, "View Child!", child_id="C1")
 
 
+def test_one_entry_per_list_view_that_still_finds_each_child(app_engine: Engine) -> None:
+    """A page naming many children writes ONE entry (a /work view once wrote ~500), and
+    each child's history still shows it; ids that merely contain another's do not match."""
+    log = AccessLog(app_engine)
+    n = log.record_view(MANAGER, "view_work_list", ["C1", "C10", "C1", "C_2"],
+                        path="/work", detail="page 1")
+    assert n == 1 and log.count() == 1
+    (entry,) = log.entries()
+    assert entry.child_id is None and entry.detail == "page 1; 3 children: C1 C10 C_2"
+    assert [e.id for e in log.entries(child_id="C10")] == [1]
+    assert [e.id for e in log.entries(child_id="C1")] == [1]
+    assert log.entries(child_id="C0") == [] and log.entries(child_id="C%") == []
+    assert log.entries(child_id="CX2") == []  # "_" is not a wildcard
+    assert log.record_view(WORKER, "view_child", ["C7"], path="/children/C7") == 1
+    assert log.entries(child_id="C7")[0].child_id == "C7"
+    assert log.record_view(WORKER, "view_work_list", []) == 0
+    assert log.verify().ok
+
+
 def test_chain_verifies(app_engine: Engine) -> None:
     log = AccessLog(app_engine)
     fill(log)

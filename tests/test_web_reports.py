@@ -86,3 +86,16 @@ def test_board_members_see_published_editions_only(
     run = book.current(MONTH)
     assert run is not None
     assert board.get(f"/reports/{MONTH}/{run.id}.html").status_code == 403
+
+
+def test_commentary_in_the_chain(setup: tuple[WebHome, FastAPI, ReportBook]) -> None:
+    _, app, book = setup
+    where = post(app, "divisional_director", f"/reports/{MONTH}/commentary", {
+        "kpi_id": "icpc_15wd_pct", "text": "Conferences slipped over Easter."})
+    assert where.startswith(f"/reports/{MONTH}?done=commentary")
+    assert "refused=the commentary is empty" in post(
+        app, "divisional_director", f"/reports/{MONTH}/commentary",
+        {"kpi_id": "icpc_15wd_pct", "text": " "})
+    page = client_for(app, "dcs").get(f"/reports/{MONTH}").text
+    assert "Conferences slipped over Easter." in page
+    assert book.commentary(MONTH)["icpc_15wd_pct"].username == "divisional_director"

@@ -15,7 +15,15 @@ from lantern.security.policy import ROLES
 from lantern.web.access import MATRIX, PUBLIC
 from lantern.web.app import iter_routes
 from tests.web_role_samples import NOT_FOUND_WHEN_ALLOWED, SAMPLES
-from tests.web_support import REPORT, TEAM, WebHome, client_for, csrf, make_app, web_home
+from tests.web_support import (
+    REPORT,
+    TEAM,
+    WebHome,
+    client_for,
+    csrf,
+    make_app,
+    web_home,
+)
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +76,10 @@ def test_role_matrix(role: str, wh: WebHome, app: FastAPI,
                 route.startswith("admin_user_") and r.status_code == 422) or (
                 route in NOT_FOUND_WHEN_ALLOWED and r.status_code == 404)
             if expected == "suppressed":
-                # aggregates only: no child's identifier anywhere in the response
+                # aggregates only: no child's identifier anywhere in the response, and
+                # no worker's (no per-worker figures)
                 ok = ok and wh.child_in not in r.text and wh.child_out not in r.text
+                ok = ok and wh.worker not in r.text
         if not ok:
             failures.append(f"{route}: expected {expected}, got {r.status_code}")
     signed_out = _request(client_for(app, role), wh, role, "sign_out")

@@ -181,5 +181,9 @@ def test_every_view_or_export_of_a_child_is_logged(app: FastAPI, wh: WebHome) ->
     csv_before = log.count()
     got = c.get("/indicators/cp_plans_open/children.csv")
     ids = {line.split(",")[0] for line in got.text.splitlines()[1:]}
-    assert log.count() - csv_before == len(ids) > 0  # one entry per child exported
+    # ONE entry for the export, naming every child in it (found by each child's id).
+    assert log.count() - csv_before == 1 and len(ids) > 1
+    (entry,) = log.entries(limit=1)
+    assert entry.action == "export_indicator_children" and entry.child_id is None
+    assert all(log.entries(child_id=c, limit=1)[0].id == entry.id for c in ids)
     assert log.verify().ok

@@ -14,6 +14,9 @@ SAMPLES: dict[str, tuple[str, str, dict[str, str] | None]] = {
     "indicator": ("GET", "/indicators/cp_plans_open", None),
     "indicator_children": ("GET", "/indicators/cp_plans_open/children", None),
     "indicator_children_csv": ("GET", "/indicators/cp_plans_open/children.csv", None),
+    "indicator_children_xlsx": ("GET", "/indicators/cp_plans_open/children.xlsx", None),
+    "indicator_breakdowns_export": ("GET", "/indicators/cp_plans_open/breakdowns.xlsx", None),
+    "scorecard_export": ("GET", "/scorecard/export.csv", None),
     "child": ("GET", "/children/{child}", None),
     "child_chronology_csv": ("GET", "/children/{child}/chronology.csv", None),
     "teams": ("GET", "/teams", None),
@@ -33,6 +36,7 @@ SAMPLES: dict[str, tuple[str, str, dict[str, str] | None]] = {
         "due_date": "2024-01-01", "reason": "waiting", "until-day": "1",
         "until-month": "1", "until-year": "2099"}),
     "work": ("GET", "/work", None),
+    "work_export": ("GET", "/work/export.xlsx", None),
     "admin_users": ("GET", "/admin/users", None),
     "admin_user_add": ("POST", "/admin/users", {
         "username": "added_{role}", "display_name": "Added user", "role": "auditor",

@@ -39,6 +39,19 @@ class WebHome:
 @cache
 def web_home() -> WebHome:
     """A 4,000-child authority (two years) and an app database with a user per role."""
+    return build_home(date(2022, 4, 1), date(2024, 3, 31), seed=3)
+
+
+@cache
+def board_home() -> WebHome:
+    """As `web_home`, to the end of November 2024 (the month the board's view of the
+    demo authority was seen to leak small numbers)."""
+    return build_home(date(2022, 12, 1), date(2024, 11, 30), seed=3)
+
+
+def build_home(start: date, end: date, seed: int) -> WebHome:
+    """A 4,000-child authority from ``start`` to ``end`` and an app database with a
+    user per role."""
     from lantern.appdb import make_engine, migrate
     from lantern.casework import children_of, data_date
     from lantern.ingest.report import render_html
@@ -49,7 +62,7 @@ def web_home() -> WebHome:
 
     home = Path(tempfile.mkdtemp(prefix="lantern-web-"))
     scenario = load_scenario("torbay").scaled(children=4000)
-    data = simulate(scenario, seed=3, start=date(2022, 4, 1), end=date(2024, 3, 31))
+    data = simulate(scenario, seed=seed, start=start, end=end)
     con = duckdb.connect(str(home / "warehouse.duckdb"))
     load_arrow(con, data)
     write_authority(con, la_code=scenario.la_code, la_name=scenario.la_name,

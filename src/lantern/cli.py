@@ -220,6 +220,8 @@ def ingest(
     if la:
         with Warehouse(settings.warehouse_path) as wh:
             write_authority(wh.con, la_code=la)
+    if outcome.changed or la:
+        _store_assurance()
     rows = sum(outcome.row_counts.values())
     if outcome.changed:
         console.print(f"Loaded {len(validation.files)} files: load {outcome.load_id}, "
@@ -391,6 +393,7 @@ def demo(
         counts = wh.row_counts()
         ends = year_ends(wh.con, scenario.start if start is None else parse_month(start),
                          scenario.end, la_code=scenario.la_code)
+    _store_assurance()
     _print_summary(counts, ends, outcome.load_id or 0)
     latest = f"{scenario.end:%Y-%m}"
     _print_headlines(latest)
@@ -516,6 +519,24 @@ def serve(
     run(host, port, settings, workers)
 
 
+def _store_assurance() -> None:
+    """Every month's assurance computed once for the new load and stored in the
+    warehouse, so pages, commands and reports read it back instead of recomputing."""
+    from lantern.assurance.store import Basis, store_assurance
+    from lantern.warehouse import Warehouse
+    from lantern.warehouse.meta import read_authority, with_population
+
+    settings = get_settings()
+    targets = str(settings.targets) if settings.targets else None
+    with console.status("Computing every month's indicators, SPC and exceptions"), \
+            Warehouse(settings.warehouse_path) as wh:
+        authority = with_population(read_authority(wh.con), settings.population)
+        done = store_assurance(wh.con, Basis.of(authority, targets))
+    console.print(f"Assurance stored for {done.first_month} to {done.last_month}: "
+                  f"{done.rows:,} indicator rows, {done.exceptions:,} exceptions "
+                  f"({done.seconds:.1f} s)")
+
+
 def _print_headlines(month: str) -> None:
     from lantern.reports.build import headline_lines
 
@@ -564,6 +585,29 @@ def _open_warehouse() -> tuple[Any, Authority]:
     return con, with_population(read_authority(con), settings.population)
 
 
+def _check_loaded_month(con: Any, month: str) -> None:
+    """Refuse (exit 2, one line) a month outside the loaded data: before its first month
+    or after the month it runs into."""
+    from lantern.assurance.inputs import MonthRefused, add_months, check_month
+    from lantern.casework import data_date
+    from lantern.casework.dates import first_data_month
+
+    first = first_data_month(con)
+    if first is None:
+        return
+    # The month the data runs into counts as loaded (a report for a month still being
+    # recorded is the operator's choice); the web offers complete months only.
+    got = data_date(con)
+    as_of = got.replace(day=_cal.monthrange(got.year, got.month)[1])
+    months, last = 0, f"{as_of:%Y-%m}"
+    while add_months(first, months) <= last:
+        months += 1
+    try:
+        check_month(month, as_of, max(months, 1))
+    except MonthRefused as exc:
+        fail(str(exc), "Run `lantern loads` to see what is loaded.", code=2)
+
+
 def _check_format(value: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         fail(f"--format {value!r}: expected one of {', '.join(allowed)}", code=2)
@@ -572,17 +616,15 @@ def _check_format(value: str, allowed: tuple[str, ...]) -> str:
 
 def _print_records(records: list[dict[str, Any]], columns: tuple[str, ...], fmt: str,
                    title: str = "") -> None:
-    import csv
     import json
     import sys
 
+    from lantern.tabular import write_csv
+
     if fmt == "json":
         sys.stdout.write(json.dumps(records, indent=2, default=str) + "\n")
-    elif fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore",
-                                lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(records)
+    elif fmt == "csv":  # cells safe to open in a spreadsheet (no formula injection)
+        write_csv(sys.stdout, columns, records)
     else:
         table = RichTable(*columns, title=title or None, expand=False)
         for r in records:
@@ -612,6 +654,7 @@ def kpis(
         fail(f"--by {by!r}: expected one of {', '.join(BREAKDOWNS)}", code=2)
     parse_month(month)
     con, authority = _open_warehouse()
+    _check_loaded_month(con, month)
     backend: Any = con
     if get_settings().engine == "spark":
         # The same declarations on a local Spark session (the path to a cluster).
@@ -651,6 +694,7 @@ def children(
         fail(f"unknown indicator {kpi_id!r}", "List them with `lantern kpis --month YYYY-MM`.")
     parse_month(month)
     con, _ = _open_warehouse()
+    _check_loaded_month(con, month)
     try:
         rows = drill(con, kpi_id, month, period=period, breakdown=by, breakdown_value=value)
     except ValueError as exc:
@@ -700,15 +744,38 @@ def benchmarks(
     if not found.get("available"):
         console.print(f"{kpi_id}: no DfE comparison — {found.get('reason')}")
         return
-    table = RichTable("", "value", title=f"{found['measure']} (year ending {found['year_ending']})")
-    table.add_row(f"{found['la_name']} ({code})", _cell(found.get("authority")))
-    table.add_row("England", _cell(found.get("england")))
-    table.add_row(str(found.get("region")), _cell(found.get("region_value")))
-    table.add_row(f"Statistical neighbours (mean of {found['neighbours_count']})",
-                  _cell(found.get("neighbours_mean")))
+    _print_benchmark(found, code)
+
+
+def _print_benchmark(found: dict[str, Any], code: str) -> None:
+    """The comparison as the indicator page shows it: the latest year, the five-year
+    trend, the region and the neighbours by name."""
+    per = found["compared_as"] == "rate_per_10k"
+    unit = found["unit"]
+
+    def cell(v: float | None) -> str:
+        return "–" if v is None else _bench_value(v, unit)
+
+    year = found["published"]
+    console.print(f"{found['measure']}: DfE, year ending 31 March {year} (published {year}).")
+    if per:
+        console.print("A number of children is compared only as a rate per 10,000 children "
+                      "aged 0-17.")
+    table = RichTable("year ending 31 March", f"{found['la_name']} ({code})", "England",
+                      str(found["region"]), "statistical neighbours (mean)",
+                      title="Five-year trend" + (", rates per 10,000 children" if per else ""))
+    for y in found["trend"]:
+        table.add_row(str(y["published"]), cell(y["authority"]), cell(y["england"]),
+                      cell(y["region_value"]), cell(y["neighbours_mean"]))
     console.print(table)
+    names = ", ".join(f"{n['la_name']} {cell(n['value'])}" for n in found["neighbours"])
+    console.print(f"Statistical neighbours ({year}, closest first): {names}.")
     if found.get("neighbours_excluded"):
         console.print(f"{found['neighbours_excluded']} neighbour values suppressed or missing.")
+
+
+def _bench_value(v: float, unit: str) -> str:
+    return f"{v:.1f}%" if unit == "pct" else f"{v:,.1f}"
 
 
 @app.command()
@@ -722,17 +789,15 @@ def exceptions(
     from dataclasses import asdict
 
     from lantern.assurance.exceptions import group_by_service
-    from lantern.assurance.monthly import assure_month
+    from lantern.assurance.store import Basis, month_assurance
 
     _check_format(fmt, ("table", "json"))
     parse_month(month)
     con, authority = _open_warehouse()
+    _check_loaded_month(con, month)
     settings = get_settings()
-    result = assure_month(
-        con, month, la_code=authority.la_code, population=authority.population,
-        process_changes=authority.process_changes,
-        targets_path=str(settings.targets) if settings.targets else None,
-    )
+    result = month_assurance(
+        con, month, Basis.of(authority, str(settings.targets) if settings.targets else None))
     if fmt == "json":
         records = [asdict(e) for e in result.exceptions]
         sys.stdout.write(json.dumps(records, indent=2, default=str) + "\n")
@@ -752,7 +817,8 @@ def exceptions(
 
 def _write_report(month: str, *outs: Path) -> list[Path]:
     """Compute the month once and write it to each file (HTML or PDF by extension)."""
-    from lantern.reports.build import build_report
+    from lantern.assurance.store import Basis, month_assurance
+    from lantern.reports.build import report_from
     from lantern.reports.render import write_reports
 
     parse_month(month)
@@ -760,13 +826,13 @@ def _write_report(month: str, *outs: Path) -> list[Path]:
         if out.suffix.lower() not in (".html", ".htm", ".pdf"):
             fail(f"--out {out}: expected a file name ending .html or .pdf", code=2)
     con, authority = _open_warehouse()
+    _check_loaded_month(con, month)
     settings = get_settings()
     with console.status(f"Computing {month} and writing {', '.join(o.name for o in outs)}"):
-        built = build_report(
-            con, month, la_code=authority.la_code, la_name=authority.la_name,
-            population=authority.population, process_changes=authority.process_changes,
-            targets_path=str(settings.targets) if settings.targets else None,
-        )
+        targets = str(settings.targets) if settings.targets else None
+        assured = month_assurance(con, month, Basis.of(authority, targets))
+        built = report_from(assured, la_code=authority.la_code, la_name=authority.la_name,
+                            process_changes=authority.process_changes)
         return write_reports(built, *outs)
 
 

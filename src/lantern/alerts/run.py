@@ -34,7 +34,7 @@ from lantern.measures.engine import table_counts
 from .model import ROLES, AlertConfig, AlertItem, AlertRule, DueRow, Role, Status, Step
 from .recipients import Directory, directory
 from .rules import RULES
-from .rules._common import fetch
+from .rules._common import RunSource, fetch
 
 STATUS_ORDER: dict[str, int] = {"escalated": 0, "overdue": 1, "due_today": 2, "due_soon": 3}
 
@@ -115,7 +115,7 @@ def run_alerts(con: Any, on: date, *,
     Ibis backend (DuckDB or Spark) or a `lantern.facts.Source`."""
     config = config or AlertConfig()
     chosen = [r for r in (rules if rules is not None else RULES) if r.id not in config.disabled]
-    src = facts.source(con)
+    src = RunSource(facts.source(con))
     ready = available(src, chosen)
     people = directory(src, on)
     dead = _dead(src, on)

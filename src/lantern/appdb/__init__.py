@@ -20,12 +20,22 @@ from lantern.appdb.models import (
     UTCDateTime,
     utcnow,
 )
+from lantern.appdb.reports import (
+    IndicatorCommentary,
+    ReportDistribution,
+    ReportRun,
+    ReportStep,
+)
 
 __all__ = [
     "AccessLogEntry",
     "AlertAction",
     "AppSetting",
     "Base",
+    "IndicatorCommentary",
+    "ReportDistribution",
+    "ReportRun",
+    "ReportStep",
     "UTCDateTime",
     "User",
     "current_revision",

@@ -8,13 +8,23 @@ worse than at M−1 (worse by polarity). Ties do not fire. All three months must
 be present with a value, and — so that three children cannot trigger a deep
 dive — each of the three denominators must be at least ``min_denominator``
 (a point with no denominator, e.g. a count, is not checked).
+
+A decline must also be material (``Materiality``): the change from M−2 to M must be
+at least 1 percentage point for a percentage, or 5 % of the M−2 value for a count,
+rate or mean. A smaller decline ("34.3, 34.4, 34.4") is a ``watch``: listed, but no
+deep dive. Both minimums are configurable (the ``decline:`` section of the targets
+file, ``LANTERN_TARGETS``). Neutral indicators never trigger either.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from lantern.assurance.inputs import (
     AUTHORITY,
@@ -38,6 +48,57 @@ MISSING_MONTH = "missing_month"
 NO_VALUE = "no_value"
 SMALL_DENOMINATOR = "small_denominator"
 NOT_DECLINING = "not_declining"
+BELOW_MATERIALITY = "below_materiality"
+
+
+@dataclass(frozen=True)
+class Materiality:
+    """How large a two-month decline must be to call a deep dive.
+
+    The change is taken over the two months (M−2 to M). A percentage must move by
+    at least ``min_points`` percentage points; any other unit (count, rate, mean) by
+    at least ``min_share`` of its M−2 value. Smaller declines are watched.
+    """
+
+    min_points: float = 1.0
+    min_share: float = 0.05
+
+    def threshold(self, unit: str, start: float) -> float:
+        """The smallest change that is material, in the indicator's own unit."""
+        return self.min_points if unit == "pct" else self.min_share * abs(start)
+
+    def material(self, unit: str, start: float, end: float) -> bool:
+        """True when the change from ``start`` to ``end`` reaches the threshold
+        (compared to 9 decimal places, so 1.0 points of float noise still counts)."""
+        return round(abs(end - start), 9) >= round(self.threshold(unit, start), 9)
+
+    def describe(self, unit: str) -> str:
+        if unit == "pct":
+            return f"{self.min_points:g} percentage point{'s' if self.min_points != 1 else ''}"
+        return f"{self.min_share * 100:g}% of the value"
+
+
+DEFAULT_MATERIALITY = Materiality()
+NO_MATERIALITY = Materiality(min_points=0.0, min_share=0.0)
+
+
+def load_materiality(path: str | Path | None = None) -> Materiality:
+    """The ``decline:`` section (``min_points``, ``min_share``) of a targets file, over
+    the defaults; the defaults when there is no file or no section."""
+    if path is None:
+        return DEFAULT_MATERIALITY
+    doc = yaml.safe_load(Path(path).read_text("utf-8")) or {}
+    section = doc.get("decline") if isinstance(doc, Mapping) else None
+    if section is None:
+        return DEFAULT_MATERIALITY
+    if not isinstance(section, Mapping) or set(section) - {"min_points", "min_share"}:
+        raise ValueError(f"{path}: decline: expected min_points and/or min_share")
+    got: dict[str, float] = {}
+    for key, value in section.items():
+        if not isinstance(value, int | float) or value < 0 or math.isnan(value):
+            raise ValueError(f"{path}: decline: {key} must be a number ≥ 0")
+        got[str(key)] = float(value)
+    return replace(DEFAULT_MATERIALITY, **got)
 
 ChildrenLookup = Callable[[str, str, str, str], Sequence[str]]
 """(kpi_id, month, breakdown, breakdown_value) -> child ids behind that value."""
@@ -58,6 +119,7 @@ class DeclineTrigger:
     denominators: tuple[float | None, float | None, float | None]
     children: tuple[tuple[str, ...], ...] = ()  # per month, aligned with ``months``
     rule: str = "two_month_decline"
+    material: bool = True  # False: below the materiality threshold, a watch
 
     @property
     def message(self) -> str:
@@ -67,10 +129,9 @@ class DeclineTrigger:
             else (f"{self.breakdown} {self.breakdown_value}")
         )
         v = ", ".join(f"{m}: {x:g}" for m, x in zip(self.months, self.values, strict=True))
-        return (
-            f"{self.kpi_id} for {where} has worsened in two consecutive months ({v}); "
-            "a deep dive is required."
-        )
+        then = "a deep dive is required." if self.material else "below the materiality " \
+            "threshold: watch."
+        return f"{self.kpi_id} for {where} has worsened in two consecutive months ({v}); {then}"
 
 
 @dataclass(frozen=True)
@@ -100,8 +161,13 @@ def check_decline(
     breakdown: str = AUTHORITY,
     breakdown_value: str = "",
     period: str = "",
+    unit: str = "",
+    materiality: Materiality = DEFAULT_MATERIALITY,
 ) -> DeclineCheck:
-    """Apply the two-month decline rule for ``month`` and say why it did or did not fire."""
+    """Apply the two-month decline rule for ``month`` and say why it did or did not fire.
+
+    A decline below ``materiality`` does not fire: its reason is ``below_materiality``
+    and it carries the trigger (``material=False``) for the watch list."""
     if better_sign(polarity) == 0:
         return DeclineCheck(False, NEUTRAL, "neutral indicators have no direction of decline")
     months = (add_months(month, -2), add_months(month, -1), month)  # WINDOW_MONTHS
@@ -140,6 +206,11 @@ def check_decline(
         numerators=(trio[0].numerator, trio[1].numerator, trio[2].numerator),
         denominators=(trio[0].denominator, trio[1].denominator, trio[2].denominator),
     )
+    if not materiality.material(unit, v0, v2):
+        return DeclineCheck(
+            False, BELOW_MATERIALITY,
+            f"values {v0:g}, {v1:g}, {v2:g}: a change of {abs(v2 - v0):g}, less than "
+            f"{materiality.describe(unit)}", replace(trigger, material=False))
     return DeclineCheck(True, DECLINED, f"values {v0:g}, {v1:g}, {v2:g}", trigger)
 
 
@@ -153,9 +224,11 @@ def two_month_decline(
     breakdown: str = AUTHORITY,
     breakdown_value: str = "",
     period: str = "",
+    unit: str = "",
+    materiality: Materiality = DEFAULT_MATERIALITY,
 ) -> DeclineTrigger | None:
     """The trigger if the rule fires for ``month``, else None (``check_decline`` says why)."""
-    return check_decline(
+    check = check_decline(
         points,
         polarity,
         month=month,
@@ -164,7 +237,10 @@ def two_month_decline(
         breakdown=breakdown,
         breakdown_value=breakdown_value,
         period=period,
-    ).trigger
+        unit=unit,
+        materiality=materiality,
+    )
+    return check.trigger if check.fired else None
 
 
 def decline_checks(
@@ -175,6 +251,7 @@ def decline_checks(
     min_denominator: int = DEFAULT_MIN_DENOMINATOR,
     min_denominators: Mapping[str, int] | None = None,
     breakdowns: Sequence[str] = DEFAULT_BREAKDOWNS,
+    materiality: Materiality = DEFAULT_MATERIALITY,
 ) -> list[tuple[tuple[str, str, str], DeclineCheck]]:
     """Run the rule over every polar indicator × breakdown value in the engine rows, on
     each indicator's headline period. ``min_denominators`` overrides the minimum per kpi."""
@@ -193,6 +270,8 @@ def decline_checks(
             breakdown=breakdown,
             breakdown_value=value,
             period=period_for[kpi_id],
+            unit=metas[kpi_id].unit,
+            materiality=materiality,
         )
         out.append((key, check))
     return out
@@ -207,10 +286,14 @@ def find_deep_dives(
     min_denominators: Mapping[str, int] | None = None,
     breakdowns: Sequence[str] = DEFAULT_BREAKDOWNS,
     children_lookup: ChildrenLookup | None = None,
+    materiality: Materiality = DEFAULT_MATERIALITY,
+    watch: bool = False,
 ) -> list[DeclineTrigger]:
     """Every deep dive the rule calls for in ``month``: authority, service and team
     breakdowns, headline period. ``children_lookup`` (from the indicator
-    engine's drill-down) fills in the children behind each of the three values."""
+    engine's drill-down) fills in the children behind each of the three values.
+    With ``watch``, the declines below the materiality threshold too
+    (``material=False``; no children are looked up for them)."""
     triggers = []
     for _key, check in decline_checks(
         rows,
@@ -219,11 +302,12 @@ def find_deep_dives(
         min_denominator=min_denominator,
         min_denominators=min_denominators,
         breakdowns=breakdowns,
+        materiality=materiality,
     ):
         t = check.trigger
-        if t is None:
+        if t is None or not (check.fired or watch):
             continue
-        if children_lookup is not None:
+        if children_lookup is not None and t.material:
             kids = tuple(
                 tuple(children_lookup(t.kpi_id, m, t.breakdown, t.breakdown_value))
                 for m in t.months

@@ -1,8 +1,10 @@
 """The monthly exception report: what needs a leader's attention this month.
 
-Four kinds of item, from the engine's rows for one month:
+Five kinds of item, from the engine's rows for one month:
 
 - ``deep_dive`` — the two-month decline rule fired (``decline.py``);
+- ``watch`` — a two-month decline below the rule's materiality threshold: listed,
+  no deep dive;
 - ``spc_concern`` — the month's point is special cause of concern (``spc.py``);
 - ``target_failure`` — the headline value is worse than target
   (``targets.status_for``);
@@ -16,7 +18,7 @@ high     a deep dive is required; worse than target by more than the tolerance;
          SPC concern from a point outside the process limits
 medium   worse than target within the tolerance; SPC concern from a trend,
          two-in-three or shift; indicator not available
-low      denominator fell by more than half since last month
+low      denominator fell by more than half since last month; a watch
 ======== =====================================================================
 
 Items are grouped by service — "Whole authority" first, then services in order
@@ -40,8 +42,10 @@ from typing import Any
 from lantern.assurance import spc
 from lantern.assurance.decline import (
     DEFAULT_BREAKDOWNS,
+    DEFAULT_MATERIALITY,
     DEFAULT_MIN_DENOMINATOR,
     ChildrenLookup,
+    Materiality,
     find_deep_dives,
 )
 from lantern.assurance.inputs import (
@@ -51,6 +55,8 @@ from lantern.assurance.inputs import (
     add_months,
     as_metas,
     as_rows,
+    meaningful_values,
+    measure_range,
     series_by_key,
 )
 from lantern.assurance.targets import Target, status_for
@@ -59,7 +65,8 @@ DEEP_DIVE = "deep_dive"
 SPC_CONCERN = "spc_concern"
 TARGET_FAILURE = "target_failure"
 DATA_QUALITY = "data_quality"
-KINDS: tuple[str, ...] = (DEEP_DIVE, SPC_CONCERN, TARGET_FAILURE, DATA_QUALITY)
+WATCH = "watch"
+KINDS: tuple[str, ...] = (DEEP_DIVE, SPC_CONCERN, TARGET_FAILURE, DATA_QUALITY, WATCH)
 
 HIGH = "high"
 MEDIUM = "medium"
@@ -171,7 +178,9 @@ def _deep_dive_items(
     services: dict[tuple[str, str, str], str | None],
     team_service: Mapping[str, str],
     children_lookup: ChildrenLookup | None,
+    materiality: Materiality,
 ) -> list[ExceptionItem]:
+    """Deep dives, and the declines too small for one (watches)."""
     out = []
     for t in find_deep_dives(
         rows,
@@ -180,13 +189,23 @@ def _deep_dive_items(
         min_denominator=min_denominator,
         breakdowns=breakdowns,
         children_lookup=children_lookup,
+        materiality=materiality,
+        watch=True,
     ):
         meta = metas[t.kpi_id]
         vals = ", ".join(f"{m} {_fmt(v)}" for m, v in zip(t.months, t.values, strict=True))
+        where = f"{_name(meta)} for {_where(t.breakdown, t.breakdown_value)}"
+        if t.material:
+            message = (f"{where} worsened in each of the last two months ({vals}): "
+                       "a deep dive is required.")
+        else:
+            message = (f"{where} worsened slightly in each of the last two months ({vals}), "
+                       f"by less than {materiality.describe(meta.unit)} in all: watch, "
+                       "no deep dive.")
         out.append(
             ExceptionItem(
-                kind=DEEP_DIVE,
-                severity=HIGH,
+                kind=DEEP_DIVE if t.material else WATCH,
+                severity=HIGH if t.material else LOW,
                 service=_service_of(
                     t.breakdown,
                     t.breakdown_value,
@@ -196,10 +215,7 @@ def _deep_dive_items(
                 kpi_id=t.kpi_id,
                 breakdown=t.breakdown,
                 breakdown_value=t.breakdown_value,
-                message=(
-                    f"{_name(meta)} for {_where(t.breakdown, t.breakdown_value)} worsened in "
-                    f"each of the last two months ({vals}): a deep dive is required."
-                ),
+                message=message,
                 values=dict(zip(t.months, t.values, strict=True)),
                 rule=t.rule,
                 children=t.children,
@@ -236,13 +252,14 @@ def _spc_items(
             continue
         if pts[-1].denominator is not None and pts[-1].denominator < min_denominator:
             continue
-        if sum(p.value is not None for p in pts) < min_points:
+        values = meaningful_values(pts, min_denominator)  # as the chart: small months gaps
+        if sum(v is not None for v in values) < min_points:
             continue
         months = [p.month for p in pts]
         changes = [*process_changes.get("*", ()), *process_changes.get(kpi_id, ())]
         tgt = targets.get(kpi_id)
         result = spc.classify(
-            [p.value for p in pts],
+            values,
             metas[kpi_id].polarity,
             rebase_at=spc.rebase_indices(months, changes),
             target=tgt.target if tgt else None,
@@ -250,8 +267,9 @@ def _spc_items(
         last = result.points[-1]
         if last.point_type != spc.CONCERN:
             continue
-        limits = result.segments[-1].limits
-        assert limits is not None  # a concern needs limits
+        computed = result.segments[-1].limits
+        assert computed is not None  # a concern needs limits
+        limits = spc.clamp_limits(computed, *measure_range(metas[kpi_id].unit))
         rule_text = {
             spc.OUTSIDE_LIMITS: "is outside the process limits",
             spc.TREND: f"continues a run of {spc.MDC_TREND_LENGTH} points moving the wrong way",
@@ -417,6 +435,7 @@ def build_exceptions(
     process_changes: Mapping[str, Sequence[str]] | None = None,
     team_service: Mapping[str, str] | None = None,
     children_lookup: ChildrenLookup | None = None,
+    materiality: Materiality = DEFAULT_MATERIALITY,
 ) -> list[ExceptionItem]:
     """Every exception for ``month``, grouped by service, most serious first.
 
@@ -428,6 +447,7 @@ def build_exceptions(
     points are not charted (default 12, MDC's short-series threshold).
     ``process_changes``: months from which to rebase SPC limits, per kpi id or
     under ``"*"`` for all (e.g. ``{"*": ["2024-03"]}`` after a deep dive).
+    ``materiality``: how large a decline must be for a deep dive (smaller: a watch).
     """
     norm = as_rows(rows)
     metas = as_metas(indicators_meta)
@@ -435,7 +455,8 @@ def build_exceptions(
     services = {(r.kpi_id, r.breakdown, r.breakdown_value): r.service for r in norm}
     items = [
         *_deep_dive_items(
-            norm, metas, month, breakdowns, min_denominator, services, ts, children_lookup
+            norm, metas, month, breakdowns, min_denominator, services, ts, children_lookup,
+            materiality,
         ),
         *_spc_items(
             norm,
@@ -462,6 +483,7 @@ __all__ = [
     "SEVERITIES",
     "SPC_CONCERN",
     "TARGET_FAILURE",
+    "WATCH",
     "ExceptionItem",
     "build_exceptions",
     "group_by_service",

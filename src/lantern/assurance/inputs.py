@@ -10,8 +10,10 @@ depend on how `measures/` is implemented.
 
 from __future__ import annotations
 
+import calendar as _cal
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal
 
 from lantern.months import Month
@@ -82,22 +84,29 @@ def as_row(obj: Any) -> IndicatorRow:
     """Normalise a mapping or attribute object into an `IndicatorRow`."""
     if isinstance(obj, IndicatorRow):
         return obj
-    missing = [f for f in _ROW_FIELDS if _get(obj, f, KeyError) is KeyError]
+    # Decided once per row (an ABC isinstance check per field made this the slowest
+    # step of a month's exceptions).
+    mapping = isinstance(obj, Mapping)
+
+    def get(name: str, default: Any = None) -> Any:
+        return obj.get(name, default) if mapping else getattr(obj, name, default)
+
+    missing = [f for f in _ROW_FIELDS if get(f, KeyError) is KeyError]
     if missing:
         raise ValueError(f"indicator row lacks {', '.join(missing)}: {obj!r}")
-    value = _get(obj, "value")
+    value = get("value")
     return IndicatorRow(
-        kpi_id=str(_get(obj, "kpi_id")),
-        month=str(_get(obj, "month")),
-        period=str(_get(obj, "period")),
-        breakdown=str(_get(obj, "breakdown")),
-        breakdown_value=str(_get(obj, "breakdown_value")),
-        numerator=_opt_float(_get(obj, "numerator")),
-        denominator=_opt_float(_get(obj, "denominator")),
+        kpi_id=str(get("kpi_id")),
+        month=str(get("month")),
+        period=str(get("period")),
+        breakdown=str(get("breakdown")),
+        breakdown_value=str(get("breakdown_value")),
+        numerator=_opt_float(get("numerator")),
+        denominator=_opt_float(get("denominator")),
         value=None if value is None else float(value),
-        status=str(_get(obj, "status", "ok") or "ok"),
-        service=_get(obj, "service"),
-        reason=_get(obj, "reason"),
+        status=str(get("status", "ok") or "ok"),
+        service=get("service"),
+        reason=get("reason"),
     )
 
 
@@ -132,10 +141,67 @@ def as_metas(metas: Mapping[str, Any]) -> dict[str, IndicatorMeta]:
     return {k: as_meta(k, v) for k, v in metas.items()}
 
 
+def measure_range(unit: str) -> tuple[float, float | None]:
+    """The values a measure can take: 0–100 for a percentage, 0 upwards otherwise
+    (counts, rates per 10,000, mean days)."""
+    return (0.0, 100.0) if unit == "pct" else (0.0, None)
+
+
+def meaningful_values(points: Iterable[SeriesPoint], min_denominator: float
+                      ) -> list[float | None]:
+    """The values SPC is run on: a month whose denominator is below ``min_denominator``
+    is a gap (None), not a point — 2 of 2 children is not 100 % of a process. A point
+    with no denominator (a count) is kept."""
+    return [p.value if p.denominator is None or p.denominator >= min_denominator else None
+            for p in points]
+
+
 def add_months(month: str, n: int) -> str:
     """'YYYY-MM' ``n`` months on (`lantern.months.Month`): add_months('2024-01', -2) ==
     '2023-11'; a malformed month raises ValueError."""
     return str(Month.parse(month) + n)
+
+
+MONTHS_OFFERED = 24  # the months a person may choose: the latest complete month and before
+
+
+class MonthRefused(ValueError):
+    """A month that is not a real month, or has no complete data loaded: the message
+    says which months may be chosen."""
+
+
+def latest_complete_month(as_of: date) -> str:
+    """The latest calendar month the data covers completely, as of the data date."""
+    if as_of.day == _cal.monthrange(as_of.year, as_of.month)[1]:
+        return f"{as_of:%Y-%m}"
+    return add_months(f"{as_of:%Y-%m}", -1)
+
+
+def months_offered(as_of: date, n: int = MONTHS_OFFERED) -> list[str]:
+    """The months that may be chosen, newest first."""
+    last = latest_complete_month(as_of)
+    return [add_months(last, -k) for k in range(n)]
+
+
+def _month_name(month: str) -> str:
+    return Month.parse(month).label()
+
+
+def check_month(month: str, as_of: date, n: int = MONTHS_OFFERED) -> str:
+    """``month`` if it is a real 'YYYY-MM' month with complete data to ``as_of``;
+    otherwise `MonthRefused` saying what was wrong and which months there are."""
+    offered = months_offered(as_of, n)
+    span = f"{_month_name(offered[-1])} to {_month_name(offered[0])}"
+    try:
+        if str(Month.parse(month)) != month:  # '2024-3' is not how a month is written
+            raise ValueError(month)
+    except ValueError:
+        raise MonthRefused(f"{month!r} is not a month: enter a month as YYYY-MM, from "
+                           f"{offered[-1]} to {offered[0]}") from None
+    if month not in offered:
+        raise MonthRefused(f"There are no complete figures for {_month_name(month)}: "
+                           f"choose a month from {span}")
+    return month
 
 
 def better_sign(polarity: str) -> int:

@@ -13,9 +13,22 @@ from typing import Any
 
 import duckdb
 
-from lantern.assurance.decline import WINDOW_MONTHS
+from lantern.assurance.decline import (
+    DEFAULT_MATERIALITY,
+    DEFAULT_MIN_DENOMINATOR,
+    WINDOW_MONTHS,
+    ChildrenLookup,
+    Materiality,
+    load_materiality,
+)
 from lantern.assurance.exceptions import ExceptionItem, build_exceptions, spc_period
-from lantern.assurance.inputs import IndicatorMeta, SeriesPoint, add_months, as_meta
+from lantern.assurance.inputs import (
+    IndicatorMeta,
+    SeriesPoint,
+    add_months,
+    as_meta,
+    meaningful_values,
+)
 from lantern.assurance.spc import SpcResult, classify, rebase_indices
 from lantern.assurance.targets import Target, load_targets, since_last_period, status_text
 from lantern.casework import team_services
@@ -24,6 +37,9 @@ from lantern.measures.drill import children_by_month
 from lantern.measures.engine import KpiRow, compute
 
 HISTORY_MONTHS = 24
+SPC_MIN_DENOMINATOR = DEFAULT_MIN_DENOMINATOR
+"""A month whose denominator is smaller is a gap in the SPC chart, not a point (the
+decline rule's minimum: as few children cannot call a deep dive, nor signal)."""
 BREAKDOWNS = ("authority", "service", "team")
 
 
@@ -39,8 +55,10 @@ class IndicatorMonth:
     status_word: str | None
     since_last: str | None
     spc_period: str | None
-    series: list[SeriesPoint] = field(default_factory=list)
-    spc: SpcResult | None = None
+    series: list[SeriesPoint] = field(default_factory=list)  # the SPC period's months
+    spc: SpcResult | None = None  # on ``series``, small-denominator months as gaps
+    headline_series: list[SeriesPoint] = field(default_factory=list)  # headline period
+    small_months: list[str] = field(default_factory=list)  # left out of SPC: too few
 
 
 @dataclass
@@ -72,22 +90,27 @@ def assure_month(
         # Team rows of exceptions are grouped under their service from the warehouse's
         # own hierarchy, so no caller has to remember to pass it.
         team_service = team_services(con)
-    months = [add_months(month, -k) for k in range(history - 1, -1, -1)]
+    months = history_months(month, history)
     rows = compute(con, months, breakdowns=BREAKDOWNS, population=population, la_code=la_code)
-    targets = load_targets(targets_path)
-    change_months = [m for m, _ in process_changes or []]
-    all_metas = metas()
+    return assemble(rows, month, months, load_targets(targets_path), process_changes,
+                    team_service or {}, drill_lookup(con, months[-WINDOW_MONTHS:]),
+                    materiality=load_materiality(targets_path))
 
+
+def history_months(month: str, history: int = HISTORY_MONTHS) -> list[str]:
+    """The ``history`` months ending with ``month``, oldest first (the chart's months)."""
+    return [add_months(month, -k) for k in range(history - 1, -1, -1)]
+
+
+def drill_lookup(con: Any, months: list[str]) -> ChildrenLookup:
+    """The children behind a figure (its denominator rows), for deep dives. One
+    drill-down per indicator serves every team and service and every month in
+    ``months`` (a month outside them is drilled on its own)."""
     drilled: dict[tuple[str, str], list[dict[str, Any]]] = {}
 
-    recent = months[-WINDOW_MONTHS:]
-
     def children_behind(kpi_id: str, m: str, breakdown: str, value: str) -> list[str]:
-        """The children behind a figure (its denominator rows), for deep dives. One
-        drill-down per indicator serves every team and service and, for the months a
-        deep dive looks at, every month."""
         if (kpi_id, m) not in drilled:
-            asked = recent if m in recent else [m]
+            asked = months if m in months else [m]
             found = children_by_month(con, kpi_id, asked)
             for k, rows_ in zip(asked, found.values(), strict=True):  # both in month order
                 drilled[kpi_id, k] = rows_
@@ -96,12 +119,32 @@ def assure_month(
             rows_ = [r for r in rows_ if str(r.get(breakdown)) == value]
         return sorted({str(r["child_id"]) for r in rows_})
 
-    items = build_exceptions(
-        rows, all_metas, month, targets,
-        process_changes={"*": change_months} if change_months else None,
-        team_service=team_service,
-        children_lookup=children_behind,
-    )
+    return children_behind
+
+
+def assemble(
+    rows: list[KpiRow],
+    month: str,
+    months: list[str],
+    targets: dict[str, Target],
+    process_changes: list[tuple[str, str]] | None,
+    team_service: dict[str, str],
+    children_lookup: ChildrenLookup | None,
+    exceptions: list[ExceptionItem] | None = None,
+    materiality: Materiality = DEFAULT_MATERIALITY,
+) -> MonthlyAssurance:
+    """The month's assurance from the engine's rows for ``months`` (authority, service
+    and team). ``exceptions``: already built (stored at load time), else built here."""
+    change_months = [m for m, _ in process_changes or []]
+    all_metas = metas()
+    if exceptions is None:
+        exceptions = build_exceptions(
+            rows, all_metas, month, targets,
+            process_changes={"*": change_months} if change_months else None,
+            team_service=team_service,
+            children_lookup=children_lookup,
+            materiality=materiality,
+        )
     authority: dict[str, list[KpiRow]] = {}
     for r in rows:
         if r.breakdown == "authority":
@@ -111,7 +154,7 @@ def assure_month(
                               change_months)
         for kpi, meta in all_metas.items()
     }
-    return MonthlyAssurance(month, months, rows, indicators, items, team_service or {})
+    return MonthlyAssurance(month, months, rows, indicators, exceptions, team_service)
 
 
 def _indicator_month(
@@ -131,27 +174,35 @@ def _indicator_month(
     prev_value = previous.value if previous and previous.status == "ok" else None
     word = status_text(value, target, meta.polarity)
     period = spc_period(meta, {r.period for r in mine})
-    series: list[SeriesPoint] = []
+    series = _series(by_key, period, months) if period is not None else []
+    values = meaningful_values(series, SPC_MIN_DENOMINATOR)
+    small = [p.month for p, v in zip(series, values, strict=True)
+             if v is None and p.value is not None]
     spc = None
-    if period is not None:
-        for m in months:
-            r = by_key.get((period, m))
-            ok = r is not None and r.status == "ok"
-            series.append(
-                SeriesPoint(m, r.value if ok and r else None,
-                            r.numerator if r else None, r.denominator if r else None)
-            )
-        if any(p.value is not None for p in series):
-            spc = classify(
-                [p.value for p in series], meta.polarity,
-                rebase_at=rebase_indices(months, change_months) or None,
-                target=target.target if target is not None else None,
-            )
+    if any(v is not None for v in values):
+        spc = classify(
+            values, meta.polarity,
+            rebase_at=rebase_indices(months, change_months) or None,
+            target=target.target if target is not None else None,
+        )
     return IndicatorMonth(
         kpi_id=kpi, meta=meta, headline=headline, previous=previous, target=target,
         status_word=word, since_last=since_last_period(value, prev_value, meta.polarity),
         spc_period=period, series=series, spc=spc,
+        headline_series=_series(by_key, meta.headline_period, months), small_months=small,
     )
+
+
+def _series(by_key: dict[tuple[str, str], KpiRow], period: str, months: list[str]
+            ) -> list[SeriesPoint]:
+    """One period's points for ``months`` (value None where not available)."""
+    out = []
+    for m in months:
+        r = by_key.get((period, m))
+        ok = r is not None and r.status == "ok"
+        out.append(SeriesPoint(m, r.value if ok and r else None,
+                               r.numerator if r else None, r.denominator if r else None))
+    return out
 
 
 @dataclass(frozen=True)

@@ -172,6 +172,24 @@ def xmr_limits(values: Values) -> Limits:
     )
 
 
+def clamp_limits(limits: Limits, lowest: float | None, highest: float | None) -> Limits:
+    """The limits as drawn and quoted: cut to the range the measure can take (e.g.
+    0–100 for a percentage), so no "-16.1 % to 66.3 %". The rules still use the
+    computed limits; a value cannot fall outside the range anyway."""
+
+    def cut(x: float) -> float:
+        if lowest is not None and x < lowest:
+            return lowest
+        if highest is not None and x > highest:
+            return highest
+        return x
+
+    return Limits(mean=limits.mean, mean_moving_range=limits.mean_moving_range,
+                  upper=cut(limits.upper), lower=cut(limits.lower),
+                  upper_near=cut(limits.upper_near), lower_near=cut(limits.lower_near),
+                  n_points=limits.n_points)
+
+
 # --- 2. The four rules ---------------------------------------------------------
 
 

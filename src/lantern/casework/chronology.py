@@ -7,6 +7,7 @@ Nothing is typed in by hand, so the chronology is always as complete as the extr
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,6 +15,8 @@ from typing import Any
 import duckdb
 
 from lantern.casework._sql import table_names
+from lantern.casework.labels import Names, names
+from lantern.model import label
 
 #: Event categories, for filtering and badges, in the order a case usually moves.
 CATEGORIES: dict[str, str] = {
@@ -50,6 +53,16 @@ class Source:
     detail: str = "''"  # SQL expression
 
 
+SEP = "\x1f"  # between the parts of a detail (a character no record holds)
+SEP_SQL = "chr(31)"
+
+
+def _parts(*exprs: str) -> str:
+    """A detail of several parts (NULL parts left out). A part ``key=value`` is a code
+    or id that `describe` turns into words (`PARTS`); any other part is already words."""
+    return f"concat_ws({SEP_SQL}, {', '.join(exprs)})"
+
+
 def _yn(col: str, yes: str, no: str) -> str:
     return f"CASE WHEN {col} = 'Y' THEN '{yes}' WHEN {col} = 'N' THEN '{no}' END"
 
@@ -57,91 +70,92 @@ def _yn(col: str, yes: str, no: str) -> str:
 SOURCES: tuple[Source, ...] = (
     Source("ssd_contacts", "contact", "cont_contact_date", "cont_person_id", "cont_contact_id",
            "'Contact received'",
-           "concat_ws('; ', cont_contact_source_desc, cont_contact_outcome_json)"),
+           _parts("'from=' || cont_contact_source_desc", "'json=' || cont_contact_outcome_json")),
     Source("ssd_early_help_episodes", "early_help", "earl_episode_start_date", "earl_person_id",
            "earl_episode_id", "'Early help episode started'",
-           "concat_ws('; ', earl_episode_reason, earl_episode_organisation)"),
+           _parts("'reason=' || earl_episode_reason", "'by=' || earl_episode_organisation")),
     Source("ssd_early_help_episodes", "early_help", "earl_episode_end_date", "earl_person_id",
            "earl_episode_id", "'Early help episode ended'",
-           "coalesce(earl_episode_end_reason, '')"),
+           _parts("'ended=' || earl_episode_end_reason")),
     Source("ssd_cin_episodes", "referral", "cine_referral_date", "cine_person_id",
            "cine_referral_id", "'Referral'",
-           "concat_ws('; ', 'source ' || cine_referral_source_code, "
-           "'need ' || cine_cin_primary_need_code, "
-           "CASE WHEN cine_referral_nfa = 'Y' THEN 'no further action' END)"),
+           _parts("'source=' || cine_referral_source_code",
+                  "'need=' || cine_cin_primary_need_code",
+                  "CASE WHEN cine_referral_nfa = 'Y' THEN 'no further action' END")),
     Source("ssd_cin_episodes", "referral", "cine_close_date", "cine_person_id",
            "cine_referral_id", "'Children in need episode closed'",
-           "coalesce(cine_referral_closure_reason_code, cine_close_reason, '')"),
+           _parts("coalesce('closure=' || cine_referral_closure_reason_code, "
+                  "cine_close_reason)")),
     Source("ssd_cin_assessments", "assessment", "cina_assessment_start_date", "cina_person_id",
            "cina_assessment_id", "'Assessment started'",
            _yn("cina_assessment_child_seen", "child seen", "child not seen")),
     Source("ssd_cin_assessments", "assessment", "cina_assessment_auth_date", "cina_person_id",
            "cina_assessment_id", "'Assessment authorised'",
            "CASE WHEN cina_assessment_outcome_nfa = 'Y' THEN 'no further action' ELSE "
-           "coalesce(cina_assessment_outcome_json, '') END"),
+           "'json=' || cina_assessment_outcome_json END"),
     Source("ssd_s47_enquiry", "strategy", "s47e_s47_start_date", "s47e_person_id",
            "s47e_s47_enquiry_id", "'Strategy discussion; section 47 enquiry started'"),
     Source("ssd_s47_enquiry", "strategy", "s47e_s47_end_date", "s47e_person_id",
            "s47e_s47_enquiry_id", "'Section 47 enquiry completed'",
            "CASE WHEN s47e_s47_nfa = 'Y' THEN 'no further action' "
            "WHEN s47e_icpc_not_required = 'Y' THEN 'no conference needed' ELSE "
-           "coalesce(s47e_s47_outcome_json, '') END"),
+           "'json=' || s47e_s47_outcome_json END"),
     Source("ssd_initial_cp_conference", "conference", "icpc_icpc_date", "icpc_person_id",
            "icpc_icpc_id", "'Initial child protection conference'",
-           _yn("icpc_icpc_outcome_cp_flag", "child protection plan", "no plan")),
+           _yn("icpc_icpc_outcome_cp_flag", "outcome: a child protection plan",
+               "outcome: no child protection plan")),
     Source("ssd_cp_plans", "plan", "cppl_cp_plan_start_date", "cppl_person_id",
            "cppl_cp_plan_id", "'Child protection plan started'",
-           "coalesce('category ' || cppl_cp_plan_initial_category, '')"),
+           _parts("'category=' || cppl_cp_plan_initial_category")),
     Source("ssd_cp_plans", "plan", "cppl_cp_plan_end_date", "cppl_person_id",
            "cppl_cp_plan_id", "'Child protection plan ended'"),
     Source("ssd_cp_reviews", "conference", "cppr_cp_review_date", "cppr_person_id",
            "cppr_cp_review_id", "'Child protection review conference'",
-           "concat_ws('; ', 'due ' || strftime(cppr_cp_review_due, '%d %b %Y'), "
-           + _yn("cppr_cp_review_outcome_continue_cp", "plan continues", "plan ends") + ")"),
+           _parts("'due ' || strftime(cppr_cp_review_due, '%-d %B %Y')",
+                  _yn("cppr_cp_review_outcome_continue_cp", "plan continues", "plan ends"))),
     Source("ssd_cp_visits", "visit", "cppv_cp_visit_date", "cppv_person_id",
            "cppv_cp_visit_id", "'Child protection visit'",
-           "concat_ws('; ', " + _yn("cppv_cp_visit_seen", "seen", "not seen") + ", "
-           + _yn("cppv_cp_visit_seen_alone", "seen alone", "not seen alone") + ")"),
+           _parts(_yn("cppv_cp_visit_seen", "child seen", "child not seen"),
+                  _yn("cppv_cp_visit_seen_alone", "seen alone", "not seen alone"))),
     Source("ssd_cin_plans", "plan", "cinp_cin_plan_start_date", "cinp_person_id",
            "cinp_cin_plan_id", "'Child in need plan started'"),
     Source("ssd_cin_plans", "plan", "cinp_cin_plan_end_date", "cinp_person_id",
            "cinp_cin_plan_id", "'Child in need plan ended'"),
     Source("ssd_cin_visits", "visit", "cinv_cin_visit_date", "cinv_person_id",
            "cinv_cin_visit_id", "'Child in need visit'",
-           _yn("cinv_cin_visit_seen", "seen", "not seen")),
+           _yn("cinv_cin_visit_seen", "child seen", "child not seen")),
     Source("ssd_cla_episodes", "care", "clae_cla_episode_start_date", "clae_person_id",
            "clae_cla_episode_id",
            "CASE WHEN clae_cla_episode_start_reason = 'S' THEN 'Started to be looked after' "
            "ELSE 'Care episode changed' END",
-           "concat_ws('; ', 'reason ' || clae_cla_episode_start_reason, "
-           "'legal status ' || clae_legal_status)"),
+           _parts("'rne=' || clae_cla_episode_start_reason", "'legal=' || clae_legal_status")),
     Source("ssd_cla_episodes", "care", "clae_cla_episode_ceased_date", "clae_person_id",
            "clae_cla_episode_id",
            "CASE WHEN clae_cla_episode_ceased_reason = 'X1' THEN 'Care episode ended' "
            "ELSE 'Ceased to be looked after' END",
-           "coalesce('reason ' || clae_cla_episode_ceased_reason, '')"),
+           _parts("'rec=' || clae_cla_episode_ceased_reason")),
     Source("ssd_cla_placement", "placement", "clap_cla_placement_start_date", "clap_person_id",
            "clap_cla_placement_id", "'Placement started'",
-           "concat_ws('; ', 'type ' || clap_cla_placement_type, "
-           "clap_cla_placement_distance || ' miles')"),
+           _parts("'place=' || clap_cla_placement_type",
+                  "round(clap_cla_placement_distance, 1) || ' miles from home'")),
     Source("ssd_cla_placement", "placement", "clap_cla_placement_end_date", "clap_person_id",
            "clap_cla_placement_id", "'Placement ended'",
-           "coalesce('reason ' || clap_cla_placement_change_reason, '')"),
+           _parts("'placechange=' || clap_cla_placement_change_reason")),
     Source("ssd_legal_status", "legal_status", "lega_legal_status_start_date", "lega_person_id",
-           "lega_legal_status_id", "'Legal status ' || coalesce(lega_legal_status, '')"),
+           "lega_legal_status_id", "'Legal status'", _parts("'legal=' || lega_legal_status")),
     Source("ssd_cla_reviews", "review", "clar_cla_review_date", "clar_person_id",
            "clar_cla_review_id", "'Looked-after review'",
-           "concat_ws('; ', 'due ' || strftime(clar_cla_review_due_date, '%d %b %Y'), "
-           "'participation ' || clar_cla_review_participation)"),
+           _parts("'due ' || strftime(clar_cla_review_due_date, '%-d %B %Y')",
+                  "'participation=' || clar_cla_review_participation")),
     Source("ssd_cla_visits", "visit", "clav_cla_visit_date", "clav_person_id",
            "clav_cla_visit_id", "'Looked-after child visit'",
-           _yn("clav_cla_visit_seen", "seen", "not seen")),
+           _yn("clav_cla_visit_seen", "child seen", "child not seen")),
     Source("ssd_missing", "missing", "miss_missing_episode_start_date", "miss_person_id",
            "miss_table_id",
            "CASE WHEN miss_missing_episode_type = 'A' THEN 'Away from placement' "
            "ELSE 'Missing' END",
-           "concat_ws('; ', 'returned ' || strftime(miss_missing_episode_end_date, '%d %b %Y'), "
-           "'return interview ' || strftime(miss_rhi_completed_date, '%d %b %Y'))"),
+           _parts("'returned ' || strftime(miss_missing_episode_end_date, '%-d %B %Y')",
+                  "'return interview ' || strftime(miss_rhi_completed_date, '%-d %B %Y')")),
     Source("ssd_cla_health", "health", "clah_health_check_date", "clah_person_id",
            "clah_health_check_id",
            "CASE clah_health_check_type WHEN 'IHA' THEN 'Initial health assessment' "
@@ -152,7 +166,7 @@ SOURCES: tuple[Source, ...] = (
            "pepr_pep_review_id", "'Personal education plan review'"),
     Source("lantern_exploitation_assessments", "exploitation", "expl_assessment_date",
            "expl_person_id", "expl_assessment_id", "'Exploitation assessment'",
-           "coalesce(expl_rag, '')"),
+           _parts("'rag=' || expl_rag")),
     Source("ssd_permanence", "permanence", "perm_adm_decision_date", "perm_person_id",
            "perm_table_id", "'Adoption decision (agency decision maker)'"),
     Source("ssd_permanence", "permanence", "perm_placement_order_date", "perm_person_id",
@@ -165,18 +179,87 @@ SOURCES: tuple[Source, ...] = (
            "perm_table_id", "'Adoption order'"),
     Source("ssd_care_leavers", "care_leaver", "clea_care_leaver_latest_contact",
            "clea_person_id", "clea_table_id", "'Care leaver contact'",
-           "concat_ws('; ', " + _yn("clea_care_leaver_in_touch", "in touch", "not in touch")
-           + ", 'accommodation ' || clea_care_leaver_accommodation, "
-           "'activity ' || clea_care_leaver_activity)"),
+           f"concat_ws({SEP_SQL}, " + _yn("clea_care_leaver_in_touch", "in touch", "not in touch")
+           + ", 'accommodation=' || clea_care_leaver_accommodation, "
+           "'activity=' || clea_care_leaver_activity)"),
     Source("ssd_involvements", "allocation", "invo_involvement_start_date", "invo_person_id",
            "invo_involvements_id",
            "CASE invo_professional_role_id WHEN 'SW' THEN 'Social worker allocated' "
            "WHEN 'PA' THEN 'Personal adviser allocated' ELSE 'Worker allocated' END",
-           "concat_ws('; ', invo_professional_id, 'team ' || invo_professional_team)"),
+           _parts("'worker=' || invo_professional_id", "'team=' || invo_professional_team")),
     Source("ssd_involvements", "allocation", "invo_involvement_end_date", "invo_person_id",
            "invo_involvements_id", "'Allocation ended'",
-           "concat_ws('; ', invo_professional_id, invo_worker_change_reason)"),
+           _parts("'worker=' || invo_professional_id",
+                  "'workerchange=' || invo_worker_change_reason")),
 )
+
+
+#: Parts of a detail that are codes or ids: (code set in `model/codes.yml`, or
+#: "workers" / "teams" for names, or None for words), and the sentence they make.
+PARTS: dict[str, tuple[str | None, str]] = {
+    "from": (None, "Contact from {}"),
+    "reason": (None, "Reason: {}"),
+    "by": (None, "Provided by {}"),
+    "ended": (None, "Outcome: {}"),
+    "source": ("referral_source", "Referred by {}"),
+    "need": ("primary_need", "Main need: {}"),
+    "closure": ("reason_for_closure", "Reason: {}"),
+    "category": ("category_of_abuse", "Category: {}"),
+    "rne": ("rne", "{}"),
+    "legal": ("legal_status", "Legal status: {}"),
+    "rec": ("rec", "Reason: {}"),
+    "place": ("place", "Placement: {}"),
+    "placechange": ("reason_place_change", "Reason: {}"),
+    "participation": ("review_participation", "How the child took part: {}"),
+    "rag": ("rag", "Risk: {}"),
+    "accommodation": ("care_leaver_accommodation", "Accommodation: {}"),
+    "activity": ("care_leaver_activity", "Activity: {}"),
+    "worker": ("workers", "Worker: {}"),
+    "team": ("teams", "Team: {}"),
+    "workerchange": ("worker_change_reason", "Reason for the change: {}"),
+}
+#: Keys of the outcome JSON some tables hold, as sentences.
+JSON_WORDS = {("icpc", True): "An initial child protection conference is needed",
+              ("icpc", False): "No initial child protection conference is needed"}
+
+
+def _json_part(text: str) -> list[str]:
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return [text]
+    if not isinstance(doc, dict):
+        return [str(doc)]
+    out = []
+    for k, v in doc.items():
+        if (k, v) in JSON_WORDS:
+            out.append(JSON_WORDS[(k, v)])
+        elif v not in (None, "", [], {}):
+            out.append(f"{str(k).replace('_', ' ').capitalize()}: {v}")
+    return out
+
+
+def _part(piece: str, n: Names) -> list[str]:
+    key, eq, value = piece.partition("=")
+    if not eq or (key not in PARTS and key != "json"):
+        return [piece]
+    if key == "json":
+        return _json_part(value)
+    code_set, template = PARTS[key]
+    if code_set == "workers":
+        words = n.workers.get(value, value)
+    elif code_set == "teams":
+        words = n.teams.get(value, value)
+    else:
+        words = label(code_set, value) if code_set else value
+    return [template.format(words)]
+
+
+def describe(detail: str, n: Names) -> str:
+    """A detail as sentences: codes by their labels, workers and teams by name
+    ("source=2A" and "need=N1" -> "Referred by Schools. Main need: Abuse or neglect.")."""
+    pieces = [p for raw in detail.split(SEP) if raw.strip() for p in _part(raw.strip(), n)]
+    return " ".join(f"{p[0].upper()}{p[1:]}{'' if p.endswith('.') else '.'}" for p in pieces)
 
 
 @dataclass(frozen=True)
@@ -256,5 +339,7 @@ def chronology(con: duckdb.DuckDBPyConnection, child_id: str, *,
             for k, s in chosen)
         sql = (f"SELECT d, category, title, detail, source, record_id, k FROM ({sql}) "
                "ORDER BY d, k, record_id")
-    return [Event(d, c, t or "", det or "", src, rid or "")
-            for d, c, t, det, src, rid, _ in con.execute(sql, params).fetchall()]
+    got = con.execute(sql, params).fetchall()
+    n = names(con) if got else Names({}, {}, {})
+    return [Event(d, c, t or "", describe(det or "", n), src, rid or "")
+            for d, c, t, det, src, rid, _ in got]

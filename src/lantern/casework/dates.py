@@ -31,3 +31,14 @@ def data_date(con: duckdb.DuckDBPyConnection, today: date | None = None) -> date
     found = con.execute(f"SELECT max(d) FROM ({' UNION ALL '.join(parts)})",
                         {"today": today}).fetchone()
     return found[0] if found and found[0] is not None else today
+
+
+def first_data_month(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The earliest month with a recorded contact, referral or allocation ('YYYY-MM'),
+    or None when nothing is loaded."""
+    present = table_names(con)
+    parts = [f"SELECT min({col}) AS d FROM {t}" for t, col in _PROBES if t in present]
+    if not parts:
+        return None
+    found = con.execute(f"SELECT min(d) FROM ({' UNION ALL '.join(parts)})").fetchone()
+    return None if not found or found[0] is None else f"{found[0]:%Y-%m}"

@@ -22,6 +22,7 @@ class ChildScope:
     child_id: str
     team: str | None
     service: str | None
+    worker: str | None = None  # the allocated worker (for caseload-only scope)
 
 
 def _scopes(con: duckdb.DuckDBPyConnection, on: date,
@@ -30,8 +31,10 @@ def _scopes(con: duckdb.DuckDBPyConnection, on: date,
     t = facts.last_allocations(w, on, roles=tuple(facts.CASE_ROLES))
     if child_id is not None:
         t = t.filter(t.child_id == child_id)
-    return {str(r["child_id"]): ChildScope(str(r["child_id"]), r["team_id"], r["service_id"])
-            for r in facts.records(w, t.select("child_id", "team_id", "service_id"))}
+    return {str(r["child_id"]): ChildScope(str(r["child_id"]), r["team_id"], r["service_id"],
+                                           r["worker_id"])
+            for r in facts.records(w, t.select("child_id", "team_id", "service_id",
+                                               "worker_id"))}
 
 
 def scope_map(con: duckdb.DuckDBPyConnection, on: date) -> dict[str, ChildScope]:

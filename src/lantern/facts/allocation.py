@@ -132,14 +132,14 @@ def caseloads(src: Source, on: On, roles: Sequence[str] = tuple(CASE_ROLES),
 def case_holders(src: Source, on: On, roles: Sequence[str] = tuple(CASE_ROLES),
                  as_of: str = ON) -> ir.Table:
     """Case holders on each date: workers in post with a caseload of at least 1, one row
-    per worker and role (`caseloads` columns plus ``team_id``, ``job_title``, ``fte`` (1.0
-    when empty) and ``agency``). KPIS.md's workforce indicators take the ``SW`` rows of
-    workers with a social-work job title."""
+    per worker and role (`caseloads` columns plus the worker's ``team_id`` and its
+    ``service_id``, ``job_title``, ``fte`` (1.0 when empty) and ``agency``). KPIS.md's
+    workforce indicators take the ``SW`` rows of workers with a social-work job title."""
     c = caseloads(src, on, roles, as_of)
     p = _professionals(src)
     j = c.join(p, c.worker_id == p._w)
     j = j.filter(is_open(j._ps.fill_null(ibis.date(1900, 1, 1)), j._pe, j[as_of]))
-    return j.drop("_w", "_ps", "_pe")
+    return with_service(src, j.drop("_w", "_ps", "_pe"))
 
 
 def _professionals(src: Source) -> ir.Table:

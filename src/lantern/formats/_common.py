@@ -146,6 +146,30 @@ class Allocations:
         return self.team_name(team), self.worker_name(worker)
 
 
+def facts_of(data: Dataset) -> Any:
+    """A `lantern.facts.Warehouse` over the dataset's tables (in memory, nothing copied
+    until a fact is asked for), so a writer reads the derived facts every layer reads."""
+    from lantern import facts
+
+    w = facts.Warehouse(ibis.duckdb.connect())
+    for name, arrow in data.items():
+        w.memo[("table", name)] = ibis.memtable(arrow)
+    return w
+
+
+def children_on(data: Dataset, fact: str, on: date) -> set[str]:
+    """The children in a derived fact on ``on``: ``looked_after`` or ``cp_plans_open``
+    (`lantern.facts`); empty when the dataset has none of its table."""
+    from lantern import facts
+
+    table = {"looked_after": "ssd_cla_episodes", "cp_plans_open": "ssd_cp_plans"}[fact]
+    if data.get(table) is None or data[table].num_rows == 0:
+        return set()
+    w = facts_of(data)
+    t = getattr(facts, fact)(w, on)
+    return {str(r["child"]) for r in w.rows(t.select("child")) if r["child"] is not None}
+
+
 def _ranked_involvements(data: Dataset, role: str) -> list[Row]:
     """The involvements of ``role`` as `lantern.facts.involvements` selects them, in the
     allocation tie-break order, under their canonical column names."""
@@ -155,8 +179,7 @@ def _ranked_involvements(data: Dataset, role: str) -> list[Row]:
     arrow = data.get("ssd_involvements")
     if arrow is None or arrow.num_rows == 0:
         return []
-    w = facts.Warehouse(ibis.duckdb.connect())
-    w.memo[("table", "ssd_involvements")] = ibis.memtable(arrow)
+    w = facts_of({"ssd_involvements": arrow})
     i = facts.involvements(w, (role,)).order_by(["child_id", *tie_break()])
     return [{"invo_person_id": r["child_id"], "invo_professional_id": r["worker_id"],
              "invo_professional_team": r["team_id"], "invo_involvement_start_date": r["start"],

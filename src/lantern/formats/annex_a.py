@@ -25,6 +25,7 @@ from lantern.formats._common import (
     Row,
     age_on,
     as_at,
+    children_on,
     group_by,
     index_by,
     latest,
@@ -191,6 +192,9 @@ class _AnnexA:
         self.cla_visits = group_by(rows(data, "ssd_cla_visits"), "clav_person_id")
         self.health = group_by(rows(data, "ssd_cla_health"), "clah_person_id")
         self.advisers = Allocations(data, role="PA")
+        # The case status at the window's end reads the derived facts (lantern.facts)
+        self.looked_after_at_end = children_on(data, "looked_after", end)
+        self.on_plan_at_end = children_on(data, "cp_plans_open", end)
 
     def lists(self) -> dict[str, list[Row]]:
         builders: dict[str, Callable[[], list[Row]]] = {
@@ -354,11 +358,9 @@ class _AnnexA:
         if closed is not None:
             return CASE_STATUS["closed"]
         hi = self.hi
-        if any(overlaps(e["clae_cla_episode_start_date"], e["clae_cla_episode_ceased_date"],
-                        hi, hi) for e in self.cla.get(person, [])):
+        if person in self.looked_after_at_end:
             return CASE_STATUS["cla"]
-        if any(overlaps(p["cppl_cp_plan_start_date"], p["cppl_cp_plan_end_date"], hi, hi)
-               for p in self.cp_plans.get(person, [])):
+        if person in self.on_plan_at_end:
             return CASE_STATUS["cp"]
         open_assessment = any(
             overlaps(a["cina_assessment_start_date"], a["cina_assessment_auth_date"], hi, hi)

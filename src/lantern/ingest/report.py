@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import html
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
 from lantern.ingest.source import Problem
+from lantern.tabular import write_csv
 
 COLUMNS = ["file", "locator", "field", "value", "rule_id", "severity", "message", "expected"]
 
@@ -20,10 +20,8 @@ def write_report(problems: list[Problem], reports_dir: Path) -> tuple[Path, Path
     folder.mkdir(parents=True, exist_ok=True)
     csv_path, html_path = folder / "problems.csv", folder / "problems.html"
     with csv_path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(COLUMNS)
-        for p in problems:
-            writer.writerow([getattr(p, c) if getattr(p, c) is not None else "" for c in COLUMNS])
+        # Values are repeated from uploaded files: neutralised against formula injection.
+        write_csv(fh, COLUMNS, ([getattr(p, c) for c in COLUMNS] for p in problems))
     html_path.write_text(render_html(problems), encoding="utf-8")
     return csv_path, html_path
 

@@ -1,5 +1,14 @@
 """DfE published benchmarks (LAIT) for the indicators that carry a ``lait`` name.
 
+Like is compared with like: percentages and rates per 10,000 against England, the
+authority's region and the mean of its statistical neighbours; a count (referrals,
+children looked after) never against England's count but as a rate per 10,000 children,
+with DfE's published rate for the same children (`RATE_OF_COUNT`) and the authority's
+own count turned into a rate with its 0-17 population (`compared_value`). Counts DfE
+publishes no rate for (adoptions) are not compared. Every comparison names its year
+(year ending 31 March, published by DfE that autumn), the region and the neighbours,
+and carries the last five published years.
+
 Data: ``measures/data`` (DfE, Open Government Licence v3.0; see its README).
 """
 
@@ -18,6 +27,19 @@ from lantern.measures.catalogue import get
 
 SUPPRESSED = {"", "x", "c", "-", "z", "..", ":", "u", "low", "k"}
 ENGLAND = "970"
+TREND_YEARS = 5
+PER = 10_000
+
+#: DfE's count measures and the rate per 10,000 children it publishes for the same
+#: children: a count indicator is compared only through the rate.
+RATE_OF_COUNT: dict[str, str] = {
+    "CPP_Total_NumRef": "CPP_Total_Rateper10,000",  # referrals in the year
+    "CPP_Num": "CPP_rate",  # children on a CP plan at 31 March
+    "CPP_Abuse": "CPP_Abuse_Rate",  # CP plans starting in the year
+    "LACnum": "LAC",  # children looked after at 31 March
+    "LACnum_Start": "LAC_Start_Rate",  # children starting to be looked after
+    "LACceased": "LAC_Cease_Rate",  # children ceasing to be looked after
+}
 
 
 def _text(name: str) -> str:
@@ -93,48 +115,88 @@ def _dictionary() -> dict[str, dict[str, str]]:
         "lait_csc_dictionary.csv")))}
 
 
+def compared_value(kpi_id: str, value: float | None, population: int | None) -> float | None:
+    """The authority's figure as it is compared with DfE's: a count as a rate per
+    10,000 children aged 0-17 (None without a population), anything else as it is."""
+    if value is None or get(kpi_id).unit != "count":
+        return value
+    return value / population * PER if population else None
+
+
+def _measure_of(kpi_id: str) -> tuple[str | None, str, str | None]:
+    """(LAIT measure compared, how: 'value' or 'rate_per_10k', why not compared)."""
+    ind = get(kpi_id)
+    if not ind.lait:
+        return None, "value", "DfE publishes no comparable measure"
+    if ind.unit != "count":
+        return ind.lait, "value", None
+    rate = RATE_OF_COUNT.get(ind.lait)
+    if rate is None:
+        return None, "rate_per_10k", ("DfE publishes only the number, and a number is "
+                                      "compared only as a rate per 10,000 children")
+    return rate, "rate_per_10k", None
+
+
+def _years(by_period: dict[str, dict[str, str]]) -> list[tuple[int, str]]:
+    """(year ending 31 March, period) with England published, newest first."""
+    return sorted(((y, p) for p in by_period
+                   if (y := period_end_year(p)) and parse_value(by_period[p].get(ENGLAND))
+                   is not None), reverse=True)
+
+
+def _year(vals: dict[str, str], la_code: str, region_code: str | None,
+          neigh: list[str], year: int, period: str) -> dict[str, Any]:
+    nvals = [parse_value(vals.get(n)) for n in neigh]
+    published = [v for v in nvals if v is not None]
+    return {
+        "period": period, "year_ending": f"{year}-03-31", "published": year,
+        "authority": parse_value(vals.get(la_code)),
+        "england": parse_value(vals.get(ENGLAND)),
+        "region_value": parse_value(vals.get(region_code)) if region_code else None,
+        "neighbours_mean": sum(published) / len(published) if published else None,
+        "neighbours_count": len(published),
+        "neighbours_excluded": len(nvals) - len(published),
+    }
+
+
 def benchmark(kpi_id: str, la_code: str) -> dict[str, Any]:
     """The authority's published value, England, its region and the mean of its 10
     statistical neighbours for the latest year England is published for the
-    indicator's ``lait`` measure. ``la_code`` is the DfE authority number (Torbay =
+    indicator's measure (for a count, DfE's rate per 10,000 of the same children), with
+    the five latest years as a trend. ``la_code`` is the DfE authority number (Torbay =
     '880'). Suppressed values (x, c, -, blank) are left out and counted."""
     ind = get(kpi_id)
     la = _authorities().get(str(la_code))
     if la is None:
         raise KeyError(f"unknown local authority number {la_code!r}")
-    out: dict[str, Any] = {"kpi_id": kpi_id, "lait": ind.lait, "la_code": str(la_code),
-                           "la_name": la["la_name"]}
-    if not ind.lait:
-        return {**out, "available": False, "reason": "DfE publishes no comparable measure"}
-    by_period = _values().get(ind.lait)
+    measure, compared_as, why_not = _measure_of(kpi_id)
+    out: dict[str, Any] = {"kpi_id": kpi_id, "lait": measure, "la_code": str(la_code),
+                           "la_name": la["la_name"], "compared_as": compared_as,
+                           "unit": "rate" if compared_as == "rate_per_10k" else ind.unit}
+    if measure is None:
+        return {**out, "available": False, "reason": why_not}
+    by_period = _values().get(measure)
     if not by_period:
-        return {**out, "available": False, "reason": f"no published values for {ind.lait}"}
-    years = sorted(((period_end_year(p), p) for p in by_period
-                    if period_end_year(p) and parse_value(by_period[p].get(ENGLAND)) is not None),
-                   reverse=True)
+        return {**out, "available": False, "reason": f"no published values for {measure}"}
+    years = _years(by_period)
     if not years:
         return {**out, "available": False, "reason": "England value not published"}
-    year, period = years[0]
-    vals = by_period[period]
     region_code, region_name = _region_codes().get(_norm(la["region"]), (None, la["region"]))
     neigh = _neighbours().get(str(la_code), [])
-    nvals = [parse_value(vals.get(n)) for n in neigh]
-    published = [v for v in nvals if v is not None]
-    d = _dictionary().get(ind.lait, {})
+    trend = [_year(by_period[p], str(la_code), region_code, neigh, y, p)
+             for y, p in years[:TREND_YEARS]]
+    latest = trend[0]
+    d = _dictionary().get(measure, {})
+    names = _authorities()
     return {
-        **out,
+        **out, **latest,
         "available": True,
         "measure": d.get("measure", ""),
         "polarity": d.get("polarity", ""),
-        "period": period,
-        "year_ending": f"{year}-03-31",
-        "authority": parse_value(vals.get(str(la_code))),
-        "authority_published": vals.get(str(la_code)),
-        "england": parse_value(vals.get(ENGLAND)),
+        "authority_published": by_period[latest["period"]].get(str(la_code)),
         "region": region_name,
-        "region_value": parse_value(vals.get(region_code)) if region_code else None,
-        "neighbours_mean": sum(published) / len(published) if published else None,
-        "neighbours_count": len(published),
-        "neighbours_excluded": len(nvals) - len(published),
-        "neighbours": neigh,
+        "neighbours": [{"la_code": n, "la_name": names.get(n, {}).get("la_name", n),
+                        "value": parse_value(by_period[latest["period"]].get(n))}
+                       for n in neigh],
+        "trend": trend[::-1],  # oldest first, as a chart reads
     }

@@ -81,10 +81,11 @@ def children_by_month(
     arrow = arrow.append_column("_rk", pa.array(range(arrow.num_rows), pa.int64()))
     enriched = enrich(ctx, ibis.memtable(arrow))
     extra = () if flow else ("window_end",)
+    starts = [(window_start(me, period), me) for me in ends]  # once, not once per row
     for r in backend.to_pyarrow(enriched.select(*COLUMNS, *extra)).to_pylist():
         if flow:
-            for me in ends:
-                if window_start(me, period) <= r["event_date"] <= me:
+            for start, me in starts:
+                if start <= r["event_date"] <= me:
                     out[me].append(r)
         else:
             out[_as_date(r.pop("window_end"))].append(r)

@@ -109,8 +109,16 @@ def code_sets() -> dict[str, dict[str, str]]:
     }
 
 
+def label(code_set: str, code: str | None) -> str:
+    """A code as a person reads it: its label in ``code_set`` (``WBRI`` -> "White
+    British"); the code itself when the set does not hold it, "" for no code."""
+    if code is None or code == "":
+        return ""
+    return code_sets().get(code_set, {}).get(str(code), str(code))
+
+
 def table(name: str) -> Table:
     return tables()[name]
 
 
-__all__ = ["Column", "Table", "code_sets", "table", "tables"]
+__all__ = ["Column", "Table", "code_sets", "label", "table", "tables"]

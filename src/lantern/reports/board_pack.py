@@ -85,14 +85,18 @@ def plan(ctx: SourceContext) -> Summary | None:
     return _summary(board_sources.plan(ctx))
 
 
+def audits(ctx: SourceContext) -> Summary | None:
+    return _summary(board_sources.audits(ctx))
+
+
 #: section key -> (title, reader(context) -> Summary | None): deep dives from the
 #: governance records (opened and closed in the month, the ones the board follows), the
-#: plan's RAG by theme and recommendations' status; audits at the quality programme's
-#: summary for `quarter_of(month)` when it lands.
+#: plan's RAG by theme and recommendations' status; the quarter's audits from the quality
+#: programme's summary.
 SOURCES: dict[str, tuple[str, Callable[[SourceContext], Summary | None]]] = {
     "deep_dives": ("Deep dives opened and closed", deep_dives),
     "plan": ("Improvement plan: RAG by theme and inspection recommendations", plan),
-    "audits": ("Case-file audits this quarter", no_data),
+    "audits": ("Case-file audits this quarter", audits),
 }
 
 

@@ -122,3 +122,52 @@ def plan(ctx: SourceContext) -> tuple[str, list[tuple[str, str, str]]] | None:
                 + ", ".join(f"{overall[c]} {COLOUR_LABELS[c].lower()}"
                             for c in RAG_ORDER if overall[c]) + ".")
     return headline, lines
+
+
+AUDIT_LINES = (
+    ("audits_good_or_better_pct", "Audits graded good or outstanding"),
+    ("audits_inadequate_pct", "Audits graded inadequate"),
+    ("audit_moderation_agreement_pct", "Moderation agreed with the auditor's grade"),
+    ("audit_actions_on_time_pct", "Audit actions completed on time"),
+    ("family_feedback_pct", "Audits with the child's or family's feedback"),
+)
+
+
+def _audit_figure(fig: dict[str, Any]) -> str:
+    """A percentage as the board may see it: counts of 1-4 (audits are of children)
+    as "fewer than 5", and the percentage computed from them withheld."""
+    from lantern.security.policy import SUPPRESS_BELOW, SUPPRESSED
+
+    n, d = fig["numerator"], fig["denominator"]
+    if not d:
+        return "none this quarter"
+    if 0 < n < SUPPRESS_BELOW or d < SUPPRESS_BELOW:
+        return f"{SUPPRESSED if 0 < n < SUPPRESS_BELOW else n} of " \
+               f"{SUPPRESSED if d < SUPPRESS_BELOW else d}"
+    return f"{fig['value']:.1f}% ({n} of {d})"
+
+
+def audits(ctx: SourceContext) -> tuple[str, list[tuple[str, str, str]]] | None:
+    """The quarter's case-file audits (`quality.summary`): how many, the quality
+    indicators against the previous quarter; None when no audit was submitted in it."""
+    from lantern.quality.summary import summary
+
+    y, m = (int(p) for p in ctx.month.split("-"))
+    with Session(ctx.engine) as s:
+        got = summary(s, f"{y}Q{(m - 1) // 3 + 1}")
+    now, before = got["indicators"], got["previous"]["indicators"]
+    done = now["audits_completed"]
+    if not done:
+        return None
+    from lantern.security.policy import SUPPRESS_BELOW, SUPPRESSED
+
+    def count(n: int) -> str:
+        return SUPPRESSED if 0 < n < SUPPRESS_BELOW else str(n)
+
+    headline = (f"{count(done)} audits submitted in {got['quarter']} ({got['from']} to "
+                f"{got['to']}); {count(before['audits_completed'])} in "
+                f"{got['previous']['quarter']}.")
+    lines = [(label, _audit_figure(now[key]),
+              f"previous quarter: {_audit_figure(before[key])}")
+             for key, label in AUDIT_LINES]
+    return headline, lines

@@ -11,10 +11,13 @@ from datetime import date
 from typing import Any
 
 from lantern.assurance.exceptions import ExceptionItem
-from lantern.assurance.monthly import IndicatorMonth, MonthlyAssurance, assure_month
-from lantern.assurance.spc import classify, rebase_indices
+from lantern.assurance.inputs import measure_range
+from lantern.assurance.monthly import SPC_MIN_DENOMINATOR, IndicatorMonth, MonthlyAssurance
+from lantern.assurance.spc import clamp_limits, classify, rebase_indices
+from lantern.assurance.store import Basis, month_assurance
 from lantern.calendar import add_working_days
-from lantern.measures.benchmarks import benchmark
+from lantern.casework.labels import Names, exception_text, names, place_label
+from lantern.measures.benchmarks import benchmark, compared_value
 from lantern.measures.catalogue import INDICATORS, get
 from lantern.reports.model import ChartPoint, ExceptionLine, Report, ScorecardRow, Section
 
@@ -67,12 +70,11 @@ def build_report(
     targets_path: str | None = None,
     today: date | None = None,
 ) -> Report:
-    assurance = assure_month(
-        con, month, la_code=la_code, population=population, process_changes=process_changes,
-        targets_path=targets_path,
-    )
+    basis = Basis(la_code, population, tuple(process_changes or ()), targets_path)
+    assurance = month_assurance(con, month, basis)  # stored at load time, else computed
     return report_from(assurance, la_code=la_code, la_name=la_name,
-                       process_changes=process_changes or [], today=today)
+                       process_changes=process_changes or [], today=today, names=names(con),
+                       population=population)
 
 
 def report_from(
@@ -82,15 +84,20 @@ def report_from(
     la_name: str,
     process_changes: list[tuple[str, str]],
     today: date | None = None,
+    names: Names | None = None,
+    population: int | None = None,
 ) -> Report:
+    """The report of a month's assurance; ``names`` puts teams, services and workers
+    by name in the exceptions (ids without it)."""
     year, mon = (int(p) for p in assurance.month.split("-"))
     first_of_next = date(year + mon // 12, mon % 12 + 1, 1)
-    rows = {i.id: scorecard_row(assurance.indicators[i.id], la_code) for i in INDICATORS}
+    rows = {i.id: scorecard_row(assurance.indicators[i.id], la_code, population)
+            for i in INDICATORS}
     sections = {key: Section(key, title) for key, title in SECTIONS}
     for ind in INDICATORS:
         sections[section_of(ind.id, ind.area)].rows.append(rows[ind.id])
     for item in assurance.exceptions:
-        sections[_exception_section(item)].exceptions.append(exception_line(item))
+        sections[_exception_section(item)].exceptions.append(exception_line(item, names))
     completeness = [
         f"{r.title} ({r.kpi_id}): not available — {i.headline.reason}"
         for r, i in ((rows[k], assurance.indicators[k]) for k in rows)
@@ -110,17 +117,27 @@ def report_from(
     )
 
 
-def scorecard_row(im: IndicatorMonth, la_code: str) -> ScorecardRow:
+def scorecard_row(im: IndicatorMonth, la_code: str,
+                  population: int | None = None) -> ScorecardRow:
     ind = get(im.kpi_id)
     h = im.headline
     bench = _benchmark(im.kpi_id, la_code)
-    limits = im.spc.segments[-1].limits if im.spc and im.spc.segments else None
+    value = h.value if h else None
+    segment = im.spc.segments[-1] if im.spc and im.spc.segments else None
+    limits = segment.limits if segment else None
+    if limits is not None:
+        limits = clamp_limits(limits, *measure_range(ind.unit))
     types = [p.point_type for p in im.spc.points] if im.spc else []
+    small = set(im.small_months)
     series = tuple(
         ChartPoint(p.month, p.value, _int(p.numerator), _int(p.denominator),
+                   "too_few" if p.month in small else
                    (types[n] if n < len(types) else None) or "common_cause")
         for n, p in enumerate(im.series)
     )
+    headline_series = tuple(
+        ChartPoint(p.month, p.value, _int(p.numerator), _int(p.denominator), "")
+        for p in im.headline_series)
     return ScorecardRow(
         kpi_id=im.kpi_id,
         title=ind.title,
@@ -143,16 +160,26 @@ def scorecard_row(im: IndicatorMonth, la_code: str) -> ScorecardRow:
         centre=limits.mean if limits else None,
         upper=limits.upper if limits else None,
         lower=limits.lower if limits else None,
-        short_series=bool(im.spc and im.spc.short_series_warning),
+        short_series=bool(segment and segment.short_series),
         chart_period=im.spc_period or "",
+        benchmark_unit=bench.get("unit", ""),
+        compared=compared_value(im.kpi_id, value, population) if bench else None,
+        benchmark_year=str(bench.get("published", "")),
+        region=bench.get("region", ""),
+        region_value=bench.get("region_value"),
+        headline_series=headline_series,
+        limits_from=im.series[segment.start].month if segment and im.series else None,
+        limit_points=limits.n_points if limits else 0,
+        small_months=tuple(im.small_months),
+        min_denominator=SPC_MIN_DENOMINATOR,
     )
 
 
-def exception_line(item: ExceptionItem) -> ExceptionLine:
-    where = "whole authority" if item.breakdown == "authority" else (
-        f"{item.breakdown} {item.breakdown_value}")
+def exception_line(item: ExceptionItem, n: Names | None = None) -> ExceptionLine:
+    n = n or Names({}, {}, {})
+    where = place_label(n, item.breakdown, item.breakdown_value)
     return ExceptionLine(item.kind, item.severity, item.service, item.kpi_id, where,
-                         item.message)
+                         exception_text(item.message, item.breakdown, item.breakdown_value, n))
 
 
 def _exception_section(item: ExceptionItem) -> str:
@@ -203,14 +230,20 @@ def with_process_change(row: ScorecardRow, month: str, label: str) -> ScorecardR
     months = [p.month for p in row.series]
     if month not in months:
         return row
-    values = [p.value for p in row.series]
+    values = [None if p.point_type == "too_few" else p.value for p in row.series]
+    if all(v is None for v in values):
+        return row
     result = classify(values, row.polarity, rebase_at=rebase_indices(months, [month]),
                       target=row.target)
     series = tuple(replace(p, point_type=pt.point_type or p.point_type)
                    for p, pt in zip(row.series, result.points, strict=True))
     limits = result.limits
+    if limits is not None:
+        limits = clamp_limits(limits, *measure_range(row.unit))
     return replace(row, series=series, markers=(*row.markers, (month, label)),
                    centre=limits.mean if limits else row.centre,
                    upper=limits.upper if limits else row.upper,
                    lower=limits.lower if limits else row.lower,
-                   short_series=result.segments[-1].short_series)
+                   short_series=result.segments[-1].short_series,
+                   limits_from=month if limits else row.limits_from,
+                   limit_points=limits.n_points if limits else row.limit_points)

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from lantern.appdb.reports import ReportRun, ReportStep
+from lantern.assurance.inputs import add_months
+from lantern.assurance.targets import Target, load_targets, since_last_period, status_text
 from lantern.casework import team_services
 from lantern.measures.catalogue import INDICATORS, get
 from lantern.measures.engine import KpiRow, compute
@@ -62,19 +64,57 @@ def build_edition(con: Any, month: str, authority: Authority, edition: str = AUT
     """One edition's report. ``base`` (the month's authority report) saves recomputing
     it for each service edition."""
     if base is None:
-        base = build_report(con, month, la_code=authority.la_code, la_name=authority.la_name,
-                            population=authority.population,
-                            process_changes=authority.process_changes,
-                            targets_path=targets_path)
+        base = _authority_report(con, month, authority, targets_path)
     if edition == AUTHORITY:
         return base
     if edition not in services(con):
         raise ValueError(f"no service {edition!r}; the services are "
                          f"{', '.join(services(con))}")
-    return service_edition(con, base, edition, authority)
+    return service_edition(con, base, edition, authority, targets_path=targets_path)
 
 
-def service_edition(con: Any, base: Report, service: str, authority: Authority) -> Report:
+#: The authority reports built in this process, by warehouse file state: a command that
+#: builds a month and then publishes it (or a test walking the chain) computes it once.
+_BUILT: dict[tuple[Any, ...], Report] = {}
+_BUILT_MAX = 4
+
+
+def _file_state(con: Any) -> tuple[Any, ...] | None:
+    """The warehouse file's identity and state (path, size and mtime of it and its
+    write-ahead log), or None for an in-memory database (the web's copy): never cached."""
+    try:
+        rows = con.execute("PRAGMA database_list").fetchall()
+    except Exception:  # not a DuckDB connection
+        return None
+    path = next((r[2] for r in rows if r[1] not in ("system", "temp") and r[2]), None)
+    if not path:
+        return None
+    out: list[Any] = [path]
+    for p in (Path(path), Path(f"{path}.wal")):
+        st = p.stat() if p.exists() else None
+        out += [st.st_size, st.st_mtime_ns] if st else [None, None]
+    return tuple(out)
+
+
+def _authority_report(con: Any, month: str, authority: Authority,
+                      targets_path: str | None) -> Report:
+    state = _file_state(con)
+    key = (state, month, authority.la_code, authority.la_name, authority.population,
+           tuple(authority.process_changes), targets_path)
+    if state is not None and key in _BUILT:
+        return _BUILT[key]
+    report = build_report(con, month, la_code=authority.la_code, la_name=authority.la_name,
+                          population=authority.population,
+                          process_changes=authority.process_changes, targets_path=targets_path)
+    if state is not None:
+        if len(_BUILT) >= _BUILT_MAX:
+            _BUILT.pop(next(iter(_BUILT)))
+        _BUILT[key] = report
+    return report
+
+
+def service_edition(con: Any, base: Report, service: str, authority: Authority, *,
+                    targets_path: str | None = None) -> Report:
     """The authority's report cut to one service: its sections, the service's own
     figures and monthly series (no process limits: those are the authority's), and the
     exceptions raised for that service."""
@@ -82,13 +122,15 @@ def service_edition(con: Any, base: Report, service: str, authority: Authority) 
     sections = [s for s in base.sections if s.key in keys]
     kpis = [r.kpi_id for s in sections for r in s.rows]
     months = sorted({p.month for s in sections for r in s.rows for p in r.series} | {
-        base.month})
+        base.month, add_months(base.month, -1)})
     rows = compute(con, months, breakdowns=("service",), population=authority.population,
                    la_code=authority.la_code, kpis=kpis)
     mine = [r for r in rows if r.breakdown_value == service]
+    targets = load_targets(targets_path)
     cut = []
     for s in sections:
-        new = replace(s, rows=[_service_row(r, mine, base.month) for r in s.rows],
+        new = replace(s, rows=[_service_row(r, mine, base.month, targets.get(r.kpi_id))
+                               for r in s.rows],
                       exceptions=[e for e in s.exceptions if e.service == service])
         cut.append(new)
     wanted = {r.kpi_id for s in cut for r in s.rows}
@@ -100,7 +142,10 @@ def service_edition(con: Any, base: Report, service: str, authority: Authority) 
                                     if any(f"({k})" in c for k in wanted)])
 
 
-def _service_row(row: ScorecardRow, mine: list[KpiRow], month: str) -> ScorecardRow:
+def _service_row(row: ScorecardRow, mine: list[KpiRow], month: str,
+                 target: Target | None) -> ScorecardRow:
+    """One indicator's row for a service: the service's figure, its status against the
+    authority's target and its change since last month (`assurance.targets`' rules)."""
     period = row.chart_period or row.period
     by_month = {r.month: r for r in mine if r.kpi_id == row.kpi_id and r.period == period}
     head = next((r for r in mine if r.kpi_id == row.kpi_id and r.month == month
@@ -111,12 +156,19 @@ def _service_row(row: ScorecardRow, mine: list[KpiRow], month: str) -> Scorecard
                               _int(by_month[p.month].numerator) if p.month in by_month else None,
                               _int(by_month[p.month].denominator) if p.month in by_month
                               else None) for p in row.series)
+    value = head.value if ok and head else None
+    before = next((r for r in mine if r.kpi_id == row.kpi_id and r.period == row.period
+                   and r.month == add_months(month, -1) and r.status == "ok"), None)
+    word = status_text(value, target, row.polarity)
     return replace(
-        row, value=head.value if ok and head else None,
+        row, value=value,
         numerator=_int(head.numerator) if head else None,
         denominator=_int(head.denominator) if head else None,
         availability=head.status if head else "not_available",
-        status_word="", since_last="", variation_icon=None, assurance_icon=None,
+        status_word=word or "",
+        since_last=since_last_period(value, before.value if before else None,
+                                     row.polarity) or "",
+        variation_icon=None, assurance_icon=None,
         series=series, centre=None, upper=None, lower=None)
 
 
@@ -187,6 +239,7 @@ def governance(book: ReportBook, run: ReportRun, report: Report,
         officers=officers(cfg, report),
         signatures=[Signature(STEP_NAMES[k], st.display_name, cfg.title(st.role), _day(st.at),
                               st.comment) for k, st in signed.items()],
+        service_edition=run.edition != AUTHORITY,
     )
 
 

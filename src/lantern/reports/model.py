@@ -37,8 +37,21 @@ class ScorecardRow:
     centre: float | None = None
     upper: float | None = None
     lower: float | None = None
-    short_series: bool = False
-    chart_period: str = ""
+    short_series: bool = False  # the latest process segment has fewer than 12 points
+    chart_period: str = ""  # the SPC series' period (in_month for a rolling headline)
+    headline_series: tuple[ChartPoint, ...] = ()  # the headline's period, by month
+    limits_from: str | None = None  # first month of the latest segment (its limits)
+    limit_points: int = 0  # points the latest limits were computed from
+    small_months: tuple[str, ...] = ()  # left out of SPC: denominator too small
+    min_denominator: int = 0
+    # How England and the neighbours compare (`measures.benchmarks`): their unit ("rate"
+    # for a count, compared per 10,000 children), this authority's figure in that unit,
+    # the DfE year (ending 31 March) and the region.
+    benchmark_unit: str = ""
+    compared: float | None = None
+    benchmark_year: str = ""
+    region: str = ""
+    region_value: float | None = None
     markers: tuple[tuple[str, str], ...] = ()  # (month, label): process changes drawn
 
 
@@ -110,3 +123,5 @@ class Governance:
     commentary: dict[str, Commentary] = field(default_factory=dict)
     officers: dict[str, str] = field(default_factory=dict)
     signatures: list[Signature] = field(default_factory=list)
+    # A service edition shows the commentary written on the authority's figures.
+    service_edition: bool = False

@@ -1,117 +1,135 @@
 """Render a Report to one self-contained HTML file or a PDF (WeasyPrint).
 
-Charts are Vega-Lite specs (Altair) rendered to inline SVG with vl-convert, so the same
-spec serves the web page and print, and the HTML needs no scripts or outside files.
+Charts are plain inline SVG (`reports.charts`), the same for the web page and print,
+so the HTML needs no scripts or outside files.
 """
 
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-import altair as alt
-import vl_convert as vlc
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from lantern.assurance.inputs import measure_range
 from lantern.assurance.targets import status_bands
-from lantern.reports.model import Report, ScorecardRow
+from lantern.casework.labels import AVAILABILITY_TEXT, PERIOD_TEXT
+from lantern.reports.charts import Lines, format_value, spc_svg
+from lantern.reports.model import ChartPoint, Report, ScorecardRow
 
-# Making Data Count colours: improvement blue, concern orange, common cause grey.
-POINT_COLOURS = {
-    "common_cause": "#7f7f7f",
-    "special_cause_improvement": "#1d70b8",
-    "special_cause_concern": "#e87722",
-    "special_cause_neutral_high": "#6f2c91",
-    "special_cause_neutral_low": "#6f2c91",
-}
 POINT_LABELS = {
     "common_cause": "common cause",
     "special_cause_improvement": "special cause: improvement",
     "special_cause_concern": "special cause: concern",
     "special_cause_neutral_high": "special cause: high",
     "special_cause_neutral_low": "special cause: low",
+    "too_few": "left out: too few children",
+    "": "",
+}
+PERIOD_LABELS = {
+    "rolling_12m": "rolling 12 months",
+    "rolling_36m": "rolling 3 years",
+    "in_month": "each month's own value",
+    "snapshot": "at each month end",
+    "fytd": "financial year to date",
 }
 
 
-def format_value(value: float | None, unit: str) -> str:
-    if value is None:
-        return "–"
-    if unit == "pct":
-        return f"{value:.1f}%"
-    if unit in ("mean", "rate"):
-        return f"{value:,.1f}"
-    return f"{value:,.0f}"
+@dataclass(frozen=True)
+class ChartView:
+    """One chart of an indicator: the headline's period, or the series SPC runs on."""
+
+    key: str  # "headline" or "in_month"
+    period: str
+    points: tuple[ChartPoint, ...]
+    spc: bool  # coloured by signal, mean and limits drawn
 
 
-def chart_spec(row: ScorecardRow) -> alt.TopLevelMixin:
-    points = [
-        {"month": p.month, "value": p.value, "type": POINT_LABELS.get(p.point_type, p.point_type)}
-        for p in row.series
-        if p.value is not None
-    ]
-    data = alt.Data(values=points)
-    base = alt.Chart(data).encode(
-        x=alt.X("month:O", title=None, axis=alt.Axis(labelAngle=-45, labelFontSize=8)),
-        y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
-    )
-    layers: list[alt.Chart] = [
-        base.mark_line(color="#505a5f", strokeWidth=1.2),
-        base.mark_circle(size=28, opacity=1).encode(
-            color=alt.Color(
-                "type:N",
-                scale=alt.Scale(
-                    domain=list(POINT_LABELS.values()),
-                    range=[POINT_COLOURS[k] for k in POINT_LABELS],
-                ),
-                legend=alt.Legend(title=None, orient="bottom", labelFontSize=8),
-            )
-        ),
-    ]
-    for value, dash, colour in (
-        (row.centre, [], "#0b0c0c"),
-        (row.upper, [4, 3], "#505a5f"),
-        (row.lower, [4, 3], "#505a5f"),
-        (row.target, [1, 2], "#d4351c"),
-    ):
-        if value is not None:
-            layers.append(
-                alt.Chart(alt.Data(values=[{"y": value}]))
-                .mark_rule(strokeDash=dash, color=colour, strokeWidth=1)
-                .encode(y="y:Q")
-            )
-    months = {p["month"] for p in points}
-    marks = [{"month": m, "label": label} for m, label in row.markers if m in months]
-    if marks:  # a process change (e.g. a deep dive): a vertical rule where limits restart
-        rule = alt.Chart(alt.Data(values=marks)).encode(x="month:O")
-        layers += [rule.mark_rule(color="#1d70b8", strokeWidth=1.5),
-                   rule.mark_text(align="left", dx=3, dy=-55, fontSize=8, color="#1d70b8")
-                   .encode(text="label:N")]
-    return alt.layer(*layers).properties(width=520, height=130)
+def chart_views(row: ScorecardRow) -> list[ChartView]:
+    """The charts of an indicator, the headline's period first. A rolling headline
+    (overlapping months, no SPC) is followed by its in-month series with SPC; a
+    snapshot is one SPC chart; an indicator with no SPC series one plain line."""
+    if row.chart_period and row.chart_period == row.period:
+        return [ChartView("headline", row.period, row.series, True)]
+    views = [ChartView("headline", row.period, row.headline_series or row.series,
+                       not row.headline_series and bool(row.chart_period))]
+    if row.chart_period and row.headline_series:
+        views.append(ChartView("in_month", row.chart_period, row.series, True))
+    return views
 
 
-def chart_svg(row: ScorecardRow) -> str:
-    return str(vlc.vegalite_to_svg(chart_spec(row).to_json()))
+def period_label(period: str) -> str:
+    return PERIOD_LABELS.get(period, period.replace("_", " "))
 
 
-def chart_alt_text(row: ScorecardRow) -> str:
+def chart_caption(row: ScorecardRow, view: ChartView) -> str:
+    """What the chart shows, in words that match its data table."""
+    months = [p.month for p in view.points]
+    span = f", {_month(months[0])} to {_month(months[-1])}" if months else ""
+    text = f"{row.title}: {period_label(view.period)}, by month{span}."
+    if view.key == "headline" and not view.spc and row.chart_period:
+        text += (" This is the headline figure's period; its months overlap, so SPC "
+                 f"is shown on {period_label(row.chart_period)}.")
+    if view.spc:
+        text += " Points coloured by SPC signal; solid line the mean, dashed the process limits"
+        if row.limits_from and months and row.limits_from != months[0]:
+            text += f" (recalculated from {_month(row.limits_from)}, after a process change)"
+        text += "."
+        if row.short_series and row.centre is not None:
+            text += (f" The limits come from {row.limit_points} points, fewer than 12: "
+                     "trial limits.")
+        if row.small_months:
+            n = len(row.small_months)
+            text += (f" {n} month{'s' if n != 1 else ''} with fewer than "
+                     f"{row.min_denominator} children left out (gaps): "
+                     + ", ".join(_month(m) for m in row.small_months) + ".")
+        if row.centre is None:
+            text += " Too few months to calculate SPC limits."
+    if row.target is not None:
+        text += f" Dotted line: the target, {format_value(row.target, row.unit)}."
+    return text
+
+
+def _month(month: str) -> str:
+    y, m = (int(p) for p in month.split("-"))
+    return date(y, m, 1).strftime("%b %Y")
+
+
+def chart_svg(row: ScorecardRow, view: ChartView | None = None) -> str:
+    """The chart of one view (default: the SPC view) as inline SVG."""
+    view = view or chart_views(row)[-1]
+    limits_from = next((i for i, p in enumerate(view.points) if p.month == row.limits_from), 0)
+    months = [p.month for p in view.points]
+    lines = Lines(centre=row.centre, upper=row.upper, lower=row.lower, target=row.target,
+                  limits_from=limits_from,
+                  markers=tuple((months.index(m), label) for m, label in row.markers
+                                if m in months and view.spc))
+    return spc_svg(view.points, lines, unit=row.unit, measure_range=measure_range(row.unit),
+                   show_spc=view.spc)
+
+
+def chart_alt_text(row: ScorecardRow, view: ChartView | None = None) -> str:
     """A sentence a screen-reader user can act on: range, latest, limits, signals."""
-    values = [p for p in row.series if p.value is not None]
+    view = view or chart_views(row)[-1]
+    values = [p for p in view.points if p.value is not None and p.point_type != "too_few"]
     if not values:
         return f"No data to chart for {row.title}."
     first, last = values[0], values[-1]
     text = (
-        f"Line chart of {row.title} by month from {first.month} to {last.month}. "
-        f"Latest value {format_value(last.value, row.unit)}."
+        f"Line chart of {row.title} ({period_label(view.period)}) by month from "
+        f"{first.month} to {last.month}. Latest value {format_value(last.value, row.unit)}."
     )
-    if row.centre is not None and row.lower is not None and row.upper is not None:
+    if view.spc and row.centre is not None and row.lower is not None and row.upper is not None:
         text += (
             f" Mean {format_value(row.centre, row.unit)}, process limits "
             f"{format_value(row.lower, row.unit)} to {format_value(row.upper, row.unit)}."
         )
     concern = sum(p.point_type == "special_cause_concern" for p in values)
     improvement = sum(p.point_type == "special_cause_improvement" for p in values)
-    if concern or improvement:
+    if view.spc and (concern or improvement):
         text += f" {concern} points show special cause concern, {improvement} improvement."
     if row.target is not None:
         text += f" Target {format_value(row.target, row.unit)}."
@@ -127,9 +145,15 @@ def _environment() -> Environment:
     )
     env.filters["fmt"] = format_value
     env.filters["status_band"] = lambda text: status_bands().get(text or "", "none")
-    env.globals["chart_svg"] = lambda row: Markup(chart_svg(row))
+    env.globals["chart_svg"] = lambda row, view=None: Markup(chart_svg(row, view))
     env.globals["chart_alt_text"] = chart_alt_text
+    env.globals["chart_views"] = chart_views
+    env.globals["chart_caption"] = chart_caption
+    env.globals["period_label"] = period_label
+    env.globals["chart_table"] = chart_table
     env.globals["point_label"] = lambda t: POINT_LABELS.get(t, t)
+    env.globals["period_text"] = PERIOD_TEXT
+    env.globals["availability_text"] = AVAILABILITY_TEXT
     return env
 
 
@@ -160,3 +184,28 @@ def write_reports(report: Report, *outs: Path) -> list[Path]:
         else:
             out.write_text(page, encoding="utf-8")
     return list(outs)
+
+
+def chart_table(row: ScorecardRow) -> tuple[list[str], list[list[str]]]:
+    """One data table for all of an indicator's charts: per month, each view's value,
+    its numerator and denominator ("45 of 56") and, for an SPC view, the signal."""
+    views = chart_views(row)
+    headers = ["Month"]
+    for v in views:
+        headers += [period_label(v.period).capitalize(), "Of"]
+        if v.spc:
+            headers.append("SPC")
+    months = [p.month for p in views[0].points]
+    body = []
+    for n, month in enumerate(months):
+        cells = [month]
+        for v in views:
+            p = v.points[n] if n < len(v.points) and v.points[n].month == month else None
+            cells.append(format_value(p.value if p else None, row.unit))
+            of = (f"{p.numerator:,} of {p.denominator:,}" if p and p.numerator is not None
+                  and p.denominator is not None and row.unit in ("pct", "mean") else "")
+            cells.append(of)
+            if v.spc:
+                cells.append(POINT_LABELS.get(p.point_type, p.point_type) if p else "")
+        body.append(cells)
+    return headers, body

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Table, insert, select, text
+from sqlalchemy import Connection, Engine, Table, and_, insert, literal, or_, select, text
 
 from lantern.appdb.models import AccessLogEntry, utcnow
 from lantern.security.policy import Principal
@@ -40,6 +40,7 @@ ACTIONS: tuple[str, ...] = (
     "api_children_list",  # a list of children through the JSON API
     "view_report_children",  # a report or pack naming children
 )
+CHILDREN_MARK = "children:"  # in ``detail``, before the ids a list view named
 ACTION_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _T = cast(Table, AccessLogEntry.__table__)
 
@@ -140,6 +141,22 @@ class AccessLog:
             con.commit()
         return len(rows)
 
+    def record_view(self, principal: Principal, action: str, child_ids: Iterable[str], *,
+                    path: str = "", detail: str = "", now: datetime | None = None) -> int:
+        """ONE entry for one view or export, however many children it names: a page of
+        a work list is one act of looking, not fifty. One child: in ``child_id``; more:
+        their ids at the end of ``detail`` (``...children: C1 C2``), which `entries`
+        searches as well, so a child's history still lists every list they were in.
+        Returns the number written (0 when no child was shown)."""
+        ids = sorted(set(child_ids))
+        if not ids:
+            return 0
+        if len(ids) == 1:
+            return self.record_many(principal, action, ids, path=path, detail=detail, now=now)
+        named = f"{len(ids)} {CHILDREN_MARK} {' '.join(ids)}"
+        return self.record_many(principal, action, [None], path=path, now=now,
+                                detail=f"{detail}; {named}" if detail else named)
+
     def _writer(self) -> Connection:
         con = self.engine.connect()
         if self.engine.dialect.name == "sqlite":
@@ -178,8 +195,12 @@ class AccessLog:
                 ) -> list[AccessEntry]:
         """Newest first; optionally one child's or one user's entries."""
         q = select(_T).order_by(_T.c.id.desc()).limit(limit)
-        if child_id is not None:
-            q = q.where(_T.c.child_id == child_id)
+        if child_id is not None:  # the child's own entries, and the lists naming them
+            pattern = "% " + re.sub(r"([\\%_])", r"\\\1", child_id) + " %"
+            named = (literal(" ") + _T.c.detail + literal(" ")).like(pattern, escape="\\")
+            q = q.where(or_(_T.c.child_id == child_id,
+                            and_(_T.c.child_id.is_(None), _T.c.detail.contains(CHILDREN_MARK),
+                                 named)))
         if username is not None:
             q = q.where(_T.c.username == username)
         if before_id is not None:

@@ -101,15 +101,22 @@ def acknowledge(engine: Engine, principal: Principal, item: AlertKeyLike, *,
 
 
 def snooze(engine: Engine, principal: Principal, item: AlertKeyLike, *, reason: str,
-           until: date, now: datetime | None = None) -> AlertActionRow:
-    """Hide an item until ``until`` (exclusive of earlier days); a reason is required."""
+           until: date, now: datetime | None = None, as_of: date | None = None
+           ) -> AlertActionRow:
+    """Hide an item until ``until`` (exclusive of earlier days); a reason is required.
+
+    ``as_of`` is the date the work lists are computed at (the data date of the loaded
+    extract): the snooze must end after it, because that is the date the lists compare
+    it with (`states`). Without it, the calendar date of ``now``."""
     if principal.aggregate_only:
         raise InboxError("your role sees aggregates only and cannot act on alerts")
     if not reason.strip():
         raise InboxError("a snooze needs a reason")
-    today = (now or utcnow()).date()
-    if until <= today:
-        raise InboxError(f"snooze until a date after today ({today.isoformat()})")
+    day = as_of or (now or utcnow()).date()
+    if until <= day:
+        what = "the date the work list is at" if as_of is not None else "today"
+        raise InboxError(f"the date to snooze until must be after {what}, "
+                         f"{day.day} {day:%B %Y}")
     return _add(engine, principal, item, "snooze", reason, until, now)
 
 

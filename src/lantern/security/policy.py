@@ -1,14 +1,15 @@
 """The access policy, as pure functions: every layer asks these, none re-decides.
 
 Roles come from ARCHITECTURE.md. A user's scope (team, service or authority) limits
-which children they can see; board members and inspectors see aggregates only, and in
-anything they see counts of 1-4 are shown as "fewer than 5" and percentages or means
-computed from such counts are withheld.
+which children they can see; board members and inspectors see aggregates only: a
+figure for 1-4 children is withheld, and so is any figure from which one could be
+worked out (secondary suppression, `security.disclosure`). Every withheld figure
+reads the same ("withheld"), whatever the reason, so the label itself reveals nothing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 ROLES: tuple[str, ...] = (
@@ -26,8 +27,10 @@ ROLES: tuple[str, ...] = (
 )
 AGGREGATE_ONLY: frozenset[str] = frozenset({"board_member", "inspector"})
 SCOPE_TYPES: tuple[str, ...] = ("team", "service", "authority")
-ScopeType = Literal["team", "service", "authority"]
-SUPPRESSED = "fewer than 5"
+# "caseload": a social worker limited to the children allocated to them (set for every
+# social worker by the LANTERN_SOCIAL_WORKER_SCOPE setting, not per account).
+ScopeType = Literal["team", "service", "authority", "caseload"]
+SUPPRESSED = "withheld"
 SUPPRESS_BELOW = 5
 
 
@@ -57,12 +60,14 @@ def can_see_children(p: Principal) -> bool:
     return not p.aggregate_only
 
 
-def child_in_scope(p: Principal, team_id: str | None, service_id: str | None) -> bool:
-    """May this person see a child allocated to team_id in service_id?
+def child_in_scope(p: Principal, team_id: str | None, service_id: str | None,
+                   worker_id: str | None = None) -> bool:
+    """May this person see a child allocated to worker_id in team_id in service_id?
 
     Authority scope sees every child; service scope the children of teams in that
-    service; team scope the children of that team. An unallocated child (no team) is
-    visible only to authority-wide roles.
+    service; team scope the children of that team; caseload scope the children allocated
+    to the person themselves. An unallocated child (no team) is visible only to
+    authority-wide roles.
     """
     if not can_see_children(p):
         return False
@@ -70,11 +75,22 @@ def child_in_scope(p: Principal, team_id: str | None, service_id: str | None) ->
         return True
     if p.scope_type == "service":
         return service_id is not None and service_id == p.scope_value
+    if p.scope_type == "caseload":
+        return worker_id is not None and worker_id == p.professional_id
     return team_id is not None and team_id == p.scope_value
 
 
+def social_worker_scope(p: Principal, setting: str) -> Principal:
+    """The person as the checks see them under the social-worker scope setting: with
+    ``caseload``, a social worker sees only the children allocated to them (no worker
+    id: no children); ``team`` (the default) leaves the account's own scope."""
+    if setting != "caseload" or p.role != "social_worker":
+        return p
+    return replace(p, scope_type="caseload", scope_value=p.professional_id)
+
+
 def suppress_count(n: float | int | None, p: Principal) -> float | int | str | None:
-    """A count as this person may see it: 1-4 become "fewer than 5" for aggregate roles."""
+    """A count as this person may see it: 1-4 become "withheld" for aggregate roles."""
     if n is None or not p.aggregate_only:
         return n
     return SUPPRESSED if 0 < n < SUPPRESS_BELOW else n
@@ -83,8 +99,8 @@ def suppress_count(n: float | int | None, p: Principal) -> float | int | str | N
 def suppress_kpi_row(row: dict[str, Any], p: Principal) -> dict[str, Any]:
     """An indicator row as this person may see it.
 
-    For aggregate-only roles: a numerator or denominator of 1-4 is shown as "fewer than
-    5", and the value computed from it (a percentage, mean or count) is withheld
+    For aggregate-only roles: a numerator or denominator of 1-4 is shown as
+    "withheld", and the value computed from it (a percentage, mean or count) is withheld
     (None) with `suppressed` set, so a small group cannot be recovered by arithmetic.
     """
     if not p.aggregate_only:

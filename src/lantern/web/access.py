@@ -4,8 +4,8 @@ the role-matrix test to check it.
 Each route (by its name) has one entry per role, in `ROLES` order:
 
 - ``A`` allowed: the route works, showing only children in the person's scope;
-- ``S`` suppressed: aggregates only, with counts of 1-4 shown as "fewer than 5" and the
-  percentages or means computed from them withheld (`security.policy.suppress_kpi_row`);
+- ``S`` suppressed: aggregates only, with any figure about 1-4 children, or from which
+  one could be worked out, withheld (`security.disclosure`);
 - ``F`` forbidden: HTTP 403.
 
 Notes on particular rows: the alert inbox and the work list name children, so the
@@ -24,7 +24,7 @@ Deep dives and meetings are read by managers and above (board members and inspec
 the tracker and the figures with small counts suppressed, never a child); heads of
 service and above manage deep dives in their scope and commission them; the performance
 analyst also records meetings.
-set by the admin and the performance analyst; the access log is the admin's.
+Downloads (CSV, Excel) follow the page they download.
 The monthly reports are read by leaders and auditors (drafts only by those who shape
 them: `web.routes.reports.DRAFT_READERS`) and by board members, who see published
 editions without their files (whose figures are not suppressed); the chain's own rules
@@ -54,6 +54,9 @@ board                      A  A  A  A  A  A  A  A  S  S  F
 indicator                  A  A  A  A  A  A  A  A  S  S  F
 indicator_children         A  A  A  A  A  A  A  A  F  F  F
 indicator_children_csv     A  A  A  A  A  A  A  A  F  F  F
+indicator_children_xlsx    A  A  A  A  A  A  A  A  F  F  F
+indicator_breakdowns_export A  A  A  A  A  A  A  A  S  S  F
+scorecard_export           A  A  A  A  A  A  A  A  S  S  F
 child                      A  A  A  A  A  A  A  A  F  F  F
 child_chronology_csv       A  A  A  A  A  A  A  A  F  F  F
 teams                      A  A  A  A  A  A  A  A  F  F  F
@@ -67,6 +70,7 @@ inbox_item                 A  A  A  A  A  A  A  A  F  F  F
 inbox_acknowledge          A  A  A  A  A  A  A  A  F  F  F
 inbox_snooze               A  A  A  A  A  A  A  A  F  F  F
 work                       F  A  A  A  A  A  F  F  F  F  F
+work_export                F  A  A  A  A  A  F  F  F  F  F
 admin_users                F  F  F  F  F  F  F  F  F  F  A
 admin_user_add             F  F  F  F  F  F  F  F  F  F  A
 admin_user_disable         F  F  F  F  F  F  F  F  F  F  A

@@ -2,16 +2,17 @@
 endpoint really returns. The routes build plain dictionaries from the core layers;
 FastAPI checks them against these models on the way out.
 
-Counts may read "fewer than 5" for aggregate-only roles (`security.policy`), so they
-are typed ``Count``. Models allow extra keys: a field added by the core still reaches
-the client, and the test of every route keeps these declarations honest.
+Counts may read "withheld" for aggregate-only roles (`security.policy`,
+`security.disclosure`), so they are typed ``Count``. Models allow extra keys: a field
+added by the core still reaches the client, and the test of every route keeps these
+declarations honest.
 """
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Count = float | str | None  # a number, or "fewer than 5" when suppressed
+Count = float | str | None  # a number, or "withheld" when suppressed
 
 
 class Shape(BaseModel):
@@ -65,6 +66,13 @@ class ScorecardRowOut(Shape):
     assurance_icon: str | None
     availability: str
     chart_period: str
+    benchmark_unit: str = Field(description="The unit England and the neighbours are "
+                                "compared in: \"rate\" (per 10,000 children) for a count")
+    compared: float | None = Field(description="This authority's figure in that unit "
+                                   "(a count as a rate per 10,000 children aged 0-17)")
+    benchmark_year: str = Field(description="The DfE year compared (ending 31 March)")
+    region: str
+    region_value: float | None
     series: list[ChartPointOut]
     suppressed: bool
 
@@ -96,6 +104,42 @@ class BreakdownRowOut(Shape):
     suppressed: bool
 
 
+class BenchmarkYear(Shape):
+    period: str
+    year_ending: str
+    published: int
+    authority: float | None
+    england: float | None
+    region_value: float | None
+    neighbours_mean: float | None
+    neighbours_count: int
+    neighbours_excluded: int
+
+
+class NeighbourOut(Shape):
+    la_code: str
+    la_name: str
+    value: float | None
+
+
+class BenchmarkOut(BenchmarkYear):
+    """DfE's published figures compared like with like (`measures.benchmarks`)."""
+
+    kpi_id: str
+    lait: str
+    la_code: str
+    la_name: str
+    compared_as: str = Field(description="\"value\", or \"rate_per_10k\" for a count")
+    unit: str
+    available: bool
+    measure: str
+    polarity: str
+    authority_published: str | None
+    region: str
+    neighbours: list[NeighbourOut]
+    trend: list[BenchmarkYear]
+
+
 class IndicatorDetail(Shape):
     month: str
     kpi_id: str
@@ -103,6 +147,8 @@ class IndicatorDetail(Shape):
     definition: str
     row: ScorecardRowOut
     breakdowns: dict[str, list[BreakdownRowOut]]
+    benchmark: BenchmarkOut | None = Field(description="None when DfE publishes nothing "
+                                           "comparable for the authority")
 
 
 class ChildBehind(Shape):
@@ -198,6 +244,8 @@ class WorkerOut(Shape):
     fte: float | None
     caseload: int
     active: bool
+    caseload_of: str = Field("", description="Whose caseload the children are held on: "
+                             "\"social worker\", \"personal adviser\" or both")
 
 
 class CaseChildOut(Shape):
@@ -210,6 +258,8 @@ class CaseChildOut(Shape):
     team_id: str | None
     allocated_since: str | None
     changes_12m: int
+    held_as: str = Field("social worker", description="The role the case is held in: "
+                         "\"social worker\" or \"personal adviser\"")
 
 
 class TeamOut(Shape):
@@ -239,7 +289,8 @@ class ExceptionOut(Shape):
     kpi_id: str
     breakdown: str
     breakdown_value: str
-    message: str | None = Field(description="Withheld (null) for aggregate-only roles")
+    message: str | None = Field(description="For aggregate-only roles, the explanation "
+                                "with its figures withheld where they concern few children")
     rule: str
     children: int | None
 
@@ -277,5 +328,12 @@ class Inbox(Shape):
     items: list[WorkItemOut]
 
 
-class WorkList(Inbox):
+class WorkListItem(WorkItemOut):
+    data_to_check: bool = Field(description="a tracker item overdue past the horizon "
+                                            "(LANTERN_WORK_DATA_CHECK_DAYS): check the record")
+
+
+class WorkList(Shape):
+    as_of: str
     total: int
+    items: list[WorkListItem]

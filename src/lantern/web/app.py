@@ -19,7 +19,17 @@ from lantern.security.oidc import OidcSettings, build_oauth, load_role_map
 from lantern.web.access import MATRIX, PUBLIC
 from lantern.web.config import WebConfig
 from lantern.web.deps import SignInRequired
-from lantern.web.routes import admin, api, auth, governance, pages, plan, reports, work
+from lantern.web.routes import (
+    admin,
+    api,
+    auth,
+    downloads,
+    governance,
+    pages,
+    plan,
+    reports,
+    work,
+)
 from lantern.web.routes._common import render
 from lantern.web.session import SessionMiddleware, Throttle, csrf_protect
 from lantern.web.stores import Stores, open_stores
@@ -60,6 +70,7 @@ def create_app(settings: Settings | None = None, *, config: WebConfig | None = N
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(auth.router)
     app.include_router(pages.router)
+    app.include_router(downloads.router)
     app.include_router(work.router)
     app.include_router(reports.router)
     app.include_router(admin.router)
@@ -98,7 +109,8 @@ def _error_pages(app: FastAPI) -> None:
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
                                 headers=exc.headers)
         title = ERROR_TITLES.get(exc.status_code, "Something went wrong")
-        return render(request, "error.html", {"title": title, "message": exc.detail},
+        return render(request, "error.html", {"title": title, "message": exc.detail,
+                                              "summary": exc.status_code == 422},
                       status_code=exc.status_code)
 
     @app.exception_handler(RequestValidationError)

@@ -61,5 +61,5 @@ class LruCache:
 
 
 #: Shared by every app in the process (tests create several apps over one warehouse).
-ASSURANCE = LruCache(12)
-RESULTS = LruCache(256)
+ASSURANCE = LruCache(24)  # every month the app offers (each read from the store, ~3 MB)
+RESULTS = LruCache(1024)  # per month: scorecard rows, breakdown groups, charts

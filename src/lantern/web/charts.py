@@ -1,6 +1,6 @@
-"""Charts as inline SVG: a sparkline for scorecards, and the full SPC chart from the
-report's Vega-Lite spec (`reports.render.chart_spec`, rendered by vl-convert), so the
-page needs no chart script and the strict content security policy holds.
+"""Charts as inline SVG: a sparkline for scorecards, and the indicator's charts as the
+report draws them (`reports.render.chart_svg`), so the page needs no chart script and
+the strict content security policy holds.
 
 Each chart has a text alternative; the pages show the same figures in a data table.
 """
@@ -15,7 +15,8 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from lantern.reports.model import ScorecardRow
-from lantern.reports.render import chart_alt_text, chart_svg, format_value
+from lantern.reports.render import ChartView, chart_alt_text, chart_svg, format_value
+from lantern.reports.render import chart_views as render_views
 from lantern.web.cache import RESULTS
 
 W, H, PAD = 120, 28, 3
@@ -58,12 +59,17 @@ def _sparkline(series: tuple[tuple[str, float | None], ...], unit: str,
 _SIZE = re.compile(r'^<svg([^>]*?) width="(\d+)" height="(\d+)"')
 
 
-def chart(row: ScorecardRow) -> Markup:
-    """The SPC chart (inline SVG), scaled to its container, with its text alternative."""
-    key = ("chart", row)
-    svg = RESULTS.get(key, lambda: chart_svg(row))
+def chart_views(row: ScorecardRow) -> list[ChartView]:
+    return render_views(row)
+
+
+def chart(row: ScorecardRow, view: ChartView | None = None) -> Markup:
+    """One chart of the indicator (inline SVG, the report's), scaled to its container,
+    with its text alternative. ``view``: default, the headline's period."""
+    view = view or render_views(row)[0]
+    svg = RESULTS.get(("chart", row, view), lambda: chart_svg(row, view))
     svg = _SIZE.sub(r'<svg\1 width="100%" aria-hidden="true" focusable="false"', svg,
                     count=1)
-    alt = chart_alt_text(row)
+    alt = chart_alt_text(row, view)
     return Markup(f'<div class="lantern-chart" role="img" aria-label="{escape(alt)}">'
                   f"{svg}</div>")

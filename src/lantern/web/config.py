@@ -7,6 +7,10 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lantern.alerts.stale import DEFAULT_HORIZON_WD
+
+SOCIAL_WORKER_SCOPES = ("team", "caseload")
+
 
 def _env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
@@ -50,6 +54,12 @@ class WebConfig:
     login_window_seconds: int = 900
     cookie_name: str = "lantern_session"
     today: str | None = None  # YYYY-MM-DD: work lists as at this date (tests, demos)
+    # Tracker items overdue by more than this many working days are listed as "data to
+    # check" rather than work (LANTERN_WORK_DATA_CHECK_DAYS; `alerts.stale`).
+    work_data_check_wd: int = DEFAULT_HORIZON_WD
+    # What a social worker sees: their team's children ("team") or only the children
+    # allocated to them ("caseload") (LANTERN_SOCIAL_WORKER_SCOPE).
+    social_worker_scope: str = "team"
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -59,4 +69,14 @@ class WebConfig:
             https=_env_bool("LANTERN_HTTPS", False),
             idle_minutes=int(os.environ.get("LANTERN_SESSION_IDLE_MINUTES", "30")),
             today=os.environ.get("LANTERN_TODAY") or None,
+            work_data_check_wd=int(os.environ.get("LANTERN_WORK_DATA_CHECK_DAYS",
+                                                  str(DEFAULT_HORIZON_WD))),
+            social_worker_scope=os.environ.get("LANTERN_SOCIAL_WORKER_SCOPE", "team"),
         )
+
+    def __post_init__(self) -> None:
+        if self.social_worker_scope not in SOCIAL_WORKER_SCOPES:
+            raise ValueError(f"LANTERN_SOCIAL_WORKER_SCOPE={self.social_worker_scope!r}: "
+                             f"expected one of {', '.join(SOCIAL_WORKER_SCOPES)}")
+        if self.work_data_check_wd < 1:
+            raise ValueError("LANTERN_WORK_DATA_CHECK_DAYS must be a whole number above 0")

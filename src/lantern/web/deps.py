@@ -11,8 +11,8 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 
-from lantern.security.policy import Principal
-from lantern.web import app_settings
+from lantern.security.policy import Principal, social_worker_scope
+from lantern.web import app_settings, labels
 from lantern.web.access import Access, access
 from lantern.web.services import NoWarehouse, Wh, open_warehouse, warm_up
 from lantern.web.snapshot import Stamp, WarehouseBusy, stamp_of
@@ -56,6 +56,7 @@ def get_viewer(request: Request) -> Viewer:
     principal = session_principal(request)
     if principal is None:
         raise SignInRequired(expired=bool(getattr(request.state, "session_expired", False)))
+    principal = social_worker_scope(principal, request.app.state.config.social_worker_scope)
     request.state.principal = principal
     decision = access(name, principal.role)
     if decision == "forbidden":
@@ -112,6 +113,8 @@ def get_wh(request: Request) -> Iterator[Wh]:
     except WarehouseBusy:
         raise HTTPException(503, "Data is being loaded: try again in a minute.",
                             headers={"Retry-After": "30"}) from None
+    # The header names the person's team or service: the names, cached per copy.
+    request.state.names = labels.all_names(wh)
     try:
         yield wh
     finally:
@@ -125,8 +128,9 @@ WhDep = Annotated[Wh, Depends(get_wh)]
 
 def log_child_access(request: Request, viewer: Viewer, action: str,
                      child_ids: list[str], detail: str = "") -> None:
-    """Every view or export of a child's identity: one access-log entry per child."""
+    """Every view or export of a child's identity: ONE access-log entry per view (the
+    children it named in the entry), not one per row."""
     if not child_ids:
         return
-    stores(request).access_log.record_many(
+    stores(request).access_log.record_view(
         viewer.principal, action, child_ids, path=str(request.url.path), detail=detail)

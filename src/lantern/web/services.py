@@ -4,37 +4,57 @@ Thin by rule: figures come from `assurance.monthly.assure_month` (and, for break
 it does not hold, `measures.engine.compute`), a service's or team's standing from
 `assurance.monthly.breakdown_month`; the children behind a figure from `measures.drill`;
 child-level records from `casework`; work lists from `alerts`; the load history from
-`ingest.history`. This module caches, filters to the viewer's scope and applies
+`ingest.history`; which rows the aggregate-only roles may not see from
+`security.disclosure`. This module caches, filters to the viewer's scope and applies
 small-number suppression.
 """
 
 from __future__ import annotations
 
-import calendar as _cal
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import duckdb
+from fastapi import HTTPException
 
 from lantern import casework
 from lantern.alerts import AlertItem, run_alerts
 from lantern.alerts.recipients import Directory, recipient_keys
 from lantern.alerts.recipients import directory as alert_directory
 from lantern.assurance.exceptions import ExceptionItem, group_by_service
-from lantern.assurance.inputs import add_months
-from lantern.assurance.monthly import MonthlyAssurance, assure_month, breakdown_month
+from lantern.assurance.inputs import (
+    MONTHS_OFFERED,
+    MonthRefused,
+    check_month,
+    latest_complete_month,
+    months_offered,
+)
+from lantern.assurance.monthly import MonthlyAssurance, breakdown_month
+from lantern.assurance.store import Basis, month_assurance, stored_rows
+from lantern.assurance.store import holds as stored_holds
 from lantern.assurance.targets import Target, load_targets
+from lantern.casework.labels import names as casework_names
 from lantern.config import Settings
 from lantern.ingest import history
+from lantern.measures.benchmarks import benchmark
 from lantern.measures.catalogue import INDICATORS, get
 from lantern.measures.drill import children as drill_children
 from lantern.measures.engine import KpiRow, compute
+from lantern.months import Month
 from lantern.reports.build import HEADLINES, SECTIONS, scorecard_row, section_of
 from lantern.reports.model import ChartPoint, ScorecardRow
 from lantern.security.alert_inbox import ItemState, key_of, states
-from lantern.security.policy import Principal, child_in_scope, suppress_kpi_row
+from lantern.security.disclosure import (
+    TOTAL,
+    Key,
+    board_exception,
+    protect_window,
+    withheld_rows,
+    withhold,
+)
+from lantern.security.policy import SUPPRESSED, Principal, child_in_scope, suppress_kpi_row
 from lantern.warehouse.meta import Authority, with_population
 from lantern.web.cache import ASSURANCE, RESULTS
 from lantern.web.snapshot import SNAPSHOTS, Stamp
@@ -101,27 +121,36 @@ def open_warehouse(settings: Settings, today: date | None = None,
 
 def latest_month(wh: Wh) -> str:
     """The latest complete month of data."""
-    d = wh.as_of
-    if d.day == _cal.monthrange(d.year, d.month)[1]:
-        return f"{d:%Y-%m}"
-    return add_months(f"{d:%Y-%m}", -1)
+    return latest_complete_month(wh.as_of)
 
 
 def warm_up(wh: Wh) -> None:
     """Compute and cache the latest month's figures, the work lists and every child's
     record (the first request for each otherwise waits for it)."""
-    assurance(wh, latest_month(wh))
+    authority_rows(wh, latest_month(wh))  # and the benchmark data the rows compare with
     alerts_by_child(wh)
     child_record(wh, "")
+    # Every earlier month the load stored: each is read back in a fraction of a second,
+    # so nobody's first view of an earlier month waits for it (never computed here).
+    basis = Basis.of(wh.authority, wh.targets_path)
+    for month in months(wh)[1:]:
+        if stored_holds(wh.con, month, basis):
+            authority_rows(wh, month)
 
 
-def months(wh: Wh, n: int = 24) -> list[str]:
-    last = latest_month(wh)
-    return [add_months(last, -k) for k in range(n)]
+def months(wh: Wh, n: int = MONTHS_OFFERED) -> list[str]:
+    return months_offered(wh.as_of, n)
 
 
 def valid_month(wh: Wh, month: str | None) -> str:
-    return month if month in months(wh) else latest_month(wh)
+    """The month asked for (default: the latest); a malformed month, or one without
+    complete data, is refused (422) with a message naming the months there are."""
+    if month is None or month == "":
+        return latest_month(wh)
+    try:
+        return check_month(month, wh.as_of)
+    except MonthRefused as exc:
+        raise HTTPException(422, str(exc)) from None
 
 
 def month_label(month: str) -> str:
@@ -138,19 +167,32 @@ def team_services(wh: Wh) -> dict[str, str]:
 
 
 def assurance(wh: Wh, month: str) -> MonthlyAssurance:
-    a = wh.authority
-    return ASSURANCE.get(wh.key("assure", month), lambda: assure_month(
-        wh.con, month, la_code=a.la_code, population=a.population,
-        process_changes=a.process_changes, targets_path=wh.targets_path,
+    """The month's assurance: stored at load time (`assurance.store`), else computed."""
+    return ASSURANCE.get(wh.key("assure", month), lambda: month_assurance(
+        wh.con, month, Basis.of(wh.authority, wh.targets_path),
         team_service=team_services(wh)))
 
 
 def breakdown_rows(wh: Wh, month: str, kpi_id: str, breakdown: str) -> list[KpiRow]:
-    """One indicator's rows for one month by a breakdown the assurance does not hold."""
+    """One indicator's rows for one month by a breakdown the assurance does not hold:
+    stored at load time for the months the app offers; else every indicator by every such
+    breakdown is computed at once, the first time any is asked for (about 9 s on a
+    4,000-child authority, against 1-2.5 s for each indicator and breakdown alone: a
+    board's walk through the indicators, or the disclosure test, asks for all of them)."""
     a = wh.authority
-    return RESULTS.get(wh.key("compute", month, kpi_id, breakdown), lambda: [
-        r for r in compute(wh.con, [month], breakdowns=(breakdown,), population=a.population,
-                           la_code=a.la_code, kpis=[kpi_id]) if r.breakdown == breakdown])
+    got = RESULTS.get(wh.key("stored", month, kpi_id, breakdown), lambda: stored_rows(
+        wh.con, [month], (breakdown,), Basis.of(a, wh.targets_path), kpi_id=kpi_id))
+    if got is not None:
+        return got
+
+    def every() -> dict[tuple[str, str], list[KpiRow]]:
+        out: dict[tuple[str, str], list[KpiRow]] = {}
+        for r in compute(wh.con, [month], breakdowns=CHARACTERISTICS,
+                         population=a.population, la_code=a.la_code):
+            out.setdefault((r.kpi_id, r.breakdown), []).append(r)
+        return out
+
+    return RESULTS.get(wh.key("compute", month), every).get((kpi_id, breakdown), [])
 
 
 def drill(wh: Wh, kpi_id: str, month: str, period: str | None) -> list[dict[str, Any]]:
@@ -227,7 +269,8 @@ def child_visible(wh: Wh, p: Principal, child_id: str | None) -> bool:
     if child_id is None:
         return False
     s = scopes(wh).get(child_id)
-    return child_in_scope(p, s.team if s else None, s.service if s else None)
+    return child_in_scope(p, s.team if s else None, s.service if s else None,
+                          s.worker if s else None)
 
 
 def team_visible(wh: Wh, p: Principal, team_id: str | None) -> bool:
@@ -260,8 +303,71 @@ def _suppress_point(pt: ChartPoint, p: Principal) -> ChartPoint:
     return pt
 
 
-def row_dict(sr: ScorecardRow, p: Principal) -> dict[str, Any]:
-    """A scorecard row as the viewer may see it (suppressed for aggregate-only roles)."""
+def _families(kpi_id: str, breakdown: str) -> tuple[str, ...]:
+    """The breakdowns protected together with ``breakdown`` (see `security.disclosure`)."""
+    if breakdown in ("authority", "service", "team"):
+        return tuple(b for b in ("service", "team") if b in get(kpi_id).all_breakdowns)
+    return (breakdown,)
+
+
+def withheld(wh: Wh, month: str, kpi_id: str, m: str, period: str,
+             family: tuple[str, ...]) -> frozenset[Key]:
+    """The rows of ``kpi_id`` for month ``m`` and ``period`` (from the assurance of
+    ``month``) that aggregate-only roles may not see: small-number suppression,
+    primary and secondary, over the authority and the breakdowns of ``family``."""
+    def build() -> frozenset[Key]:
+        rows: list[KpiRow] = [r for b in ("authority", *family) if b in ("authority", "service",
+                                                                      "team")
+                              for r in assurance_rows(wh, month, kpi_id, b)
+                              if r.month == m and r.period == period]
+        rows += [r for b in family if b not in ("service", "team")
+                 for r in breakdown_rows(wh, month, kpi_id, b) if r.period == period]
+        return withheld_rows(get(kpi_id).unit, rows, team_services(wh), family)
+
+    return RESULTS.get(wh.key("withheld", month, kpi_id, m, period, family), build)
+
+
+def disclosed(wh: Wh, month: str, sr: ScorecardRow, p: Principal,
+              key: Key = TOTAL) -> tuple[ScorecardRow, bool]:
+    """A scorecard row (of the authority, or of ``key``'s service or team) as the
+    viewer may see it: for aggregate-only roles, every chart point withheld where
+    disclosure control withholds it, and whether the headline itself is withheld."""
+    if not p.aggregate_only:
+        return sr, False
+    fam = _families(sr.kpi_id, key[0])
+    chart = sr.chart_period or sr.period
+    series = tuple(
+        replace(pt, value=None, numerator=None, denominator=None)
+        if key in withheld(wh, month, sr.kpi_id, pt.month, chart, fam) else pt
+        for pt in sr.series)
+    hidden = key in withheld(wh, month, sr.kpi_id, month, sr.period, fam)
+    if sr.period.startswith("rolling_") and chart == "in_month":
+        series, hidden = _window_disclosed(wh, month, sr, key, series, hidden)
+    return replace(sr, series=series), hidden
+
+
+def _window_disclosed(wh: Wh, month: str, sr: ScorecardRow, key: Key,
+                      series: tuple[ChartPoint, ...], hidden: bool
+                      ) -> tuple[tuple[ChartPoint, ...], bool]:
+    """The headline's rolling window less its published months must not be 1-4
+    (`security.disclosure.protect_window`)."""
+    span = {"rolling_12m": 12, "rolling_36m": 36}.get(sr.period, 12)
+    inside = [str(Month.parse(month) - k) for k in range(span)]
+    b = key[0]
+    mine = {(r.month, r.period): r for r in assurance_rows(wh, month, sr.kpi_id, b)
+            if b == "authority" or r.breakdown_value == key[1]}
+    window = None if hidden else mine.get((month, sr.period))
+    shown = {pt.month for pt in series if pt.value is not None or pt.numerator is not None}
+    extra, drop = protect_window(get(sr.kpi_id).unit, window,
+                                 {m: mine.get((m, "in_month")) for m in inside}, shown)
+    series = tuple(replace(pt, value=None, numerator=None, denominator=None)
+                   if pt.month in extra else pt for pt in series)
+    return series, hidden or drop
+
+
+def row_dict(sr: ScorecardRow, p: Principal, hidden: bool = False) -> dict[str, Any]:
+    """A scorecard row as the viewer may see it (suppressed for aggregate-only roles;
+    ``hidden``: disclosure control withholds it, see `disclosed`)."""
     d: dict[str, Any] = {
         "kpi_id": sr.kpi_id, "title": sr.title, "unit": sr.unit, "polarity": sr.polarity,
         "period": sr.period, "value": sr.value, "numerator": sr.numerator,
@@ -269,23 +375,27 @@ def row_dict(sr: ScorecardRow, p: Principal) -> dict[str, Any]:
         "status_word": sr.status_word, "since_last": sr.since_last, "england": sr.england,
         "stat_neighbours": sr.stat_neighbours, "variation_icon": sr.variation_icon,
         "assurance_icon": sr.assurance_icon, "availability": sr.availability,
-        "chart_period": sr.chart_period,
+        "chart_period": sr.chart_period, "benchmark_unit": sr.benchmark_unit,
+        "compared": sr.compared, "benchmark_year": sr.benchmark_year, "region": sr.region,
+        "region_value": sr.region_value,
         "series": [{"month": pt.month, "value": pt.value, "numerator": pt.numerator,
                     "denominator": pt.denominator, "point_type": pt.point_type}
                    for pt in (_suppress_point(x, p) for x in sr.series)],
     }
-    d = suppress_kpi_row(d, p)
+    d = withhold(d, SUPPRESSED) if hidden else suppress_kpi_row(d, p)
     d.setdefault("suppressed", False)
     if d["suppressed"]:
         d["status_word"] = ""
         d["since_last"] = ""
+        d["compared"] = None  # a count's rate per 10,000 gives the count back
     return d
 
 
 def authority_rows(wh: Wh, month: str) -> dict[str, ScorecardRow]:
     a = assurance(wh, month)
     rows = RESULTS.get(wh.key("scorecard_rows", month), lambda: {
-        i.id: scorecard_row(a.indicators[i.id], wh.authority.la_code) for i in INDICATORS})
+        i.id: scorecard_row(a.indicators[i.id], wh.authority.la_code, wh.authority.population)
+        for i in INDICATORS})
     return rows
 
 
@@ -296,13 +406,22 @@ def _breakdown_row(wh: Wh, a: MonthlyAssurance, sr: ScorecardRow, breakdown: str
         assurance_rows(wh, month, sr.kpi_id, breakdown), value, month=month,
         period=sr.period, chart_period=sr.chart_period or sr.period, months=a.months,
         target=targets(wh).get(sr.kpi_id), polarity=sr.polarity)
+    headline = breakdown_month(  # the headline's period too, for the chart that plots it
+        assurance_rows(wh, month, sr.kpi_id, breakdown), value, month=month,
+        period=sr.period, chart_period=sr.period, months=a.months, target=None,
+        polarity=sr.polarity)
     return replace(
         sr, value=got.value, numerator=got.numerator, denominator=got.denominator,
         status_word=got.status_word or "", since_last=got.since_last or "",
         variation_icon=None, assurance_icon=None, centre=None, upper=None, lower=None,
         series=tuple(ChartPoint(p.month, p.value, _int(p.numerator), _int(p.denominator))
                      for p in got.series),
-        availability=got.availability)
+        headline_series=tuple(ChartPoint(p.month, p.value, _int(p.numerator),
+                                         _int(p.denominator), "") for p in headline.series),
+        small_months=(), limits_from=None, availability=got.availability,
+        # DfE publishes authorities, not teams: a team is not compared with England,
+        # and the authority's rate per 10,000 is not the team's.
+        england=None, stat_neighbours=None, compared=None, region_value=None)
 
 
 def _int(x: float | None) -> int | None:
@@ -322,11 +441,14 @@ def scorecard(wh: Wh, month: str, p: Principal, breakdown: str = "authority",
         if kpis is not None and ind.id not in kpis:
             continue
         sr = rows[ind.id]
+        key = TOTAL
         if breakdown != "authority" and value:
             if breakdown not in ind.all_breakdowns:
                 continue
             sr = _breakdown_row(wh, a, sr, breakdown, value, month)
-        out[section_of(ind.id, ind.area)]["rows"].append(row_dict(sr, p))
+            key = (breakdown, value)
+        sr, hidden = disclosed(wh, month, sr, p, key)
+        out[section_of(ind.id, ind.area)]["rows"].append(row_dict(sr, p, hidden))
     return [s for s in out.values() if s["rows"]]
 
 
@@ -350,21 +472,47 @@ def indicator(wh: Wh, kpi_id: str, month: str, p: Principal) -> dict[str, Any]:
     breakdowns by service, team and characteristics for the month."""
     ind = get(kpi_id)
     sr = authority_rows(wh, month)[kpi_id]
+    sr, hidden = disclosed(wh, month, sr, p)
     if p.aggregate_only:
-        sr = replace(sr, series=tuple(_suppress_point(x, p) for x in sr.series))
+        sr = replace(sr, series=tuple(_suppress_point(x, p) for x in sr.series),
+                     headline_series=tuple(_suppress_point(x, p) for x in sr.headline_series))
     breakdowns: dict[str, list[dict[str, Any]]] = {}
     for b in ("service", "team", *CHARACTERISTICS):
-        if b not in ind.all_breakdowns:
+        # No per-worker figures for the board: a worker's results are performance
+        # management, and their small caseloads would be withheld anyway.
+        if b not in ind.all_breakdowns or (b == "worker" and p.aggregate_only):
             continue
         if b in ("service", "team"):
             got = [r for r in assurance_rows(wh, month, kpi_id, b)
                    if r.month == month and r.period == sr.period]
         else:
             got = [r for r in breakdown_rows(wh, month, kpi_id, b) if r.period == sr.period]
-        breakdowns[b] = [suppress_kpi_row({**r.as_dict(), "suppressed": False}, p)
+        breakdowns[b] = [_breakdown_dict(wh, month, r, p)
                          for r in sorted(got, key=lambda r: r.breakdown_value)]
-    return {"indicator": ind, "row": row_dict(sr, p), "scorecard_row": sr,
-            "breakdowns": breakdowns, "target": targets(wh).get(kpi_id)}
+    return {"indicator": ind, "row": row_dict(sr, p, hidden), "scorecard_row": sr,
+            "breakdowns": breakdowns, "target": targets(wh).get(kpi_id),
+            "benchmark": benchmark_of(wh, kpi_id)}
+
+
+def benchmark_of(wh: Wh, kpi_id: str) -> dict[str, Any] | None:
+    """DfE's figures for the indicator (`measures.benchmarks`), or None when the
+    authority is not a DfE authority or DfE publishes nothing comparable."""
+    def find() -> dict[str, Any] | None:
+        try:
+            found = benchmark(kpi_id, wh.authority.la_code)
+        except KeyError:
+            return None
+        return found if found.get("available") else None
+
+    return RESULTS.get(("benchmark", kpi_id, wh.authority.la_code), find)
+
+
+def _breakdown_dict(wh: Wh, month: str, r: KpiRow, p: Principal) -> dict[str, Any]:
+    d = {**r.as_dict(), "suppressed": False}
+    if p.aggregate_only and (r.breakdown, r.breakdown_value) in withheld(
+            wh, month, r.kpi_id, r.month, r.period, _families(r.kpi_id, r.breakdown)):
+        return withhold(d, SUPPRESSED)
+    return suppress_kpi_row(d, p)
 
 
 def indicator_children(wh: Wh, kpi_id: str, month: str, p: Principal, *,
@@ -379,6 +527,8 @@ def indicator_children(wh: Wh, kpi_id: str, month: str, p: Principal, *,
 
 def exceptions(wh: Wh, month: str, p: Principal) -> dict[str, list[ExceptionItem]]:
     items = assurance(wh, month).exceptions
+    if p.aggregate_only:  # the board's view: the authority and its services, no teams
+        items = [e for e in items if e.breakdown in ("authority", "service")]
     if p.scope_type == "service" and p.scope_value:
         ts = team_services(wh)
         items = [e for e in items if e.breakdown == "authority"
@@ -390,14 +540,26 @@ def exceptions(wh: Wh, month: str, p: Principal) -> dict[str, list[ExceptionItem
     return group_by_service(items)
 
 
-def exception_dict(e: ExceptionItem, p: Principal) -> dict[str, Any]:
+def _figures_published(wh: Wh, month: str, e: ExceptionItem, p: Principal) -> bool:
+    """Are all the figures an exception quotes published to aggregate-only roles?"""
+    key: Key = TOTAL if e.breakdown == "authority" else (e.breakdown, e.breakdown_value)
+    fam = _families(e.kpi_id, e.breakdown)
+    sr = authority_rows(wh, month)[e.kpi_id]
+    # SPC runs on the chart's period; the other kinds quote the headline period.
+    period = (sr.chart_period or sr.period) if e.kind == "spc_concern" else sr.period
+    return not any(key in withheld(wh, month, e.kpi_id, m, period, fam) for m in e.values)
+
+
+def exception_dict(e: ExceptionItem, p: Principal, wh: Wh | None = None,
+                   month: str | None = None) -> dict[str, Any]:
     d = {"kind": e.kind, "severity": e.severity, "service": e.service, "kpi_id": e.kpi_id,
          "breakdown": e.breakdown, "breakdown_value": e.breakdown_value,
          "message": e.message, "rule": e.rule,
          "children": sum(len(c) for c in e.children)}
     if p.aggregate_only:
-        d["message"] = None  # may quote small numbers; the indicator page suppresses them
-        d["children"] = None
+        shown = wh is not None and month is not None and _figures_published(wh, month, e, p)
+        d["message"] = board_exception(e, get(e.kpi_id).title, figures=shown)
+        d["children"] = None  # the children behind a trigger are not the board's
     return d
 
 
@@ -481,7 +643,10 @@ def recipient_name(wh: Wh, key: str) -> str:
         return w.name
     role, _, where = key.partition(":")
     label = role.replace("_", " ").capitalize()
-    return f"{label} ({where})" if where else label
+    if not where:
+        return label
+    n = RESULTS.get(wh.key("names"), lambda: casework_names(wh.con))  # as web.labels
+    return f"{label}, {n.teams.get(where) or n.service(where)}"
 
 
 def item_states(engine: Any, items: list[AlertItem], on: date) -> dict[Any, ItemState]:

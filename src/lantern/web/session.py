@@ -2,12 +2,14 @@
 
 The session is a small JSON object signed with itsdangerous (the cookie is readable by
 the client but cannot be forged or altered): the user id, a CSRF token and when it was
-last used. It is HttpOnly, SameSite=Lax and, over HTTPS, Secure. A session unused for
+last used. It is HttpOnly, SameSite=Lax and Secure over HTTPS or whenever the app is not
+reached on loopback (`on_loopback`). A session unused for
 ``idle_minutes`` or older than ``max_hours`` is signed out.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 import threading
 import time
@@ -79,6 +81,7 @@ class SessionMiddleware(BaseHTTPMiddleware):
         for k, v in SECURITY_HEADERS.items():
             response.headers.setdefault(k, v)
         https = self.config.https or request.url.scheme == "https"
+        secure = https or not on_loopback(request)
         if https:
             response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
         if not request.url.path.startswith("/static/"):
@@ -88,9 +91,23 @@ class SessionMiddleware(BaseHTTPMiddleware):
             response.set_cookie(
                 self.config.cookie_name, self.signer.dumps(session),
                 max_age=self.config.max_hours * 3600, httponly=True, samesite="lax",
-                secure=https, path="/",
+                secure=secure, path="/",
             )
         return response
+
+
+def on_loopback(request: Request) -> bool:
+    """Is the app reached on a loopback address (127.0.0.1, ::1)? Anywhere else a
+    session cookie sent over plain HTTP could be read on the network, so it is marked
+    Secure (the browser then sends it only over HTTPS). The address is the server's end
+    of the connection; a name rather than an address (a test client's "testserver", a
+    Unix socket) is trusted as local, the configuration (LANTERN_HTTPS) deciding."""
+    server = request.scope.get("server")
+    host = str(server[0]) if server else ""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return True
 
 
 def rotate(request: Request, uid: int | None) -> None:

@@ -43,6 +43,9 @@ class AccessLogLike(Protocol):
     def record_many(self, principal: Principal, action: str, child_ids: Any, *,
                     path: str = "", detail: str = "") -> Any: ...
 
+    def record_view(self, principal: Principal, action: str, child_ids: Any, *,
+                    path: str = "", detail: str = "") -> Any: ...
+
     def entries(self, child_id: str | None = None, limit: int = 100, *,
                 username: str | None = None, before_id: int | None = None) -> Any: ...
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,15 @@ from lantern.assurance.targets import (
     WORSE,
     status_bands,
 )
-from lantern.reports.render import POINT_LABELS, format_value
+from lantern.casework.labels import PERIOD_TEXT
+from lantern.model import label
+from lantern.reports.render import (
+    POINT_LABELS,
+    chart_caption,
+    chart_table,
+    format_value,
+    period_label,
+)
 from lantern.web import charts
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -71,6 +79,14 @@ def fmt_date(value: Any) -> str:
     return f"{value.day} {value:%b %Y}"
 
 
+def fmt_when(value: Any) -> str:
+    """A moment as people read it: "6 Dec 2026, 10:43" (UTC), not
+    "2026-12-06 10:43:46.321941"."""
+    if isinstance(value, datetime):
+        return f"{value.day} {value:%b %Y, %H:%M}"
+    return fmt_date(value)
+
+
 def csrf_token(request: Request) -> str:
     return str(request.state.session.get("csrf", ""))
 
@@ -110,10 +126,15 @@ def make_templates() -> Jinja2Blocks:
     env.filters["fmt"] = format_value
     env.filters["count"] = fmt_count
     env.filters["date"] = fmt_date
+    env.filters["when"] = fmt_when
+    env.filters["label"] = label  # a code by its label: {{ child.sex | label("sex") }}
     env.globals.update(
         csrf_token=csrf_token, spc_text=SPC_ICON_TEXT, status_tag=STATUS_TAG,
         polarity_text=POLARITY_TEXT,
         since_tag=SINCE_TAG, alert_tag=ALERT_TAG, severity_tag=SEVERITY_TAG,
         point_label=POINT_LABELS, sparkline=charts.sparkline, chart=charts.chart,
+        chart_views=charts.chart_views, chart_caption=chart_caption, chart_table=chart_table,
+        period_label=period_label,
+        period_text=PERIOD_TEXT,
     )
     return templates

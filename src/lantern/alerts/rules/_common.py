@@ -9,7 +9,8 @@ the rows the expression returns, identically on either engine.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -28,20 +29,46 @@ def on_date(on: date) -> ir.DateScalar:
     return ibis.literal(on, "date")
 
 
+@dataclass
+class RunSource:
+    """One alert run's view of a `Source`: the same tables, with a memo of its own, so
+    what several rules share (the children looked after on the run date) is worked out
+    once per run and never outlives it."""
+
+    base: Source
+    memo: dict[Any, ir.Table] = field(default_factory=dict)
+    materialise: Callable[[ir.Table], ir.Table] | None = None
+    con: Any = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.con = self.base.con
+
+    def t(self, name: str) -> ir.Table:
+        return self.base.t(name)
+
+
 def open_cla(src: Source, on: date) -> ir.Table:
     """The children looked after on ``on`` (`lantern.facts.looked_after`, one row per
     child): cla_id (period of care), child_id, start (period start), ends (period end,
     null while open), placement_id (the current episode's), dob, school_age (of
     compulsory school age on ``on``) and school_from (the day they became so), both
-    from `lantern.facts.school`."""
+    from `lantern.facts.school`. Within one `RunSource` on DuckDB it is computed once
+    and read back by every rule that needs it."""
+    key = ("alerts.open_cla", on)
+    if key in src.memo:
+        return src.memo[key]
     la = facts.looked_after(src, on)
     per = people(src).select(_pid="person_id", dob="dob")
     la = la.left_join(per, la.child == per._pid)
-    return la.select(
+    expr = la.select(
         cla_id="period_id", child_id="child", start="p_start", ends="p_end",
         placement_id="placement_id", dob="dob",
         school_age=facts.of_compulsory_school_age(la.dob, la[facts.ON]).fill_null(False),
         school_from=facts.school_age_from(la.dob))
+    if isinstance(src, RunSource) and getattr(src.con, "name", "") == "duckdb":
+        expr = ibis.memtable(src.con.to_pyarrow(expr))
+    src.memo[key] = expr
+    return expr
 
 
 def open_between(start: ir.DateValue, end: ir.DateValue, on: date) -> ir.BooleanValue:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from lantern.appdb import reports as _report_tables  # noqa: F401  (their tables)
 from lantern.appdb.engine import make_engine
 from lantern.appdb.models import Base
 

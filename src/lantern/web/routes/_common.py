@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import Request
 from starlette.responses import Response
 
+from lantern.casework.labels import value_label
 from lantern.security.policy import Principal
 from lantern.web.access import access
 
@@ -47,10 +48,24 @@ def nav_for(p: Principal | None) -> list[NavItem]:
     return [n for n in NAV if access(n.route, p.role) != "forbidden"]
 
 
+def scope_label(request: Request, p: Principal | None) -> str:
+    """The person's scope as the header says it: "Front door", "Safeguarding Team 1",
+    "own caseload" (the names read with the page's warehouse, else the id)."""
+    if p is None or not p.scope_value:
+        return ""
+    if p.scope_type == "caseload":
+        return "own caseload"
+    names = getattr(request.state, "names", None)
+    if names is None:
+        return f"{p.scope_type} {p.scope_value}"
+    return value_label(names, p.scope_type, p.scope_value)
+
+
 def render(request: Request, template: str, context: dict[str, Any], *,
            status_code: int = 200, block: str | None = None) -> Response:
     principal = getattr(request.state, "principal", None)
     ctx = {"request": request, "principal": principal, "nav_items": nav_for(principal),
+           "scope_label": scope_label(request, principal),
            "active_nav": context.pop("active_nav", ""), **context}
     templates = request.app.state.templates
     if block is not None:

@@ -86,7 +86,7 @@ def api_indicator(kpi_id: str, viewer: ViewerDep, wh: WhDep,
     ind = got["indicator"]
     return m.IndicatorDetail.model_validate({
         "month": month, "kpi_id": kpi_id, "title": ind.title, "definition": ind.definition,
-        "row": got["row"], "breakdowns": got["breakdowns"]})
+        "row": got["row"], "breakdowns": got["breakdowns"], "benchmark": got["benchmark"]})
 
 
 @router.get("/indicators/{kpi_id}/children", name="api_indicator_children",
@@ -170,7 +170,7 @@ def api_my_work(viewer: ViewerDep, wh: WhDep) -> m.MyWork:
 def api_exceptions(viewer: ViewerDep, wh: WhDep, month: Month = None) -> m.Exceptions:
     month = sv.valid_month(wh, month)
     return m.Exceptions.model_validate({"month": month, "services": {
-        k: [sv.exception_dict(e, viewer.principal) for e in v]
+        k: [sv.exception_dict(e, viewer.principal, wh, month) for e in v]
         for k, v in sv.exceptions(wh, month, viewer.principal).items()}})
 
 
@@ -192,12 +192,18 @@ def api_inbox(request: Request, viewer: ViewerDep, wh: WhDep) -> m.Inbox:
 @router.get("/work", name="api_work",
             summary="Your team's (service's, authority's) due and overdue items")
 def api_work(request: Request, viewer: ViewerDep, wh: WhDep,
-             rule: Annotated[str | None, Query(max_length=120)] = None,
-             worker: Annotated[str | None, Query(max_length=120)] = None,
-             state: Annotated[str | None, Query(pattern="^(open|acknowledged|snoozed)$")]
-             = None) -> m.WorkList:
-    got = work.work_rows(request, wh, viewer, rule, worker, state)
-    work.log_rows(request, viewer, got["rows"])
+             rule: Annotated[str, Query(max_length=120)] = "",
+             worker: Annotated[str, Query(max_length=120)] = "",
+             state: Annotated[str, Query(pattern="^(|open|acknowledged|snoozed)$")] = "",
+             service: Annotated[str, Query(max_length=120)] = "",
+             team: Annotated[str, Query(max_length=120)] = "") -> m.WorkList:
+    """Every item for the filters (snoozed ones only when ``state=snoozed``); tracker
+    items aged past the horizon carry ``data_to_check: true``."""
+    got = work.work_rows(request, wh, viewer, {"rule": rule, "worker": worker, "state": state,
+                                                "service": service, "team": team})
+    rows = got["groups"]["current"] + got["groups"]["check"]
+    work.log_rows(request, viewer, rows)
+    check = {id(r) for r in got["groups"]["check"]}
     return m.WorkList.model_validate({
-        "as_of": wh.as_of.isoformat(), "total": got["total"],
-        "items": [work.row_json(r) for r in got["rows"]]})
+        "as_of": wh.as_of.isoformat(), "total": len(rows),
+        "items": [{**work.row_json(r), "data_to_check": id(r) in check} for r in rows]})

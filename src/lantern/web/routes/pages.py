@@ -3,8 +3,6 @@ data loads."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -12,18 +10,23 @@ from sqlalchemy.orm import Session
 from starlette.responses import FileResponse, Response
 
 from lantern import casework
+from lantern.casework.labels import Names, exception_text, place_label
 from lantern.ingest.history import history, validation_report_file
 from lantern.measures.catalogue import INDICATORS
+from lantern.measures.plain import plain
 from lantern.security.policy import Principal
+from lantern.web import exports, labels
 from lantern.web import services as sv
 from lantern.web.access import access
 from lantern.web.deps import ViewerDep, WhDep, log_child_access, stores
+from lantern.web.routes import work
 from lantern.web.routes._common import is_htmx, render
 from lantern.web.routes.found import child_or_404, children_behind, kpi_or_404, team_or_404
 from lantern.web.routes.reports import book_of, reports_panel
 
 router = APIRouter(include_in_schema=False)
-Month = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")]
+# Checked by `services.valid_month`, which says what is wrong (not a bare 422).
+Month = Annotated[str | None, Query(max_length=20)]
 REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
               "frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox")
 
@@ -49,7 +52,7 @@ def home(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
         log_child_access(request, viewer, "view_caseload", [c.child_id for c in children])
         return render(request, "home.html", {
             **base, "kind": "worker", "title": "My children", "children": children,
-            "items": items, "overdue": sum(i.days_overdue > 0 for i in items)})
+            "link_workers": p.scope_type != "caseload", **work.listed(request, wh, items)})
     if p.role in ("social_worker", "team_manager") and p.scope_type == "team" and p.scope_value:
         team = team_or_404(wh, viewer, p.scope_value)
         children = casework.children_of(wh.con, wh.as_of, team_id=team.team_id)
@@ -57,13 +60,12 @@ def home(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
         log_child_access(request, viewer, "view_caseload", [c.child_id for c in children])
         return render(request, "home.html", {
             **base, "kind": "team", "title": f"My team: {team.name}", "team": team,
-            "children": children, "items": items,
+            "children": children, "link_workers": True, **work.listed(request, wh, items),
             "workers": casework.workers(wh.con, wh.as_of, team_id=team.team_id),
-            "overdue": sum(i.days_overdue > 0 for i in items),
             "reports": reports_panel(request, p) if access("reports", p.role) != "forbidden"
             else None})
     breakdown, value = sv.default_breakdown(p)
-    where = "the whole authority" if value is None else f"{breakdown} {value}"
+    where = place_label(labels.all_names(wh), breakdown, value)
     return render(request, "home.html", {
         **base, "kind": "scorecard", "title": "Service scorecard", "month": month,
         "month_label": sv.month_label(month), "where": where,
@@ -72,13 +74,17 @@ def home(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
 
 
 def _views(wh: sv.Wh) -> list[tuple[str, str]]:
-    names = sv.team_names(wh)
+    n = labels.all_names(wh)
     out = [("authority", "Whole authority")]
-    for s in sv.breakdown_values(wh, "service"):
-        out.append((f"service:{s}", f"Service: {s.replace('_', ' ')}"))
-    for t in sv.breakdown_values(wh, "team"):
-        out.append((f"team:{t}", f"Team: {names.get(t, t)}"))
+    services = [(s, n.service(s)) for s in sv.breakdown_values(wh, "service")]
+    out += [(f"service:{s}", f"Service: {name}") for s, name in sorted(services, key=_second)]
+    teams = [(t, n.teams.get(t, t)) for t in sv.breakdown_values(wh, "team")]
+    out += [(f"team:{t}", f"Team: {name}") for t, name in sorted(teams, key=_second)]
     return out
+
+
+def _second(pair: tuple[str, str]) -> str:
+    return pair[1].lower()
 
 
 @router.get("/scorecard", name="scorecard")
@@ -120,9 +126,10 @@ def indicator(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhDep,
     return render(request, "indicator.html", {
         "active_nav": "scorecard", "as_of": wh.as_of, "title": got["indicator"].title,
         "ind": got["indicator"], "row": got["row"], "chart_row": got["scorecard_row"],
-        "breakdowns": got["breakdowns"], "labels": sv.BREAKDOWN_LABELS, "names": sv.team_names(wh),
+        "breakdowns": {b: labels.labelled(wh, b, rows) for b, rows in got["breakdowns"].items()},
+        "labels": sv.BREAKDOWN_LABELS, "names": sv.team_names(wh), "bench": got["benchmark"],
         "months": sv.months(wh), "month": month, "month_label": sv.month_label(month),
-        "suppressed": viewer.suppressed,
+        "suppressed": viewer.suppressed, "plain": plain(kpi_id),
         "can_drill": not viewer.principal.aggregate_only,
         **_commentary(request, kpi_id, viewer)})
 
@@ -149,7 +156,8 @@ def indicator_children(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhD
     log_child_access(request, viewer, "view_indicator_children",
                      sorted({str(r["child_id"]) for r in rows}), detail=f"{kpi_id} {month}")
     names = sv.team_names(wh)
-    where = "" if by == "authority" or value is None else f"{by} {names.get(value, value)}"
+    where = "" if by == "authority" or value is None else place_label(
+        labels.all_names(wh), by, value)
     return render(request, "indicator_children.html", {
         "active_nav": "scorecard", "as_of": wh.as_of, "title": "Children behind the figure",
         "ind": next(i for i in INDICATORS if i.id == kpi_id), "rows": rows,
@@ -166,13 +174,8 @@ def indicator_children_csv(request: Request, kpi_id: str, viewer: ViewerDep, wh:
     month, rows = children_behind(wh, viewer, kpi_id, month, by, value)
     log_child_access(request, viewer, "export_indicator_children",
                      sorted({str(r["child_id"]) for r in rows}), detail=f"{kpi_id} {month}")
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), extrasaction="ignore",
-                            lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{kpi_id}-{month}-children.csv"'})
+    columns, named = labels.named_children(wh, rows, COLUMNS)
+    return exports.table_response("csv", f"{kpi_id}-{month}-children", columns, named)
 
 
 @router.get("/children/{child_id}", name="child")
@@ -186,7 +189,7 @@ def child(request: Request, child_id: str, viewer: ViewerDep, wh: WhDep,
     return render(request, "child.html", {
         "as_of": wh.as_of, "title": f"Child {child_id}", "child": record, "events": events,
         "categories": casework.CATEGORIES, "category": category or "",
-        "items": sv.work_items(wh, viewer.principal, child_ids={child_id}),
+        **work.listed(request, wh, sv.work_items(wh, viewer.principal, child_ids={child_id})),
         "names": names, "team_name": names.get(record.team_id or "", record.team_id)},
         block="events" if is_htmx(request) else None)
 
@@ -197,14 +200,10 @@ def child_chronology_csv(request: Request, child_id: str, viewer: ViewerDep,
     child_or_404(wh, viewer, child_id)
     events = sv.chronology(wh, child_id)
     log_child_access(request, viewer, "export_chronology", [child_id])
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=["date", "category", "category_label", "title",
-                                             "detail", "source", "record_id"],
-                            lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(e.as_dict() for e in events)
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="chronology-{child_id}.csv"'})
+    return exports.table_response(
+        "csv", f"chronology-{child_id}", ("date", "category", "category_label", "title",
+                                          "detail", "source", "record_id"),
+        [e.as_dict() for e in events])
 
 
 @router.get("/teams", name="teams")
@@ -228,9 +227,8 @@ def team(request: Request, team_id: str, viewer: ViewerDep, wh: WhDep) -> Respon
     log_child_access(request, viewer, "view_caseload", [c.child_id for c in children])
     return render(request, "team.html", {
         "active_nav": "teams", "as_of": wh.as_of, "title": t.name, "team": t,
-        "children": children, "items": items,
+        "children": children, **work.listed(request, wh, items),
         "workers": casework.workers(wh.con, wh.as_of, team_id=team_id),
-        "overdue": sum(i.days_overdue > 0 for i in items),
         "changed": sum(1 for c in children if c.changes_12m)})
 
 
@@ -248,13 +246,25 @@ def worker(request: Request, worker_id: str, viewer: ViewerDep, wh: WhDep) -> Re
     return render(request, "worker.html", {
         "active_nav": "teams", "as_of": wh.as_of, "title": w.name, "worker": w,
         "team_name": names.get(w.team_id or "", w.team_id or ""), "children": children,
-        "items": items, "changed": sum(1 for c in children if c.changes_12m)})
+        **work.listed(request, wh, items), "changed": sum(1 for c in children if c.changes_12m)})
+
+
+def _named(e: dict[str, object], n: Names) -> dict[str, object]:
+    """An exception with its place (team, service, worker) by name."""
+    b, v = str(e["breakdown"]), e.get("breakdown_value")
+    value = None if v is None else str(v)
+    msg = e.get("message")
+    return {**e, "where": place_label(n, b, value),
+            "message": exception_text(msg, b, value, n) if isinstance(msg, str) else msg}
 
 
 @router.get("/exceptions", name="exceptions")
 def exceptions(request: Request, viewer: ViewerDep, wh: WhDep, month: Month = None) -> Response:
     month = sv.valid_month(wh, month)
-    groups = {k: [sv.exception_dict(e, viewer.principal) for e in v]
+    n = labels.all_names(wh)
+    groups = {n.service(k) if k else k: [_named(sv.exception_dict(e, viewer.principal, wh,
+                                                                  month), n)
+                                          for e in v]
               for k, v in sv.exceptions(wh, month, viewer.principal).items()}
     return render(request, "exceptions.html", {
         "active_nav": "exceptions", "as_of": wh.as_of, "title": "Exceptions",
@@ -287,9 +297,19 @@ def can_open_reports(p: Principal) -> bool:
 @router.get("/loads", name="loads")
 def loads(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
     rows, reports = history(wh.con, request.app.state.settings.reports_dir)
+    for r in rows:
+        r["kind_label"] = ", ".join(LOAD_KINDS.get(k, k) for k in str(r["kind"]).split("+"))
     return render(request, "loads.html", {
         "active_nav": "loads", "as_of": wh.as_of, "title": "Data loads",
-        "loads": rows, "reports": reports, "can_open": can_open_reports(viewer.principal)})
+        "loads": rows, "reports": reports, "can_open": can_open_reports(viewer.principal),
+        "authority_names": {wh.authority.la_code: wh.authority.la_name},
+    })
+
+
+#: What each kind of load was, in words.
+LOAD_KINDS = {"ssd": "Case-management extract (SSD)", "cin": "CIN census",
+              "ssda903": "SSDA903 return", "903": "SSDA903 return", "annex_a": "Annex A",
+              "synthetic": "Synthetic demo authority", "demo": "Synthetic demo authority"}
 
 
 @router.get("/loads/validation/{name}/problems.{kind}", name="validation_report")

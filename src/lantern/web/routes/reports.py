@@ -226,4 +226,4 @@ def _report(wh: sv.Wh, month: str) -> Any:
 
     a = wh.authority
     return report_from(sv.assurance(wh, month), la_code=a.la_code, la_name=a.la_name,
-                       process_changes=a.process_changes)
+                       process_changes=a.process_changes, population=a.population)
