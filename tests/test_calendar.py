@@ -15,6 +15,7 @@ from lantern.calendar import (
     month_end,
     subtract_working_days,
     wd,
+    working_day_on_or_before,
 )
 
 D = date
@@ -104,6 +105,20 @@ def test_add_working_days_is_first_date_reaching_n() -> None:
 def test_subtract_working_days(b: date, n: int, expected: date) -> None:
     assert subtract_working_days(b, n) == expected
     assert wd(expected, b) == n
+
+
+@pytest.mark.parametrize(
+    ("d", "expected"),
+    [
+        (D(2024, 6, 19), D(2024, 6, 19)),  # a Wednesday is itself
+        (D(2024, 6, 22), D(2024, 6, 21)),  # Saturday: the Friday before
+        (D(2024, 6, 23), D(2024, 6, 21)),  # Sunday
+        (D(2024, 4, 1), D(2024, 3, 28)),  # Easter Monday, then Good Friday: Thursday
+        (D(2023, 12, 26), D(2023, 12, 22)),  # Boxing Day, Christmas, a weekend: Friday 22nd
+    ],
+)
+def test_working_day_on_or_before(d: date, expected: date) -> None:
+    assert working_day_on_or_before(d) == expected
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from lantern.formats.cin_census import (
     validate_cin_xml,
     write_cin_census,
 )
+from lantern.ingest.readers.cin import read_cin
 from tests.formats_fixtures import cin_rows, dataset
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
@@ -131,8 +132,28 @@ def test_section47_mapping(tmp_path: Path) -> None:
     assert s47.findtext("InitialCPCtarget") == add_working_days(date(2023, 7, 3), 15).isoformat()
     assert s47.findtext("DateOfInitialCPC") == "2023-07-20"
     assert s47.findtext("ICPCnotRequired") == "false"
-    assert _children(_write(tmp_path, 2024))["C1"].findtext(
-        "CINdetails/DateOfInitialCPC") == "2023-07-20"
+
+
+def test_conference_recorded_in_one_place_and_read_back(tmp_path: Path) -> None:
+    # DfE 2884: C1's conference followed its section 47 enquiry, so only the Section47
+    # records it; C4's conference had no enquiry, so CINdetails records it.
+    rows = cin_rows()
+    rows["ssd_initial_cp_conference"].append(
+        {"icpc_icpc_id": "I4", "icpc_s47_enquiry_id": None, "icpc_referral_id": "R4",
+         "icpc_person_id": "C4", "icpc_icpc_date": date(2023, 9, 12),
+         "icpc_icpc_outcome_cp_flag": "N"})
+    path = _write(tmp_path, 2024, rows)
+    children = _children(path)
+    assert children["C1"].find("CINdetails/DateOfInitialCPC") is None
+    assert children["C1"].findtext("CINdetails/Section47/DateOfInitialCPC") == "2023-07-20"
+    assert children["C4"].findtext("CINdetails/DateOfInitialCPC") == "2023-09-12"
+    assert children["C4"].find("CINdetails/Section47") is None
+    # The reader reads each conference back from where it was written.
+    tables = {t.name: t for t in read_cin(path).tables}
+    details = {r["LAchildID"]: r.get("DateOfInitialCPC") for r in tables["CINdetails"].rows}
+    assert details["C1"] is None and details["C4"] == "2023-09-12"
+    assert [(r["LAchildID"], r["DateOfInitialCPC"]) for r in tables["Section47"].rows] == [
+        ("C1", "2023-07-20")]
 
 
 @pytest.mark.parametrize(("year", "element", "codes", "nfa"), [

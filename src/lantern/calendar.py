@@ -31,6 +31,13 @@ def is_working_day(d: date) -> bool:
     return d.weekday() < 5 and d not in bank_holidays()
 
 
+def working_day_on_or_before(d: date) -> date:
+    """``d`` if it is a working day, else the last working day before it."""
+    while not is_working_day(d):
+        d -= timedelta(days=1)
+    return d
+
+
 @cache
 def _working_day_index() -> tuple[date, ...]:
     """Every working day in the supported range, sorted (for O(log n) counting)."""

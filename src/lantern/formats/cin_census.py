@@ -340,7 +340,10 @@ class _Census:
         if self.year < FIRST_EARLY_HELP_CODES_YEAR:
             for tag, earlier in EARLIER_CODES.items():
                 out[tag] = earlier.get(str(out[tag]), out[tag])
-        first_icpc = earliest(self.icpcs_by_referral.get(rid, []), "icpc_icpc_date")
+        # DfE 2884: a conference is recorded in one place only. One that followed a section
+        # 47 enquiry goes in its Section47; CINdetails holds only a conference without one.
+        first_icpc = earliest([i for i in self.icpcs_by_referral.get(rid, [])
+                               if i.get("icpc_s47_enquiry_id") is None], "icpc_icpc_date")
         if first_icpc is not None:
             out["DateOfInitialCPC"] = as_at(first_icpc["icpc_icpc_date"], self.hi)
         out["ReferralNFA"] = self._yes_no(referral["cine_referral_nfa"])

@@ -200,6 +200,10 @@ def legal_changes(rng: Rng, period: CarePeriod, ls0: str, horizon: date
         if ls == "V2":
             out.append((adoption.adm, "C1"))
         out.append((adoption.placement_order, "E1"))
+        if adoption.reversed is not None:
+            # The decision reversed, the placement order is revoked and the care order it
+            # suspended revives (DfE 553: no placement order without a live decision).
+            out.append((adoption.reversed, "C2"))
     elif ls == "C1":
         out.append((d + timedelta(days=rng.randint(150, 360)), "C2"))
     return [(day, code) for day, code in out if day < horizon]
@@ -280,9 +284,8 @@ def leave_care(w: World, period: CarePeriod, d: date, rec: str) -> None:
     if rec in RETURN_HOME and p.age(d) < 16:
         w.left_care.append((d, p))  # may come back into care
     ref = period.referral
-    ref.close = d
-    ref.close_reason = {"E11": "RC1", "E12": "RC1", "E41": "RC3", "E45": "RC4", "E46": "RC4",
-                        "E47": "RC4", "E48": "RC4", "E3": "RC5", "E7": "RC6"}.get(rec, "RC7")
+    ref.close_on(d, {"E11": "RC1", "E12": "RC1", "E41": "RC3", "E45": "RC4", "E46": "RC4",
+                     "E47": "RC4", "E48": "RC4", "E3": "RC5", "E7": "RC6"}.get(rec, "RC7"))
     if p.age(d) >= 16 and (d - period.start).days >= 91:
         p.care_exit = d  # eligible for leaving care support: relevant / former relevant
         p.stages.append((max(period.start, add_months(p.dob, 189)), p.birthday(21),

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pyarrow as pa
 
-from lantern.calendar import add_months, add_working_days
+from lantern.calendar import add_months, add_working_days, working_day_on_or_before
 
 from . import care, frontdoor, protection
 from .people import People, Person
@@ -208,8 +208,12 @@ class Simulation:
         s47_start = start - timedelta(days=rng.randint(15, 30))
         ref = self.seed_referral(person, max(person.dob, s47_start - timedelta(days=3)))
         ref.outcome = "Section 47 enquiry"
-        s47 = S47(w.ids.next("S47"), ref, max(s47_start, ref.date), end=start,
-                  icpc_id=w.ids.next("ICPC"), icpc_date=start,
+        # The plan was drawn on any day; its conference (and so its recorded start, see
+        # protection.render_cp_plan) is the last working day on or before it (DfE 8875).
+        # The flows keep the drawn day so that the story after it is unchanged.
+        held = working_day_on_or_before(start)
+        s47 = S47(w.ids.next("S47"), ref, max(s47_start, ref.date), end=held,
+                  icpc_id=w.ids.next("ICPC"), icpc_date=held,
                   icpc_target=add_working_days(max(s47_start, ref.date), 15))
         w.s47s.append(s47)
         protection.cp_plan(w, s47, start)

@@ -211,8 +211,23 @@ def exploitation_assessments(w: World, first: date, last: date) -> None:
 
 # --- rendering --------------------------------------------------------------------------
 def render(w: World) -> None:
+    settle_pending_closures(w.referrals)
     for ref in w.referrals:
         render_referral(w, ref)
+
+
+def settle_pending_closures(referrals: list[Referral]) -> None:
+    """A child referred again while the last episode waited only for its assessment's
+    authorisation (`Referral.close_on`): the assessment is authorised, and the episode
+    closed, on the day of the new referral, so that the two episodes do not overlap."""
+    last: dict[str, Referral] = {}
+    for ref in sorted(referrals, key=lambda r: r.date):
+        prev = last.get(ref.person.pid)
+        a = prev.assessment if prev is not None else None
+        if (prev is not None and a is not None and prev.close is not None
+                and prev.close > ref.date and a.auth > ref.date):
+            a.auth = prev.close = max(ref.date, a.start)
+        last[ref.person.pid] = ref
 
 
 def render_referral(w: World, ref: Referral) -> None:

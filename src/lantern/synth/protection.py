@@ -179,7 +179,7 @@ def schedule_return(w: World, p: Person, ended: date) -> None:
 
 
 def close_safeguarding(ref: Referral, d: date, reason: str, since: date) -> None:
-    ref.close, ref.close_reason = d, reason
+    ref.close_on(d, reason)
     ref.outcome = ref.outcome or "Services ceased"
     ref.person.busy_until = d
     ref.person.stages.append((since, d, "safeguarding", ref.rid))
@@ -249,7 +249,9 @@ def render_cp_plan(w: World, plan: CpPlan) -> None:
     end = sink.clip(plan.end)
     sink.add("ssd_cp_plans", cppl_cp_plan_id=plan.cid, cppl_referral_id=plan.referral.rid,
              cppl_icpc_id=plan.s47.icpc_id, cppl_person_id=plan.person.pid,
-             cppl_cp_plan_start_date=plan.start, cppl_cp_plan_end_date=end,
+             # A plan starts at its initial conference (DfE 2885).
+             cppl_cp_plan_start_date=plan.s47.icpc_date or plan.start,
+             cppl_cp_plan_end_date=end,
              cppl_cp_plan_initial_category=plan.category,
              cppl_cp_plan_ola="N", cppl_cp_plan_latest_category=plan.latest_category,
              cppl_previous_cp_plans=plan.previous)

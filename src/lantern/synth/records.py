@@ -33,6 +33,12 @@ class Referral:
     close_reason: str | None = None
     outcome: str = ""
 
+    def close_on(self, d: Date, reason: str) -> None:
+        """Close the episode on ``d``, or when its assessment is authorised if that is
+        later: an episode is not closed with its assessment still open (DfE 8867)."""
+        auth = self.assessment.auth if self.assessment is not None else d
+        self.close, self.close_reason = max(d, auth), reason
+
 
 @dataclass
 class CinPlan:

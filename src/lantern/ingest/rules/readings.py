@@ -86,6 +86,12 @@ READINGS: tuple[Reading, ...] = (
             "(K3 replaces it), from 2025-26 Z11-Z14 are.",
             "A return is checked against its own year's codes; the other validator's "
             "2024-25 rule set still accepts H5."),
+    Reading(("8875",), "cin",
+            "The date of the initial child protection conference cannot be a weekend.",
+            "Checks the date wherever the return carries it: in CIN details and in the "
+            "section 47 enquiry.",
+            "The rule names the data item, not one module; the other validator checks the "
+            "section 47 module only."),
     Reading(("8525Q",), "cin",
             "Either the date of birth or the expected date of birth must be given, not both.",
             "A value that is not a real date still counts as given.",

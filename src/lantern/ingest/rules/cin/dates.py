@@ -124,8 +124,8 @@ def _weekend_rule(code: str, message: str, tables: tuple[str, ...], field: str) 
          fields=[field], tables=list(tables), expected=f"{field} on a weekday")(check)
 
 
-# 8875 (a conference on a weekend) is not declared yet: the simulator's seeded child
-# protection plans hold weekend conferences, so Lantern's own returns would be refused.
+_weekend_rule("8875", "The Date of Initial Child Protection Conference cannot be a weekend",
+              (S47, "CINdetails"), "DateOfInitialCPC")
 _weekend_rule("8870Q", "Please check and either amend or provide a reason: The Target Date for "
               "Initial Child Protection Conference should not be a weekend", (S47,),
               "InitialCPCtarget")

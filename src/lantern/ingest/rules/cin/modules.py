@@ -138,9 +138,28 @@ def assessment_during_another(ctx: Context) -> Iterable[Finding]:
                               v(ctx.rows(AS)[i], "AssessmentActualStartDate"))
 
 
-# 8867 (a closed episode with an assessment still open) is not declared yet: one simulated
-# episode breaks it, so Lantern's own returns would be refused until the simulator is fixed.
+@rule(id="cin:8867", dfe_code="8867", format=F, severity="error",
+      message="CIN episode is shown as closed, however Assessment is not shown as completed",
+      fields=["CINclosureDate", "AssessmentAuthorisationDate"], tables=[CD, AS],
+      expected="every assessment of a closed CIN episode authorised")
+def closed_with_open_assessment(ctx: Context) -> Iterable[Finding]:
+    closed = {_episode(r) for r in ctx.rows(CD) if v(r, "CINclosureDate") is not None}
+    for i, row in ctx.enum(AS):
+        if not _completed(row) and _episode(row) in closed:
+            yield Finding(AS, i, "AssessmentAuthorisationDate", None)
 
-# 2884 (the same conference in CIN details and in its section 47) is not declared yet:
-# Lantern's CIN writer records the first conference at both levels (tests pin it), so its
-# own returns would be refused; the writer needs changing first.
+
+@rule(id="cin:2884", dfe_code="2884", format=F, severity="error",
+      message="An initial child protection conference is recorded at both the S47 and CIN "
+              "Details level and it should only be recorded in one",
+      fields=["DateOfInitialCPC"], tables=[CD, S47],
+      expected="a conference's date in CIN details or in its section 47 enquiry, not both")
+def conference_twice(ctx: Context) -> Iterable[Finding]:
+    # The same conference twice: the episode's date equals one of its enquiries' dates. A
+    # different date in CIN details is another conference (e.g. one without an enquiry).
+    in_s47 = {(*_episode(r), v(r, "DateOfInitialCPC")) for r in ctx.rows(S47)
+              if v(r, "DateOfInitialCPC") is not None}
+    for i, row in ctx.enum(CD):
+        date = v(row, "DateOfInitialCPC")
+        if date is not None and (*_episode(row), date) in in_s47:
+            yield Finding(CD, i, "DateOfInitialCPC", date)
