@@ -51,9 +51,9 @@ def test_audit_figures_for_the_board_suppress_small_counts() -> None:
     assert _audit_figure({"value": 60.0, "numerator": 6, "denominator": 10}) == (
         "60.0% (6 of 10)")
     assert _audit_figure({"value": 75.0, "numerator": 3, "denominator": 4}) == (
-        "fewer than 5 of fewer than 5")
+        "withheld of withheld")
     assert _audit_figure({"value": 25.0, "numerator": 3, "denominator": 12}) == (
-        "fewer than 5 of 12")
+        "withheld of 12")
     assert _audit_figure({"value": 0.0, "numerator": 0, "denominator": 12}) == "0.0% (0 of 12)"
     assert _audit_figure({"value": None, "numerator": 0, "denominator": 0}) == (
         "none this quarter")

@@ -30,8 +30,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)  # sentences stay whole lines when piped or logged
+err = Console(stderr=True, soft_wrap=True)  # one line per error, never wrapped
 
 
 def _register_admin() -> None:

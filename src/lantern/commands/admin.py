@@ -18,8 +18,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from lantern.config import get_settings
 from lantern.security.policy import ROLES
 
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)  # sentences stay whole lines when piped or logged
+err = Console(stderr=True, soft_wrap=True)  # one line per error, never wrapped
 
 users_app = typer.Typer(help="Local accounts: add, list, disable, set roles and scopes.",
                         no_args_is_help=True, add_completion=False,

@@ -21,7 +21,7 @@ from lantern.commands.admin import _engine, _fail
 from lantern.commands.plan import _month
 from lantern.config import get_settings
 
-console = Console()
+console = Console(soft_wrap=True)  # sentences stay whole lines when piped or logged
 
 deep_dives_app = typer.Typer(
     help="Deep dives: the tracker (no sub-command), sync a month's triggers, close one.",

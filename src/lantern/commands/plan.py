@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 from lantern.commands.admin import _engine, _fail
 from lantern.config import get_settings
 
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)  # sentences stay whole lines when piped or logged
+err = Console(stderr=True, soft_wrap=True)  # one line per error, never wrapped
 
 plan_app = typer.Typer(help="The improvement plan: import, export, status, sign-off, "
                        "versions, recommendations.", no_args_is_help=True,

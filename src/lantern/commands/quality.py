@@ -17,8 +17,8 @@ from lantern.commands.admin import _engine, _fail
 from lantern.commands.plan import _month
 from lantern.config import get_settings
 
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)  # sentences stay whole lines when piped or logged
+err = Console(stderr=True, soft_wrap=True)  # one line per error, never wrapped
 
 audits_app = typer.Typer(help="Case audits: sample a month, import paper audits, the "
                          "quarter's summary.", no_args_is_help=True, add_completion=False,

@@ -135,7 +135,7 @@ AUDIT_LINES = (
 
 def _audit_figure(fig: dict[str, Any]) -> str:
     """A percentage as the board may see it: counts of 1-4 (audits are of children)
-    as "fewer than 5", and the percentage computed from them withheld."""
+    as "withheld", and the percentage computed from them withheld."""
     from lantern.security.policy import SUPPRESS_BELOW, SUPPRESSED
 
     n, d = fig["numerator"], fig["denominator"]
