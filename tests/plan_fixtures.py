@@ -35,7 +35,8 @@ class GateFigures:
 @cache
 def gate_figures(home: Path) -> GateFigures:
     """An indicator (high is good) whose last three months' values all differ."""
-    from lantern.actions.figures import indicator_metas, latest_complete_month, months_back
+    from lantern.actions.figures import indicator_metas, months_back
+    from lantern.assurance.inputs import latest_complete_month
     from lantern.casework.dates import data_date
     from lantern.measures.engine import compute
     from lantern.warehouse.meta import read_authority

@@ -4,10 +4,8 @@ computes them with the measures engine (the same definitions as every scorecard)
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, Protocol
 
 from lantern.assurance.inputs import IndicatorMeta, add_months, as_meta
@@ -86,10 +84,3 @@ class EngineFigures(MappingFigures):
     def value(self, kpi_id: str, month: str) -> float | None:
         self.prefetch([kpi_id], [month])
         return self.values.get((kpi_id, month))
-
-
-def latest_complete_month(as_of: date) -> str:
-    """The latest month whose last day is on or before ``as_of`` (YYYY-MM)."""
-    if as_of.day == calendar.monthrange(as_of.year, as_of.month)[1]:
-        return f"{as_of:%Y-%m}"
-    return add_months(f"{as_of:%Y-%m}", -1)

@@ -37,7 +37,7 @@ def warehouse() -> Iterator[tuple[Any, str, tuple[str, ...], date]]:
     data date — "today" for ages and overdue actions, as for the work lists)."""
     import duckdb
 
-    from lantern.actions.figures import latest_complete_month
+    from lantern.assurance.inputs import latest_complete_month
     from lantern.casework.dates import data_date
     from lantern.governance.figures import Warehouse
     from lantern.warehouse.meta import read_authority, with_population

@@ -44,7 +44,8 @@ def _figures(engine: Engine, month: str | None) -> Any:
     month of data), against the targets the scorecards use."""
     import duckdb
 
-    from lantern.actions.figures import EngineFigures, latest_complete_month
+    from lantern.actions.figures import EngineFigures
+    from lantern.assurance.inputs import latest_complete_month
     from lantern.casework.dates import data_date
     from lantern.warehouse.meta import read_authority, with_population
     from lantern.web.app_settings import effective, overrides

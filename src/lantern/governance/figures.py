@@ -19,6 +19,7 @@ from lantern.assurance.monthly import metas as indicator_metas
 from lantern.assurance.spc import classify, rebase_indices
 from lantern.measures.drill import children_by_month
 from lantern.measures.engine import compute
+from lantern.months import Month, months
 
 SCOPES = ("authority", "service", "team")
 SPC_MONTHS = 24
@@ -33,11 +34,26 @@ class Warehouse:
     population: int | None = None
 
 
+def engine_rows(wh: Warehouse, months: Sequence[str], breakdowns: Sequence[str],
+                kpis: Sequence[str] | None = None) -> list[Any]:
+    """The indicator engine's rows: from the month's assurance stored at load time
+    (`assurance.store`) when it holds them, else computed."""
+    import duckdb
+
+    from lantern.assurance.store import Basis, stored_rows
+
+    if isinstance(wh.con, duckdb.DuckDBPyConnection):
+        got = stored_rows(wh.con, list(months), breakdowns, Basis(wh.la_code, wh.population))
+        if got is not None:
+            wanted = set(kpis) if kpis is not None else None
+            return [r for r in got if wanted is None or r.kpi_id in wanted]
+    return compute(wh.con, list(months), breakdowns=breakdowns, population=wh.population,
+                   la_code=wh.la_code, kpis=list(kpis) if kpis is not None else None)
+
+
 def month_range(first: str, last: str) -> list[str]:
-    out = [first]
-    while out[-1] < last:
-        out.append(add_months(out[-1], 1))
-    return out
+    """'YYYY-MM' from ``first`` to ``last`` inclusive (`months.months`)."""
+    return [str(m) for m in months(Month.parse(first), Month.parse(last))]
 
 
 def month_triggers(wh: Warehouse, months: Sequence[str]) -> dict[str, list[DeclineTrigger]]:
@@ -46,8 +62,7 @@ def month_triggers(wh: Warehouse, months: Sequence[str]) -> dict[str, list[Decli
     if not months:
         return {}
     window = month_range(add_months(min(months), -2), max(months))
-    rows = compute(wh.con, window, breakdowns=SCOPES, population=wh.population,
-                   la_code=wh.la_code)
+    rows = engine_rows(wh, window, SCOPES)
     metas = indicator_metas()
     fired = {month: [c.trigger for _, c in decline_checks(rows, metas, month)
                      if c.fired and c.trigger is not None]
@@ -84,8 +99,7 @@ def scope_series(wh: Warehouse, kpi_id: str, breakdown: str, value: str,
                  months: Sequence[str]) -> dict[str, SeriesPoint]:
     """The indicator's headline-period value at one scope for each month."""
     m = meta(kpi_id)
-    rows = compute(wh.con, list(months), breakdowns=(breakdown,), population=wh.population,
-                   la_code=wh.la_code, kpis=[kpi_id])
+    rows = engine_rows(wh, months, (breakdown,), [kpi_id])
     out: dict[str, SeriesPoint] = {}
     for r in rows:
         if r.period != m.headline_period or (breakdown != "authority"
@@ -130,9 +144,7 @@ class ScopeFigures:
         kpi_ids = sorted({k for k, _ in missing})
         month_list = sorted({m for _, m in missing})
         metas = indicator_metas()
-        for r in compute(self.wh.con, month_list, breakdowns=SCOPES,
-                         population=self.wh.population, la_code=self.wh.la_code,
-                         kpis=kpi_ids):
+        for r in engine_rows(self.wh, month_list, SCOPES, kpi_ids):
             if r.period == metas[r.kpi_id].headline_period:
                 key = (r.kpi_id, r.breakdown,
                        "" if r.breakdown == "authority" else str(r.breakdown_value), r.month)

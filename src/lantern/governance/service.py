@@ -27,6 +27,7 @@ from lantern.governance.figures import (
 from lantern.governance.models import DeepDive
 from lantern.governance.recovery import RecoveryCheck, recovery_check
 from lantern.governance.tracker import TrackerRow, tracker_rows
+from lantern.months import Month
 from lantern.security.policy import Principal
 
 T = TypeVar("T")
@@ -59,8 +60,7 @@ def sync(engine: Engine, wh: Warehouse, months: Sequence[str], *,
 def recorded_on(month: str) -> date:
     """The day a month's figures are first assured: the month after's first working
     days — Lantern dates a firing on the 1st of the following month."""
-    nxt = add_months(month, 1)
-    return date(int(nxt[:4]), int(nxt[5:]), 1)
+    return (Month.parse(month) + 1).first
 
 
 @dataclass(frozen=True)

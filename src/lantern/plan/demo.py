@@ -24,9 +24,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from lantern.actions import tracker
-from lantern.actions.figures import EngineFigures, latest_complete_month
+from lantern.actions.figures import EngineFigures
 from lantern.actions.rag import load_config
 from lantern.actions.signoff import SignOffRefused, sign_off
+from lantern.assurance.inputs import latest_complete_month
 from lantern.assurance.targets import Target
 from lantern.plan.service import publish, the_plan
 from lantern.plan.transfer import apply, check

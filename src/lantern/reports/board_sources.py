@@ -6,7 +6,6 @@ is named: a deep dive appears by its subject and scope only."""
 
 from __future__ import annotations
 
-import calendar
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +18,7 @@ from lantern.actions.rag import COLOUR_LABELS, load_config
 from lantern.governance.models import DeepDive
 from lantern.governance.tracker import KIND_LABELS
 from lantern.measures.catalogue import INDICATORS
+from lantern.months import Month
 
 RAG_ORDER = ("red", "amber", "green", "blue", "grey")  # worst first
 
@@ -36,8 +36,8 @@ class SourceContext:
 
 
 def _month_bounds(month: str) -> tuple[date, date]:
-    y, m = (int(p) for p in month.split("-"))
-    return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
+    m = Month.parse(month)
+    return m.first, m.last
 
 
 def _places(con: Any) -> dict[tuple[str, str], str]:
