@@ -59,10 +59,10 @@ def warehouse() -> Iterator[tuple[Any, str, tuple[str, ...], date]]:
 
 def sync_after_load() -> str:
     """After a load: store the latest complete month's decline triggers as deep dives."""
-    from lantern.governance.service import recorded_on, sync
+    from lantern.governance.service import recorded_by, sync
 
-    with warehouse() as (wh, latest, _changes, _today):
-        result, = sync(_engine(), wh, [latest], recorded_on=recorded_on)
+    with warehouse() as (wh, latest, _changes, today):
+        result, = sync(_engine(), wh, [latest], recorded_on=recorded_by(today))
     return (f"Deep dives for {latest}: {len(result.opened)} opened, "
             f"{len(result.attached)} repeat triggers attached (lantern deep-dives)")
 
@@ -138,14 +138,14 @@ def deep_dives_sync(
     month: Annotated[str, typer.Option(help="Month, YYYY-MM")],
 ) -> None:
     """Store the month's decline triggers as deep dives (again: no change)."""
-    from lantern.governance.service import recorded_on, sync
+    from lantern.governance.service import recorded_by, sync
 
     month = _month(month)
     engine = _engine()
-    with warehouse() as (wh, latest, _, _today):
+    with warehouse() as (wh, latest, _, today):
         if month > latest:
             _fail(f"--month {month}: the data run to {latest}", code=2)
-        result, = sync(engine, wh, [month], recorded_on=recorded_on)
+        result, = sync(engine, wh, [month], recorded_on=recorded_by(today))
     console.print(f"{month}: {len(result.opened)} deep dives opened"
                   f"{' (' + ', '.join(result.opened) + ')' if result.opened else ''}, "
                   f"{len(result.attached)} repeat triggers attached, {result.already} "

@@ -28,7 +28,8 @@ from lantern.governance import deep_dives, meetings
 from lantern.governance.deep_dives import DeepDiveError
 from lantern.governance.figures import ScopeFigures, Warehouse, meta, month_range
 from lantern.governance.models import DeepDive
-from lantern.governance.service import Recovery, recorded_on, sync
+from lantern.governance.service import Recovery, recorded_by, recorded_on, sync
+from lantern.months import Month
 from lantern.plan.demo import _people
 from lantern.security.policy import Principal
 
@@ -53,7 +54,8 @@ def build(engine: Engine, wh: Warehouse, latest: str,
         if s.scalar(select(func.count()).select_from(DeepDive)):
             return "kept the deep dives already in the app database"
     people = _people(engine)
-    results = sync(engine, wh, month_range(FIRST_MONTH, latest), recorded_on=recorded_on)
+    results = sync(engine, wh, month_range(FIRST_MONTH, latest),
+                   recorded_on=recorded_by(Month.parse(latest).last))
     opened = sum(len(r.opened) for r in results)
     figures = ScopeFigures(wh, latest)
     figures.prefetch([ICPC, VISITS], month_range("2023-06", latest))

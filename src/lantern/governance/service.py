@@ -57,6 +57,12 @@ def sync(engine: Engine, wh: Warehouse, months: Sequence[str], *,
     return out
 
 
+def recorded_by(today: date) -> Callable[[str], date]:
+    """``recorded_on`` no later than the data date (a firing is not dated after the data
+    it was found in)."""
+    return lambda month: min(recorded_on(month), today)
+
+
 def recorded_on(month: str) -> date:
     """The day a month's figures are first assured: the month after's first working
     days — Lantern dates a firing on the 1st of the following month."""

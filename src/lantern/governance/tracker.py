@@ -128,7 +128,7 @@ def _row(d: DeepDive, acts: list[ActionView], last: date | None, fired: tuple[st
         service=service_of(d, team_service), trigger_month=d.trigger_month, trigger_months=fired,
         status=d.status,
         lead=leads.get(d.lead_id) if d.lead_id else None, opened_on=d.opened_on,
-        age_days=((d.closed_on or as_of) - d.opened_on).days, last_update=last, stale=stale,
+        age_days=max(0, ((d.closed_on or as_of) - d.opened_on).days), last_update=last, stale=stale,
         actions_total=len(acts), actions_done=done, actions_open=len(open_),
         actions_overdue=sum(a.due < as_of for a in open_), value_at_trigger=before,
         value_latest=after, movement=movement(d.kpi_id, before, after),

@@ -106,6 +106,11 @@ def quarter_of(month: str) -> str:
     return f"{year} Q{q} ({date(year, 3 * q - 2, 1):%B} to {date(year, 3 * q, 1):%B})"
 
 
+def fmt_count(n: Any) -> str:
+    """A count with thousands separators; a withheld one as its word."""
+    return f"{n:,.0f}" if isinstance(n, int | float) else str(n)
+
+
 def headline_rows(report: Report) -> list[dict[str, Any]]:
     """The headline figures as the board may see them (`suppress_kpi_row`)."""
     out = []
@@ -119,7 +124,7 @@ def headline_rows(report: Report) -> list[dict[str, Any]]:
             shown = r.availability.replace("_", " ")
         else:
             shown = format_value(row["value"], unit)
-        of = (f"{row['numerator']} of {row['denominator']}"
+        of = (f"{fmt_count(row['numerator'])} of {fmt_count(row['denominator'])}"
               if unit == "pct" and row["denominator"] not in (None, 0) else "")
         out.append({"kpi_id": r.kpi_id, "title": r.title, "shown": shown, "of": of,
                     "status": r.status_word or "No target", "since_last": r.since_last,

@@ -27,6 +27,7 @@ from lantern.assurance.targets import (
 )
 from lantern.casework.labels import PERIOD_TEXT
 from lantern.model import label
+from lantern.months import Month
 from lantern.reports.render import (
     POINT_LABELS,
     chart_caption,
@@ -58,6 +59,10 @@ ALERT_TAG = {"escalated": "govuk-tag--red", "overdue": "govuk-tag--orange",
              "due_today": "govuk-tag--yellow", "due_soon": "govuk-tag--blue"}
 SEVERITY_TAG = {"high": "govuk-tag--red", "medium": "govuk-tag--orange",
                 "low": "govuk-tag--grey"}
+
+
+def month_name(month: str) -> str:
+    return Month.parse(month).label()
 
 
 def fmt_count(value: Any) -> str:
@@ -128,6 +133,7 @@ def make_templates() -> Jinja2Blocks:
     env.filters["date"] = fmt_date
     env.filters["when"] = fmt_when
     env.filters["label"] = label  # a code by its label: {{ child.sex | label("sex") }}
+    env.filters["month_name"] = month_name  # '2024-03' as people read it: "March 2024"
     env.globals.update(
         csrf_token=csrf_token, spc_text=SPC_ICON_TEXT, status_tag=STATUS_TAG,
         polarity_text=POLARITY_TEXT,

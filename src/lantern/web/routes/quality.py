@@ -93,7 +93,7 @@ def moderation_page(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
 
 
 @router.get("/audits/programme", name="audits_programme")
-def programme_page(request: Request, viewer: ViewerDep) -> Response:
+def programme_page(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
     """Months by tool: how many audits were allocated, and how many are submitted."""
     tools = _tools()
     with Session(_engine(request)) as s:
@@ -103,7 +103,7 @@ def programme_page(request: Request, viewer: ViewerDep) -> Response:
     months = sorted({m for m, _, _ in rows})
     return render(request, "audits_programme.html", {
         "active_nav": "audits", "title": "Audit programme", "months": months,
-        "tools": tools, "allocated": allocated, "submitted": submitted})
+        "tools": tools, "allocated": allocated, "submitted": submitted, "as_of": wh.as_of})
 
 
 def _may_open(viewer: Viewer, wh: sv.Wh, a: Audit) -> bool:
