@@ -36,17 +36,7 @@ class Warehouse:
 
 def engine_rows(wh: Warehouse, months: Sequence[str], breakdowns: Sequence[str],
                 kpis: Sequence[str] | None = None) -> list[Any]:
-    """The indicator engine's rows: from the month's assurance stored at load time
-    (`assurance.store`) when it holds them, else computed."""
-    import duckdb
-
-    from lantern.assurance.store import Basis, stored_rows
-
-    if isinstance(wh.con, duckdb.DuckDBPyConnection):
-        got = stored_rows(wh.con, list(months), breakdowns, Basis(wh.la_code, wh.population))
-        if got is not None:
-            wanted = set(kpis) if kpis is not None else None
-            return [r for r in got if wanted is None or r.kpi_id in wanted]
+    """The indicator engine's rows for these months, breakdowns and indicators."""
     return compute(wh.con, list(months), breakdowns=breakdowns, population=wh.population,
                    la_code=wh.la_code, kpis=list(kpis) if kpis is not None else None)
 

@@ -76,9 +76,11 @@ def _scope_label(wh: sv.Wh, breakdown: str, value: str) -> str:
 def deep_dives_page(request: Request, viewer: ViewerDep, wh: WhDep, service: str = "",
                     kind: str = "", status: str = "") -> Response:
     latest = sv.latest_month(wh)
-    # The figures come from the month's assurance stored at load time (one query), so
-    # each view reads them afresh with its own connection; the deep dives likewise.
-    figures = ScopeFigures(_warehouse(wh), latest)
+    # The figures are kept per load (computed for new subjects only); the deep dives
+    # themselves are read afresh, so a change shows at once.
+    figures = sv.RESULTS.get(wh.key("deep_dive_figures", latest),
+                             lambda: ScopeFigures(_warehouse(wh), latest))
+    figures.wh = _warehouse(wh)  # this request's connection; the values are the load's
     rows = tracker(_engine(request), as_of=wh.as_of, wh=None, latest_month=latest,
                    team_service=sv.team_services(wh), figures=figures)
     shown = filter_rows(rows, service=service, kind=kind, status=status)
