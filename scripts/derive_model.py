@@ -96,6 +96,160 @@ LOCAL_TABLES = {
             "supv_supervision_date": {"type": "date", "required": True},
         },
     },
+    "lantern_establishment": {
+        "description": "Funded social-work posts per team (FTE) from a date (vacancy rate)",
+        "columns": {
+            "estb_establishment_id": {"type": "str", "primary_key": True, "required": True},
+            "estb_team_id": {
+                "type": "str",
+                "required": True,
+                "foreign_key": "ssd_department.dept_team_id",
+                "description": "The team the posts belong to",
+            },
+            "estb_fte": {
+                "type": "float",
+                "required": True,
+                "description": "Funded social-worker FTE in the team",
+            },
+            "estb_effective_from": {
+                "type": "date",
+                "required": True,
+                "description": "Applies from this date until the next row for the team",
+            },
+        },
+    },
+    "lantern_foster_households": {
+        "description": "Fostering households: approval, reviews, DBS, medicals, TSD",
+        "columns": {
+            "fhh_household_id": {"type": "str", "primary_key": True, "required": True},
+            "fhh_household_type": {
+                "type": "str",
+                "required": True,
+                "codes": "foster_household_type",
+            },
+            "fhh_approval_date": {"type": "date", "required": True},
+            "fhh_deregistration_date": {"type": "date"},
+            "fhh_latest_review_date": {
+                "type": "date",
+                "description": "Latest annual foster carer review",
+            },
+            "fhh_latest_dbs_date": {
+                "type": "date",
+                "description": "Latest DBS check of the carers",
+            },
+            "fhh_latest_medical_date": {
+                "type": "date",
+                "description": "Latest medical of the carers",
+            },
+            "fhh_tsd_completed_date": {
+                "type": "date",
+                "description": "Training, support and development standards completed",
+            },
+        },
+    },
+    "lantern_marac_referrals": {
+        "description": "MARAC referrals (domestic abuse); victims are adults",
+        "columns": {
+            "mara_referral_id": {"type": "str", "primary_key": True, "required": True},
+            "mara_victim_id": {
+                "type": "str",
+                "required": True,
+                "description": "The victim's MARAC identifier (an adult, not a child)",
+            },
+            "mara_victim_name": {
+                "type": "str",
+                "identity": True,
+                "description": "Victim's name (visible only to roles that need it)",
+            },
+            "mara_referral_date": {"type": "date", "required": True},
+            "mara_referring_agency": {"type": "str", "required": True, "codes": "marac_agency"},
+            "mara_children_count": {
+                "type": "int",
+                "required": True,
+                "description": "Children in the household",
+            },
+            "mara_child_person_ids": {
+                "type": "str",
+                "description": "Semicolon-separated person ids of children known to us",
+            },
+            "mara_outcome": {"type": "str", "codes": "marac_outcome"},
+        },
+    },
+    "lantern_private_fostering": {
+        "description": "Private fostering arrangements notified to the authority",
+        "columns": {
+            "pfa_arrangement_id": {"type": "str", "primary_key": True, "required": True},
+            "pfa_person_id": {
+                "type": "str",
+                "required": True,
+                "foreign_key": "ssd_person.pers_person_id",
+            },
+            "pfa_notification_date": {"type": "date", "required": True},
+            "pfa_start_date": {"type": "date", "required": True},
+            "pfa_end_date": {"type": "date"},
+            "pfa_carer_name": {
+                "type": "str",
+                "identity": True,
+                "description": "The private foster carer (an adult)",
+            },
+        },
+    },
+    "lantern_private_fostering_visits": {
+        "description": "Visits to privately fostered children",
+        "columns": {
+            "pfv_visit_id": {"type": "str", "primary_key": True, "required": True},
+            "pfv_arrangement_id": {
+                "type": "str",
+                "required": True,
+                "foreign_key": "lantern_private_fostering.pfa_arrangement_id",
+            },
+            "pfv_visit_date": {"type": "date", "required": True},
+        },
+    },
+    "lantern_lado_referrals": {
+        "description": "LADO: allegations against people working with children",
+        "columns": {
+            "lado_referral_id": {"type": "str", "primary_key": True, "required": True},
+            "lado_subject_name": {
+                "type": "str",
+                "identity": True,
+                "description": "The person the allegation is about (an adult)",
+            },
+            "lado_person_id": {
+                "type": "str",
+                "foreign_key": "ssd_person.pers_person_id",
+                "description": "The child concerned, where known to children's services",
+            },
+            "lado_received_date": {"type": "date", "required": True},
+            "lado_decision_date": {"type": "date", "description": "Decision on next steps"},
+            "lado_meeting_date": {
+                "type": "date",
+                "description": "Allegations management meeting, if held",
+            },
+            "lado_outcome": {"type": "str", "codes": "lado_outcome"},
+            "lado_closed_date": {"type": "date"},
+            "lado_employer_sector": {"type": "str", "required": True, "codes": "lado_sector"},
+        },
+    },
+    "lantern_homeless_presentations": {
+        "description": "Homeless 16- and 17-year-olds presenting to the authority",
+        "columns": {
+            "hmls_presentation_id": {"type": "str", "primary_key": True, "required": True},
+            "hmls_person_id": {
+                "type": "str",
+                "required": True,
+                "foreign_key": "ssd_person.pers_person_id",
+            },
+            "hmls_presented_date": {"type": "date", "required": True},
+            "hmls_assessed_date": {"type": "date"},
+            "hmls_told_of_option": {
+                "type": "str",
+                "codes": "yn",
+                "description": "Told of the option to be looked after (s20) with advice",
+            },
+            "hmls_outcome": {"type": "str", "codes": "homeless_outcome"},
+        },
+    },
 }
 
 

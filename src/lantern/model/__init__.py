@@ -30,6 +30,9 @@ class Column:
     foreign_key: str | None = None
     codes: str | None = None
     local: bool = False
+    # An adult's identity in a local record (MARAC victim, LADO subject, carer): shown
+    # only to roles configured to see it, each view access-logged like a child's.
+    identity: bool = False
     returns: tuple[str, ...] = ()
 
     @property
@@ -92,6 +95,7 @@ def tables() -> dict[str, Table]:
                 foreign_key=c.get("foreign_key"),
                 codes=c.get("codes"),
                 local=bool(c.get("local")),
+                identity=bool(c.get("identity")),
                 returns=tuple(c.get("returns", ())),
             )
             for cname, c in spec["columns"].items()
