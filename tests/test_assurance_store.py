@@ -3,6 +3,7 @@ the month, used only for the load it was computed from, replaced whole by the ne
 
 from __future__ import annotations
 
+import functools
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -180,3 +181,28 @@ def test_web_serves_every_stored_month_from_the_store(
             r = c.get(path, params={"month": head.first_month})
             assert r.status_code == 200, (path, r.text[:300])
         assert "By worker" in r.text
+
+
+
+def test_each_row_is_stored_once(con: duckdb.DuckDBPyConnection,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """An indicator the data cannot give (here: a rate, with no population) is one
+    authority row saying why whichever breakdowns were asked for — stored once, not
+    again with the characteristics (#12: a duplicate authority row)."""
+    kpis = ["referral_rate_per_10k", "referrals"]  # the real engine, two indicators
+    monkeypatch.setattr(store, "compute", functools.partial(compute, kpis=kpis))
+    a = read_authority(con)
+    basis = Basis(a.la_code, None)
+    store_assurance(con, basis, months=1)
+    dupes = con.execute(
+        "SELECT kpi_id, month, period, breakdown, breakdown_value, count(*) AS n "
+        "FROM _assurance_rows GROUP BY ALL HAVING n > 1").fetchall()
+    assert dupes == []
+    head = store.stored(con)
+    assert head is not None
+    for breakdowns in (("worker",), ("authority", "team"), ("authority", "sex")):
+        want = compute(con, [head.last_month], breakdowns=breakdowns, population=None,
+                       la_code=a.la_code, kpis=kpis)
+        got = stored_rows(con, [head.last_month], breakdowns, basis)
+        assert got is not None and sorted(got, key=_key) == sorted(want, key=_key)
+        assert any(r.status == "not_available" for r in got)

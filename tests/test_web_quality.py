@@ -121,3 +121,24 @@ def test_the_programme_and_who_sees_what(setup: tuple) -> None:
     # a moderator may read the audit but not fill it in
     director = client_for(app, "divisional_director")
     assert "Submit audit" not in director.get(f"/audits/{ref}").text
+
+
+def test_a_copy_of_the_app_database_is_as_built() -> None:
+    """Other modules write to the shared web home's app database (audits, the access
+    log); a module's private copy starts from the accounts alone, whatever ran before."""
+    import sqlite3
+
+    wh = web_home()
+    shared = sqlite3.connect(wh.home / "app.sqlite")
+    try:
+        shared.execute("CREATE TABLE written_by_another_module (x INTEGER)")
+        shared.commit()
+        copy = sqlite3.connect(copy_app_db(wh).removeprefix("sqlite:///"))
+        tables = {r[0] for r in copy.execute("SELECT name FROM sqlite_master")}
+        users = copy.execute("SELECT count(*) FROM users").fetchone()[0]
+        copy.close()
+    finally:
+        shared.execute("DROP TABLE written_by_another_module")
+        shared.commit()
+        shared.close()
+    assert "written_by_another_module" not in tables and users > 0

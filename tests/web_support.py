@@ -93,21 +93,34 @@ def build_home(start: date, end: date, seed: int) -> WebHome:
         users.add(role, PASSWORD, display_name=f"Test {role.replace('_', ' ')}", role=role,
                   scope_type=scope[0], scope_value=scope[1],
                   professional_id=worker if role == "social_worker" else None)
+    _backup(home / "app.sqlite", _pristine(home))
     return WebHome(home, worker, child_in, out[0].child_id, in_service[0].child_id)
 
 
-def copy_app_db(wh: WebHome) -> str:
-    """A private copy of the test app database (accounts included): for tests that
-    write to it (inbox actions, targets) or tamper with it (the access log)."""
+def _pristine(home: Path) -> Path:
+    """The app database as `build_home` left it (accounts only), kept in the home:
+    modules that use the shared one write to it (audits, access log), so copies are
+    taken from this."""
+    return home / "app-as-built.sqlite"
+
+
+def _backup(src_path: Path, dst_path: Path) -> None:
     import sqlite3
 
-    folder = Path(tempfile.mkdtemp(prefix="lantern-appdb-"))
-    src, dst = sqlite3.connect(wh.home / "app.sqlite"), sqlite3.connect(folder / "app.sqlite")
+    src, dst = sqlite3.connect(src_path), sqlite3.connect(dst_path)
     try:
         src.backup(dst)  # includes what is still in the write-ahead log
     finally:
         src.close()
         dst.close()
+
+
+def copy_app_db(wh: WebHome) -> str:
+    """A private copy of the test app database as built (accounts, nothing else,
+    whatever other modules have since written to the shared one): for tests that write
+    to it (inbox actions, targets, audits) or tamper with it (the access log)."""
+    folder = Path(tempfile.mkdtemp(prefix="lantern-appdb-"))
+    _backup(_pristine(wh.home), folder / "app.sqlite")
     return f"sqlite:///{folder / 'app.sqlite'}"
 
 

@@ -42,6 +42,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from lantern.assurance.decline import WINDOW_MONTHS, Materiality, load_materiality
 from lantern.assurance.exceptions import ExceptionItem, build_exceptions
@@ -68,7 +69,7 @@ from lantern.measures.engine import KpiRow, compute
 STORE_MONTHS = MONTHS_OFFERED
 """Months stored: as many as a person can choose."""
 CHARACTERISTICS = ("worker", "age_band", "sex", "ethnicity", "disability")
-VERSION = 1  # bump when what is stored changes shape or meaning
+VERSION = 2  # bump when what is stored changes shape or meaning
 
 DDL = (
     """CREATE TABLE IF NOT EXISTS _assurance_store (
@@ -173,7 +174,8 @@ def store_assurance(con: duckdb.DuckDBPyConnection, basis: Basis, *,
     every = history_months(last, months + HISTORY_MONTHS - 1)
     kw: dict[str, Any] = {"population": basis.population, "la_code": basis.la_code}
     rows = compute_arrow(con, every, breakdowns=BREAKDOWNS, **kw)
-    by_characteristic = compute_arrow(con, shown, breakdowns=CHARACTERISTICS, **kw)
+    by_characteristic = _only(compute_arrow(con, shown, breakdowns=CHARACTERISTICS, **kw),
+                              CHARACTERISTICS)
     exceptions = _every_months_exceptions(con, basis, rows.to_pylist(), shown)
     load_id = latest_load_id(con)
     seconds = time.perf_counter() - started
@@ -199,6 +201,13 @@ def store_assurance(con: duckdb.DuckDBPyConnection, basis: Basis, *,
         raise
     return StoreSummary(load_id, shown[0], last, rows.num_rows + by_characteristic.num_rows,
                         sum(len(v) for v in exceptions.values()), seconds)
+
+
+def _only(rows: pa.Table, breakdowns: Sequence[str]) -> pa.Table:
+    """The rows of ``breakdowns``. The engine also gives an indicator the data cannot
+    give as one authority row saying why, whatever breakdowns are asked for; the
+    authority's rows are stored once, from the authority-service-team run."""
+    return rows.filter(pc.is_in(rows["breakdown"], value_set=pa.array(list(breakdowns))))
 
 
 def _every_months_exceptions(con: duckdb.DuckDBPyConnection, basis: Basis,
@@ -299,8 +308,11 @@ def stored_rows(con: duckdb.DuckDBPyConnection, months: Sequence[str],
         head.first_month, 1 - HISTORY_MONTHS)
     if not all(first <= m <= head.last_month for m in months):
         return None
+    # As the engine gives them: an indicator the data cannot give is its authority row
+    # saying why, whatever breakdowns are asked for.
     sql = (f"SELECT {', '.join(_ROW_COLUMNS)} FROM _assurance_rows WHERE load_id = ? "
-           "AND month BETWEEN ? AND ? AND list_contains(?, breakdown)")
+           "AND month BETWEEN ? AND ? AND (list_contains(?, breakdown) "
+           "OR (breakdown = 'authority' AND status = 'not_available'))")
     params: list[Any] = [head.load_id, min(months), max(months), list(breakdowns)]
     wanted = sorted(set(months))
     if wanted != history_months(wanted[-1], len(wanted)):  # not a run of months

@@ -13,10 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+import duckdb
+
 from lantern.assurance.decline import DeclineTrigger, decline_checks
 from lantern.assurance.inputs import IndicatorMeta, SeriesPoint, add_months
 from lantern.assurance.monthly import metas as indicator_metas
 from lantern.assurance.spc import classify, rebase_indices
+from lantern.assurance.store import Basis, stored_rows
 from lantern.measures.drill import children_by_month
 from lantern.measures.engine import compute
 from lantern.months import Month, months
@@ -36,7 +39,14 @@ class Warehouse:
 
 def engine_rows(wh: Warehouse, months: Sequence[str], breakdowns: Sequence[str],
                 kpis: Sequence[str] | None = None) -> list[Any]:
-    """The indicator engine's rows for these months, breakdowns and indicators."""
+    """The indicator engine's rows for these months, breakdowns and indicators: from
+    the assurance stored at load time (`assurance.store`) when it holds them, else
+    computed."""
+    if isinstance(wh.con, duckdb.DuckDBPyConnection):
+        got = stored_rows(wh.con, list(months), breakdowns, Basis(wh.la_code, wh.population))
+        if got is not None:
+            wanted = set(kpis) if kpis is not None else None
+            return [r for r in got if wanted is None or r.kpi_id in wanted]
     return compute(wh.con, list(months), breakdowns=breakdowns, population=wh.population,
                    la_code=wh.la_code, kpis=list(kpis) if kpis is not None else None)
 

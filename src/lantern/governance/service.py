@@ -111,8 +111,8 @@ def close(engine: Engine, actor: Principal, ref: str, on: date, *, reason: str =
 def tracker(engine: Engine, *, as_of: date, wh: Warehouse | None, latest_month: str | None,
             team_service: dict[str, str],
             figures: ScopeFigures | None = None) -> list[TrackerRow]:
-    """The tracker rows; pass ``figures`` to reuse values already computed (the web keeps
-    one per load)."""
+    """The tracker rows; pass ``figures`` to reuse values already read (the demo reads
+    them once for every step it takes)."""
     if figures is None and wh is not None and latest_month:
         figures = ScopeFigures(wh, latest_month)
     with transaction(engine) as s:

@@ -25,7 +25,7 @@ from lantern.appdb.models import User
 from lantern.assurance.monthly import metas as indicator_metas
 from lantern.governance import deep_dives as dds
 from lantern.governance import meetings as mtg
-from lantern.governance.figures import ScopeFigures, Warehouse
+from lantern.governance.figures import Warehouse
 from lantern.governance.models import (
     COMMISSIONED_KINDS,
     MEETING_KINDS,
@@ -76,13 +76,10 @@ def _scope_label(wh: sv.Wh, breakdown: str, value: str) -> str:
 def deep_dives_page(request: Request, viewer: ViewerDep, wh: WhDep, service: str = "",
                     kind: str = "", status: str = "") -> Response:
     latest = sv.latest_month(wh)
-    # The figures are kept per load (computed for new subjects only); the deep dives
-    # themselves are read afresh, so a change shows at once.
-    figures = sv.RESULTS.get(wh.key("deep_dive_figures", latest),
-                             lambda: ScopeFigures(_warehouse(wh), latest))
-    figures.wh = _warehouse(wh)  # this request's connection; the values are the load's
-    rows = tracker(_engine(request), as_of=wh.as_of, wh=None, latest_month=latest,
-                   team_service=sv.team_services(wh), figures=figures)
+    # The figures come from the assurance stored at load time (one query), and the deep
+    # dives are read afresh, so each view is current without a cache.
+    rows = tracker(_engine(request), as_of=wh.as_of, wh=_warehouse(wh), latest_month=latest,
+                   team_service=sv.team_services(wh))
     shown = filter_rows(rows, service=service, kind=kind, status=status)
     services = sorted({r.service for r in rows if r.service})
     return render(request, "deep_dives.html", {
