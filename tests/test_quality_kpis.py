@@ -117,7 +117,7 @@ def test_no_audits_recorded_is_not_available_never_zero(app_engine: Engine,
     assert {r["value"] for r in rows} == {None}
     assert rows[0]["reason"] == "no case audits are recorded in the app database"
     missing = rows_from_app_db(f"sqlite:///{tmp_path / 'none.sqlite'}", ["2024-11"],
-                               breakdown="authority", la_code="880")
+                               breakdowns=("authority",), la_code="880")
     assert missing[0]["reason"].endswith("(there is no app database yet)")
     assert not (tmp_path / "none.sqlite").exists()  # reading the figures creates nothing
 

@@ -526,6 +526,7 @@ def _store_assurance() -> None:
     """Every month's assurance computed once for the new load and stored in the
     warehouse, so pages, commands and reports read it back instead of recomputing."""
     from lantern.assurance.store import Basis, store_assurance
+    from lantern.quality.kpis import local_figures
     from lantern.warehouse import Warehouse
     from lantern.warehouse.meta import read_authority, with_population
 
@@ -534,7 +535,8 @@ def _store_assurance() -> None:
     with console.status("Computing every month's indicators, SPC and exceptions"), \
             Warehouse(settings.warehouse_path) as wh:
         authority = with_population(read_authority(wh.con), settings.population)
-        done = store_assurance(wh.con, Basis.of(authority, targets))
+        done = store_assurance(wh.con, Basis.of(authority, targets), local=local_figures(
+            settings.app_database_url, authority.la_code))
     console.print(f"Assurance stored for {done.first_month} to {done.last_month}: "
                   f"{done.rows:,} indicator rows, {done.exceptions:,} exceptions "
                   f"({done.seconds:.1f} s)")
@@ -670,7 +672,7 @@ def kpis(
                    la_code=authority.la_code)
     records = [{k: getattr(r, k) for k in KPI_JSON_KEYS} for r in rows if r.breakdown == by]
     # The quality-assurance indicators are counted from the app database's case audits.
-    qa = rows_from_app_db(get_settings().app_database_url, [month], breakdown=by,
+    qa = rows_from_app_db(get_settings().app_database_url, [month], breakdowns=(by,),
                           la_code=authority.la_code)
     records += [{k: r[k] for k in KPI_JSON_KEYS} for r in qa]
     columns = KPI_JSON_KEYS if fmt != "table" else (
@@ -695,22 +697,34 @@ def children(
     """The children behind a figure: who is in the denominator and numerator, and why."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from lantern.measures.catalogue import ids
+    from lantern.measures.catalogue import from_app_db, ids
     from lantern.measures.drill import COLUMNS
     from lantern.measures.drill import children as drill
+    from lantern.quality.kpis import AUDIT_COLUMNS, audits_from_app_db
     from lantern.security.operator import record_operator_access
 
     _check_format(fmt, ("table", "csv", "json"))
-    if kpi_id not in ids():
+    if kpi_id not in ids() and not from_app_db(kpi_id):
         fail(f"unknown indicator {kpi_id!r}", "List them with `lantern kpis --month YYYY-MM`.")
     parse_month(month)
     con, _ = _open_warehouse()
     _check_loaded_month(con, month)
+    settings = get_settings()
+    columns: tuple[str, ...] = COLUMNS
+    shown: tuple[str, ...] = ("child_id", "event_id", "in_numerator", "reason", "team",
+                              "worker")
     try:
-        rows = drill(con, kpi_id, month, period=period, breakdown=by, breakdown_value=value)
+        if from_app_db(kpi_id):  # the case audits behind the figure
+            rows = audits_from_app_db(settings.app_database_url, kpi_id, month,
+                                      period=period, breakdown=by, value=value)
+            columns = AUDIT_COLUMNS
+            shown = ("audit", "child_id", "team", "auditor", "grade", "moderated_grade",
+                     "submitted_on", "in_numerator")
+        else:
+            rows = drill(con, kpi_id, month, period=period, breakdown=by,
+                         breakdown_value=value)
     except ValueError as exc:
         fail(str(exc), code=2)
-    settings = get_settings()
     try:  # logged before anything is shown: no identities without an entry
         record_operator_access(
             settings, "view_children_list", (str(r["child_id"]) for r in rows),
@@ -720,8 +734,7 @@ def children(
         fail(f"could not write the access log in {settings.app_database_url}, so no child "
              f"is shown ({type(exc).__name__})", "Check LANTERN_DATABASE_URL and that the "
              "app database can be written.")
-    shown = ("child_id", "event_id", "in_numerator", "reason", "team", "worker")
-    _print_records(rows, COLUMNS if fmt != "table" else shown, fmt,
+    _print_records(rows, columns if fmt != "table" else shown, fmt,
                    f"{kpi_id} {month}: {len(rows)} in the denominator, "
                    f"{sum(1 for r in rows if r.get('in_numerator'))} in the numerator")
 

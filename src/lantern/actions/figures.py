@@ -10,11 +10,11 @@ from typing import Any, Protocol
 
 from lantern.assurance.inputs import IndicatorMeta, add_months, as_meta
 from lantern.assurance.targets import Target
-from lantern.measures.catalogue import INDICATORS
+from lantern.measures.catalogue import SCORECARD
 
 
 def indicator_metas() -> dict[str, IndicatorMeta]:
-    return {i.id: as_meta(i.id, i) for i in INDICATORS}
+    return {i.id: as_meta(i.id, i) for i in SCORECARD}
 
 
 def indicator_name(kpi_id: str) -> str:

@@ -7,7 +7,7 @@ the figures; it computes none itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +32,7 @@ from lantern.assurance.inputs import (
 from lantern.assurance.spc import SpcResult, classify, rebase_indices
 from lantern.assurance.targets import Target, load_targets, since_last_period, status_text
 from lantern.casework import team_services
-from lantern.measures.catalogue import INDICATORS
+from lantern.measures.catalogue import SCORECARD, from_app_db
 from lantern.measures.drill import children_by_month
 from lantern.measures.engine import KpiRow, compute
 
@@ -71,8 +71,23 @@ class MonthlyAssurance:
     team_service: dict[str, str]
 
 
+@dataclass(frozen=True)
+class LocalFigures:
+    """Indicators counted outside the warehouse — the quality-assurance indicators,
+    from the app database's case audits — handed in by a caller that may read there
+    (this layer does not): ``rows(months, breakdowns)`` gives their rows in the
+    engine's shape (`KpiRow` fields), ``children`` the children behind a figure."""
+
+    rows: Callable[[Sequence[str], Sequence[str]], list[dict[str, Any]]]
+    children: ChildrenLookup
+
+    def kpi_rows(self, months: Sequence[str], breakdowns: Sequence[str]) -> list[KpiRow]:
+        return [KpiRow(**r) for r in self.rows(months, breakdowns)]
+
+
 def metas() -> dict[str, IndicatorMeta]:
-    return {i.id: as_meta(i.id, i) for i in INDICATORS}
+    """Every indicator of the scorecard: the warehouse's and the app database's."""
+    return {i.id: as_meta(i.id, i) for i in SCORECARD}
 
 
 def assure_month(
@@ -85,15 +100,19 @@ def assure_month(
     targets_path: str | None = None,
     history: int = HISTORY_MONTHS,
     team_service: dict[str, str] | None = None,
+    local: LocalFigures | None = None,
 ) -> MonthlyAssurance:
+    """The month's assurance computed from the warehouse (and ``local``'s rows)."""
     if team_service is None and isinstance(con, duckdb.DuckDBPyConnection):
         # Team rows of exceptions are grouped under their service from the warehouse's
         # own hierarchy, so no caller has to remember to pass it.
         team_service = team_services(con)
     months = history_months(month, history)
     rows = compute(con, months, breakdowns=BREAKDOWNS, population=population, la_code=la_code)
+    if local is not None:
+        rows += local.kpi_rows(months, BREAKDOWNS)
     return assemble(rows, month, months, load_targets(targets_path), process_changes,
-                    team_service or {}, drill_lookup(con, months[-WINDOW_MONTHS:]),
+                    team_service or {}, drill_lookup(con, months[-WINDOW_MONTHS:], local),
                     materiality=load_materiality(targets_path))
 
 
@@ -102,13 +121,18 @@ def history_months(month: str, history: int = HISTORY_MONTHS) -> list[str]:
     return [add_months(month, -k) for k in range(history - 1, -1, -1)]
 
 
-def drill_lookup(con: Any, months: list[str]) -> ChildrenLookup:
+def drill_lookup(con: Any, months: list[str], local: LocalFigures | None = None
+                 ) -> ChildrenLookup:
     """The children behind a figure (its denominator rows), for deep dives. One
     drill-down per indicator serves every team and service and every month in
-    ``months`` (a month outside them is drilled on its own)."""
+    ``months`` (a month outside them is drilled on its own). The app database's
+    indicators' children come from ``local`` (none without it: this layer cannot
+    read audits)."""
     drilled: dict[tuple[str, str], list[dict[str, Any]]] = {}
 
     def children_behind(kpi_id: str, m: str, breakdown: str, value: str) -> list[str]:
+        if from_app_db(kpi_id):
+            return list(local.children(kpi_id, m, breakdown, value)) if local else []
         if (kpi_id, m) not in drilled:
             asked = months if m in months else [m]
             found = children_by_month(con, kpi_id, asked)

@@ -55,6 +55,7 @@ from lantern.assurance.inputs import (
 from lantern.assurance.monthly import (
     BREAKDOWNS,
     HISTORY_MONTHS,
+    LocalFigures,
     MonthlyAssurance,
     assemble,
     assure_month,
@@ -64,7 +65,10 @@ from lantern.assurance.monthly import (
 )
 from lantern.assurance.targets import Target, load_targets
 from lantern.casework import data_date, team_services
+from lantern.measures.catalogue import from_app_db
 from lantern.measures.engine import KpiRow, compute
+from lantern.months import Month
+from lantern.months import months as month_run
 
 STORE_MONTHS = MONTHS_OFFERED
 """Months stored: as many as a person can choose."""
@@ -163,20 +167,24 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def store_assurance(con: duckdb.DuckDBPyConnection, basis: Basis, *,
-                    last_month: str | None = None, months: int = STORE_MONTHS
-                    ) -> StoreSummary:
-    """Compute every stored month's assurance from the warehouse on ``con`` and replace
-    the store with it in one transaction. ``last_month``: default, the latest complete
-    month of data (as the web app's)."""
+                    last_month: str | None = None, months: int = STORE_MONTHS,
+                    local: LocalFigures | None = None) -> StoreSummary:
+    """Compute every stored month's assurance from the warehouse on ``con`` (and the
+    quality-assurance indicators' rows from ``local``) and replace the store with it in
+    one transaction. ``last_month``: default, the latest complete month of data (as the
+    web app's)."""
     started = time.perf_counter()
     last = last_month or latest_complete_month(data_date(con))
     shown = history_months(last, months)
     every = history_months(last, months + HISTORY_MONTHS - 1)
     kw: dict[str, Any] = {"population": basis.population, "la_code": basis.la_code}
     rows = compute_arrow(con, every, breakdowns=BREAKDOWNS, **kw)
+    if local is not None:
+        rows = pa.concat_tables([rows, pa.Table.from_pylist(
+            local.rows(every, BREAKDOWNS), schema=ROW_SCHEMA)])
     by_characteristic = _only(compute_arrow(con, shown, breakdowns=CHARACTERISTICS, **kw),
                               CHARACTERISTICS)
-    exceptions = _every_months_exceptions(con, basis, rows.to_pylist(), shown)
+    exceptions = _every_months_exceptions(con, basis, rows.to_pylist(), shown, local)
     load_id = latest_load_id(con)
     seconds = time.perf_counter() - started
     create_tables(con)
@@ -203,6 +211,42 @@ def store_assurance(con: duckdb.DuckDBPyConnection, basis: Basis, *,
                         sum(len(v) for v in exceptions.values()), seconds)
 
 
+def store_local(con: duckdb.DuckDBPyConnection, basis: Basis, local: LocalFigures
+                ) -> int:
+    """Replace the stored quality-assurance rows with ``local``'s (audits recorded since
+    the load: the demo's year of audits, a paper import) and rebuild every stored
+    month's exceptions from the stored rows, in one transaction; the warehouse's own
+    rows are kept. Returns the rows stored (0 when there is no store for the latest
+    load: the next load stores them)."""
+    head = stored(con)
+    if head is None:
+        return 0
+    shown = [str(m) for m in month_run(Month.parse(head.first_month),
+                                        Month.parse(head.last_month))]
+    every = history_months(head.last_month, len(shown) + HISTORY_MONTHS - 1)
+    qa = pa.Table.from_pylist(local.rows(every, BREAKDOWNS), schema=ROW_SCHEMA)
+    qa_ids = sorted(set(qa.column("kpi_id").to_pylist()))
+    kept = [r.as_dict() for r in stored_rows(con, every, BREAKDOWNS, basis) or []
+            if not from_app_db(r.kpi_id)]
+    exceptions = _every_months_exceptions(con, basis, kept + qa.to_pylist(), shown, local)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM _assurance_rows WHERE load_id = ? "
+                    "AND list_contains(?, kpi_id)", [head.load_id, qa_ids])
+        con.register("_assured_in", qa)
+        con.execute(f"INSERT INTO _assurance_rows SELECT {head.load_id}, "
+                    f"{', '.join(_ROW_COLUMNS)} FROM _assured_in ORDER BY month, kpi_id")
+        con.unregister("_assured_in")
+        con.execute("DELETE FROM _assurance_exceptions")
+        _insert_exceptions(con, head.load_id, exceptions)
+        con.execute("UPDATE _assurance_store SET fingerprint = ?", [basis.fingerprint()])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return qa.num_rows
+
+
 def _only(rows: pa.Table, breakdowns: Sequence[str]) -> pa.Table:
     """The rows of ``breakdowns``. The engine also gives an indicator the data cannot
     give as one authority row saying why, whatever breakdowns are asked for; the
@@ -211,14 +255,16 @@ def _only(rows: pa.Table, breakdowns: Sequence[str]) -> pa.Table:
 
 
 def _every_months_exceptions(con: duckdb.DuckDBPyConnection, basis: Basis,
-                             rows: list[dict[str, Any]], shown: list[str]
+                             rows: list[dict[str, Any]], shown: list[str],
+                             local: LocalFigures | None = None
                              ) -> dict[str, list[ExceptionItem]]:
     """Each shown month's exception report. One drill-down per indicator serves every
     month's deep dives (the months shown and the two before the first)."""
     targets, materiality = _configured(basis.targets_path)
     changes = [m for m, _ in basis.process_changes]
     ts = team_services(con)
-    lookup = drill_lookup(con, history_months(shown[-1], len(shown) + WINDOW_MONTHS - 1))
+    lookup = drill_lookup(con, history_months(shown[-1], len(shown) + WINDOW_MONTHS - 1),
+                          local)
     by_month: dict[str, list[IndicatorRow]] = {}
     for r in rows:  # normalised once for every month that reads them
         by_month.setdefault(r["month"], []).append(IndicatorRow(**r))
@@ -326,8 +372,8 @@ def stored_rows(con: duckdb.DuckDBPyConnection, months: Sequence[str],
 
 
 def stored_assurance(con: duckdb.DuckDBPyConnection, month: str, basis: Basis, *,
-                     team_service: dict[str, str] | None = None
-                     ) -> MonthlyAssurance | None:
+                     team_service: dict[str, str] | None = None,
+                     local: LocalFigures | None = None) -> MonthlyAssurance | None:
     """The month's assurance from the store, or None when the store does not hold it
     (another load, population or authority, or a month outside it)."""
     head = stored(con)
@@ -342,7 +388,7 @@ def stored_assurance(con: duckdb.DuckDBPyConnection, month: str, basis: Basis, *
     targets, materiality = _configured(basis.targets_path)
     return assemble(
         rows, month, window, targets, list(basis.process_changes), ts,
-        drill_lookup(con, window[-WINDOW_MONTHS:]),
+        drill_lookup(con, window[-WINDOW_MONTHS:], local),
         exceptions=_stored_exceptions(con, head.load_id, month) if same else None,
         materiality=materiality)
 
@@ -368,12 +414,16 @@ def as_of_months(as_of: date, months: int = STORE_MONTHS) -> list[str]:
 
 
 def month_assurance(con: duckdb.DuckDBPyConnection, month: str, basis: Basis, *,
-                    team_service: dict[str, str] | None = None) -> MonthlyAssurance:
+                    team_service: dict[str, str] | None = None,
+                    local: LocalFigures | None = None) -> MonthlyAssurance:
     """The month's assurance: from the store when it holds the month for these
-    settings, else computed (`assure_month`)."""
-    got = stored_assurance(con, month, basis, team_service=team_service)
+    settings, else computed (`assure_month`, with ``local``'s quality-assurance rows).
+    ``local`` also gives the children behind a quality-assurance deep dive when the
+    exceptions are rebuilt from the stored rows."""
+    got = stored_assurance(con, month, basis, team_service=team_service, local=local)
     if got is not None:
         return got
     return assure_month(con, month, la_code=basis.la_code, population=basis.population,
                         process_changes=list(basis.process_changes),
-                        targets_path=basis.targets_path, team_service=team_service)
+                        targets_path=basis.targets_path, team_service=team_service,
+                        local=local)

@@ -105,7 +105,8 @@ def audits_import(file: Annotated[Path, typer.Argument(help="FILE.csv")]) -> Non
                 err.print(line, highlight=False, markup=False)
             _fail(f"{file} refused ({e}); nothing was imported",
                   "Each line above names the row, the field and what was expected.")
-    console.print(f"Imported {n} audits from {file}.", highlight=False)
+    console.print(f"Imported {n} audits from {file}; {store_audit_figures()}.",
+                  highlight=False)
 
 
 @audits_app.command("summary")
@@ -191,4 +192,25 @@ def build_demo_quality() -> str:
     from lantern.quality import demo
 
     with warehouse() as (wh, latest, _changes, today):
-        return "Case audits: " + demo.build(_engine(), wh.con, latest, today)
+        done = "Case audits: " + demo.build(_engine(), wh.con, latest, today)
+    return f"{done}; {store_audit_figures()}"
+
+
+def store_audit_figures() -> str:
+    """The audits' indicators into every stored month's assurance (the scorecard, SPC,
+    the decline rule and exceptions read them there); says what it did."""
+    from lantern.assurance.store import Basis, store_local
+    from lantern.quality.kpis import local_figures
+    from lantern.warehouse import Warehouse
+    from lantern.warehouse.meta import read_authority, with_population
+
+    settings = get_settings()
+    if not settings.warehouse_path.exists():
+        return "no warehouse yet: the first load stores the audits' figures"
+    targets = str(settings.targets) if settings.targets else None
+    with Warehouse(settings.warehouse_path) as wh:
+        authority = with_population(read_authority(wh.con), settings.population)
+        n = store_local(wh.con, Basis.of(authority, targets),
+                        local_figures(settings.app_database_url, authority.la_code))
+    return (f"the audits' figures stored with every month's assurance ({n:,} rows)" if n
+            else "no stored assurance yet: the next load stores the audits' figures")

@@ -9,6 +9,7 @@ from lantern.measures import (
     child_protection,
     children_in_need,
     front_door,
+    quality,
 )
 from lantern.measures.core import Indicator
 
@@ -21,8 +22,13 @@ INDICATORS: tuple[Indicator, ...] = (
     *adoption.INDICATORS,
 )
 
-_BY_ID = {i.id: i for i in INDICATORS}
-if len(_BY_ID) != len(INDICATORS):  # pragma: no cover - guards copy/paste mistakes
+SCORECARD: tuple[Indicator, ...] = (*INDICATORS, *quality.INDICATORS)
+"""Every indicator a month's assurance, scorecard and report show: the warehouse's
+(`INDICATORS`, which the engine computes) and the quality-assurance indicators counted
+from the app database's case audits (``source="app_db"``)."""
+
+_BY_ID = {i.id: i for i in SCORECARD}
+if len(_BY_ID) != len(SCORECARD):  # pragma: no cover - guards copy/paste mistakes
     raise RuntimeError("duplicate indicator id in the catalogue")
 
 
@@ -34,7 +40,14 @@ def get(kpi_id: str) -> Indicator:
 
 
 def ids() -> list[str]:
+    """The warehouse's indicators (the engine's)."""
     return [i.id for i in INDICATORS]
+
+
+def from_app_db(kpi_id: str) -> bool:
+    """Is the indicator counted from the app database (case audits)?"""
+    found = _BY_ID.get(kpi_id)
+    return found is not None and found.source == quality.SOURCE
 
 
 HOW_TO_ADD = """## How to add an indicator
@@ -88,7 +101,7 @@ def render_catalogue_markdown() -> str:
         "",
     ]
     area = None
-    for i in INDICATORS:
+    for i in SCORECARD:
         if i.area != area:
             area = i.area
             out += [f"## {area}", ""]
@@ -101,7 +114,8 @@ def render_catalogue_markdown() -> str:
                    + ("; local standard" if i.local else ""))
         if i.lait:
             out.append(f"- DfE benchmark (LAIT): `{i.lait}`")
-        out.append("- tables: " + ", ".join(f"`{t}`" for t in i.tables))
+        out.append("- tables: " + ", ".join(f"`{t}`" for t in i.tables) if i.tables else
+                   "- counted from the app database's case audits (`lantern audits`)")
         if i.params:
             out.append("- parameters: " + ", ".join(f"`{k}` = {v}" for k, v in
                                                      i.params.items()))

@@ -78,6 +78,7 @@ class Indicator:
     periods: tuple[str, ...] | None = None
     breakdowns: tuple[str, ...] | None = None
     note: str = ""
+    source: str = "warehouse"  # or "app_db": counted from the app database, not here
 
     @property
     def all_periods(self) -> tuple[str, ...]:

@@ -269,7 +269,9 @@ def _compute(
     unknown = [b for b in breakdowns if b not in BREAKDOWNS]
     if unknown:
         raise ValueError(f"unknown breakdowns {unknown}; choose from {BREAKDOWNS}")
-    inds = [get(k) for k in kpis] if kpis is not None else list(INDICATORS)
+    # The app database's indicators (case audits) are counted there, never here.
+    inds = [i for i in (get(k) for k in kpis) if i.source == "warehouse"] \
+        if kpis is not None else list(INDICATORS)
     ctx = Ctx.create(backend, mes)
     counts = table_counts(backend, [t for i in inds for t in i.tables])
     month_strs = [m.strftime("%Y-%m") for m in mes]

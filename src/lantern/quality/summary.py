@@ -30,20 +30,14 @@ from sqlalchemy.orm import Session
 
 from lantern.actions.models import ActionHistory
 from lantern.actions.tracker import actions_from
+from lantern.measures.quality import INDICATORS as QA_INDICATORS
 from lantern.months import Month
 from lantern.quality.audits import SOURCE, final_band, moderations
 from lantern.quality.models import Audit, AuditDipSample, AuditFinding, AuditModeration
 from lantern.quality.tools import Tool, load_tools
 
 GOOD = ("good", "outstanding")
-TITLES = {  # as shared/KPIS.md names them
-    "audits_completed": "Case audits completed",
-    "audits_good_or_better_pct": "Audits graded good or better",
-    "audits_inadequate_pct": "Audits graded inadequate",
-    "audit_moderation_agreement_pct": "Moderation agreed with the auditor's grade",
-    "audit_actions_on_time_pct": "Audit actions completed on time",
-    "family_feedback_pct": "Audits with child or family feedback",
-}
+TITLES = {i.id: i.title for i in QA_INDICATORS}  # declared in the catalogue
 DONE = ("done_awaiting_impact", "signed_off")
 
 
@@ -92,46 +86,58 @@ Tally = dict[str, dict[tuple[str, str], list[int]]]
 PCT_IDS = tuple(k for k in TITLES if k != "audits_completed")
 
 
-def _keys(a: Audit) -> list[tuple[str, str]]:
+def scope_keys(a: Audit) -> list[tuple[str, str]]:
     """Where one audit counts: the authority, and its service and team when recorded
     (the child's team when sampled)."""
     return [("authority", "")] + [(b, v) for b, v in (("service", a.service_id),
                                                        ("team", a.team_id)) if v]
 
 
-def tally(s: Session, w: Window, tools: dict[str, Tool]) -> Tally:
-    """The six indicators' counts over the window, for the authority, each service and
-    each team: the one definition `indicators`, the quarter's summary and the monthly
-    indicator rows (`kpi_rows`) all read."""
-    out: Tally = {k: {} for k in TITLES}
+# Who is behind each indicator in a window: indicator -> [(the audit counted, whether
+# it is in the numerator)] (an action or moderation counts under its audit).
+Members = dict[str, list[tuple[Audit, bool]]]
 
-    def add(kpi: str, a: Audit, hit: bool) -> None:
-        for key in _keys(a):
-            cell = out[kpi].setdefault(key, [0, 0])
-            cell[0] += hit
-            cell[1] += 1
 
+def members(s: Session, w: Window, tools: dict[str, Tool]) -> Members:
+    """The audits behind each of the six indicators over the window, each with whether
+    it is in the numerator: the one definition `tally` counts and the drill-down lists."""
+    out: Members = {k: [] for k in TITLES}
     audits = _submitted(s, w)
     mods = moderations(s, [a.id for a in audits])
     for a in audits:
         band = final_band(a, mods.get(a.id), tools[a.tool_id])
-        add("audits_completed", a, True)
-        add("audits_good_or_better_pct", a, band in GOOD)
-        add("audits_inadequate_pct", a, band == "inadequate")
-        add("family_feedback_pct", a, bool(a.family_words.strip())
-            or a.family_rating is not None)
+        out["audits_completed"].append((a, True))
+        out["audits_good_or_better_pct"].append((a, band in GOOD))
+        out["audits_inadequate_pct"].append((a, band == "inadequate"))
+        out["family_feedback_pct"].append(
+            (a, bool(a.family_words.strip()) or a.family_rating is not None))
     for m in s.scalars(select(AuditModeration).where(AuditModeration.on >= w.first,
                                                      AuditModeration.on <= w.last)):
         audit = s.get(Audit, m.audit_id)
         assert audit is not None
-        add("audit_moderation_agreement_pct", audit, m.grade == m.auditor_grade)
+        out["audit_moderation_agreement_pct"].append((audit, m.grade == m.auditor_grade))
     due = [a for a in actions_from(s, SOURCE) if w.holds(a.due)]
     done_on = _done_on(s, [a.id for a in due])
     for action in due:
         audit = s.get(Audit, int(action.source_id))
         assert audit is not None
-        add("audit_actions_on_time_pct", audit, action.status in DONE
-            and action.id in done_on and done_on[action.id] <= action.due)
+        out["audit_actions_on_time_pct"].append(
+            (audit, action.status in DONE and action.id in done_on
+             and done_on[action.id] <= action.due))
+    return out
+
+
+def tally(s: Session, w: Window, tools: dict[str, Tool]) -> Tally:
+    """The six indicators' counts over the window, for the authority, each service and
+    each team: the one count `indicators`, the quarter's summary and the monthly
+    indicator rows (`kpi_rows`) all read."""
+    out: Tally = {k: {} for k in TITLES}
+    for kpi, counted in members(s, w, tools).items():
+        for a, hit in counted:
+            for key in scope_keys(a):
+                cell = out[kpi].setdefault(key, [0, 0])
+                cell[0] += hit
+                cell[1] += 1
     return out
 
 

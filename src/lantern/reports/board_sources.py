@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from lantern.actions.rag import COLOUR_LABELS, load_config
 from lantern.governance.models import DeepDive
 from lantern.governance.tracker import KIND_LABELS
-from lantern.measures.catalogue import INDICATORS
+from lantern.measures.catalogue import SCORECARD
 from lantern.months import Month
 
 RAG_ORDER = ("red", "amber", "green", "blue", "grey")  # worst first
@@ -61,7 +61,7 @@ def _subject(d: DeepDive, titles: dict[str, str], places: dict[tuple[str, str], 
 def deep_dives(ctx: SourceContext) -> tuple[str, list[tuple[str, str, str]]] | None:
     """(headline, lines of (title, status, detail)) for the month, or None if none exist."""
     first, last = _month_bounds(ctx.month)
-    titles = {i.id: i.title for i in INDICATORS}
+    titles = {i.id: i.title for i in SCORECARD}
     places = _places(ctx.con)
     with Session(ctx.engine) as s:
         dds = list(s.scalars(select(DeepDive).where(DeepDive.opened_on <= last)))

@@ -18,7 +18,7 @@ from lantern.assurance.store import Basis, month_assurance
 from lantern.calendar import add_working_days
 from lantern.casework.labels import Names, exception_text, names, place_label
 from lantern.measures.benchmarks import benchmark, compared_value
-from lantern.measures.catalogue import INDICATORS, get
+from lantern.measures.catalogue import SCORECARD, get
 from lantern.reports.model import ChartPoint, ExceptionLine, Report, ScorecardRow, Section
 
 # The report's service areas, in the order the seeds' reports use, and the indicator
@@ -30,6 +30,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("cared_for", "Cared for children"),
     ("care_experienced", "Care experienced young people"),
     ("adoption", "Adoption"),
+    ("quality", "Quality assurance"),
 )
 # Where exceptions from each workforce service are listed.
 SERVICE_SECTIONS = {
@@ -56,6 +57,7 @@ def section_of(kpi_id: str, area: str) -> str:
         "Section 47 and child protection": "child_protection",
         "Children in need": "children_in_need",
         "Children looked after": "cared_for",
+        "Quality assurance": "quality",  # case audits (the app database's indicators)
     }.get(area, "cared_for")
 
 
@@ -92,9 +94,9 @@ def report_from(
     year, mon = (int(p) for p in assurance.month.split("-"))
     first_of_next = date(year + mon // 12, mon % 12 + 1, 1)
     rows = {i.id: scorecard_row(assurance.indicators[i.id], la_code, population)
-            for i in INDICATORS}
+            for i in SCORECARD}
     sections = {key: Section(key, title) for key, title in SECTIONS}
-    for ind in INDICATORS:
+    for ind in SCORECARD:
         sections[section_of(ind.id, ind.area)].rows.append(rows[ind.id])
     for item in assurance.exceptions:
         sections[_exception_section(item)].exceptions.append(exception_line(item, names))

@@ -17,7 +17,7 @@ from lantern.appdb.reports import ReportRun, ReportStep
 from lantern.assurance.inputs import add_months
 from lantern.assurance.targets import Target, load_targets, since_last_period, status_text
 from lantern.casework import team_services
-from lantern.measures.catalogue import INDICATORS, get
+from lantern.measures.catalogue import SCORECARD, get
 from lantern.measures.engine import KpiRow, compute
 from lantern.reports.book import AUTHORITY, Frozen, ReportBook, edition_label
 from lantern.reports.build import build_report, section_of
@@ -179,7 +179,7 @@ def _int(x: float | None) -> int | None:
 def edition_kpis(edition: str) -> list[str]:
     """The indicators an edition reports (the authority's: all of them)."""
     keys = EDITION_SECTIONS.get(edition) if edition != AUTHORITY else None
-    return [i.id for i in INDICATORS if keys is None or section_of(i.id, i.area) in keys]
+    return [i.id for i in SCORECARD if keys is None or section_of(i.id, i.area) in keys]
 
 
 def month_figures(con: Any, months: list[str], authority: Authority,

@@ -39,7 +39,7 @@ from lantern.casework.labels import names as casework_names
 from lantern.config import Settings
 from lantern.ingest import history
 from lantern.measures.benchmarks import benchmark
-from lantern.measures.catalogue import INDICATORS, get
+from lantern.measures.catalogue import SCORECARD, get
 from lantern.measures.drill import children as drill_children
 from lantern.measures.engine import KpiRow, compute
 from lantern.months import Month
@@ -395,7 +395,7 @@ def authority_rows(wh: Wh, month: str) -> dict[str, ScorecardRow]:
     a = assurance(wh, month)
     rows = RESULTS.get(wh.key("scorecard_rows", month), lambda: {
         i.id: scorecard_row(a.indicators[i.id], wh.authority.la_code, wh.authority.population)
-        for i in INDICATORS})
+        for i in SCORECARD})
     return rows
 
 
@@ -437,7 +437,7 @@ def scorecard(wh: Wh, month: str, p: Principal, breakdown: str = "authority",
     rows = authority_rows(wh, month)
     out: dict[str, dict[str, Any]] = {k: {"key": k, "title": t, "rows": []}
                                       for k, t in SECTIONS}
-    for ind in INDICATORS:
+    for ind in SCORECARD:
         if kpis is not None and ind.id not in kpis:
             continue
         sr = rows[ind.id]
@@ -522,6 +522,23 @@ def indicator_children(wh: Wh, kpi_id: str, month: str, p: Principal, *,
     rows = drill(wh, kpi_id, month, None)
     if breakdown != "authority" and value is not None:
         rows = [r for r in rows if str(r.get(breakdown)) == value]
+    return [r for r in rows if child_visible(wh, p, str(r["child_id"]))]
+
+
+def indicator_audits(wh: Wh, engine: Any, kpi_id: str, month: str, p: Principal, *,
+                     breakdown: str = "authority", value: str | None = None
+                     ) -> list[dict[str, Any]]:
+    """The case audits behind a quality-assurance figure (`quality.kpis.audits_behind`),
+    only those of children in the viewer's scope."""
+    from sqlalchemy.orm import Session
+
+    from lantern.quality.kpis import audits_behind
+
+    with Session(engine) as s:
+        try:
+            rows = audits_behind(s, kpi_id, month, breakdown=breakdown, value=value)
+        except ValueError as e:
+            raise HTTPException(422, str(e)) from None
     return [r for r in rows if child_visible(wh, p, str(r["child_id"]))]
 
 

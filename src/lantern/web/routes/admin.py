@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from starlette.responses import RedirectResponse, Response
 
-from lantern.measures.catalogue import INDICATORS
+from lantern.measures.catalogue import SCORECARD
 from lantern.security.policy import ROLES, SCOPE_TYPES
 from lantern.web import app_settings
 from lantern.web.cache import ASSURANCE
@@ -85,7 +85,7 @@ def _target_rows(request: Request) -> list[dict[str, Any]]:
     local = app_settings.overrides(stores(request).engine)
     eff = app_settings.effective(settings, local)
     rows = []
-    for i in INDICATORS:
+    for i in SCORECARD:
         t = eff.get(i.id)
         rows.append({"kpi_id": i.id, "title": i.title, "unit": i.unit,
                      "polarity": i.polarity,
@@ -104,7 +104,7 @@ def admin_targets(request: Request, viewer: ViewerDep) -> Response:
 
 
 def _kpi_or_404(kpi_id: str) -> Any:
-    found = next((i for i in INDICATORS if i.id == kpi_id), None)
+    found = next((i for i in SCORECARD if i.id == kpi_id), None)
     if found is None:
         raise HTTPException(404, f"No indicator {kpi_id!r}.")
     return found

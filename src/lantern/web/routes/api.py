@@ -12,10 +12,10 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from starlette.responses import Response
 
 from lantern import casework
-from lantern.measures.catalogue import INDICATORS
+from lantern.measures.catalogue import SCORECARD
 from lantern.web import api_models as m
 from lantern.web import services as sv
-from lantern.web.deps import ViewerDep, WhDep, log_child_access
+from lantern.web.deps import ViewerDep, WhDep, log_child_access, stores
 from lantern.web.routes import work
 from lantern.web.routes._common import render
 from lantern.web.routes.found import child_or_404, children_behind, kpi_or_404, team_or_404
@@ -60,7 +60,7 @@ def api_me(viewer: ViewerDep) -> m.Me:
 def api_indicators(viewer: ViewerDep) -> list[m.IndicatorInfo]:
     return [m.IndicatorInfo(kpi_id=i.id, title=i.title, definition=i.definition, area=i.area,
                             unit=i.unit, polarity=i.polarity, periods=list(i.all_periods),
-                            headline_period=i.headline_period) for i in INDICATORS]
+                            headline_period=i.headline_period) for i in SCORECARD]
 
 
 @router.get("/scorecard", name="api_scorecard",
@@ -94,7 +94,8 @@ def api_indicator(kpi_id: str, viewer: ViewerDep, wh: WhDep,
 def api_indicator_children(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhDep,
                            month: Month = None, by: str = "authority",
                            value: str | None = None) -> m.ChildrenBehind:
-    month, rows = children_behind(wh, viewer, kpi_id, month, by, value)
+    month, rows = children_behind(wh, viewer, kpi_id, month, by, value,
+                                  stores(request).engine)
     log_child_access(request, viewer, "export_indicator_children",
                      sorted({str(r["child_id"]) for r in rows}), detail=f"{kpi_id} {month}")
     return m.ChildrenBehind.model_validate({"kpi_id": kpi_id, "month": month, "children": [

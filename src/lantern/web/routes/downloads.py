@@ -12,9 +12,9 @@ from lantern.casework.labels import PERIOD_TEXT
 from lantern.measures.catalogue import get
 from lantern.web import exports, labels
 from lantern.web import services as sv
-from lantern.web.deps import ViewerDep, WhDep, log_child_access
+from lantern.web.deps import ViewerDep, WhDep, log_child_access, stores
 from lantern.web.routes import pages
-from lantern.web.routes.found import children_behind, kpi_or_404
+from lantern.web.routes.found import children_behind, drill_columns, kpi_or_404
 
 router = APIRouter(include_in_schema=False)
 
@@ -69,11 +69,10 @@ def indicator_breakdowns_export(request: Request, kpi_id: str, fmt: str, viewer:
 def indicator_children_xlsx(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhDep,
                             month: pages.Month = None, by: str = "authority",
                             value: str | None = None) -> Response:
-    from lantern.measures.drill import COLUMNS
-
-    month, rows = children_behind(wh, viewer, kpi_id, month, by, value)
+    month, rows = children_behind(wh, viewer, kpi_id, month, by, value,
+                                  stores(request).engine)
     log_child_access(request, viewer, "export_indicator_children",
                      sorted({str(r["child_id"]) for r in rows}), detail=f"{kpi_id} {month}")
-    columns, named = labels.named_children(wh, rows, COLUMNS)
+    columns, named = labels.named_children(wh, rows, drill_columns(kpi_id))
     return exports.table_response("xlsx", f"{kpi_id}-{month}-children", columns, named,
                                   title=get(kpi_id).title)

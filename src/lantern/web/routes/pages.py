@@ -12,7 +12,7 @@ from starlette.responses import FileResponse, Response
 from lantern import casework
 from lantern.casework.labels import Names, exception_text, place_label
 from lantern.ingest.history import history, validation_report_file
-from lantern.measures.catalogue import INDICATORS
+from lantern.measures.catalogue import SCORECARD
 from lantern.measures.plain import plain
 from lantern.security.policy import Principal
 from lantern.web import exports, labels
@@ -21,7 +21,13 @@ from lantern.web.access import access
 from lantern.web.deps import ViewerDep, WhDep, log_child_access, stores
 from lantern.web.routes import work
 from lantern.web.routes._common import is_htmx, render
-from lantern.web.routes.found import child_or_404, children_behind, kpi_or_404, team_or_404
+from lantern.web.routes.found import (
+    child_or_404,
+    children_behind,
+    drill_columns,
+    kpi_or_404,
+    team_or_404,
+)
 from lantern.web.routes.quality import child_audits
 from lantern.web.routes.reports import book_of, reports_panel
 
@@ -153,7 +159,8 @@ def _commentary(request: Request, kpi_id: str, viewer: ViewerDep) -> dict[str, o
 def indicator_children(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhDep,
                        month: Month = None, by: str = "authority",
                        value: str | None = None) -> Response:
-    month, rows = children_behind(wh, viewer, kpi_id, month, by, value)
+    month, rows = children_behind(wh, viewer, kpi_id, month, by, value,
+                                  stores(request).engine)
     log_child_access(request, viewer, "view_indicator_children",
                      sorted({str(r["child_id"]) for r in rows}), detail=f"{kpi_id} {month}")
     names = sv.team_names(wh)
@@ -161,7 +168,7 @@ def indicator_children(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhD
         labels.all_names(wh), by, value)
     return render(request, "indicator_children.html", {
         "active_nav": "scorecard", "as_of": wh.as_of, "title": "Children behind the figure",
-        "ind": next(i for i in INDICATORS if i.id == kpi_id), "rows": rows,
+        "ind": next(i for i in SCORECARD if i.id == kpi_id), "rows": rows,
         "month": month, "month_label": sv.month_label(month), "names": names,
         "by": by if by != "authority" else "", "value": value or "", "where": where})
 
@@ -170,12 +177,11 @@ def indicator_children(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhD
 def indicator_children_csv(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhDep,
                            month: Month = None, by: str = "authority",
                            value: str | None = None) -> Response:
-    from lantern.measures.drill import COLUMNS
-
-    month, rows = children_behind(wh, viewer, kpi_id, month, by, value)
+    month, rows = children_behind(wh, viewer, kpi_id, month, by, value,
+                                  stores(request).engine)
     log_child_access(request, viewer, "export_indicator_children",
                      sorted({str(r["child_id"]) for r in rows}), detail=f"{kpi_id} {month}")
-    columns, named = labels.named_children(wh, rows, COLUMNS)
+    columns, named = labels.named_children(wh, rows, drill_columns(kpi_id))
     return exports.table_response("csv", f"{kpi_id}-{month}-children", columns, named)
 
 
@@ -273,7 +279,7 @@ def exceptions(request: Request, viewer: ViewerDep, wh: WhDep, month: Month = No
         "active_nav": "exceptions", "as_of": wh.as_of, "title": "Exceptions",
         "months": sv.months(wh), "month": month, "month_label": sv.month_label(month),
         "groups": groups, "names": sv.team_names(wh), "suppressed": viewer.suppressed,
-        "titles": {i.id: i.title for i in INDICATORS},
+        "titles": {i.id: i.title for i in SCORECARD},
         "deep_dives": _deep_dive_refs(request, month)})
 
 

@@ -18,7 +18,7 @@ from fastapi import Path as PathParam
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from lantern.appdb.reports import ReportRun
-from lantern.measures.catalogue import INDICATORS, ids
+from lantern.measures.catalogue import SCORECARD, ids
 from lantern.reports.book import ReportBook, edition_label, today_utc
 from lantern.reports.chain import (
     AWAITING,
@@ -114,8 +114,8 @@ def report_month(request: Request, month: MonthPath, viewer: ViewerDep,
         "late": book.is_late(run, today_utc()) if run else False,
         "due": due_date(month), "labels": STATE_LABELS, "actions": STEP_ACTIONS,
         "awaiting": AWAITING, "edition_label": edition_label, "config": book.config,
-        "commentary": commentary, "titles": {i.id: i.title for i in INDICATORS},
-        "indicators": INDICATORS, "done": done, "refused": refused,
+        "commentary": commentary, "titles": {i.id: i.title for i in SCORECARD},
+        "indicators": SCORECARD, "done": done, "refused": refused,
         "can_comment": p.role in book.config.commentary_roles,
         "can_open_files": not viewer.suppressed})
 
