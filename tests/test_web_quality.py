@@ -123,6 +123,31 @@ def test_the_programme_and_who_sees_what(setup: tuple) -> None:
     assert "Submit audit" not in director.get(f"/audits/{ref}").text
 
 
+
+def test_the_audits_behind_a_quality_figure(setup: tuple) -> None:
+    """The drill-down of a quality-assurance figure lists its audits (submitted on the
+    data date by the first test, moderated by the second) and logs the child; the
+    board sees the figure, never the audits."""
+    app, url, wh, ref = setup
+    lead = client_for(app, "performance_analyst")
+    month = "2024-03"  # the data date's month: the audit is in its window
+    page = lead.get(f"/indicators/audits_good_or_better_pct/children?month={month}")
+    assert page.status_code == 200, page.text
+    text = _text(page.text)
+    assert "Audits behind the figure" in text and ref in text
+    assert "Good Requires improvement" in text  # the auditor's grade, the moderated one
+    with Session(make_engine(url)) as s:
+        assert s.scalar(select(AccessLogEntry).where(
+            AccessLogEntry.action == "view_indicator_children",
+            AccessLogEntry.child_id == wh.child_in)) is not None
+    csv = lead.get(f"/indicators/audits_good_or_better_pct/children.csv?month={month}")
+    assert csv.status_code == 200 and "moderated_grade" in csv.text and ref in csv.text
+    assert lead.get(f"/indicators/audits_good_or_better_pct?month={month}").status_code == 200
+    board = client_for(app, "board_member")
+    assert board.get(f"/indicators/audits_good_or_better_pct/children?month={month}"
+                     ).status_code == 403
+
+
 def test_a_copy_of_the_app_database_is_as_built() -> None:
     """Other modules write to the shared web home's app database (audits, the access
     log); a module's private copy starts from the accounts alone, whatever ran before."""
