@@ -206,3 +206,23 @@ def test_each_row_is_stored_once(con: duckdb.DuckDBPyConnection,
         got = stored_rows(con, [head.last_month], breakdowns, basis)
         assert got is not None and sorted(got, key=_key) == sorted(want, key=_key)
         assert any(r.status == "not_available" for r in got)
+
+
+def test_report_figures_read_from_the_store_are_the_engines(
+        con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a report edition records of its figures (`reports.editions.month_figures`,
+    which decides whether a new load moved a published report) reads the store: the
+    same as computing them."""
+    from lantern.reports import editions
+
+    head = store.stored(con)
+    assert head is not None
+    a = read_authority(con)
+    wanted = ["authority", "safeguarding"]
+    _no_compute(monkeypatch)
+    monkeypatch.setattr(editions, "compute", None)  # must be read from the store
+    got = editions.month_figures(con, [head.last_month], a, wanted)
+    monkeypatch.undo()
+    monkeypatch.setattr(editions, "stored_rows", lambda *_a, **_k: None)
+    want = editions.month_figures(con, [head.last_month], a, wanted)
+    assert got == want and got[head.last_month, "authority"]["cp_plans_open"][0]

@@ -75,3 +75,11 @@ def test_a_service_row_is_the_service_figure_against_the_target() -> None:
     missing = _service_row(row, [], "2023-10", None)
     assert (missing.value, missing.availability, missing.status_word) == (
         None, "not_available", "")
+
+
+def test_the_published_history_is_the_year_before_the_latest_month() -> None:
+    from lantern.reports.demo_chain import published_months
+
+    got = published_months("2024-11")
+    assert got[0] == "2024-01" and got[-1] == "2024-10" and len(got) == 10
+    assert published_months("2024-02", 3) == ["2023-11", "2023-12", "2024-01"]  # a year end

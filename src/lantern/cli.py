@@ -447,10 +447,11 @@ def _demo_report(settings: Settings, latest: str, files: Path) -> None:
 
 
 def _demo_reports(latest: str) -> None:
-    """The report's history: the months since July published through the chain, the
-    latest awaiting the DCS's endorsement (demo accounts act; new passwords with --serve)."""
+    """The report's history: the ten months before the latest published through the
+    chain (HTML frozen; each PDF printed from it when first asked for), the latest
+    awaiting the DCS's endorsement (demo accounts act; new passwords with --serve)."""
     from lantern.casework import team_services
-    from lantern.reports.demo_chain import previous
+    from lantern.reports.demo_chain import published_months
     from lantern.reports.workflow import open_book
     from lantern.security.accounts import UserStore, ensure_demo_users
 
@@ -462,17 +463,15 @@ def _demo_reports(latest: str) -> None:
     people = {role: users.principal(users.get(f"demo_{role}").id)  # type: ignore[union-attr]
               for role in ("performance_analyst", "divisional_director", "dcs",
                            "head_of_service")}
-    published = [previous(latest)]
-    while len(published) < 4:
-        published.insert(0, previous(published[0]))
+    published = published_months(latest)
     from lantern.reports.demo_chain import run_demo_chain
 
     with console.status("Reports: quality check, themes, endorsement, publication") as st:
         run_demo_chain(con, book, authority, settings, people, published, latest,  # type: ignore[arg-type]
                        progress=lambda text: st.update(f"Reports: {text}"))
     con.close()
-    console.print(f"Reports:    {', '.join(published)} published; {latest} awaiting the "
-                  "DCS's endorsement (`lantern report status --month "
+    console.print(f"Reports:    {published[0]} to {published[-1]} published; {latest} "
+                  "awaiting the DCS's endorsement (`lantern report status --month "
                   f"{latest}`)")
 
 

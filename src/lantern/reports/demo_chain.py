@@ -1,4 +1,4 @@
-"""The demo authority's report history: the reporting year's months published through
+"""The demo authority's report history: the year's months published through
 the chain (quality check, headline themes, commentary, endorsement), the latest month
 waiting for the DCS's endorsement — as Torbay's plan describes the process.
 
@@ -17,6 +17,7 @@ from typing import Any
 from lantern.calendar import add_working_days
 from lantern.config import Settings
 from lantern.measures.catalogue import get
+from lantern.months import Month
 from lantern.reports.book import AUTHORITY, ReportBook
 from lantern.reports.chain import STATES
 from lantern.reports.editions import month_figures
@@ -41,6 +42,18 @@ WATCHED: dict[str, str] = {
     "cp_plans_open": "The deep dive into plans open over 18 months continues; step-downs "
                      "are tracked through the surgery.",
 }
+
+
+PUBLISHED_MONTHS = 10
+"""The demo's published history: the ten months before the latest (January to October
+for a November demo) — the year an improvement board looks back on."""
+
+
+def published_months(latest: str, n: int = PUBLISHED_MONTHS) -> list[str]:
+    """The ``n`` months before ``latest``, oldest first: the demo publishes them and
+    leaves ``latest`` awaiting endorsement."""
+    last = Month.parse(latest)
+    return [str(last - k) for k in range(n, 0, -1)]
 
 
 def month_after(month: str) -> date:

@@ -13,8 +13,11 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from lantern.appdb.reports import ReportRun, ReportStep
 from lantern.assurance.inputs import add_months
+from lantern.assurance.store import Basis, stored_rows
 from lantern.assurance.targets import Target, load_targets, since_last_period, status_text
 from lantern.casework import team_services
 from lantern.measures.catalogue import SCORECARD, get
@@ -186,9 +189,15 @@ def month_figures(con: Any, months: list[str], authority: Authority,
                   wanted: list[str]) -> dict[tuple[str, str], dict[str, list[Any]]]:
     """What a reader sees of each indicator in each (month, edition): the headline
     value, numerator, denominator and availability, as the report shows them (a new load
-    "moved the figures" when any differ). One engine call for every month and edition."""
-    rows = compute(con, months, breakdowns=("authority", "service"),
-                   population=authority.population, la_code=authority.la_code)
+    "moved the figures" when any differ): the rows stored with the load's assurance
+    (the report's own figures, the quality-assurance indicators' among them), else one
+    engine call for every month and edition."""
+    rows = stored_rows(con, months, ("authority", "service"),
+                       Basis(authority.la_code, authority.population)) \
+        if isinstance(con, duckdb.DuckDBPyConnection) else None
+    if rows is None:
+        rows = compute(con, months, breakdowns=("authority", "service"),
+                       population=authority.population, la_code=authority.la_code)
     found = {(r.month, r.breakdown_value if r.breakdown == "service" else AUTHORITY,
               r.kpi_id): r for r in rows if r.period == get(r.kpi_id).headline_period}
     out = {}
