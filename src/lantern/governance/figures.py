@@ -15,11 +15,12 @@ from typing import Any
 
 import duckdb
 
-from lantern.assurance.decline import DeclineTrigger, decline_checks
+from lantern.assurance.decline import ChildrenLookup, DeclineTrigger, decline_checks
 from lantern.assurance.inputs import IndicatorMeta, SeriesPoint, add_months
 from lantern.assurance.monthly import metas as indicator_metas
 from lantern.assurance.spc import classify, rebase_indices
 from lantern.assurance.store import Basis, stored_rows
+from lantern.measures.catalogue import from_app_db
 from lantern.measures.drill import children_by_month
 from lantern.measures.engine import compute
 from lantern.months import Month, months
@@ -56,9 +57,11 @@ def month_range(first: str, last: str) -> list[str]:
     return [str(m) for m in months(Month.parse(first), Month.parse(last))]
 
 
-def month_triggers(wh: Warehouse, months: Sequence[str]) -> dict[str, list[DeclineTrigger]]:
+def month_triggers(wh: Warehouse, months: Sequence[str],
+                   audited: ChildrenLookup | None = None) -> dict[str, list[DeclineTrigger]]:
     """Every deep dive the decline rule calls for in each of ``months`` (authority,
-    service and team; material declines only), with the children behind each value."""
+    service and team; material declines only), with the children behind each value
+    (a quality-assurance indicator's: the audited children, from ``audited``)."""
     if not months:
         return {}
     window = month_range(add_months(min(months), -2), max(months))
@@ -74,14 +77,21 @@ def month_triggers(wh: Warehouse, months: Sequence[str]) -> dict[str, list[Decli
     # One drill-down per indicator for every month any of its firings looks at.
     drilled: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for kpi_id, wanted in needed.items():
+        if from_app_db(kpi_id):
+            continue  # the audited children, by `_with_children`
         found = children_by_month(wh.con, kpi_id, sorted(wanted))
         for m, rows_ in zip(sorted(wanted), found.values(), strict=True):
             drilled[kpi_id, m] = rows_
-    return {month: [_with_children(t, drilled) for t in ts] for month, ts in fired.items()}
+    return {month: [_with_children(t, drilled, audited) for t in ts]
+            for month, ts in fired.items()}
 
 
-def _with_children(t: DeclineTrigger,
-                   drilled: dict[tuple[str, str], list[dict[str, Any]]]) -> DeclineTrigger:
+def _with_children(t: DeclineTrigger, drilled: dict[tuple[str, str], list[dict[str, Any]]],
+                   audited: ChildrenLookup | None = None) -> DeclineTrigger:
+    if from_app_db(t.kpi_id):  # none known without the app database's audits
+        return replace(t, children=tuple(
+            tuple(sorted(audited(t.kpi_id, m, t.breakdown, t.breakdown_value)))
+            if audited else () for m in t.months))
     kids = []
     for m in t.months:
         rows = drilled[t.kpi_id, m]

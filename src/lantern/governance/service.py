@@ -28,6 +28,7 @@ from lantern.governance.models import DeepDive
 from lantern.governance.recovery import RecoveryCheck, recovery_check
 from lantern.governance.tracker import TrackerRow, tracker_rows
 from lantern.months import Month
+from lantern.quality.kpis import children_lookup
 from lantern.security.policy import Principal
 
 T = TypeVar("T")
@@ -48,7 +49,8 @@ def sync(engine: Engine, wh: Warehouse, months: Sequence[str], *,
          recorded_on: Callable[[str], date]) -> list[deep_dives.SyncResult]:
     """Store the decline rule's firings for each month, oldest first (a later firing
     attaches to a deep dive an earlier one opened); ``recorded_on(month)`` dates them."""
-    found = month_triggers(wh, months)
+    with Session(engine) as audits:  # the children behind a quality-assurance decline
+        found = month_triggers(wh, months, children_lookup(audits))
     out = []
     for month in sorted(found):
         with transaction(engine) as s:
