@@ -123,3 +123,20 @@ def test_lantern_children_lists_the_audits_and_logs_each_child(
     wrong = CliRunner().invoke(app, ["children", "audits_completed", "--month", "2024-03",
                                      "--by", "worker", "--value", "W1"], env=env)
     assert wrong.exit_code == 2 and "audits are counted by" in wrong.output
+
+
+def test_a_quality_decline_names_the_audited_children(app_engine: Engine) -> None:
+    """A deep dive on an audit indicator is frozen with the children audited in each of
+    its three months' windows at its scope (here team T2's rolling years)."""
+    from lantern.assurance.decline import DeclineTrigger
+    from lantern.governance.figures import _with_children
+
+    record(app_engine)
+    t = DeclineTrigger("audits_good_or_better_pct", "team", "T2", "rolling_12m", "high",
+                       ("2024-02", "2024-03", "2024-04"), (100.0, 100.0, 50.0),
+                       (1, 1, 1), (1, 1, 2))
+    with Session(app_engine) as s:
+        got = _with_children(t, {}, children_lookup(s))
+    # a3 (C3, 31 March 2024) in March's and April's years; a4 (C4, 1 April) in April's
+    assert got.children == ((), ("C3",), ("C3", "C4"))
+    assert _with_children(t, {}).children == ((), (), ())  # no app database: none known
