@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from lantern.appdb.models import User
 from lantern.assurance.monthly import LocalFigures
+from lantern.measures.quality import AUDITS_COMPLETED
 from lantern.months import Month
 from lantern.quality.audits import moderations
 from lantern.quality.models import Audit
@@ -27,7 +28,7 @@ from lantern.quality.tools import Tool, load_tools
 
 PERIODS = ("in_month", "rolling_12m", "fytd")
 BREAKDOWNS = ("authority", "service", "team")
-HEADLINE_PERIOD = "rolling_12m"  # as the catalogue's window indicators
+HEADLINE_PERIOD = AUDITS_COMPLETED.headline_period  # the catalogue's (all six alike)
 NO_AUDITS = "no case audits are recorded in the app database"
 
 

@@ -81,6 +81,7 @@ class Wh:
     authority: Authority
     as_of: date
     targets_path: str | None
+    app_db_url: str | None = None  # the case audits' (quality-assurance indicators)
 
     def key(self, *parts: Any) -> tuple[Any, ...]:
         return (str(self.path), self.stamp, self.targets_path, *parts)
@@ -113,7 +114,8 @@ def open_warehouse(settings: Settings, today: date | None = None,
     if targets_path is _CONFIGURED:
         targets_path = str(settings.targets) if settings.targets else None
     return Wh(con, path, snap.stamp, authority, as_of,
-              targets_path if isinstance(targets_path, str) else None)
+              targets_path if isinstance(targets_path, str) else None,
+              settings.app_database_url)
 
 
 # --------------------------------------------------------------------------- months
@@ -168,9 +170,15 @@ def team_services(wh: Wh) -> dict[str, str]:
 
 def assurance(wh: Wh, month: str) -> MonthlyAssurance:
     """The month's assurance: stored at load time (`assurance.store`), else computed."""
+    from lantern.quality.kpis import local_figures
+
+    # The audits' figures: stored with the load's assurance; read from the app database
+    # for a month outside the store, and for the children behind an audit deep dive
+    # when other targets rebuild the exceptions.
+    local = local_figures(wh.app_db_url, wh.authority.la_code) if wh.app_db_url else None
     return ASSURANCE.get(wh.key("assure", month), lambda: month_assurance(
         wh.con, month, Basis.of(wh.authority, wh.targets_path),
-        team_service=team_services(wh)))
+        team_service=team_services(wh), local=local))
 
 
 def breakdown_rows(wh: Wh, month: str, kpi_id: str, breakdown: str) -> list[KpiRow]:
