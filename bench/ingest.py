@@ -145,8 +145,8 @@ def step(kind: str, path: Path, year: int | None, home: Path) -> dict:
     settings = Settings(home=home)
     raw: list = []
 
-    def check(tables, part="all"):  # the catalogue's findings, before de-duplication by cell
-        got = validate(tables, part)
+    def check(tables, part="all", tallies=None):  # the catalogue's findings, before de-duplication
+        got = validate(tables, part, tallies)
         raw.extend(got)
         return got
 
