@@ -109,7 +109,11 @@ def _catalogue_by_code() -> list[str]:
     for fmt, title in FORMATS.items():
         entries = [e for e in catalogue(collection=fmt) if e.dfe_code]
         done = sum(e.status == "implemented" for e in entries)
+        missing = list(dict.fromkeys(e.dfe_code or e.id for e in entries
+                                     if e.status != "implemented"))
         out += [f"### {title}: {done} of {len(entries)} implemented", "",
+                f"Not implemented: {', '.join(missing)}." if missing else
+                "Every code of the list is implemented; none is deliberately left out.", "",
                 "| DfE code | severity | years | message | status |", "|---|---|---|---|---|"]
         out += [f"| {e.dfe_code} | {e.severity} | {e.year_span} | {_cell(e.message)} | "
                 f"{e.status} |" for e in entries]

@@ -97,4 +97,46 @@ READINGS: tuple[Reading, ...] = (
             "A value that is not a real date still counts as given.",
             "The date check reports the unreal date itself; treating it as absent (as the "
             "other validator does) adds a second, misleading problem on the same child."),
+    Reading(("8715",), "cin",
+            "The date of the initial child protection conference must fall within the "
+            "census year.",
+            "Checks the date in CIN details as well as in the section 47 enquiry.",
+            "As 8875: the rule names the data item (N00110), which both modules carry; the "
+            "other validator checks the section 47 module only."),
+    Reading(("8825Q",), "cin",
+            "If the reason for closure is RC8 or RC9 (closed after assessment) at least one "
+            "assessment must be present.",
+            "Does not ask about a referral with no further action (ReferralNFA true).",
+            "Such a referral has no assessment by definition and is closed on its referral "
+            "date; asking about every one of them would bury the episodes that were "
+            "assessed-and-closed without an assessment on record, which the query is for."),
+    Reading(("2887Q",), "cin",
+            "Excluding NONE, the number of different disability codes used in the return "
+            "should be more than 7.",
+            "Counts the different codes other than NONE across the whole return.",
+            "As the rule text says; the other validator counts the NONE entries instead, so "
+            "it asks whenever 7 or fewer children have no disability."),
+    Reading(("4003",), "cin",
+            "Within a CIN details module no CP review date can fall between a CIN plan's "
+            "start and end date, unless the review date is the CP plan's end date.",
+            "Checks reviews of open CP plans too, and counts an open CIN plan as running to "
+            "the ReferenceDate; a review on the CIN plan's last day is after it.",
+            "The other validator checks only reviews of CP plans that have ended and joins "
+            "plans across all of the child's episodes, not within one module."),
+    Reading(("8770Q",), "cin",
+            "A child of school age (2022-23 and 2023-24: born earlier than the ReferenceDate "
+            "minus 6 years) with a referral going on to further action should have a UPN or "
+            "a reason for none other than UN1 (not of school age).",
+            "From 2024-25 a child is of school age when 5 by the 31 August that began the "
+            "school year (born on or before 31 August 2019 for 2024-25).",
+            "DfE's 2024-25 message changed to 'of school age'; the school year is what "
+            "decides whether a school holds the child's UPN. The other validator uses the "
+            "same date."),
+    Reading(("4180",), "cin",
+            "Sex must be provided and equal M, F or U (2022-23 and 2023-24: gender must be "
+            "present and valid).",
+            "Up to 2023-24 accepts the sex in either element (GenderCurrent or Sex) with "
+            "either code set; from 2024-25 requires M, F or U.",
+            "Returns written during the change carry <Sex> with 2023-24's codes (DfE's "
+            "public 2024 sample does); the child's sex is recorded either way."),
 )
