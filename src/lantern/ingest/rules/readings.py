@@ -97,6 +97,19 @@ READINGS: tuple[Reading, ...] = (
             "A value that is not a real date still counts as given.",
             "The date check reports the unreal date itself; treating it as absent (as the "
             "other validator does) adds a second, misleading problem on the same child."),
+    Reading(("8530Q",), "cin",
+            "An expected date of birth should be from 30 days before to 9 months after the "
+            "ReferenceDate.",
+            "Asks about every real date outside the range, however far (the public 2021 "
+            "sample's 1066-01-01).",
+            "The other validator's dates cannot hold a year before 1677 and drop it, so the "
+            "query is never asked; a date a thousand years out is the first one to check."),
+    Reading(("1560Q",), "cin",
+            "A former UPN, where given, should be in the format the data table specifies.",
+            "Checks it against the UPN format of the year's schema: a letter, 11 digits and "
+            "a final digit or letter.",
+            "A former UPN is often a temporary UPN, which ends in a letter; the other "
+            "validator requires 12 digits after the letter and asks about every one."),
     Reading(("8715",), "cin",
             "The date of the initial child protection conference must fall within the "
             "census year.",
