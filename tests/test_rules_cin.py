@@ -5,6 +5,7 @@ Census year 2025 (1 April 2024 to 31 March 2025) unless a case says otherwise.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -619,3 +620,25 @@ for _c in CASES:
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.rule_id}-{c.why[:30]}")
 def test_rule_case(case: Case) -> None:
     check_case("cin", case)
+
+
+def test_a_return_read_in_parts_is_judged_once_on_its_whole_tally() -> None:
+    from lantern.ingest.rules import Tally, validate
+    from tests.test_rules_support import tables_of
+
+    # two parts of one return, each with 4 different disability codes: 8 in the whole
+    # return, so 2887Q (fewer than 8) is not asked, though each part alone would be
+    parts = [tables_of("cin", {"Header": [HD()], "Disabilities": [
+        DI(child_index=str(n), Disability=d) for n, d in enumerate(codes)]}, 2025)
+        for codes in (DISABILITY_CODES[:4], DISABILITY_CODES[4:8])]
+    assert all(any(p.rule_id == "cin:2887Q" for p in validate(t)) for t in parts)
+    tallies: dict[str, Tally] = {}
+    for t in parts:
+        assert not [p for p in validate(t, "rows", tallies) if p.rule_id == "cin:2887Q"]
+    assert not [p for p in validate(parts[0], "return", tallies) if p.rule_id == "cin:2887Q"]
+    # without the second part's codes the whole return has 4: asked once, of the table
+    short = {k: v for k, v in tallies.items()}
+    short["cin:2887Q"] = Counter({k: n for k, n in tallies["cin:2887Q"].items()
+                                  if k[5:] in DISABILITY_CODES[:4]})
+    [p] = [p for p in validate(parts[0], "return", short) if p.rule_id == "cin:2887Q"]
+    assert (p.locator, p.value) == ("Disabilities", "4 codes: AUT, BEH, COMM, CON")

@@ -358,7 +358,8 @@ def judge_tallies(tables: list[SourceTable], rules: Iterable[Rule],
     for ctx in _contexts(tables):
         for r in rules:
             if r.judge is None or r.format != ctx.format or not r.applies_to(
-                    rules_year(ctx.format, ctx.collection_year)):
+                    rules_year(ctx.format, ctx.collection_year)) \
+                    or not any(ctx.has(t) for t in r.tables):
                 continue
             try:
                 for f in r.judge(tallies.get(r.id, Counter()), ctx):

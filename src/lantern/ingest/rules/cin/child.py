@@ -160,9 +160,10 @@ def over_25(ctx: Context) -> Iterable[Finding]:
     born = ctx.dates(CI, "PersonBirthDate")
     closed = ctx.dates(CD, "CINclosureDate")
     episodes = ctx.by_child(CD, CHILD_INDEX)
+    born_by = add_years(period[1], -OLD_AGE)
     for i, row in ctx.enum(CI):
         b = born[i]
-        if b is None or b >= add_years(period[1], -OLD_AGE):
+        if b is None or b >= born_by:
             continue
         turned = add_years(b, OLD_AGE)
         if any(_open_after(ctx, closed[j], j, turned)
