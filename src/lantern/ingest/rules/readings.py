@@ -152,4 +152,13 @@ READINGS: tuple[Reading, ...] = (
             "either code set; from 2024-25 requires M, F or U.",
             "Returns written during the change carry <Sex> with 2023-24's codes (DfE's "
             "public 2024 sample does); the child's sex is recorded either way."),
+    Reading(("8670Q", "8675Q"), "cin",
+            "An assessment (8670Q) or section 47 enquiry (8675Q) with no end should not "
+            "start before the ReferenceDate minus 45 (15) working days.",
+            "Asks when more than 45 (15) working days (England's bank holidays excluded) "
+            "fall after the start, up to the ReferenceDate.",
+            "As the message says ('more than 45 working days'), whatever day of the week "
+            "the year ends. The other validator steps back 44 business days from the "
+            "ReferenceDate, so it also asks about a start exactly 45 (15) working days "
+            "back, and one more when the year ends on a weekend (Sunday 31 March 2024)."),
 )
