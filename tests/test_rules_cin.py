@@ -642,3 +642,23 @@ def test_a_return_read_in_parts_is_judged_once_on_its_whole_tally() -> None:
                                   if k[5:] in DISABILITY_CODES[:4]})
     [p] = [p for p in validate(parts[0], "return", short) if p.rule_id == "cin:2887Q"]
     assert (p.locator, p.value) == ("Disabilities", "4 codes: AUT, BEH, COMM, CON")
+
+
+@pytest.mark.parametrize("reference", ["0001-01-01", "9999-12-31", "1066-01-01"])
+def test_no_rule_breaks_on_a_reference_date_at_the_ends_of_time(reference: str) -> None:
+    from lantern.ingest.rules import validate
+    from tests.test_rules_support import tables_of
+
+    far = {"PersonBirthDate": "0001-01-01", "ExpectedPersonBirthDate": "9999-12-31"}
+    rows = {"Header": [HD(ReferenceDate=reference)], "ChildIdentifiers": [CI(**far)],
+            "ChildCharacteristics": [CC()], "Disabilities": [DI()],
+            "CINdetails": [CD(CINreferralDate="0001-01-01", CINclosureDate="9999-12-31",
+                              ReasonForClosure="RC2")],
+            "Assessments": [AS(AssessmentActualStartDate="0001-01-01",
+                               AssessmentAuthorisationDate=None)],
+            "AssessmentFactors": [AF()], "Section47": [S47(DateOfInitialCPC=None)],
+            "ChildProtectionPlans": [CP(CPPstartDate="9999-12-31")], "Reviews": [RV()],
+            "CINplanDates": [PL(CINPlanStartDate="0001-01-01")]}
+    found = validate(tables_of("cin", rows, 2025))
+    assert not [p.message for p in found if "could not be checked" in p.message]
+    assert any(p.rule_id == "cin:100" for p in found)

@@ -64,7 +64,10 @@ def expected_birth_in_range(ctx: Context) -> Iterable[Finding]:
     if period is None:
         return
     ref = period[1]
-    first, last = ref - EXPECTED_BIRTH_BEFORE, _add_months(ref, EXPECTED_BIRTH_MONTHS)
+    try:
+        first, last = ref - EXPECTED_BIRTH_BEFORE, _add_months(ref, EXPECTED_BIRTH_MONTHS)
+    except (ValueError, OverflowError):  # a ReferenceDate at the end of time: 100's
+        return
     for i, d in enumerate(ctx.dates(CI, "ExpectedPersonBirthDate")):
         if d is not None and not first <= d <= last:
             yield Finding(CI, i, "ExpectedPersonBirthDate",
@@ -165,7 +168,7 @@ def over_25(ctx: Context) -> Iterable[Finding]:
         b = born[i]
         if b is None or b >= born_by:
             continue
-        turned = add_years(b, OLD_AGE)
+        turned = add_years(b, OLD_AGE)  # b is before the ReferenceDate minus 25 years
         if any(_open_after(ctx, closed[j], j, turned)
                for j in episodes.get(v(row, CHILD_INDEX) or "", [])):
             yield Finding(CI, i, "PersonBirthDate", v(row, "PersonBirthDate"))
