@@ -170,6 +170,20 @@ def children_on(data: Dataset, fact: str, on: date) -> set[str]:
     return {str(r["child"]) for r in w.rows(t.select("child")) if r["child"] is not None}
 
 
+def periods_of_care(data: Dataset) -> dict[str, list[Row]]:
+    """Each child's periods of care as `lantern.facts.periods_of_care` defines them
+    (short breaks left out; start = earliest episode start; end = the last episode's end
+    unless it ended X1), oldest first: ``period_id``, ``p_start``, ``p_end``."""
+    from lantern import facts
+
+    arrow = data.get("ssd_cla_episodes")
+    if arrow is None or arrow.num_rows == 0:
+        return {}
+    w = facts_of({"ssd_cla_episodes": arrow})
+    out = group_by(w.rows(facts.periods_of_care(w)), "child")
+    return {child: sorted(ps, key=lambda p: p["p_start"]) for child, ps in out.items()}
+
+
 def _ranked_involvements(data: Dataset, role: str) -> list[Row]:
     """The involvements of ``role`` as `lantern.facts.involvements` selects them, in the
     allocation tie-break order, under their canonical column names."""
