@@ -87,10 +87,6 @@ def age_on(dob: date | None, on: date) -> int | None:
     return relativedelta(on, dob).years if dob is not None else None
 
 
-def months_before(d: date, months: int) -> date:
-    return d - relativedelta(months=months)
-
-
 def latest(items: Iterable[Row], key: str, on: date | None = None) -> Row | None:
     """The item with the latest `key` date (on or before `on` when given)."""
     dated = [i for i in items if i.get(key) is not None and (on is None or i[key] <= on)]

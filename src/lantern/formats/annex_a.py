@@ -19,6 +19,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from lantern.calendar import add_months
 from lantern.facts.care import SHORT_BREAKS
 from lantern.formats._common import (
     Allocations,
@@ -30,7 +31,6 @@ from lantern.formats._common import (
     group_by,
     index_by,
     latest,
-    months_before,
     overlaps,
     periods_of_care,
     previous_cp_plans,
@@ -174,7 +174,7 @@ class _AnnexA:
 
     def __init__(self, data: Dataset, start: date, end: date) -> None:
         self.data, self.lo, self.hi = data, start, end
-        self.year_ago = months_before(end, 12)
+        self.year_ago = add_months(end, -12)
         self.people = index_by(rows(data, "ssd_person"), "pers_person_id")
         self.disabled = {
             d["disa_person_id"] for d in rows(data, "ssd_disability")
@@ -260,7 +260,7 @@ class _AnnexA:
                 on = r["cine_referral_date"]
                 if not within(on, self.lo, self.hi):
                     continue
-                recent = sum(within(x["cine_referral_date"], months_before(on, 12), on)
+                recent = sum(within(x["cine_referral_date"], add_months(on, -12), on)
                              for x in refs)
                 out.append({**self.child(person, on), "Date of referral": on,
                             "Referral Source": r["cine_referral_source_code"],
@@ -300,7 +300,7 @@ class _AnnexA:
             person, on = s["s47e_person_id"], s["s47e_s47_start_date"]
             if not within(on, self.lo, self.hi):
                 continue
-            year_before = months_before(on, 12)
+            year_before = add_months(on, -12)
             icpc = latest(by_s47.get(s["s47e_s47_enquiry_id"], []), "icpc_icpc_date", self.hi)
             out.append({
                 **self.child(person, on),
@@ -404,7 +404,7 @@ class _AnnexA:
         return _sort(out, "Child Protection Plan Start Date")
 
     def _emergency_protection(self, person: str, on: date) -> bool:
-        since = months_before(on, 6)
+        since = add_months(on, -6)
         spells = [(s["lega_legal_status"], s["lega_legal_status_start_date"],
                    s["lega_legal_status_end_date"])
                   for s in self.legal_status.get(person, [])]
