@@ -642,6 +642,8 @@ def test_a_return_read_in_parts_is_judged_once_on_its_whole_tally() -> None:
                                   if k[5:] in DISABILITY_CODES[:4]})
     [p] = [p for p in validate(parts[0], "return", short) if p.rule_id == "cin:2887Q"]
     assert (p.locator, p.value) == ("Disabilities", "4 codes: AUT, BEH, COMM, CON")
+    one = tables_of("cin", {"Disabilities": [DI(Disability="AUT")]}, 2025)
+    assert [p.value for p in validate(one) if p.rule_id == "cin:2887Q"] == ["1 code: AUT"]
 
 
 @pytest.mark.parametrize("reference", ["0001-01-01", "9999-12-31", "1066-01-01"])

@@ -37,6 +37,11 @@ def reference_date(ctx: Context) -> Iterable[Finding]:
                           expected=expected.isoformat())
 
 
+def _n(count: int, thing: str, things: str | None = None) -> str:
+    """'1 code', '2 codes'."""
+    return f"{count:,} {thing if count == 1 else things or thing + 's'}"
+
+
 def _in_period(ctx: Context, table: str, field: str) -> int:
     period = census_period(ctx)
     if period is None:
@@ -59,7 +64,8 @@ def _conferences(ctx: Context) -> Tally:
 def more_plans_than_conferences(tally: Tally, ctx: Context) -> Iterable[Finding]:
     if tally["plans"] > tally["conferences"]:
         yield Finding(CPP, None, "CPPstartDate",
-                      f"{tally['plans']} plans, {tally['conferences']} conferences")
+                      f"{_n(tally['plans'], 'plan')} starting in the census year, "
+                      f"{_n(tally['conferences'], 'initial conference')}")
 
 
 def _sex_recorded(row: dict[str, str | None]) -> bool:
@@ -87,7 +93,7 @@ def children_without_sex(tally: Tally, ctx: Context) -> Iterable[Finding]:
         if (ctx.collection_year or 2025) < 2025:  # the element was GenderCurrent until then
             message = ("Please check and either amend or provide a reason: Percentage of "
                        "children with no gender recorded is more than 2% (excluding unborns)")
-        yield Finding(CI, None, "Sex", f"{none} of {children} children "
+        yield Finding(CI, None, "Sex", f"{none:,} of {_n(children, 'child', 'children')} "
                       f"({100 * none / children:.1f} %)", message=message)
 
 
@@ -110,7 +116,7 @@ def few_disability_codes(tally: Tally, ctx: Context) -> Iterable[Finding]:
     used = sorted(k[5:] for k in tally if k.startswith("code:"))
     if len(used) < MIN_DISABILITY_CODES:
         yield Finding(DIS, None, "Disability",
-                      f"{len(used)} codes: {', '.join(used)}" if used else "no codes")
+                      f"{_n(len(used), 'code')}: {', '.join(used)}" if used else "no codes")
 
 
 @return_rule(id="cin:2888Q", dfe_code="2888Q", format=F, severity="query",
@@ -123,4 +129,5 @@ def one_disability_each(tally: Tally, ctx: Context) -> Iterable[Finding]:
     # with no child recorded as disabled there is nothing to say "only one" of (2887Q's)
     if tally["children"] and not tally["several"]:
         yield Finding(DIS, None, "Disability",
-                      f"{tally['children']} children with a disability, each with one code")
+                      f"{_n(tally['children'], 'child', 'children')} with a disability, "
+                      f"each with one code")
