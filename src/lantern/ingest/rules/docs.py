@@ -90,6 +90,11 @@ def how_to_add() -> list[str]:
     out += ["", f"   For example, `{example.id}` (in `{example.check.__module__}`):", "",
             "   ```python", *[f"   {line}".rstrip() for line in src.rstrip().splitlines()],
             "   ```", "",
+            "   A rule about the return as a whole (DfE's \"LA level\" rules, e.g. 2887Q) "
+            "is declared with `return_rule(..., count=...)` on a `judge(tally, ctx)`: "
+            "`count` adds up what the rule needs from a part of the return (a "
+            "`Counter`), and a census read in chunks is judged once on the sum "
+            "(`lantern/ingest/rules/cin/returns.py`).", "",
             "3. Add a test with a row that breaks the rule and one that just passes it "
             "(the exact boundary) to the format's rule tests "
             "(`tests/test_rules_ssda903.py`, `tests/test_rules_cin.py`).",
