@@ -161,4 +161,24 @@ READINGS: tuple[Reading, ...] = (
             "the year ends. The other validator steps back 44 business days from the "
             "ReferenceDate, so it also asks about a start exactly 45 (15) working days "
             "back, and one more when the year ends on a weekend (Sunday 31 March 2024)."),
+    Reading(("8569Q",), "cin",
+            "A referral dated before the working day before the collection start (1 April) "
+            "must not be a referral with no further action.",
+            "A referral on that working day itself is not asked about.",
+            "The rule says 'before'. The other validator's working-day offset is one day "
+            "short (it subtracts n-1 business days), so it also asks about a referral on "
+            "the working day before the year."),
+    Reading(("8565",), "cin",
+            "A CIN closure date must be on or after every assessment start and "
+            "authorisation, section 47 start, initial conference, CP plan end and CIN plan "
+            "start and end date of the episode.",
+            "Compares every one of them, the CP plan's end date included.",
+            "The other validator compares the CP plan end date with a fixed example row "
+            "left in its code instead of the return's plans, so a CP plan ending after the "
+            "episode closed is never found."),
+    Reading(("100",), "cin",
+            "The ReferenceDate must be present and be 31 March of the collection year.",
+            "Flags any other date.",
+            "The other validator passed ReferenceDates of 2023-03-28 and 2022-07-21 in its "
+            "own test files (CIN_header_issues_100.xml, fake_CIN_data.xml)."),
 )
