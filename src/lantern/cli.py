@@ -272,6 +272,27 @@ def validate(
         raise typer.Exit(1)
 
 
+def _local_table_names() -> str:
+    from lantern.formats.local_csv import local_tables
+
+    return ", ".join(local_tables())
+
+
+@app.command(help="Print the CSV template (its header line) of a local table, ready to fill "
+                  "and load with `lantern ingest`. Tables: " + _local_table_names() + ". "
+                  "How to fill each column: docs/data-dictionary.md.")
+def template(
+    table: Annotated[str, typer.Argument(help="A local table, e.g. lantern_marac_referrals")],
+) -> None:
+    from lantern.formats.local_csv import local_tables
+    from lantern.formats.local_csv import template as header
+
+    if table not in local_tables():
+        fail(f"{table!r} is not a local table; the tables are: {_local_table_names()}",
+             code=2)
+    typer.echo(header(table), nl=False)
+
+
 @app.command()
 def loads() -> None:
     """List the load history of the warehouse."""

@@ -1,0 +1,262 @@
+"""The local tables' rules, declared: fields and codes from the model, orders here.
+
+Each local table (`source: local` in tables.yml) gets, from its model declaration:
+required fields present, the key unique, dates real, numbers numbers (not negative),
+codes from codes.yml, and every id naming a row that exists (a person, a team, an
+arrangement: in the same ingest, or loaded already). The orders between dates that the
+model cannot say are declared below (`DATE_ORDERS`). Every rule has an id
+`local:<table>:<check>` and names the file, row, field, value and what was expected.
+
+Ids are looked up in the same ingest's file of the referred table when there is one
+(loading it replaces the warehouse's rows), else in the rows loaded already, which the
+pipeline hands over as tables named `warehouse:<table>` (`REFERENCE`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from lantern.formats.local_csv import ID_LISTS, local_tables
+from lantern.ingest.rules.common import code_rule, v
+from lantern.ingest.rules.engine import Context, Finding, clean, rule
+from lantern.model import Table, code_sets
+
+REFERENCE = "warehouse:"  # prefix of the tables of rows loaded already
+ID_SEPARATOR = ";"
+
+
+@dataclass(frozen=True)
+class DateOrder:
+    """`later` (when given) is not before `earlier`; `earlier` is in the row of `parent`
+    that the column `key` names when the order spans two tables."""
+
+    table: str
+    earlier: str
+    later: str
+    message: str
+    parent: str | None = None
+    key: str | None = None
+
+
+DATE_ORDERS: tuple[DateOrder, ...] = (
+    DateOrder("lantern_foster_households", "fhh_approval_date", "fhh_deregistration_date",
+              "The household is deregistered before it was approved."),
+    DateOrder("lantern_foster_households", "fhh_approval_date", "fhh_latest_review_date",
+              "The household's annual review is dated before its approval."),
+    DateOrder("lantern_private_fostering", "pfa_start_date", "pfa_end_date",
+              "The private fostering arrangement ends before it starts."),
+    DateOrder("lantern_private_fostering_visits", "pfa_notification_date", "pfv_visit_date",
+              "The visit is dated before the arrangement was notified.",
+              parent="lantern_private_fostering", key="pfv_arrangement_id"),
+    DateOrder("lantern_lado_referrals", "lado_received_date", "lado_decision_date",
+              "The LADO decision is dated before the referral was received."),
+    DateOrder("lantern_lado_referrals", "lado_received_date", "lado_meeting_date",
+              "The allegations meeting is dated before the referral was received."),
+    DateOrder("lantern_lado_referrals", "lado_received_date", "lado_closed_date",
+              "The LADO referral is closed before it was received."),
+    DateOrder("lantern_homeless_presentations", "hmls_presented_date", "hmls_assessed_date",
+              "The young person is assessed before they presented."),
+)
+
+
+def rule_id(table: str, check: str) -> str:
+    return f"local:{table.removeprefix('lantern_')}:{check}"
+
+
+# -- lookups ---------------------------------------------------------------------------
+
+def source_of(ctx: Context, table: str) -> str:
+    """The table's rows to look ids up in: this ingest's file, else those loaded."""
+    return table if ctx.has(table) else REFERENCE + table
+
+
+def known(ctx: Context, ref: str) -> frozenset[str]:
+    """Every value of `table.column` (the ingest's file, or loaded already)."""
+    table, col = ref.split(".")
+    name = source_of(ctx, table)
+    return ctx.memo(f"known:{name}.{col}", lambda: frozenset(
+        x for r in ctx.rows(name) if (x := clean(r.get(col))) is not None))
+
+
+def parent_dates(ctx: Context, parent: str, key: str, fld: str) -> dict[str, date | None]:
+    """Row key -> date of `fld` in `parent` (keyed by its primary key)."""
+    name = source_of(ctx, parent)
+    pk = local_tables()[parent].primary_key[0]
+    dates = ctx.dates(name, fld)
+    return {k: dates[i] for i, r in ctx.enum(name) if (k := clean(r.get(pk))) is not None}
+
+
+def referenced(names: Iterable[str]) -> dict[str, set[str]]:
+    """Table -> columns the rules of local tables `names` look up in other tables."""
+    out: dict[str, set[str]] = {}
+    for name in names:
+        t = local_tables().get(name)
+        if t is None:
+            continue
+        for c in t.columns:
+            ref = c.foreign_key or ID_LISTS.get(c.name)
+            if ref:
+                table, col = ref.split(".")
+                out.setdefault(table, set()).add(col)
+        for o in DATE_ORDERS:
+            if o.table == name and o.parent:
+                out.setdefault(o.parent, set()).update(
+                    {o.earlier, *local_tables()[o.parent].primary_key})
+    return out
+
+
+# -- rule factories ---------------------------------------------------------------------
+
+def _declare(t: Table, check: str, message: str, fields: list[str], expected: str,
+             family: str) -> Callable[[Callable[[Context], Iterable[Finding]]], object]:
+    return rule(id=rule_id(t.name, check), format="ssd", severity="error", family=family,
+                message=message, fields=fields, tables=[t.name], expected=expected)
+
+
+def required_rule(t: Table) -> None:
+    fields = [c.name for c in t.columns if c.required]
+
+    @_declare(t, "required", "A required field is blank.", fields,
+              "a value in every required column", "structure")
+    def check(ctx: Context) -> Iterable[Finding]:
+        for i, row in ctx.enum(t.name):
+            for f in fields:
+                if v(row, f) is None:
+                    yield Finding(t.name, i, f, None)
+
+
+def unique_rule(t: Table) -> None:
+    pk = t.primary_key[0]
+
+    @_declare(t, "unique", f"The id {pk} is on another row of the file too.", [pk],
+              "a different id on every row", "structure")
+    def check(ctx: Context) -> Iterable[Finding]:
+        seen: dict[str, int] = {}
+        for i, row in ctx.enum(t.name):
+            value = v(row, pk)
+            if value is None:
+                continue
+            if value in seen:
+                yield Finding(t.name, i, pk, value,
+                              expected=f"a different id from row {seen[value] + 2}")
+            seen.setdefault(value, i)
+
+
+def dates_rule(t: Table) -> None:
+    fields = [c.name for c in t.columns if c.type == "date"]
+    if not fields:
+        return
+
+    @_declare(t, "dates", "The date is not a real date as YYYY-MM-DD.", fields,
+              "a real date as YYYY-MM-DD (e.g. 2024-03-31), or blank where optional",
+              "structure")
+    def check(ctx: Context) -> Iterable[Finding]:
+        for f in fields:
+            parsed = ctx.dates(t.name, f)
+            for i, row in ctx.enum(t.name):
+                if v(row, f) is not None and parsed[i] is None:
+                    yield Finding(t.name, i, f, v(row, f))
+
+
+def _number(value: str, whole: bool) -> float | None:
+    try:
+        n = float(int(value)) if whole else float(value)
+    except ValueError:
+        return None
+    return n if n >= 0 else None
+
+
+def numbers_rule(t: Table) -> None:
+    cols = [c for c in t.columns if c.type in ("int", "float")]
+    if not cols:
+        return
+
+    @_declare(t, "numbers", "The value is not a number of zero or more.",
+              [c.name for c in cols], "a number of zero or more (whole for counts), e.g. 2 "
+              "or 3.5", "structure")
+    def check(ctx: Context) -> Iterable[Finding]:
+        for c in cols:
+            for i, row in ctx.enum(t.name):
+                raw = v(row, c.name)
+                if raw is not None and _number(raw, c.type == "int") is None:
+                    yield Finding(t.name, i, c.name, raw)
+
+
+def code_rules(t: Table) -> None:
+    for c in t.columns:
+        if c.codes:
+            members = code_sets()[c.codes]
+            code_rule(id=rule_id(t.name, f"code:{c.name}"), format="ssd", table=t.name,
+                      field=c.name, message=f"The value is not a {c.codes} code.",
+                      codes=_codes(members),
+                      expected=("one of " + ", ".join(members)
+                                + ("" if c.required else ", or blank")))
+
+
+def _codes(members: dict[str, str]) -> Callable[[int | None], Iterable[str]]:
+    return lambda _year: members.keys()
+
+
+def exists_rules(t: Table) -> None:
+    for c in t.columns:
+        if c.foreign_key:
+            _exists_rule(t, c.name, c.foreign_key, listed=False)
+        elif c.name in ID_LISTS:
+            _exists_rule(t, c.name, ID_LISTS[c.name], listed=True)
+
+
+def _exists_rule(t: Table, col: str, ref: str, *, listed: bool) -> None:
+    ref_table, ref_col = ref.split(".")
+    what = f"an existing {ref_col} of {ref_table}, loaded already or in the same ingest"
+    expected = f"ids separated by '{ID_SEPARATOR}', each {what}" if listed else what
+    message = ("An id in the list names no one known." if listed
+               else f"The id names no row of {ref_table}.")
+
+    @_declare(t, f"exists:{col}", message, [col], expected, "consistency")
+    def check(ctx: Context) -> Iterable[Finding]:
+        ids = known(ctx, ref)
+        for i, row in ctx.enum(t.name):
+            raw = v(row, col)
+            if raw is None:
+                continue
+            values = [x.strip() for x in raw.split(ID_SEPARATOR)] if listed else [raw]
+            missing = [x for x in values if x not in ids]
+            if missing:
+                yield Finding(t.name, i, col, raw,
+                              message=f"{message} ({', '.join(missing)})" if listed else None)
+
+
+def order_rule(o: DateOrder) -> None:
+    t = local_tables()[o.table]
+    where = f"{o.parent}.{o.earlier}" if o.parent else o.earlier
+    expected = f"a date on or after {where}"
+
+    @_declare(t, f"order:{o.later}", o.message, [o.later], expected, "logic")
+    def check(ctx: Context) -> Iterable[Finding]:
+        later = ctx.dates(o.table, o.later)
+        if o.parent and o.key:
+            by_key = parent_dates(ctx, o.parent, o.key, o.earlier)
+            earlier = [by_key.get(clean(r.get(o.key)) or "") for r in ctx.rows(o.table)]
+        else:
+            earlier = ctx.dates(o.table, o.earlier)
+        for i, (first, then) in enumerate(zip(earlier, later, strict=True)):
+            if first is not None and then is not None and then < first:
+                yield Finding(t.name, i, o.later, v(ctx.rows(o.table)[i], o.later),
+                              expected=f"{expected} ({first.isoformat()})")
+
+
+def declare_all() -> None:
+    for t in local_tables().values():
+        required_rule(t)
+        unique_rule(t)
+        dates_rule(t)
+        numbers_rule(t)
+        code_rules(t)
+        exists_rules(t)
+    for o in DATE_ORDERS:
+        order_rule(o)
+
+
+declare_all()
