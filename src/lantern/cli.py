@@ -120,6 +120,8 @@ def generate(
     written, _ = _generate(out, children, start, end, seed, scenario)
     console.print(f"Wrote the synthetic authority to [bold]{written.root}[/]")
     console.print(f"  SSD extract:  {written.ssd_extract}")
+    if written.local:
+        console.print(f"  Local tables: {written.local}")
     console.print(
         f"  CIN census:   {len(written.cin_census)} XML files in {written.root / 'cin_census'}"
     )
@@ -396,8 +398,9 @@ def demo(
     from lantern.ingest.pipeline import ingest_paths
 
     _check_returns(written, settings)
-    with console.status("Validating and loading the SSD extract"):
-        outcome = ingest_paths([written.ssd_extract], settings=settings, la=scenario.la_code)
+    with console.status("Validating and loading the SSD extract and the local tables"):
+        extract = [written.ssd_extract, *([written.local] if written.local else [])]
+        outcome = ingest_paths(extract, settings=settings, la=scenario.la_code)
     if not outcome.loaded:
         _report_problems(outcome.validation)
         fail("the generated extract was refused", "This is a bug: please report it.")

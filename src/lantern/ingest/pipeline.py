@@ -232,6 +232,10 @@ def _duplicate_slots(files: list[InputFile]) -> list[Problem]:
             out.append(problem(f.path, "file", "", None, "read-duplicate",
                                f"is a second {f.format} {f.kind} for {f.year} (the first is "
                                f"{seen[slot]})", "one file per table and collection year"))
+        elif slot in seen and f.format == "ssd":  # each file replaces its table whole
+            out.append(problem(f.path, "file", "", None, "read-duplicate",
+                               f"is a second file of the table {f.kind} (the first is "
+                               f"{seen[slot]})", "one file per table in an ingest"))
         seen.setdefault(slot, f.path)
     return out
 
