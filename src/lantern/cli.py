@@ -71,7 +71,11 @@ def _check_settings() -> None:
 
     try:
         status_wording()
-    except ValueError as exc:
+        if get_settings().identity_roles is not None:
+            from lantern.security.identities import identity_roles
+
+            identity_roles()
+    except (ValueError, OSError) as exc:
         fail(str(exc), "See the settings table in README.md.", code=2)
 
 
@@ -740,6 +744,7 @@ def children(
             settings, "view_children_list", (str(r["child_id"]) for r in rows),
             path="lantern children",
             detail=f"{kpi_id} {month} {period or 'headline'} {by}={value or 'all'}")
+        rows = _guard_identities(settings, rows)
     except (SQLAlchemyError, OSError) as exc:
         fail(f"could not write the access log in {settings.app_database_url}, so no child "
              f"is shown ({type(exc).__name__})", "Check LANTERN_DATABASE_URL and that the "
@@ -748,6 +753,23 @@ def children(
     _print_records(rows, COLUMNS if fmt != "table" else shown, fmt,
                    f"{kpi_id} {month}: {len(rows)} in the denominator, "
                    f"{sum(1 for r in rows if r.get('in_numerator'))} in the numerator")
+
+
+def _guard_identities(settings: Settings, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Adults' identities in local records (a MARAC victim's name, say) are shown only
+    if the command line's role may see them, each column's view logged first."""
+    from lantern.appdb import make_engine, migrate
+    from lantern.security.access_log import AccessLog
+    from lantern.security.identities import guard_rows, log_identity_view
+    from lantern.security.operator import operator
+
+    rows, shown = guard_rows(operator(), rows)
+    if shown:
+        migrate(settings.app_database_url)
+        log = AccessLog(make_engine(settings.app_database_url))
+        for (table, column), ids in shown.items():
+            log_identity_view(log, operator(), table, column, ids, path="lantern children")
+    return rows
 
 
 @app.command()
