@@ -170,6 +170,7 @@ LOCAL_TABLES = {
             },
             "mara_child_person_ids": {
                 "type": "str",
+                "id_list": "ssd_person.pers_person_id",
                 "description": "Semicolon-separated person ids of children known to us",
             },
             "mara_outcome": {"type": "str", "codes": "marac_outcome"},

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 
-from lantern.model import Column, Table, code_sets, tables
+from lantern.model import Table, tables
 
 
 def local_tables() -> dict[str, Table]:
@@ -55,31 +55,3 @@ def nearest_table(header: list[str] | None) -> str | None:
     missing = [c for c in best.column_names if c not in cols]
     return (f"columns nearly match the local table {best.name} (`lantern template "
             f"{best.name}`): missing {', '.join(missing)}")
-
-
-def how_to_fill(c: Column) -> str:
-    """What a person types in a column of a local template, said plainly."""
-    parts = ["required" if c.required else "optional (blank when not known)"]
-    if c.primary_key:
-        parts.append("unique in the file")
-    parts.append({"date": "a date as YYYY-MM-DD", "int": "a whole number",
-                  "float": "a number (decimals with a point, e.g. 3.5)",
-                  "str": "text"}[c.type])
-    if c.codes:
-        members = code_sets()[c.codes]
-        parts.append("one of " + ", ".join(f"`{k}` ({v})" for k, v in members.items()))
-    if c.foreign_key:
-        ref_table, ref_col = c.foreign_key.split(".")
-        parts.append(f"an existing `{ref_col}` of `{ref_table}` (loaded already or in the "
-                     f"same ingest)")
-    if c.name in ID_LISTS:
-        ref_table, ref_col = ID_LISTS[c.name].split(".")
-        parts.append(f"ids separated by `;`, each an existing `{ref_col}` of `{ref_table}`")
-    if c.identity:
-        parts.append("an adult's identity: shown only to the roles configured to see it, "
-                     "each view access-logged")
-    return "; ".join(parts)
-
-
-# Columns holding a `;`-separated list of ids, each referring to table.column.
-ID_LISTS: dict[str, str] = {"mara_child_person_ids": "ssd_person.pers_person_id"}

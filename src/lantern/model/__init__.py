@@ -33,6 +33,8 @@ class Column:
     # An adult's identity in a local record (MARAC victim, LADO subject, carer): shown
     # only to roles configured to see it, each view access-logged like a child's.
     identity: bool = False
+    # Ids separated by `;`, each referring to table.column (e.g. a MARAC referral's children)
+    id_list: str | None = None
     returns: tuple[str, ...] = ()
 
     @property
@@ -96,6 +98,7 @@ def tables() -> dict[str, Table]:
                 codes=c.get("codes"),
                 local=bool(c.get("local")),
                 identity=bool(c.get("identity")),
+                id_list=c.get("id_list"),
                 returns=tuple(c.get("returns", ())),
             )
             for cname, c in spec["columns"].items()

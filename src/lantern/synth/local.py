@@ -31,18 +31,18 @@ from .world import World
 DEFAULTS: dict[str, dict[str, float]] = {
     "foster_approvals_per_year": {"2011-01": 10.0, "2016-01": 7.0, "2018-06": 6.5,
                                   "2020-01": 10.0, "2023-01": 11.0},
-    "foster_review_late": {"2011-01": 0.35, "2018-01": 0.55, "2020-01": 0.28},
+    "foster_review_late": {"2011-01": 0.30, "2018-01": 0.50, "2020-01": 0.24},
     "marac_per_month": {"2011-01": 26.0, "2019-01": 30.0, "2023-06": 36.0},
     "marac_repeat_12m": {"2011-01": 0.27},
     "pf_notifications_per_year": {"2011-01": 36.0, "2018-06": 42.0},
     "pf_initial_visit_in_time": {"2011-01": 0.62, "2018-06": 0.60, "2019-06": 0.85,
                                  "2023-06": 0.88, "2024-02": 0.70, "2024-06": 0.88},
-    "lado_per_month": {"2011-01": 15.0, "2020-03": 12.0, "2020-09": 18.0, "2023-06": 21.0},
-    "lado_decision_next_wd": {"2011-01": 0.70, "2019-01": 0.86, "2023-10": 0.75,
-                              "2024-05": 0.88},
+    "lado_per_month": {"2011-01": 17.0, "2020-03": 14.0, "2020-09": 19.0, "2023-06": 22.0},
+    "lado_decision_next_wd": {"2011-01": 0.72, "2019-01": 0.88, "2023-10": 0.76,
+                              "2024-05": 0.90},
     "homeless_1617_per_month": {"2011-01": 4.5, "2020-06": 4.0},
-    "homeless_assessed_in_time": {"2011-01": 0.60, "2018-06": 0.62, "2019-06": 0.86},
-    "homeless_told_of_option": {"2011-01": 0.55, "2018-06": 0.60, "2019-06": 0.94},
+    "homeless_assessed_in_time": {"2011-01": 0.65, "2018-06": 0.65, "2019-06": 0.88},
+    "homeless_told_of_option": {"2011-01": 0.60, "2018-06": 0.60, "2019-06": 0.95},
 }
 AGENCY = Table([("POLICE", 60.0), ("IDVA", 14.0), ("HEALTH", 8.0), ("CSC", 8.0),
                 ("HOUSING", 4.0), ("PROBATION", 3.0), ("OTHER", 3.0)])
@@ -146,7 +146,7 @@ class LocalData:
             fhh_latest_dbs_date=self.latest(approved - timedelta(days=rng.randint(30, 120)),
                                             active_to, 36, None),
             fhh_latest_medical_date=self.latest(
-                approved - timedelta(days=rng.randint(30, 150)), active_to, 30, None),
+                approved - timedelta(days=rng.randint(30, 150)), active_to, 36, None),
             fhh_tsd_completed_date=self.tsd(approved, connected))
 
     def latest(self, since: date, until: date, months: int, late: str | None) -> date | None:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from lantern.formats.local_csv import ID_LISTS, local_tables
+from lantern.formats.local_csv import local_tables
 from lantern.ingest.rules.common import code_rule, v
 from lantern.ingest.rules.engine import Context, Finding, clean, rule
 from lantern.model import Table, code_sets
@@ -96,7 +96,7 @@ def referenced(names: Iterable[str]) -> dict[str, set[str]]:
         if t is None:
             continue
         for c in t.columns:
-            ref = c.foreign_key or ID_LISTS.get(c.name)
+            ref = c.foreign_key or c.id_list
             if ref:
                 table, col = ref.split(".")
                 out.setdefault(table, set()).add(col)
@@ -192,7 +192,8 @@ def code_rules(t: Table) -> None:
                       field=c.name, message=f"The value is not a {c.codes} code.",
                       codes=_codes(members),
                       expected=("one of " + ", ".join(members)
-                                + ("" if c.required else ", or blank")))
+                                + ("" if c.required else ", or blank")),
+                      family="structure")
 
 
 def _codes(members: dict[str, str]) -> Callable[[int | None], Iterable[str]]:
@@ -203,8 +204,8 @@ def exists_rules(t: Table) -> None:
     for c in t.columns:
         if c.foreign_key:
             _exists_rule(t, c.name, c.foreign_key, listed=False)
-        elif c.name in ID_LISTS:
-            _exists_rule(t, c.name, ID_LISTS[c.name], listed=True)
+        elif c.id_list:
+            _exists_rule(t, c.name, c.id_list, listed=True)
 
 
 def _exists_rule(t: Table, col: str, ref: str, *, listed: bool) -> None:
