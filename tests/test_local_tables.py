@@ -36,6 +36,9 @@ KNOWN = {  # ids the small warehouse holds, by table.column
     "lantern_private_fostering.pfa_arrangement_id": "PF0",
 }
 LOCAL_RULES = sorted((r for r in RULES.values() if r.format == "ssd"), key=lambda r: r.id)
+# Every local rule gets a breaking and a boundary case in
+# test_each_rule_fails_a_breaking_row_and_passes_a_boundary_row (tests/test_rules_catalogue)
+CASES = {r.id for r in LOCAL_RULES}
 
 
 def valid_row(t: Table) -> dict[str, str]:
