@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
+from typer.core import TyperCommand
 
 from lantern.config import Settings, get_settings
 
@@ -284,12 +285,22 @@ def _local_table_names() -> str:
     return ", ".join(local_tables())
 
 
-@app.command(help="Print the CSV template (its header line) of a local table, ready to fill "
-                  "and load with `lantern ingest`. Tables: " + _local_table_names() + ". "
-                  "How to fill each column: docs/data-dictionary.md.")
+class _TemplateCommand(TyperCommand):
+    """`lantern template --help` lists the local tables, read from the model only when
+    asked (reading it at start-up would slow every command by a second)."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self.help = (f"{self.help} Tables: {_local_table_names()}. How to fill each column: "
+                     "docs/data-dictionary.md.")
+        super().format_help(ctx, formatter)
+
+
+@app.command(cls=_TemplateCommand)
 def template(
     table: Annotated[str, typer.Argument(help="A local table, e.g. lantern_marac_referrals")],
 ) -> None:
+    """Print the CSV template (its header line) of a local table, ready to fill and load
+    with `lantern ingest`."""
     from lantern.formats.local_csv import local_tables
     from lantern.formats.local_csv import template as header
 
