@@ -35,6 +35,9 @@ class Column:
     identity: bool = False
     # Ids separated by `;`, each referring to table.column (e.g. a MARAC referral's children)
     id_list: str | None = None
+    # A date not before this column of the same row, or `table.column` of the row this
+    # row's foreign key to that table names (a visit not before its arrangement's notification)
+    not_before: str | None = None
     returns: tuple[str, ...] = ()
 
     @property
@@ -99,6 +102,7 @@ def tables() -> dict[str, Table]:
                 local=bool(c.get("local")),
                 identity=bool(c.get("identity")),
                 id_list=c.get("id_list"),
+                not_before=c.get("not_before"),
                 returns=tuple(c.get("returns", ())),
             )
             for cname, c in spec["columns"].items()

@@ -71,6 +71,10 @@ def how_to_fill(c: Column) -> str:
             ref_table, ref_col = ref.split(".")
             parts.append(f"{how} `{ref_col}` of `{ref_table}` (loaded already or in the "
                          "same ingest)")
+    if c.not_before:
+        parent, _, earlier = c.not_before.rpartition(".")
+        parts.append(f"not before `{earlier}`" + (f" of the `{parent}` row it names"
+                                                    if parent else ""))
     if c.description:
         parts.append(c.description)
     if c.identity:

@@ -1,10 +1,9 @@
-"""The local tables' rules, declared: fields and codes from the model, orders here.
+"""The local tables' rules, all derived from the model's declaration of each table.
 
-Each local table (`source: local` in tables.yml) gets, from its model declaration:
-required fields present, the key unique, dates real, numbers numbers (not negative),
-codes from codes.yml, and every id naming a row that exists (a person, a team, an
-arrangement: in the same ingest, or loaded already). The orders between dates that the
-model cannot say are declared below (`DATE_ORDERS`). Every rule has an id
+Each local table (`source: local` in tables.yml) gets: required fields present, the key
+unique, dates real, numbers numbers (not negative), codes from codes.yml, every id naming
+a row that exists (a person, a team, an arrangement: in the same ingest, or loaded
+already; `foreign_key`, `id_list`) and dates in order (`not_before`). Every rule has an id
 `local:<table>:<check>` and names the file, row, field, value and what was expected.
 
 Ids are looked up in the same ingest's file of the referred table when there is one
@@ -35,30 +34,28 @@ class DateOrder:
     table: str
     earlier: str
     later: str
-    message: str
     parent: str | None = None
     key: str | None = None
 
+    @property
+    def message(self) -> str:
+        where = f"{self.parent}.{self.earlier}" if self.parent else self.earlier
+        return f"The date is before {where}."
 
-DATE_ORDERS: tuple[DateOrder, ...] = (
-    DateOrder("lantern_foster_households", "fhh_approval_date", "fhh_deregistration_date",
-              "The household is deregistered before it was approved."),
-    DateOrder("lantern_foster_households", "fhh_approval_date", "fhh_latest_review_date",
-              "The household's annual review is dated before its approval."),
-    DateOrder("lantern_private_fostering", "pfa_start_date", "pfa_end_date",
-              "The private fostering arrangement ends before it starts."),
-    DateOrder("lantern_private_fostering_visits", "pfa_notification_date", "pfv_visit_date",
-              "The visit is dated before the arrangement was notified.",
-              parent="lantern_private_fostering", key="pfv_arrangement_id"),
-    DateOrder("lantern_lado_referrals", "lado_received_date", "lado_decision_date",
-              "The LADO decision is dated before the referral was received."),
-    DateOrder("lantern_lado_referrals", "lado_received_date", "lado_meeting_date",
-              "The allegations meeting is dated before the referral was received."),
-    DateOrder("lantern_lado_referrals", "lado_received_date", "lado_closed_date",
-              "The LADO referral is closed before it was received."),
-    DateOrder("lantern_homeless_presentations", "hmls_presented_date", "hmls_assessed_date",
-              "The young person is assessed before they presented."),
-)
+
+def date_orders() -> tuple[DateOrder, ...]:
+    """Every `not_before` of the model's local tables (e.g. a deregistration not before
+    the approval; a visit not before its arrangement's notification)."""
+    out = []
+    for t in local_tables().values():
+        for c in t.columns:
+            if not c.not_before:
+                continue
+            parent, _, earlier = c.not_before.rpartition(".")
+            key = next((k.name for k in t.columns if parent and k.foreign_key
+                        and k.foreign_key.startswith(f"{parent}.")), None)
+            out.append(DateOrder(t.name, earlier, c.name, parent or None, key))
+    return tuple(out)
 
 
 def rule_id(table: str, check: str) -> str:
@@ -100,7 +97,7 @@ def referenced(names: Iterable[str]) -> dict[str, set[str]]:
             if ref:
                 table, col = ref.split(".")
                 out.setdefault(table, set()).add(col)
-        for o in DATE_ORDERS:
+        for o in date_orders():
             if o.table == name and o.parent:
                 out.setdefault(o.parent, set()).update(
                     {o.earlier, *local_tables()[o.parent].primary_key})
@@ -256,7 +253,7 @@ def declare_all() -> None:
         numbers_rule(t)
         code_rules(t)
         exists_rules(t)
-    for o in DATE_ORDERS:
+    for o in date_orders():
         order_rule(o)
 
 
