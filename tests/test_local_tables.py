@@ -345,3 +345,15 @@ def test_a_view_withholds_or_shows_and_logs_once(app_db: str) -> None:
         "view_adult_identity", "u_team_manager", "/themes/marac", None)
     assert entry.detail == "lantern_marac_referrals.mara_victim_name; 2 records: MR1 MR2"
     assert log.verify().ok
+
+
+def test_a_warehouse_that_cannot_be_read_is_said_not_guessed(tmp_path: Path) -> None:
+    """Ids cannot be checked: the file is refused with the reason, not passed unchecked."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "warehouse.duckdb").write_bytes(b"not a database")
+    t = local_tables()["lantern_homeless_presentations"]
+    path = write_csv(tmp_path / "homeless.csv", t, [valid_row(t)])
+    got = validate_paths([path], settings=Settings(home=home), write=False).problems
+    assert [p.rule_id for p in got][:1] == ["read-warehouse"]
+    assert got[0].severity == "error" and "could not be read" in got[0].message

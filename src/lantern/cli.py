@@ -204,7 +204,8 @@ def ingest(
                                              "of the 31 March)")] = None,
     accept_warnings: Annotated[bool, typer.Option(help="Load despite warnings")] = False,
 ) -> None:
-    """Validate and load SSD extracts, CIN census XML, SSDA903 CSVs and Annex A, all or nothing."""
+    """Validate and load SSD extracts, CIN census XML, SSDA903 CSVs, Annex A and local
+    tables (`lantern template`), all or nothing."""
     from lantern.ingest.pipeline import ingest_paths, nothing_recognised
     from lantern.warehouse import Warehouse
     from lantern.warehouse.meta import write_authority
