@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -41,6 +42,14 @@ LOCAL_RULES = sorted((r for r in RULES.values() if r.format == "ssd"), key=lambd
 CASES = {r.id for r in LOCAL_RULES}
 
 
+# P1 turns 16 on DAY (a homeless 16-year-old, too old to be privately fostered); P2 is 9.
+VALID_PEOPLE = {"lantern_private_fostering": {"pfa_person_id": "P2"}}
+AGE_BREAKS = {  # a row the age query speaks of, one day beyond each boundary
+    "local:homeless_presentations:age:hmls_person_id": {"hmls_presented_date": BEFORE},
+    "local:private_fostering:age:pfa_person_id": {"pfa_person_id": "P1"},
+}
+
+
 def valid_row(t: Table) -> dict[str, str]:
     """A row every rule accepts, at the boundaries (dates in order all on one day)."""
     row = {}
@@ -53,7 +62,7 @@ def valid_row(t: Table) -> dict[str, str]:
             row[c.name] = next(iter(code_sets()[c.codes]))
         else:
             row[c.name] = {"date": DAY, "int": "0", "float": "3.5"}.get(c.type, "X1")
-    return row
+    return {**row, **VALID_PEOPLE.get(t.name, {})}
 
 
 def write_csv(path: Path, t: Table, rows: list[dict[str, str]]) -> Path:
@@ -68,7 +77,9 @@ def write_csv(path: Path, t: Table, rows: list[dict[str, str]]) -> Path:
 def base_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("local")
     data = make_dataset({
-        "ssd_person": [{"pers_person_id": "P1"}, {"pers_person_id": "P2"}],
+        "ssd_person": [{"pers_person_id": "P1", "pers_dob": date(2008, 4, 1)},
+                       {"pers_person_id": "P2", "pers_dob": date(2014, 6, 1)},
+                       {"pers_person_id": "P3", "pers_dob": date(2008, 2, 29)}],
         "ssd_department": [{"dept_team_id": "T1", "dept_team_name": "MASH"}],
         "ssd_professionals": [{"prof_professional_id": "W1"}],
     })
@@ -177,6 +188,8 @@ def breaking(r: Rule, row: dict[str, str]) -> tuple[list[dict[str, str]], str]:
     """Rows that break rule `r` only, and the field it should name."""
     check = r.id.split(":", 2)[2]
     field = r.fields[-1]
+    if r.id in AGE_BREAKS:
+        return [{**row, **AGE_BREAKS[r.id]}], field
     if check == "unique":
         return [row, dict(row)], field
     value = {"required": "", "dates": "2024-02-30", "numbers": "-1"}.get(check)
@@ -203,7 +216,7 @@ def test_each_rule_fails_a_breaking_row_and_passes_a_boundary_row(
     assert [(p.rule_id, p.field) for p in problems] == [(r.id, field)]
     p = problems[0]
     row_no = len(rows) + 1
-    assert (p.file, p.locator, p.severity) == (str(bad), f"row {row_no}", "error")
+    assert (p.file, p.locator, p.severity) == (str(bad), f"row {row_no}", r.severity)
     assert p.expected and p.message
 
 
@@ -245,6 +258,24 @@ def test_ids_without_a_warehouse_name_no_one(tmp_path: Path) -> None:
     got = validate_paths([path], settings=Settings(home=tmp_path / "empty"), write=False)
     assert [p.rule_id for p in got.problems] == [
         "local:homeless_presentations:exists:hmls_person_id"]
+
+
+@pytest.mark.parametrize(("person", "presented", "query"), [
+    ("P3", "2024-02-28", True),  # born 29 February 2008: 15 the day before
+    ("P3", "2024-02-29", False),  # 16 on 29 February 2024
+    ("P1", "2026-03-31", False),  # 17 the day before the 18th birthday
+    ("P1", "2026-04-01", True),  # 18
+])
+def test_homeless_young_people_are_16_or_17_else_a_query_that_does_not_block(
+        person: str, presented: str, query: bool, home: Path, tmp_path: Path) -> None:
+    t = local_tables()["lantern_homeless_presentations"]
+    path = write_csv(tmp_path / "homeless.csv", t, [{
+        **valid_row(t), "hmls_person_id": person, "hmls_presented_date": presented,
+        "hmls_assessed_date": presented}])
+    got = ingest_paths([path], settings=Settings(home=home))
+    assert [(p.rule_id, p.severity) for p in got.validation.problems] == (
+        [("local:homeless_presentations:age:hmls_person_id", "query")] if query else [])
+    assert got.loaded  # a query is for a person to look at, not a refusal
 
 
 # -- all or nothing -----------------------------------------------------------------------

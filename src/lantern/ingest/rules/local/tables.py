@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from lantern.formats.local_csv import local_tables
-from lantern.ingest.rules.common import code_rule, v
+from lantern.ingest.rules.common import age, code_rule, v
 from lantern.ingest.rules.engine import Context, Finding, clean, rule
 from lantern.model import Table, code_sets
 
@@ -56,6 +56,28 @@ def date_orders() -> tuple[DateOrder, ...]:
                         and k.foreign_key.startswith(f"{parent}.")), None)
             out.append(DateOrder(t.name, earlier, c.name, parent or None, key))
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class AgeCheck:
+    """A query (it does not block a load) when the person is not aged `low`..`high` on the
+    row's date: the indicators count only the ages the table is about."""
+
+    table: str
+    person: str
+    on: str
+    low: int
+    high: int
+    message: str
+
+
+AGE_CHECKS: tuple[AgeCheck, ...] = (
+    AgeCheck("lantern_homeless_presentations", "hmls_person_id", "hmls_presented_date",
+             16, 17, "The young person was not 16 or 17 on the day they presented."),
+    AgeCheck("lantern_private_fostering", "pfa_person_id", "pfa_start_date", 0, 15,
+             "The child was 16 or over when the arrangement started: private fostering is "
+             "of children under 16 (under 18 if disabled)."),
+)
 
 
 def rule_id(table: str, check: str) -> str:
@@ -97,6 +119,8 @@ def referenced(names: Iterable[str]) -> dict[str, set[str]]:
             if ref:
                 table, col = ref.split(".")
                 out.setdefault(table, set()).add(col)
+        if any(a.table == name for a in AGE_CHECKS):
+            out.setdefault("ssd_person", set()).update({"pers_person_id", "pers_dob"})
         for o in date_orders():
             if o.table == name and o.parent:
                 out.setdefault(o.parent, set()).update(
@@ -245,6 +269,27 @@ def order_rule(o: DateOrder) -> None:
                               expected=f"{expected} ({first.isoformat()})")
 
 
+def age_rule(a: AgeCheck) -> None:
+    expected = f"a person aged {a.low} to {a.high} on {a.on} (from ssd_person.pers_dob)"
+
+    @rule(id=rule_id(a.table, f"age:{a.person}"), format="ssd", severity="query",
+          family="logic", message=a.message, fields=[a.person], tables=[a.table],
+          expected=expected)
+    def check(ctx: Context) -> Iterable[Finding]:
+        people = source_of(ctx, "ssd_person")
+        dobs = dict(zip((clean(r.get("pers_person_id")) for r in ctx.rows(people)),
+                        ctx.dates(people, "pers_dob"), strict=True))
+        for i, row in ctx.enum(a.table):
+            dob, day = dobs.get(v(row, a.person)), ctx.dates(a.table, a.on)[i]
+            if dob is None or day is None:
+                continue  # an unknown birth date or a bad date (its own rule) says nothing
+            years = age(dob, day)
+            if not a.low <= years <= a.high:
+                yield Finding(a.table, i, a.person, v(row, a.person),
+                              expected=f"{expected}; born {dob.isoformat()}, aged {years} "
+                                       f"on {day.isoformat()}")
+
+
 def declare_all() -> None:
     for t in local_tables().values():
         required_rule(t)
@@ -255,6 +300,8 @@ def declare_all() -> None:
         exists_rules(t)
     for o in date_orders():
         order_rule(o)
+    for a in AGE_CHECKS:
+        age_rule(a)
 
 
 declare_all()
