@@ -374,7 +374,7 @@ def test_a_view_withholds_or_shows_and_logs_once(app_db: str) -> None:
     [entry] = log.entries(limit=10)
     assert (entry.action, entry.username, entry.path, entry.child_id) == (
         "view_adult_identity", "u_team_manager", "/themes/marac", None)
-    assert entry.detail == "lantern_marac_referrals.mara_victim_name; 2 records: MR1 MR2"
+    assert entry.detail == "lantern_marac_referrals.mara_victim_name; records: MR1 MR2"
     assert log.verify().ok
 
 
@@ -388,3 +388,23 @@ def test_a_warehouse_that_cannot_be_read_is_said_not_guessed(tmp_path: Path) -> 
     got = validate_paths([path], settings=Settings(home=home), write=False).problems
     assert [p.rule_id for p in got][:1] == ["read-warehouse"]
     assert got[0].severity == "error" and "could not be read" in got[0].message
+
+
+def test_the_command_line_drill_down_withholds_or_logs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`lantern children` passes its rows through the same guard, as `cli:<login>`."""
+    from lantern.appdb import make_engine
+    from lantern.cli import _guard_identities
+    from lantern.security.access_log import AccessLog
+
+    settings = Settings(home=tmp_path)
+    rows = [{"event_id": "LA1", "lado_subject_name": "Carl Reed", "child_id": "P1"}]
+    assert _guard_identities(settings, rows)[0]["lado_subject_name"] == "Carl Reed"
+    [entry] = AccessLog(make_engine(settings.app_database_url)).entries()
+    assert entry.username.startswith("cli:") and entry.action == "view_adult_identity"
+    assert entry.detail.endswith("lantern_lado_referrals.lado_subject_name; records: LA1")
+    config = tmp_path / "identities.yml"
+    config.write_text("lantern_lado_referrals.lado_subject_name: [dcs]\n")
+    monkeypatch.setenv("LANTERN_IDENTITY_ROLES", str(config))
+    assert _guard_identities(settings, rows)[0]["lado_subject_name"] == "withheld"
+    assert len(AccessLog(make_engine(settings.app_database_url)).entries()) == 1

@@ -79,7 +79,7 @@ def log_identity_view(log: AccessLog, viewer: Principal, table: str, column: str
     ids = sorted({str(r) for r in record_ids})
     if not ids:
         return 0
-    named = f"{table}.{column}; {len(ids)} {RECORDS_MARK} {' '.join(ids)}"
+    named = f"{table}.{column}; {RECORDS_MARK} {' '.join(ids)}"
     return log.record_many(viewer, ACTION, [None], path=path,
                            detail=f"{detail}; {named}" if detail else named)
 
