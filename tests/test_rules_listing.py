@@ -15,11 +15,13 @@ from typer.testing import CliRunner
 
 from lantern.cli import app
 from lantern.ingest.rules import RULES
-from tests import test_rules_cin, test_rules_ssda903
+from tests import test_rules_cin, test_rules_ssda903, test_rules_ssda903_more
 
 LISTS = Path(__file__).parent / "assets" / "dfe_rule_codes"
 runner = CliRunner()
-CASES = {c.rule_id for c in test_rules_ssda903.CASES} | {c.rule_id for c in test_rules_cin.CASES}
+CASES = ({c.rule_id for c in test_rules_ssda903.CASES}
+         | {c.rule_id for c in test_rules_ssda903_more.CASES}
+         | {c.rule_id for c in test_rules_cin.CASES})
 
 
 def _reference() -> dict[tuple[str, int], set[str]]:

@@ -1,0 +1,278 @@
+"""Hand-made cases for the SSDA903 rules added for issue #19 (placements, decisions to
+place for adoption, care leavers, the mother field, SDQ, social workers, previous
+permanence): one failing and one passing table each, the passing one at the boundary
+where there is one.
+
+Collection year 2025 (1 April 2024 to 31 March 2025) unless a case says otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.test_rules_ssda903 import AD, EP, OC2, OC3, PA, RV, C, H
+from tests.test_rules_support import Case, check_case
+
+
+def SW(**kw: Any) -> dict[str, Any]:
+    return {"CHILD": "1", "DOB": "01/01/2010", "SW_ID": "SW1", "SW_DECOM": "01/05/2024",
+            "SW_DEC": None, "SW_REASON": None, **kw}
+
+
+def PP(**kw: Any) -> dict[str, Any]:
+    return {"CHILD": "1", "DOB": "01/01/2010", "PREV_PERM": "Z1", "LA_PERM": None,
+            "DATE_PERM": None, **kw}
+
+
+UASC = {"CHILD": "1", "SEX": "M", "DOB": "01/01/2010", "DUC": "01/06/2024"}
+CEASED = {"DEC": "01/06/2024", "REC": "X1"}
+MOVED = {"DECOM": "01/06/2024", "RNE": "P"}
+# Looked after since January 2023: in the 12-month cohort at 31 March 2025.
+LONG = [EP(DECOM="01/01/2023")]
+NO_SDQ = {"SDQ_SCORE": None, "SDQ_REASON": None}
+
+CASES: list[Case] = [
+    # -- placements, one episode at a time
+    C("408", "A5 without a placement order", {"Episodes": [EP(PLACE="A5")]},
+      {"Episodes": [EP(PLACE="A5", LS="E1")]}),
+    C("390", "adopted from a foster placement",
+      {"Episodes": [EP(DEC="01/06/2024", REC="E11")]},
+      {"Episodes": [EP(DEC="01/06/2024", REC="E11", PLACE="A4")]}),
+    C("516", "special guardianship to former foster carers from P1",
+      {"Episodes": [EP(DEC="01/06/2024", REC="E45", PLACE="P1")]},
+      {"Episodes": [EP(DEC="01/06/2024", REC="E45", PLACE="U1")]}),
+    C("214", "short break with a placement postcode", {"Episodes": [EP(LS="V3", URN=None)]},
+      {"Episodes": [EP(LS="V3", PL_POST=None, URN=None)]}),
+    C("398", "short break with the postcodes a distance comes from",
+      {"Episodes": [EP(LS="V4", PL_POST=None)]},
+      {"Episodes": [EP(LS="V4", HOME_POST=None, PL_POST=None)]}),
+    C("217", "foster-to-adopt on 01/04/2015 as a change of placement",
+      {"Episodes": [EP(PLACE="A5", RNE="P", DECOM="01/04/2015")]},
+      {"Episodes": [EP(PLACE="A5", RNE="P", DECOM="31/03/2015")]}),
+    C("217", "A3 as a change of placement", {"Episodes": [EP(PLACE="A3", RNE="P")]},
+      {"Episodes": [EP(PLACE="A3", RNE="T")]}),
+    C("222", "a children's home URN on a residential school placement",
+      {"Episodes": [EP(PLACE="R1")]}, {"Episodes": [EP(PLACE="R1", URN="XXXXXXX")]}),
+    C("222", "P2 had no URN in 2023-24", {"Episodes": [EP(PLACE="P2")]},
+      {"Episodes": [EP(PLACE="K2")]}, 2024),
+    C("526", "foster placement without a provider", {"Episodes": [EP(PLACE_PROVIDER=None)]},
+      {"Episodes": [EP(PLACE="T1", PLACE_PROVIDER=None)]}),
+    # -- durations
+    C("364", "PACE transfer of 22 days",
+      {"Episodes": [EP(LS="J2", DEC="23/05/2024", REC="E8")]},
+      {"Episodes": [EP(LS="J2", DEC="22/05/2024", REC="E8")]}),
+    C("364", "PACE transfer still open at 31 March",
+      {"Episodes": [EP(LS="J2", DECOM="09/03/2025")]},
+      {"Episodes": [EP(LS="J2", DECOM="10/03/2025")]}),
+    C("367", "76 days of respite in the year",
+      {"Episodes": [EP(LS="V3", DEC="16/07/2024", REC="E8")]},
+      {"Episodes": [EP(LS="V3", DEC="15/07/2024", REC="E8")]}),
+    C("367", "respite from last year counts from 1 April only",
+      {"Episodes": [EP(LS="V3", DECOM="01/03/2024", DEC="16/06/2024", REC="E8")]},
+      {"Episodes": [EP(LS="V3", DECOM="01/03/2024", DEC="15/06/2024", REC="E8")]}),
+    C("377", "three holidays of the foster carers",
+      {"Episodes": [EP(PLACE="T3", DECOM=f"0{m}/05/2024") for m in (1, 2, 3)]},
+      {"Episodes": [EP(PLACE="T3", DECOM=f"0{m}/05/2024") for m in (1, 2)]}),
+    # -- a child's episodes in order
+    C("336", "placed for adoption straight from a children's home",
+      {"Episodes": [EP(PLACE="K2", **CEASED), EP(PLACE="A4", **MOVED)]},
+      {"Episodes": [EP(PLACE="U3", **CEASED), EP(PLACE="A4", **MOVED)]}),
+    C("383", "back from hospital to another placement",
+      {"Episodes": [EP(**CEASED), EP(PLACE="T1", **MOVED, DEC="10/06/2024", REC="X1"),
+                    EP(DECOM="10/06/2024", RNE="P", PLACE="U5")]},
+      {"Episodes": [EP(**CEASED), EP(PLACE="T1", **MOVED, DEC="10/06/2024", REC="X1"),
+                    EP(DECOM="10/06/2024", RNE="P")]}),
+    C("225", "a move without its reason", {"Episodes": [EP(**CEASED), EP(PLACE="U5", **MOVED)]},
+      {"Episodes": [EP(**CEASED, REASON_PLACE_CHANGE="CARPL"), EP(PLACE="U5", **MOVED)]}),
+    C("437", "an episode after the child turned 18 and left",
+      {"Episodes": [EP(DEC="01/06/2024", REC="E15"), EP(DECOM="01/07/2024")]},
+      {"Episodes": [EP(DEC="01/06/2024", REC="E15")]}),
+    C("357", "first episode in the year is a change of placement",
+      {"Episodes": [EP(RNE="P", DECOM="01/04/2024")]},
+      {"Episodes": [EP(RNE="P", DECOM="31/03/2024")]}),
+    C("359", "18 the day before 31 March and still in foster care",
+      {"Header": [H(DOB="30/03/2007")], "Episodes": [EP(DECOM="01/01/2020")]},
+      {"Header": [H(DOB="31/03/2007")], "Episodes": [EP(DECOM="01/01/2020")]}),
+    C("359", "an 18-year-old under section 20(5) in a community home",
+      {"Header": [H(DOB="01/01/2006")], "Episodes": [EP(DECOM="01/01/2020", LS="V2")]},
+      {"Header": [H(DOB="01/01/2006")], "Episodes": [EP(DECOM="01/01/2020", LS="V2",
+                                                         PLACE="K2")]}),
+    C("392b", "no home postcode", {"Episodes": [EP(HOME_POST=None)]},
+      {"Episodes": [EP(HOME_POST=None)], "UASC": [UASC]}),
+    # -- the decision to place for adoption
+    C("117", "decision after 31 March", {"PlacedAdoption": [PA(DATE_PLACED="01/04/2025")]},
+      {"PlacedAdoption": [PA(DATE_PLACED="31/03/2025")]}),
+    C("117", "decision ceased after care ended",
+      {"Episodes": [EP(DEC="01/06/2024", REC="E8")],
+       "PlacedAdoption": [PA(DATE_PLACED="01/05/2024", DATE_PLACED_CEASED="02/06/2024")]},
+      {"Episodes": [EP(DEC="01/06/2024", REC="E8")],
+       "PlacedAdoption": [PA(DATE_PLACED="01/05/2024", DATE_PLACED_CEASED="01/06/2024")]}),
+    C("118", "decision ceased before care began",
+      {"Episodes": [EP()], "PlacedAdoption": [PA(DATE_PLACED_CEASED="30/04/2024")]},
+      {"Episodes": [EP()], "PlacedAdoption": [PA(DATE_PLACED_CEASED="01/05/2024")]}),
+    C("118", "decision ceased before the year",
+      {"Episodes": [EP(DECOM="01/01/2024")],
+       "PlacedAdoption": [PA(DATE_PLACED_CEASED="31/03/2024")]},
+      {"Episodes": [EP(DECOM="01/01/2024")],
+       "PlacedAdoption": [PA(DATE_PLACED_CEASED="01/04/2024")]}),
+    C("1003", "decision the day before care began",
+      {"Episodes": [EP()], "PlacedAdoption": [PA(DATE_PLACED="30/04/2024")]},
+      {"Episodes": [EP()], "PlacedAdoption": [PA(DATE_PLACED="01/05/2024")]}),
+    C("552", "decision after the adoption placement",
+      {"Episodes": [EP(**CEASED), EP(PLACE="A4", **MOVED)],
+       "PlacedAdoption": [PA(DATE_PLACED="02/06/2024")]},
+      {"Episodes": [EP(**CEASED), EP(PLACE="A4", **MOVED)],
+       "PlacedAdoption": [PA(DATE_PLACED="01/06/2024")]}),
+    C("554", "decision after the placement order",
+      {"Episodes": [EP(LS="E1")], "PlacedAdoption": [PA(DATE_PLACED="02/05/2024")]},
+      {"Episodes": [EP(LS="E1")], "PlacedAdoption": [PA(DATE_PLACED="01/05/2024")]}),
+    C("557", "left care from an adoption placement, decision still open",
+      {"Episodes": [EP(PLACE="A4", DEC="01/07/2024", REC="E8")], "PlacedAdoption": [PA()]},
+      {"Episodes": [EP(PLACE="A4", DEC="01/07/2024", REC="E8")],
+       "PlacedAdoption": [PA(DATE_PLACED_CEASED="01/07/2024", REASON_PLACED_CEASED="RD1")]}),
+    C("558", "adopted, but the decision ceased",
+      {"Episodes": [EP(PLACE="A4", DEC="01/07/2024", REC="E11")],
+       "PlacedAdoption": [PA(DATE_PLACED_CEASED="01/07/2024")]},
+      {"Episodes": [EP(PLACE="A4", DEC="01/07/2024", REC="E11")], "PlacedAdoption": [PA()]}),
+    C("563", "decision ceased without its date",
+      {"PlacedAdoption": [PA(DATE_PLACED=None, DATE_PLACED_CEASED="01/07/2024")]},
+      {"PlacedAdoption": [PA(DATE_PLACED_CEASED="01/07/2024")]}),
+    C("579", "a new decision the day before the last one ceased",
+      {"PlacedAdoption": [PA(DATE_PLACED_CEASED="01/07/2024", REASON_PLACED_CEASED="RD1"),
+                          PA(DATE_PLACED="30/06/2024")]},
+      {"PlacedAdoption": [PA(DATE_PLACED_CEASED="01/07/2024", REASON_PLACED_CEASED="RD1"),
+                          PA(DATE_PLACED="01/07/2024")]}),
+    C("583", "two decisions, the first never revoked",
+      {"PlacedAdoption": [PA(), PA(DATE_PLACED="01/08/2024")]},
+      {"PlacedAdoption": [PA(DATE_PLACED_CEASED="01/07/2024"), PA(DATE_PLACED="01/08/2024")]}),
+    C("525", "adopted after the decision was reversed",
+      {"PlacedAdoption": [PA(DATE_PLACED_CEASED="01/07/2024")], "AD1": [AD()]},
+      {"PlacedAdoption": [PA()], "AD1": [AD()]}),
+    # -- AD1 against the adoption
+    C("331", "matched the day after the adoption placement",
+      {"Episodes": [EP(PLACE="A4", DEC="01/09/2024", REC="E11")],
+       "AD1": [AD(DATE_MATCH="02/05/2024")]},
+      {"Episodes": [EP(PLACE="A4", DEC="01/09/2024", REC="E11")],
+       "AD1": [AD(DATE_MATCH="01/05/2024")]}),
+    C("582", "matched on the day of the adoption",
+      {"Episodes": [EP(PLACE="A4", DEC="01/09/2024", REC="E11")],
+       "AD1": [AD(DATE_MATCH="01/09/2024")]},
+      {"Episodes": [EP(PLACE="A4", DEC="01/09/2024", REC="E11")],
+       "AD1": [AD(DATE_MATCH="31/08/2024")]}),
+    C("335", "adopted from a foster-to-adopt placement, not by the foster carer",
+      {"Episodes": [EP(PLACE="A3", DEC="01/09/2024", REC="E11")], "AD1": [AD()]},
+      {"Episodes": [EP(PLACE="A3", DEC="01/09/2024", REC="E11")],
+       "AD1": [AD(FOSTER_CARE="1")]}),
+    C("521", "best-interests decision after the adoption placement",
+      {"Episodes": [EP(PLACE="A4")], "AD1": [AD(DATE_INT="02/05/2024")]},
+      {"Episodes": [EP(PLACE="A4")], "AD1": [AD(DATE_INT="01/05/2024")]}),
+    C("334", "best-interests decision before the period of care",
+      {"Episodes": [EP()], "AD1": [AD(DATE_INT="30/04/2024")]},
+      {"Episodes": [EP()], "AD1": [AD(DATE_INT="01/05/2024")]}),
+    # -- care leavers and the other tables
+    C("1011", "care transferred to another authority",
+      {"Episodes": [EP(DEC="01/06/2024", REC="E3")], "OC3": [OC3()]},
+      {"Episodes": [EP(DEC="01/06/2024", REC="E8")], "OC3": [OC3()]}),
+    C("1002", "a care leaver never looked after",
+      {"Episodes": [EP(CHILD="2")], "Episodes_last": [EP(CHILD="2")], "OC3": [OC3()]},
+      {"Episodes": [EP(CHILD="2")], "Episodes_last": [EP()], "OC3": [OC3()]}),
+    C("1007", "looked after on the 17th birthday",
+      {"Header": [H(DOB="01/06/2007")], "Episodes": [EP(DEC="02/06/2024", REC="E8")],
+       "OC3": [OC3()]},
+      {"Header": [H(DOB="01/06/2007")], "Episodes": [EP(DEC="01/06/2024", REC="E8")],
+       "OC3": [OC3()]}),
+    C("1016", "left care on the 17th birthday",
+      {"Header": [H(DOB="01/06/2007")], "Episodes": [EP(DEC="01/06/2024", REC="E8")],
+       "OC3": [OC3()]},
+      {"Header": [H(DOB="01/06/2007")], "Episodes": [EP(DEC="31/05/2024", REC="E8")],
+       "OC3": [OC3()]}),
+    C("3001", "17 in the year and living with former foster carers",
+      {"Header": [H(DOB="31/03/2008")], "OC3": [OC3(ACCOM="Z1")]},
+      {"Header": [H(DOB="01/04/2008")], "OC3": [OC3(ACCOM="Z1")]}),
+    C("1012", "reviews for a care leaver not looked after this year",
+      {"Episodes": [EP(CHILD="2")], "OC3": [OC3()], "Reviews": [RV()]},
+      {"Episodes": [EP()], "OC3": [OC3()], "Reviews": [RV()]}),
+    C("1014", "UASC row for a care leaver",
+      {"Episodes": [EP(CHILD="2")], "OC3": [OC3()], "UASC": [UASC]},
+      {"Episodes": [EP()], "OC3": [OC3()], "UASC": [UASC]}),
+    C("EPI", "a child in the Header with no episodes",
+      {"Header": [H()], "Episodes": [EP(CHILD="2")]}, {"Header": [H()], "Episodes": [EP()]}),
+    # -- the mother field
+    C("165", "a boy recorded as not a mother", {"Header": [H(MOTHER="0")], "Episodes": [EP()]},
+      {"Header": [H()], "Episodes": [EP()]}),
+    C("165", "a looked-after girl without mother status",
+      {"Header": [H(SEX="F")], "Episodes": [EP()]},
+      {"Header": [H(SEX="F", MOTHER="0")], "Episodes": [EP()]}),
+    C("393", "a looked-after girl without mother status",
+      {"Header": [H(SEX="F")], "Episodes": [EP()]},
+      {"Header": [H(SEX="F")], "Episodes": [EP(LS="V3")]}),
+    C("607", "a girl who left care without mother status",
+      {"Header": [H(SEX="F")], "Episodes": [EP(DEC="01/06/2024", REC="E8")]},
+      {"Header": [H(SEX="F", MOTHER="0")], "Episodes": [EP(DEC="01/06/2024", REC="E8")]}),
+    C("399", "mother status for a child on short breaks only",
+      {"Header": [H(SEX="F", MOTHER="0")], "Episodes": [EP(LS="V3")], "Reviews": [RV()]},
+      {"Header": [H(SEX="F")], "Episodes": [EP(LS="V3")]}),
+    # -- SDQ for the 12-month cohort
+    C("186", "aged 4 on 1 April with no SDQ",
+      {"Episodes": LONG, "OC2": [OC2(DOB="01/04/2020", **NO_SDQ)]},
+      {"Episodes": LONG, "OC2": [OC2(DOB="02/04/2020", **NO_SDQ)]}),
+    C("157", "SDQ1 (age) for a 16-year-old",
+      {"Episodes": LONG, "OC2": [OC2(DOB="01/04/2008", SDQ_SCORE=None, SDQ_REASON="SDQ1")]},
+      {"Episodes": LONG, "OC2": [OC2(DOB="31/03/2008", SDQ_SCORE=None, SDQ_REASON="SDQ1")]}),
+    C("197B", "4th birthday in the year, no SDQ or reason",
+      {"Episodes": LONG, "OC2": [OC2(DOB="31/03/2021", **NO_SDQ)]},
+      {"Episodes": LONG, "OC2": [OC2(DOB="01/04/2021", **NO_SDQ)]}),
+    # -- social worker episodes
+    C("SW04STG1", "31 February", {"SWEpisodes": [SW(SW_DECOM="31/02/2024")]},
+      {"SWEpisodes": [SW(SW_DECOM="29/02/2024")]}),
+    C("SW05STG1", "ISO date", {"SWEpisodes": [SW(SW_DEC="2024-06-01")]},
+      {"SWEpisodes": [SW(SW_DEC="01/06/2024")]}),
+    C("SW13STG1", "reason not in the code set", {"SWEpisodes": [SW(SW_REASON="SWLAZY")]},
+      {"SWEpisodes": [SW(SW_REASON="MANAGE")]}),
+    C("SW02STG1", "id without SW", {"SWEpisodes": [SW(SW_ID="AB12")]},
+      {"SWEpisodes": [SW(SW_ID="XX12")]}),
+    C("SW02STG1", "3 characters from 2025-26", {"SWEpisodes": [SW(SW_ID="SW1",
+                                                                   SW_DECOM="01/05/2025")]},
+      {"SWEpisodes": [SW(SW_ID="SW12", SW_DECOM="01/05/2025")]}, 2026),
+    C("SW06STG2", "starts after 31 March", {"SWEpisodes": [SW(SW_DECOM="01/04/2025")]},
+      {"SWEpisodes": [SW(SW_DECOM="31/03/2025")]}),
+    C("SW07STG2", "ended before the two-year reporting period",
+      {"SWEpisodes": [SW(SW_DECOM="01/01/2023", SW_DEC="31/03/2023")]},
+      {"SWEpisodes": [SW(SW_DECOM="01/01/2023", SW_DEC="01/04/2023")]}),
+    C("SW08STG2", "an earlier social worker never ended",
+      {"SWEpisodes": [SW(), SW(SW_DECOM="01/07/2024")]},
+      {"SWEpisodes": [SW(SW_DEC="01/07/2024"), SW(SW_DECOM="01/07/2024")]}),
+    C("SW09STG2", "a one-day social worker", {"SWEpisodes": [SW(SW_DEC="01/05/2024")]},
+      {"SWEpisodes": [SW(SW_DEC="02/05/2024")]}),
+    C("SW10STG2", "a new social worker a day before the last one ended",
+      {"SWEpisodes": [SW(SW_DEC="01/07/2024"), SW(SW_DECOM="30/06/2024")]},
+      {"SWEpisodes": [SW(SW_DEC="01/07/2024"), SW(SW_DECOM="01/07/2024")]}),
+    C("SW01STG1", "looked after on 31 March with no social worker",
+      {"Episodes": [EP(CHILD="2", DECOM="01/05/2023")], "SWEpisodes": [SW()]},
+      {"Episodes": [EP(DECOM="01/05/2023")], "SWEpisodes": [SW(SW_DECOM="01/05/2023")]},
+      2024),
+    C("SW17STG2", "no social worker open at 31 March",
+      {"Episodes": [EP(DECOM="01/05/2025")],
+       "SWEpisodes": [SW(SW_DECOM="01/05/2025", SW_DEC="01/06/2025")]},
+      {"Episodes": [EP(DECOM="01/05/2025")], "SWEpisodes": [SW(SW_DECOM="01/05/2025")]},
+      2026),
+    # -- previous permanence
+    C("634", "previous permanence for a child in care since before the year",
+      {"Episodes": [EP(DECOM="31/03/2024")], "PrevPerm": [PP()]},
+      {"Episodes": [EP(DECOM="01/04/2024")], "PrevPerm": [PP()]}),
+    C("630", "new to care, previous permanence order without its date and authority",
+      {"Episodes": [EP()], "PrevPerm": [PP(PREV_PERM="P1")]},
+      {"Episodes": [EP()], "PrevPerm": [PP(PREV_PERM="P1", LA_PERM="880",
+                                           DATE_PERM="01/01/2015")]}),
+]
+
+
+def _id(c: Case) -> str:
+    return f"{c.rule_id}-{c.why[:30]}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=_id)
+def test_rule_case(case: Case) -> None:
+    check_case("ssda903", case)
