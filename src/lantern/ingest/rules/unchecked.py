@@ -18,4 +18,27 @@ class Unchecked:
     reason: str
 
 
-UNCHECKED: tuple[Unchecked, ...] = ()
+UNCHECKED: tuple[Unchecked, ...] = (
+    Unchecked(("164", "169", "179", "218", "392a", "392c", "406", "411", "420", "452", "453",
+               "454", "503G", "503H", "503J", "1015"), "ssda903",
+              "They test the placement distance (PL_DISTANCE), the local authority of the "
+              "placement (PL_LA) and its location (PL_LOCATION), which DfE derives from the "
+              "home and placement postcodes after submission with the ONS postcode directory; "
+              "a return does not carry them and Lantern ships no postcode directory, so it "
+              "cannot tell a real postcode from a well-formed one (218, a URN required, "
+              "exempts placements outside England, which only PL_LA says). 214 and 398, "
+              "which test "
+              "the postcodes themselves, are checked."),
+    Unchecked(("392b",), "ssda903",
+              "Lantern's data model holds no home address, so the returns Lantern writes "
+              "leave HOME_POST blank and this rule would refuse every one of them (as DfE's "
+              "portal would). It is checked again once the model holds the child's home "
+              "postcode."),
+    Unchecked(("219", "221", "224", "227", "228", "229", "1008"), "ssda903",
+              "They compare the URN with Ofsted's register of providers (its type, postcode, "
+              "provider and registration dates), which is not part of a return and which "
+              "Lantern does not hold; 222 (a URN where none should be) is checked."),
+    Unchecked(("543",), "ssda903",
+              "Convictions (CONVICTED) are not in Lantern's data model, so the returns "
+              "Lantern writes leave it blank and this rule would refuse every one of them."),
+)

@@ -76,16 +76,24 @@ _leaver_rule("1011", "This child is recorded as having his/her care transferred 
 
 
 def _never_in_care(ctx: Context, info: dict[str, int]) -> Iterable[str]:
-    if not ctx.has("Episodes_last"):
+    # A relevant child was looked after after their 16th birthday. For a young person
+    # whose 17th birthday is in the year that care falls in this year's or last year's
+    # episodes; older care leavers' care may be in returns Lantern is not given.
+    first, last, dobs = ctx.year_start, ctx.year_end, header_dob(ctx)
+    if not ctx.has("Episodes_last") or first is None or last is None:
         return
     seen = set(ctx.by_child(E)) | set(ctx.by_child("Episodes_last"))
-    yield from (c for c in info if c not in seen)
+    for child in info:
+        dob = dobs.get(child)
+        if child not in seen and dob is not None and first <= add_years(dob, 17) <= last:
+            yield child
 
 
 _leaver_rule("1002", "This child has no previous episodes of care, therefore should not have "
              "care leaver information recorded.",
-             "care leaver information only for a child with episodes this year or last year "
-             "(checked when last year's episodes are supplied)", [E, "Episodes_last"],
+             "care leaver information for a young person 17 in the year only when they have "
+             "episodes this year or last year (checked when last year's episodes are "
+             "supplied)", [E, "Episodes_last", "Header"],
              select=_never_in_care)
 
 

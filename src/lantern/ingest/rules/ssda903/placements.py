@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Callable, Iterable
 from datetime import date
 
+from lantern.formats.ssda903 import placements_without_urn
 from lantern.ingest.rules.common import add_years, v
 from lantern.ingest.rules.engine import Context, Finding, rule
 from lantern.ingest.rules.ssda903._base import (
@@ -88,26 +89,13 @@ def foster_to_adopt_reason(ctx: Context) -> Iterable[Finding]:
             yield Finding(E, i, "RNE", v(row, "RNE"))
 
 
-def _urn_not_required(year: int | None) -> frozenset[str]:
-    """Placements with no Ofsted URN (222), by collection year: P2 (to 2023-24) and H5 (to
-    2022-23) went, and Z1 became Z11-Z14 from 2025-26."""
-    y = year or 2025
-    out = {"P1", "P3", "R1", "R2", "R5", *TEMPORARY}
-    out |= {"Z11", "Z12", "Z13", "Z14"} if y >= 2026 else {"Z1"}
-    if y <= 2024:
-        out.add("P2")
-    if y <= 2023:
-        out.add("H5")
-    return frozenset(out)
-
-
 @rule(id="903:222", dfe_code="222", format=F, severity="error",
       message="Ofsted Unique reference number (URN) should not be recorded for this placement "
               "type.", fields=["URN", "PLACE"], tables=[E],
       expected="URN blank (or XXXXXXX) for P1, P3, R1, R2, R5, T0-T4, Z1 (and P2 to 2023-24, "
                "H5 in 2022-23; Z11-Z14 for Z1 from 2025-26)")
 def urn_not_required(ctx: Context) -> Iterable[Finding]:
-    places = _urn_not_required(ctx.collection_year)
+    places = placements_without_urn(ctx.collection_year)
     return _each(ctx, lambda r: v(r, "PLACE") in places and v(r, "URN") not in (None, NO_URN),
                  "URN")
 
@@ -254,21 +242,3 @@ def looked_after_past_18(ctx: Context) -> Iterable[Finding]:
                 and v(row, "DEC") is None
                 and (v(row, "LS"), v(row, "PLACE")) != ("V2", "K2")):
             yield Finding(E, i, "LS", v(row, "LS"))
-
-
-@rule(id="903:392b", dfe_code="392b", format=F, severity="error",
-      message="Child is looked after but no postcodes are recorded.",
-      fields=["HOME_POST", "PL_POST", "LS"], tables=[E, "UASC"],
-      expected="HOME_POST and PL_POST completed, except under LS V3/V4 or for a child who is "
-               "or was UASC")
-def postcodes_missing(ctx: Context) -> Iterable[Finding]:
-    # DfE does not ask for postcodes of unaccompanied asylum-seeking children; the UASC
-    # table lists the children who are or were UASC.
-    uasc = set(ctx.by_child("UASC"))
-    for i, row in ctx.enum(E):
-        if v(row, "LS") in RESPITE or v(row, "CHILD") in uasc:
-            continue
-        for f in ("HOME_POST", "PL_POST"):
-            if v(row, f) is None:
-                yield Finding(E, i, f, None)
-                break
