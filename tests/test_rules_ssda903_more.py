@@ -313,6 +313,77 @@ CASES += [
 ]
 
 
+CASES += [
+    # -- rules of particular years
+    C("451", "still freed for adoption", {"Episodes": [EP(DECOM="01/05/2023", LS="D1")]},
+      {"Episodes": [EP(DECOM="01/05/2023", LS="D1", DEC="01/06/2023", REC="E11")]}, 2024),
+    C("555", "freed without a decision", {"Episodes": [EP(DECOM="01/05/2023", LS="D1")]},
+      {"Episodes": [EP(DECOM="01/05/2023", LS="D1")], "PlacedAdoption": [PA()]}, 2024),
+    C("556", "decision after the freeing order",
+      {"Episodes": [EP(DECOM="01/05/2023", LS="D1")],
+       "PlacedAdoption": [PA(DATE_PLACED="02/05/2023")]},
+      {"Episodes": [EP(DECOM="01/05/2023", LS="D1")],
+       "PlacedAdoption": [PA(DATE_PLACED="01/05/2023")]}, 2024),
+    C("370", "independent living the day before the 16th birthday",
+      {"Header": [H(DOB="02/05/2007")], "Episodes": [EP(DECOM="01/05/2023", PLACE="P2")]},
+      {"Header": [H(DOB="01/05/2007")], "Episodes": [EP(DECOM="01/05/2023", PLACE="P2")]},
+      2024),
+    C("217t", "P2 ceasing after 28 October 2023",
+      {"Episodes": [EP(DECOM="01/05/2023", PLACE="P2", DEC="29/10/2023", REC="E8")]},
+      {"Episodes": [EP(DECOM="01/05/2023", PLACE="P2", DEC="28/10/2023", REC="E8")]}, 2024),
+    C("217t", "P2 still open", {"Episodes": [EP(DECOM="01/05/2023", PLACE="P2")]},
+      {"Episodes": [EP(DECOM="01/05/2023", PLACE="K2")]}, 2024),
+    C("232", "sex unknown", {"Header": [H(SEX="U")]}, {"Header": [H(SEX="F")]}),
+    C("231", "a UASC aged 10 on 31 March", {"UASC": [{**UASC, "DOB": "01/04/2014"}]},
+      {"UASC": [{**UASC, "DOB": "31/03/2014"}]}),
+    C("233", "a reason for a placement change that has not happened",
+      {"Episodes": [EP(DECOM="01/05/2025", REASON_PLACE_CHANGE="CARPL")]},
+      {"Episodes": [EP(DECOM="01/05/2025", REASON_PLACE_CHANGE="CARPL", DEC="01/06/2025",
+                       REC="X1")]}, 2026),
+    C("234", "custody the day before the 10th birthday",
+      {"Header": [H(DOB="02/05/2015")],
+       "Episodes": [EP(DECOM="01/05/2025", REASON_PLACE_CHANGE="CUSTOD")]},
+      {"Header": [H(DOB="01/05/2015")],
+       "Episodes": [EP(DECOM="01/05/2025", REASON_PLACE_CHANGE="CUSTOD")]}, 2026),
+    C("444", "two children with one UPN", {"Header": [H(), H(CHILD="2")]},
+      {"Header": [H(UPN="UN2"), H(CHILD="2", UPN="UN2")]}, 2026),
+    # -- decisions against last year
+    C("559", "a decision before the year, not in last year's return",
+      {"PlacedAdoption": [PA(DATE_PLACED="31/03/2024")], "PlacedAdoption_last": [
+          PA(CHILD="2")]},
+      {"PlacedAdoption": [PA(DATE_PLACED="31/03/2024")],
+       "PlacedAdoption_last": [PA(DATE_PLACED="31/03/2024")]}),
+    C("560", "last year's open decision redated",
+      {"PlacedAdoption": [PA(DATE_PLACED="02/03/2024")],
+       "PlacedAdoption_last": [PA(DATE_PLACED="01/03/2024")]},
+      {"PlacedAdoption": [PA(DATE_PLACED="01/03/2024")],
+       "PlacedAdoption_last": [PA(DATE_PLACED="01/03/2024")]}),
+    C("561", "last year's ceased decision returned as this year's",
+      {"PlacedAdoption": [PA(DATE_PLACED="01/03/2024")],
+       "PlacedAdoption_last": [PA(DATE_PLACED="01/03/2024", DATE_PLACED_CEASED="20/03/2024",
+                                  REASON_PLACED_CEASED="RD1")]},
+      {"PlacedAdoption": [PA(DATE_PLACED="01/05/2024")],
+       "PlacedAdoption_last": [PA(DATE_PLACED="01/03/2024", DATE_PLACED_CEASED="20/03/2024",
+                                  REASON_PLACED_CEASED="RD1")]}),
+    C("NoE", "looked after before the year, absent from last year's episodes",
+      {"Episodes": [EP(DECOM="31/03/2024")], "Episodes_last": [EP(CHILD="2")]},
+      {"Episodes": [EP(DECOM="01/04/2024")], "Episodes_last": [EP(CHILD="2")]}),
+    # -- care leavers against last year
+    C("1010", "care leaver with last year's care still open and no episode now",
+      {"Episodes": [EP(CHILD="2")], "Episodes_last": [EP(DECOM="01/05/2023")],
+       "OC3": [OC3()]},
+      {"Episodes": [EP(CHILD="2")], "Episodes_last": [EP(DECOM="01/05/2023",
+                                                         DEC="01/03/2024", REC="E8")],
+       "OC3": [OC3()]}),
+    C("348", "died last year, in touch this year",
+      {"OC3": [OC3()], "OC3_last": [OC3(IN_TOUCH="DIED", ACTIV="0", ACCOM="0")]},
+      {"OC3": [OC3(IN_TOUCH="DIED", ACTIV="0", ACCOM="0")],
+       "OC3_last": [OC3(IN_TOUCH="DIED", ACTIV="0", ACCOM="0")]}, 2026),
+    C("347", "in a foyer at 17", {"Header": [H(DOB="01/04/2007")], "OC3": [OC3(ACCOM="T1")]},
+      {"Header": [H(DOB="31/03/2007")], "OC3": [OC3(ACCOM="T1")]}),
+]
+
+
 def _id(c: Case) -> str:
     return f"{c.rule_id}-{c.why[:30]}"
 

@@ -659,10 +659,10 @@ def care_leaver_rows(w: World, p: Person) -> None:
             accom, activ = None, None
         else:
             accom, activ = "0", "0"
-        if years == 17 and accom in ("Z1", "Z2"):
+        if years == 17 and accom in ("Z1", "Z2", "T1", "T2"):
             # Staying put begins at 18: at 17 living with former foster carers is R1/R2
-            # (DfE rule 3001).
-            accom = "R" + accom[1]
+            # (DfE rule 3001); foyers take no one under 18 (347): semi-independent D1/D2.
+            accom = ("R" if accom[0] == "Z" else "D") + accom[1]
         pa = w.staff.worker_for(p.pid, "care_experienced", bday, role="PA")
         w.sink.add("ssd_care_leavers", clea_table_id=w.ids.next("CL"), clea_person_id=p.pid,
                    clea_care_leaver_eligibility="Relevant" if years == 17 else "Former relevant",

@@ -169,3 +169,20 @@ def mother_before_year(ctx: Context) -> Iterable[Finding]:
         if (first is not None and b is not None and b < first and v(row, "MOTHER") == "1"
                 and v(row, "CHILD") in not_mothers):
             yield Finding("Header", i, "MC_DOB", v(row, "MC_DOB"))
+
+
+@rule(id="903:NoE", dfe_code="NoE", format=F, severity="error",
+      message="This child has no episodes loaded for previous year even though child started to "
+              "be looked after before this current year.", fields=["DECOM"],
+      tables=[E, "Episodes_last"],
+      expected="last year's episodes for a child with an episode begun before 1 April")
+def no_episodes_last_year(ctx: Context) -> Iterable[Finding]:
+    first = ctx.year_start
+    if first is None or not ctx.has("Episodes_last"):
+        return
+    last_year = set(ctx.by_child("Episodes_last"))
+    start = ctx.dates(E, "DECOM")
+    for i, row in ctx.enum(E):
+        s = start[i]
+        if s is not None and s < first and v(row, "CHILD") not in last_year:
+            yield Finding(E, i, "DECOM", v(row, "DECOM"))

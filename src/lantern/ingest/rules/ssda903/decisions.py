@@ -325,3 +325,70 @@ def interest_before_care(ctx: Context) -> Iterable[Finding]:
                   if ctx.value(E, i, "RNE") == "S" and (d := decom[i]) is not None]
         if starts and _after(max(starts), interest[j]):
             yield Finding("AD1", j, "DATE_INT", v(row, "DATE_INT"))
+
+
+# -- against last year's return ----------------------------------------------------------
+
+def _last_decisions(ctx: Context) -> dict[str, list[int]]:
+    return ctx.by_child(f"{PA}_last")
+
+
+@rule(id="903:559", dfe_code="559", format=F, severity="error",
+      message="Date of decision that a child should be placed for adoption was not in the "
+              "current year but the date of the decision that the child should be placed for "
+              "adoption was not completed in a previous return.", fields=["DATE_PLACED"],
+      tables=[PA, f"{PA}_last"],
+      expected="a decision dated before 1 April in last year's return too")
+def earlier_decision_not_returned(ctx: Context) -> Iterable[Finding]:
+    first = ctx.year_start
+    if first is None or not ctx.has(f"{PA}_last"):
+        return
+    last = _last_decisions(ctx)
+    before = ctx.dates(f"{PA}_last", "DATE_PLACED")
+    placed = ctx.dates(PA, "DATE_PLACED")
+    for i, row in ctx.enum(PA):
+        d = placed[i]
+        returned = any(before[j] is not None for j in last.get(v(row, "CHILD") or "", []))
+        if d is not None and d < first and not returned:
+            yield Finding(PA, i, "DATE_PLACED", v(row, "DATE_PLACED"))
+
+
+@rule(id="903:560", dfe_code="560", format=F, severity="error",
+      message="Date of decision that the child should be placed for adoption this year is "
+              "different from that recorded last year but the decision to place the child for "
+              "adoption did not change.", fields=["DATE_PLACED", "DATE_PLACED_CEASED"],
+      tables=[PA, f"{PA}_last"],
+      expected="the DATE_PLACED of a decision still open at the end of last year returned "
+               "unchanged")
+def open_decision_redated(ctx: Context) -> Iterable[Finding]:
+    if not ctx.has(f"{PA}_last"):
+        return
+    table = f"{PA}_last"
+    before = ctx.dates(table, "DATE_PLACED")
+    still_open = {v(r, "CHILD"): before[j] for j, r in ctx.enum(table)
+                  if before[j] is not None and v(r, "DATE_PLACED_CEASED") is None}
+    placed = ctx.dates(PA, "DATE_PLACED")
+    for child, rows in ctx.by_child(PA).items():
+        if child in still_open and all(placed[i] != still_open[child] for i in rows):
+            i = rows[0]
+            yield Finding(PA, i, "DATE_PLACED", ctx.value(PA, i, "DATE_PLACED"))
+
+
+@rule(id="903:561", dfe_code="561", format=F, severity="error",
+      message="Date of the decision that the child should be placed for adoption this year is "
+              "the same as that recorded last year but records show that the decision changed, "
+              "and the child should no longer be placed for adoption last year.",
+      fields=["DATE_PLACED"], tables=[PA, f"{PA}_last"],
+      expected="a decision that ceased last year not returned again as this year's decision")
+def ceased_decision_returned(ctx: Context) -> Iterable[Finding]:
+    if not ctx.has(f"{PA}_last"):
+        return
+    table = f"{PA}_last"
+    before = ctx.dates(table, "DATE_PLACED")
+    ceased = {(v(r, "CHILD"), before[j]) for j, r in ctx.enum(table)
+              if before[j] is not None and (v(r, "DATE_PLACED_CEASED") is not None
+                                            or v(r, "REASON_PLACED_CEASED") is not None)}
+    placed = ctx.dates(PA, "DATE_PLACED")
+    for i, row in ctx.enum(PA):
+        if placed[i] is not None and (v(row, "CHILD"), placed[i]) in ceased:
+            yield Finding(PA, i, "DATE_PLACED", v(row, "DATE_PLACED"))

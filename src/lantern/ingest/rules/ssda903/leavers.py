@@ -150,6 +150,49 @@ _leaver_rule("1016", "Care leaver information is not required for 17- or 18-year
              select=_left_after_birthday, years=(2024, 2027))
 
 
+def _open_at_end_last_year(ctx: Context, info: dict[str, int]) -> Iterable[str]:
+    if not ctx.has("Episodes_last") or not ctx.has(E):
+        return
+    start = ctx.dates("Episodes_last", "DECOM")
+    for child, rows in ctx.by_child("Episodes_last").items():
+        dated = [i for i in rows if start[i] is not None]
+        if child in info and child not in ctx.by_child(E) and dated and ctx.value(
+                "Episodes_last", max(dated, key=lambda i: (start[i], i)), "DEC") is None:
+            yield child
+
+
+_leaver_rule("1010", "This child has no episodes loaded for current year even though there was "
+             "an open episode of care at the end of the previous year, and care leaver data "
+             "has been entered.",
+             "episodes this year for a care leaver whose last episode last year was still "
+             "open (checked when last year's episodes are supplied)", [E, "Episodes_last"],
+             select=_open_at_end_last_year)
+
+
+def _died_last_year(ctx: Context, info: dict[str, int]) -> Iterable[str]:
+    died = {v(r, "CHILD") for r in ctx.rows("OC3_last") if v(r, "IN_TOUCH") == "DIED"}
+    yield from (c for c, i in info.items()
+                if c in died and ctx.value("OC3", i, "IN_TOUCH") != "DIED")
+
+
+_leaver_rule("348", "Care leaver has previously been reported as having died.",
+             "IN_TOUCH DIED again for a care leaver reported as having died last year",
+             ["OC3_last"], select=_died_last_year, years=(2026, 2027))
+
+
+@rule(id="903:347", dfe_code="347", format=F, severity="error", years=(2024, 2027),
+      message="Care leavers aged under 18 years, can not be accommodated in a Foyer.",
+      fields=["ACCOM", "DOB"], tables=["OC3", "Header"],
+      expected="ACCOM other than T1, T2 (foyer) for a care leaver under 18 on 31 March")
+def foyer_under_18(ctx: Context) -> Iterable[Finding]:
+    end, dobs = ctx.year_end, header_dob(ctx)
+    for i, row in ctx.enum("OC3"):
+        dob = dobs.get(v(row, "CHILD") or "")
+        if (end is not None and dob is not None and add_years(dob, 18) > end
+                and v(row, "ACCOM") in ("T1", "T2")):
+            yield Finding("OC3", i, "ACCOM", v(row, "ACCOM"))
+
+
 @rule(id="903:3001", dfe_code="3001", format=F, severity="error",
       message="Where care leavers information is being returned for a young person around their "
              "17th birthday, the accommodation cannot be with their former foster carer(s).",
