@@ -7,13 +7,14 @@ import itertools
 from collections.abc import Iterable
 from datetime import date
 
-from lantern.ingest.rules.common import add_years, code_rule, date_rule, v
+from lantern.ingest.rules.common import add_years, claim, code_rule, date_rule, v
 from lantern.ingest.rules.engine import Context, Finding, rule
 from lantern.ingest.rules.schema import ssda903_fields
 from lantern.ingest.rules.ssda903._base import RESPITE, F
 
 SW, E = "SWEpisodes", "Episodes"
 SINCE_2024 = (2024, 2027)
+FROM_2025 = (2025, 2027)
 
 date_rule(id="903:SW04STG1", dfe_code="SW04STG1", format=F, table=SW, field="SW_DECOM",
           message="Date social worker episode began is not a valid date.", years=SINCE_2024)
@@ -22,6 +23,55 @@ date_rule(id="903:SW05STG1", dfe_code="SW05STG1", format=F, table=SW, field="SW_
 code_rule(id="903:SW13STG1", dfe_code="SW13STG1", format=F, table=SW, field="SW_REASON",
           message="The reason for social worker change is not valid.", years=SINCE_2024,
           codes=lambda y: ssda903_fields(y)[SW]["SW_REASON"].codes)
+
+
+# The completeness rules below say when SW_ID, SW_DECOM and SW_REASON may be blank.
+for _field in ("SW_ID", "SW_DECOM", "SW_REASON"):
+    claim(F, SW, _field, "blank")
+# Social worker episodes begun before the 2023-24 year need no worker id or reason.
+SW_ITEMS_FROM = date(2023, 4, 1)
+
+
+def _first_blank(row: dict[str, str | None], fields: tuple[str, ...]) -> str | None:
+    return next((f for f in fields if v(row, f) is None), None)
+
+
+@rule(id="903:SW03STG1", dfe_code="SW03STG1", format=F, severity="error", years=(2024, 2024),
+      message="For each social worker episode, information should be complete.",
+      fields=["SW_ID", "SW_DECOM", "SW_REASON"], tables=[SW],
+      expected="SW_ID, SW_DECOM and SW_REASON completed")
+def social_worker_incomplete(ctx: Context) -> Iterable[Finding]:
+    for i, row in ctx.enum(SW):
+        blank = _first_blank(row, ("SW_ID", "SW_DECOM", "SW_REASON"))
+        if blank is not None:
+            yield Finding(SW, i, blank, None)
+
+
+@rule(id="903:SW01aSTG1", dfe_code="SW01aSTG1", format=F, severity="error", years=FROM_2025,
+      message="For each social worker episode, information should be complete",
+      fields=["SW_DECOM", "SW_ID"], tables=[SW],
+      expected="SW_DECOM completed, and SW_ID for an episode begun before 01/04/2023")
+def early_social_worker_incomplete(ctx: Context) -> Iterable[Finding]:
+    start = ctx.dates(SW, "SW_DECOM")
+    for i, row in ctx.enum(SW):
+        s = start[i]
+        if v(row, "SW_DECOM") is None:
+            yield Finding(SW, i, "SW_DECOM", None)
+        elif s is not None and s < SW_ITEMS_FROM and v(row, "SW_ID") is None:
+            yield Finding(SW, i, "SW_ID", None)
+
+
+@rule(id="903:SW01bSTG1", dfe_code="SW01bSTG1", format=F, severity="error", years=FROM_2025,
+      message="For each social worker episode, information should be complete",
+      fields=["SW_DECOM", "SW_ID", "SW_REASON"], tables=[SW],
+      expected="SW_ID and SW_REASON completed for an episode begun on or after 01/04/2023")
+def late_social_worker_incomplete(ctx: Context) -> Iterable[Finding]:
+    start = ctx.dates(SW, "SW_DECOM")
+    for i, row in ctx.enum(SW):
+        s = start[i]
+        blank = _first_blank(row, ("SW_ID", "SW_REASON"))
+        if s is not None and s >= SW_ITEMS_FROM and blank is not None:
+            yield Finding(SW, i, blank, None)
 
 
 def _sw_in_order(ctx: Context) -> Iterable[list[int]]:
@@ -79,6 +129,13 @@ def social_worker_not_ended(ctx: Context) -> Iterable[Finding]:
         for i in rows[:-1]:
             if ctx.value(SW, i, "SW_DEC") is None:
                 yield Finding(SW, i, "SW_DEC", None)
+
+
+@rule(id="903:SW14STG2", dfe_code="SW14STG2", format=F, severity="error", years=(2024, 2024),
+      message="Social worker episode date ceased is blank.", fields=["SW_DEC"], tables=[SW],
+      expected="SW_DEC completed on every social worker episode but the child's last")
+def social_worker_end_blank(ctx: Context) -> Iterable[Finding]:
+    return social_worker_not_ended(ctx)
 
 
 @rule(id="903:SW09STG2", dfe_code="SW09STG2", format=F, severity="error", years=SINCE_2024,
