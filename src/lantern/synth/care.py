@@ -587,6 +587,12 @@ def permanence_row(w: World, period: CarePeriod) -> None:
     reversed_on: date | None = clip(a.reversed)
     if reversed_on is not None and period.end is not None and reversed_on > period.end:
         reversed_on = None
+    reason = "RD1"
+    if reversed_on is None and period.end is not None and period.rec not in ("E11", "E12") \
+            and clip(period.end) is not None:
+        # Care ended another way: the decision to place for adoption ended with it (DfE
+        # rule 557), for "any other reason".
+        reversed_on, reason = clip(period.end), "RD4"
 
     def upto(d: date) -> date | None:
         # A step counts only if it happened before the decision was reversed (and
@@ -611,7 +617,7 @@ def permanence_row(w: World, period: CarePeriod) -> None:
              perm_matched_date=upto(a.matched), perm_placed_for_adoption_date=upto(a.placed),
              perm_adopted_by_carer_flag="Y" if by_carer else "N",
              perm_decision_reversed_date=reversed_on,
-             perm_decision_reversed_reason="RD1" if reversed_on else None,
+             perm_decision_reversed_reason=reason if reversed_on else None,
              perm_part_of_sibling_group="N", perm_siblings_placed_together=1,
              perm_siblings_placed_apart=0,
              perm_permanence_order_date=period.end if adopted else None,
