@@ -92,7 +92,8 @@ def how_to_add() -> list[str]:
             "   ```", "",
             "3. Add a test with a row that breaks the rule and one that just passes it "
             "(the exact boundary) to the format's rule tests "
-            "(`tests/test_rules_ssda903.py`, `tests/test_rules_cin.py`).",
+            "(`tests/test_rules_ssda903.py` or `tests/test_rules_ssda903_more.py`, "
+            "`tests/test_rules_cin.py`).",
             "4. Run `make docs`: this page is regenerated from the declarations, and a "
             "test fails until it is current.", ""]
     return out
