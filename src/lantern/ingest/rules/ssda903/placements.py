@@ -172,15 +172,16 @@ def adoption_not_from_foster(ctx: Context) -> Iterable[Finding]:
 @rule(id="903:383", dfe_code="383", format=F, severity="error",
       message="A child in a temporary placement must subsequently return to his/her normal "
               "placement.", fields=["PLACE", "RNE", "PL_POST"], tables=[E],
-      expected="after a T0-T4 episode, an episode with RNE P in the placement (PLACE and "
-               "PL_POST) the child was in before it")
+      expected="after a T0-T4 episode, an episode with RNE P in the placement type (and, "
+               "from 2025-26, at the postcode) the child was in before it")
 def no_return_from_temporary(ctx: Context) -> Iterable[Finding]:
+    # DfE added the placement postcode to the comparison for 2025-26.
+    fields = ("PLACE", "PL_POST") if (ctx.collection_year or 0) >= 2026 else ("PLACE",)
     for rows in episodes_in_order(ctx).values():
         for before, temp, after in zip(rows, rows[1:], rows[2:], strict=False):
             if ctx.value(E, temp, "PLACE") not in TEMPORARY:
                 continue
-            same = all(ctx.value(E, after, f) == ctx.value(E, before, f)
-                       for f in ("PLACE", "PL_POST"))
+            same = all(ctx.value(E, after, f) == ctx.value(E, before, f) for f in fields)
             if ctx.value(E, after, "RNE") != "P" or not same:
                 yield Finding(E, after, "PLACE", ctx.value(E, after, "PLACE"))
 
