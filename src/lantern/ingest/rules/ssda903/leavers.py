@@ -29,20 +29,23 @@ def _leaver_info(ctx: Context) -> dict[str, int]:
             if any(v(r, f) is not None for f in LEAVER_ITEMS)}
 
 
-def _in_year(ctx: Context) -> frozenset[str]:
-    """Children with an episode overlapping the collection year (an open one reaching it)."""
+def _in_year(ctx: Context, respite: bool = True) -> frozenset[str]:
+    """Children with an episode overlapping the collection year (an open one reaching it);
+    with `respite` False, an episode other than a short break (V3/V4)."""
     def make() -> frozenset[str]:
         start, end = ctx.dates(E, "DECOM"), ctx.dates(E, "DEC")
         first, last = ctx.year_start, ctx.year_end
         out = set()
         for i, row in ctx.enum(E):
             s, e = start[i], end[i]
+            if not respite and v(row, "LS") in RESPITE:
+                continue
             if (s is not None and (last is None or s <= last)
                     and (first is None or e is None or e >= first)):
                 out.add(v(row, "CHILD") or "")
         return frozenset(out)
 
-    return ctx.memo("eps:in-year", make)
+    return ctx.memo(f"eps:in-year:{respite}", make)
 
 
 Select = Callable[[Context, dict[str, int]], Iterable[str]]
@@ -268,7 +271,7 @@ def _in_care_not_respite(ctx: Context) -> frozenset[str]:
 def mother_status(ctx: Context) -> Iterable[Finding]:
     if not ctx.has(E):
         return
-    in_year = _in_year(ctx) & _in_care_not_respite(ctx)
+    in_year = _in_year(ctx, respite=False)
     leavers = set(_leaver_info(ctx))
     for i, row in ctx.enum("Header"):
         child, sex, mother = v(row, "CHILD") or "", v(row, "SEX"), v(row, "MOTHER")
