@@ -298,6 +298,16 @@ CASES: list[Case] = [
     C("634", "previous permanence for a child in care since before the year",
       {"Episodes": [EP(DECOM="31/03/2024")], "PrevPerm": [PP()]},
       {"Episodes": [EP(DECOM="01/04/2024")], "PrevPerm": [PP()]}),
+    C("632", "an order dated the day care began",
+      {"Episodes": [EP()], "PrevPerm": [PP(PREV_PERM="P1", DATE_PERM="01/05/2024")]},
+      {"Episodes": [EP()], "PrevPerm": [PP(PREV_PERM="P1", DATE_PERM="30/04/2024")]}),
+    C("632", "an unknown day may be as late as the month's end",
+      {"Episodes": [EP(DECOM="30/04/2024")], "PrevPerm": [PP(PREV_PERM="P1",
+                                                            DATE_PERM="ZZ/04/2024")]},
+      {"Episodes": [EP()], "PrevPerm": [PP(PREV_PERM="P1", DATE_PERM="ZZ/04/2024")]}),
+    C("632", "not a date", {"Episodes": [EP()], "PrevPerm": [PP(PREV_PERM="P1",
+                                                               DATE_PERM="31/02/2019")]},
+      {"Episodes": [EP()], "PrevPerm": [PP(PREV_PERM="P1", DATE_PERM="ZZ/ZZ/ZZZZ")]}),
     C("630", "new to care, previous permanence order without its date and authority",
       {"Episodes": [EP()], "PrevPerm": [PP(PREV_PERM="P1")]},
       {"Episodes": [EP()], "PrevPerm": [PP(PREV_PERM="P1", LA_PERM="880",
@@ -437,3 +447,17 @@ def test_rules_not_checked_are_published_undeclared_and_documented() -> None:
         for code in u.codes:
             assert (u.collection, code) in published, code
             assert (u.collection, code) not in declared, code
+
+
+def test_a_partial_permanence_date_reads_to_its_latest_day() -> None:
+    from datetime import date
+
+    from lantern.ingest.rules.ssda903.social_workers import latest_possible
+
+    assert latest_possible("ZZ/02/2024") == (True, date(2024, 2, 29))  # leap year
+    assert latest_possible("ZZ/02/2023") == (True, date(2023, 2, 28))
+    assert latest_possible("zz/ZZ/2019") == (True, date(2019, 12, 31))
+    assert latest_possible("15/ZZ/2019") == (True, date(2019, 12, 15))
+    assert latest_possible("01/01/ZZZZ") == (True, None)
+    assert latest_possible("31/04/2019") == (False, None)
+    assert latest_possible("2019-04-01") == (False, None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from lantern.ingest.rules.common import add_years, claim, code_rule, date_rule, v
 from lantern.ingest.rules.engine import Context, Finding, rule
@@ -253,3 +253,48 @@ def permanence_missing(ctx: Context) -> Iterable[Finding]:
             for j in rows)
         if not complete:
             yield Finding(E, i, "RNE", "S")
+
+
+claim(F, "PrevPerm", "DATE_PERM", "date")  # 632: a partial date (ZZ) is allowed
+
+
+def latest_possible(text: str) -> tuple[bool, date | None]:
+    """(valid, latest date it can mean) for DATE_PERM: dd/mm/yyyy where the day or month
+    may be ZZ and the year ZZZZ when not known. An unknown year can mean any date."""
+    parts = text.strip().upper().split("/")
+    if len(parts) != 3 or not all(p.isdigit() or set(p) == {"Z"} for p in parts):
+        return False, None
+    day, month, year = parts
+    if year == "ZZZZ":
+        return (len(day) == 2 and len(month) == 2), None
+    if len(year) != 4 or not year.isdigit():
+        return False, None
+    m = 12 if month == "ZZ" else int(month)
+    if not 1 <= m <= 12:
+        return False, None
+    last_day = (date(int(year) + m // 12, m % 12 + 1, 1) - timedelta(days=1)).day
+    d = last_day if day == "ZZ" else int(day)
+    try:
+        return True, date(int(year), m, d)
+    except ValueError:
+        return False, None
+
+
+@rule(id="903:632", dfe_code="632", format=F, severity="error",
+      message="Date of previous permanence order not a valid value. NOTE: This rule may result "
+              "in false negatives where the period of care started before the current "
+              "collection year", fields=["DATE_PERM", "DECOM"], tables=["PrevPerm", E],
+      expected="DATE_PERM as dd/mm/yyyy (ZZ for an unknown day or month, ZZZZ for an unknown "
+               "year), before the DECOM of the child's first episode")
+def permanence_date(ctx: Context) -> Iterable[Finding]:
+    start = ctx.dates(E, "DECOM")
+    first = {c: min(d for i in rows if (d := start[i]) is not None)
+             for c, rows in ctx.by_child(E).items() if any(start[i] for i in rows)}
+    for i, row in ctx.enum("PrevPerm"):
+        text = v(row, "DATE_PERM")
+        if text is None:
+            continue
+        valid, latest = latest_possible(text)
+        began = first.get(v(row, "CHILD") or "")
+        if not valid or (latest is not None and began is not None and latest >= began):
+            yield Finding("PrevPerm", i, "DATE_PERM", text)
