@@ -19,7 +19,7 @@ from lantern.ingest.rules.ssda903._base import (
     episodes_in_order,
     header_dob,
 )
-from lantern.ingest.rules.ssda903.episodes import _no_provider, _spell_rule
+from lantern.ingest.rules.ssda903.episodes import no_provider, spell_rule
 
 E = "Episodes"
 Row = dict[str, str | None]
@@ -106,14 +106,14 @@ def urn_not_required(ctx: Context) -> Iterable[Finding]:
       expected="PLACE_PROVIDER completed unless PLACE is T0-T4 or Z1 (from 2025-26: T0-T3, "
                "Z11-Z14)")
 def provider_missing(ctx: Context) -> Iterable[Finding]:
-    none = _no_provider(ctx.collection_year)
+    none = no_provider(ctx.collection_year)
     return _each(ctx, lambda r: v(r, "PLACE") is not None and v(r, "PLACE") not in none
                  and v(r, "PLACE_PROVIDER") is None, "PLACE_PROVIDER")
 
 
 # -- durations of legal statuses and placements ------------------------------------------
 
-_spell_rule("364", "Sections 41-46 of Police and Criminal Evidence (PACE; 1984) severely limits "
+spell_rule("364", "Sections 41-46 of Police and Criminal Evidence (PACE; 1984) severely limits "
             "the time a child can be detained in custody in Local Authority (LA) "
             "accommodation.", "LS", "J2", 21)
 
