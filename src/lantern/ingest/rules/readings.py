@@ -142,6 +142,13 @@ READINGS: tuple[Reading, ...] = (
             "Run alone, the other validator's rule flags the same 649 rows of the public "
             "sample; in its full run it flags none: its rules share (and change) one set of "
             "tables, and the ones run before it leave the Header's dates unreadable."),
+    Reading(("580",), "ssda903",
+            "A child who is missing when they cease to be looked after must have REC E8.",
+            "Flags a care-ending episode (REC not X1 or E8) whose DEC falls in one of the "
+            "child's missing periods (begun on or before it, not ended before it).",
+            "The rule text; the other validator flags only a missing period that ends on the "
+            "young person's 18th birthday, the day care ended (none on the public sample; "
+            "Lantern 2, care ending during a missing period)."),
     Reading(("8875",), "cin",
             "The date of the initial child protection conference cannot be a weekend.",
             "Checks the date wherever the return carries it: in CIN details and in the "

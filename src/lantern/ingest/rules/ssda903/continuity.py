@@ -186,3 +186,25 @@ def no_episodes_last_year(ctx: Context) -> Iterable[Finding]:
         s = start[i]
         if s is not None and s < first and v(row, "CHILD") not in last_year:
             yield Finding(E, i, "DECOM", v(row, "DECOM"))
+
+
+@rule(id="903:580", dfe_code="580", format=F, severity="error",
+      message="Child is missing when cease being looked after but reason episode ceased not "
+              "‘E8’.", fields=["REC", "DEC", "MIS_START", "MIS_END"], tables=[E, M],
+      expected="REC E8 when the child's care ends during a missing period (MIS_START on or "
+               "before DEC, MIS_END blank or on or after it)")
+def left_care_while_missing(ctx: Context) -> Iterable[Finding]:
+    went, back = ctx.dates(M, "MIS_START"), ctx.dates(M, "MIS_END")
+    periods: dict[str, list[tuple[date, date | None]]] = {}
+    for i, row in ctx.enum(M):
+        w = went[i]
+        if w is not None:
+            periods.setdefault(v(row, "CHILD") or "", []).append((w, back[i]))
+    dec = ctx.dates(E, "DEC")
+    for i, row in ctx.enum(E):
+        ended, rec = dec[i], v(row, "REC")
+        if ended is None or rec in (None, "X1", "E8"):
+            continue
+        if any(s <= ended and (e is None or e >= ended)
+               for s, e in periods.get(v(row, "CHILD") or "", [])):
+            yield Finding(E, i, "REC", rec)
