@@ -63,7 +63,7 @@ def test_every_published_code_is_listed_for_its_year(collection: str, year: int)
 def test_implemented_only_with_a_failing_and_a_passing_case() -> None:
     listed = _rules_json()
     implemented = {str(e["id"]) for e in listed if e["status"] == "implemented"}
-    assert implemented == set(RULES)
+    assert implemented == {i for i, r in RULES.items() if r.format in ("cin", "ssda903")}
     assert implemented <= CASES
     not_done = [e for e in listed if e["status"] == "not implemented"]
     assert not_done and all(e["id"] not in RULES for e in not_done)
