@@ -58,7 +58,7 @@ def render_rules_markdown() -> str:
                     f"{_cell(', '.join(r.fields))} | {_cell(', '.join(r.tables))} | "
                     f"{_cell(r.expected)} |")
             out.append("")
-    out += _catalogue_by_code() + _readings()
+    out += _catalogue_by_code() + _unchecked() + _readings()
     return "\n".join(out + how_to_add())
 
 
@@ -98,7 +98,8 @@ def how_to_add() -> list[str]:
             "(`lantern/ingest/rules/cin/returns.py`).", "",
             "3. Add a test with a row that breaks the rule and one that just passes it "
             "(the exact boundary) to the format's rule tests "
-            "(`tests/test_rules_ssda903.py`, `tests/test_rules_cin.py`).",
+            "(`tests/test_rules_ssda903.py` or `tests/test_rules_ssda903_more.py`, "
+            "`tests/test_rules_cin.py`).",
             "4. Run `make docs`: this page is regenerated from the declarations, and a "
             "test fails until it is current.", ""]
     return out
@@ -127,6 +128,19 @@ def _catalogue_by_code() -> list[str]:
                 f"{e.status} |" for e in entries]
         out.append("")
     return out
+
+
+def _unchecked() -> list[str]:
+    from lantern.ingest.rules.unchecked import UNCHECKED
+
+    if not UNCHECKED:
+        return []
+    out = ["## Rules Lantern deliberately does not check", "",
+           "Listed as *not implemented* above; each needs data a return does not carry.", "",
+           "| collection | DfE codes | why not |", "|---|---|---|"]
+    out += [f"| {FORMATS[u.collection]} | {', '.join(u.codes)} | {_cell(u.reason)} |"
+            for u in UNCHECKED]
+    return [*out, ""]
 
 
 def _readings() -> list[str]:
