@@ -19,6 +19,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from lantern.assurance.exceptions import KIND_TEXT
 from lantern.assurance.targets import load_targets
 from lantern.measures.catalogue import get
 from lantern.reports import board_sources
@@ -135,7 +136,8 @@ def headline_rows(report: Report) -> list[dict[str, Any]]:
 def exception_rows(report: Report) -> list[dict[str, str]]:
     """Each exception by service, kind and indicator. Messages are left out: they may
     quote small numbers (the web's exceptions page does the same for the board)."""
-    return [{"section": s.title, "kind": e.kind.replace("_", " "), "severity": e.severity,
+    return [{"section": s.title, "kind": KIND_TEXT.get(e.kind, e.kind),
+             "severity": e.severity.capitalize(),
              "indicator": get(e.kpi_id).title, "where": e.where}
             for s in report.sections for e in s.exceptions]
 

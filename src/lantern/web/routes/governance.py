@@ -38,6 +38,7 @@ from lantern.security.policy import Principal, suppress_kpi_row
 from lantern.web import services as sv
 from lantern.web.access import access
 from lantern.web.deps import Viewer, ViewerDep, WhDep, log_child_access, stores
+from lantern.web.labels import label_of
 from lantern.web.routes._common import render
 
 router = APIRouter(include_in_schema=False)
@@ -65,10 +66,8 @@ def may_manage(p: Principal, service: str) -> bool:
 
 
 def _scope_label(wh: sv.Wh, breakdown: str, value: str) -> str:
-    if breakdown == "team":
-        return sv.team_names(wh).get(value, value)
-    if breakdown == "service":
-        return value.replace("_", " ").capitalize()
+    if breakdown in ("team", "service"):  # by name: "Assessment Team 2", "No allocated worker"
+        return label_of(wh, breakdown, value)
     return wh.authority.la_name or "the authority"
 
 
@@ -109,24 +108,27 @@ def _triggers(s: Session, dd: DeepDive, p: Principal) -> list[dict[str, Any]]:
     out = []
     for t in dds.triggers(s, dd):
         f = json.loads(t.figures)
-        kids = json.loads(t.children)
+        kids = dds.trigger_children(t)
         points = [suppress_kpi_row({"month": m, "value": v, "numerator": n,
                                     "denominator": d}, p)
                   for m, v, n, d in zip(f["months"], f["values"], f["numerators"],
                                         f["denominators"], strict=True)]
-        out.append({"month": t.month, "points": points,
+        out.append({"month": t.month, "points": points, "polarity": f.get("polarity", ""),
                     "children": [] if p.aggregate_only else kids.get(t.month, [])})
     return out
 
 
 def _visible_children(request: Request, viewer: Viewer, wh: sv.Wh,
-                      ids: list[str]) -> list[dict[str, str]]:
+                      kids: list[dds.CountedChild], polarity: str) -> list[dict[str, Any]]:
+    """The children of the latest figure this person may open, each marked when they
+    count against it (late, not seen); one access-log entry for the view."""
     if viewer.suppressed:
         return []
-    shown = [c for c in ids if sv.child_visible(wh, viewer.principal, c)]
-    log_child_access(request, viewer, "view_deep_dive_children", shown)
-    records = {c: sv.child_record(wh, c) for c in shown}
-    return [{"id": c, "name": getattr(records[c], "name", "") or c} for c in shown]
+    shown = [k for k in kids if sv.child_visible(wh, viewer.principal, k.child_id)]
+    log_child_access(request, viewer, "view_deep_dive_children", [k.child_id for k in shown])
+    records = {k.child_id: sv.child_record(wh, k.child_id) for k in shown}
+    return [{"id": k.child_id, "name": getattr(records[k.child_id], "name", "") or k.child_id,
+             "against": k.against(polarity), "known": k.records is not None} for k in shown]
 
 
 def _chart(wh: sv.Wh, viewer: Viewer, dd: DeepDive) -> Any:
@@ -157,11 +159,12 @@ def deep_dive_page(request: Request, ref: str, viewer: ViewerDep, wh: WhDep) -> 
                 select(User).where(User.disabled.is_(False)).order_by(User.display_name))],
         }
     meta = indicator_metas().get(dd.kpi_id) if dd.kpi_id else None
-    last = triggers[-1]["children"] if triggers else []
+    last: dict[str, Any] = triggers[-1] if triggers else {"children": [], "polarity": ""}
     return render(request, "deep_dive.html", {
         **context, "active_nav": "deep_dives", "title": f"{dd.ref} {_subject(dd)}",
         "subject": _subject(dd), "meta": meta, "chart_row": _chart(wh, viewer, dd),
-        "children": _visible_children(request, viewer, wh, last),
+        "children": _visible_children(request, viewer, wh, last["children"],
+                                      last["polarity"]),
         "children_withheld": viewer.suppressed,
         "can_manage": may_manage(viewer.principal, context["service"]),
         "notice": request.query_params.get("done"),
