@@ -156,8 +156,8 @@ def build_board_pack(con: Any, book: ReportBook, authority: Authority, month: st
                             load_targets(targets_path), month)
     return BoardPack(
         la_name=authority.la_name, month=month, month_label=report.month_label,
-        quarter=quarter_of(month), generated_on=today.isoformat(),
-        due=due_date(month).isoformat(), report_state=state, late=late,
+        quarter=quarter_of(month), generated_on=f"{today:%-d %B %Y}",
+        due=f"{due_date(month):%-d %B %Y}", report_state=state, late=late,
         headlines=headline_rows(report), exceptions=exception_rows(report),
         sections={key: reader(context) for key, (_, reader) in SOURCES.items()},
         endorsement=governance(book, run, report) if run is not None else None,

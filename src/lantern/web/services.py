@@ -343,7 +343,11 @@ def disclosed(wh: Wh, month: str, sr: ScorecardRow, p: Principal,
     hidden = key in withheld(wh, month, sr.kpi_id, month, sr.period, fam)
     if sr.period.startswith("rolling_") and chart == "in_month":
         series, hidden = _window_disclosed(wh, month, sr, key, series, hidden)
-    return replace(sr, series=series), hidden
+    headline = series if chart == sr.period else tuple(
+        replace(pt, value=None, numerator=None, denominator=None)
+        if key in withheld(wh, month, sr.kpi_id, pt.month, sr.period, fam) else pt
+        for pt in sr.headline_series)
+    return replace(sr, series=series, headline_series=headline), hidden
 
 
 def _window_disclosed(wh: Wh, month: str, sr: ScorecardRow, key: Key,
@@ -381,6 +385,10 @@ def row_dict(sr: ScorecardRow, p: Principal, hidden: bool = False) -> dict[str, 
         "series": [{"month": pt.month, "value": pt.value, "numerator": pt.numerator,
                     "denominator": pt.denominator, "point_type": pt.point_type}
                    for pt in (_suppress_point(x, p) for x in sr.series)],
+        # The headline's own period month by month (rolling 12 months for a flow): what
+        # the sparkline draws, over the same months as the indicator's chart.
+        "trend": [{"month": pt.month, "value": pt.value}
+                  for pt in (_suppress_point(x, p) for x in sr.headline_series or sr.series)],
     }
     d = withhold(d, SUPPRESSED) if hidden else suppress_kpi_row(d, p)
     d.setdefault("suppressed", False)
