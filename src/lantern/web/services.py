@@ -49,7 +49,10 @@ from lantern.security.alert_inbox import ItemState, key_of, states
 from lantern.security.disclosure import (
     TOTAL,
     Key,
+    SeriesCells,
     board_exception,
+    cells,
+    protect_series,
     protect_window,
     withheld_rows,
     withhold,
@@ -315,16 +318,23 @@ def withheld(wh: Wh, month: str, kpi_id: str, m: str, period: str,
     """The rows of ``kpi_id`` for month ``m`` and ``period`` (from the assurance of
     ``month``) that aggregate-only roles may not see: small-number suppression,
     primary and secondary, over the authority and the breakdowns of ``family``."""
-    def build() -> frozenset[Key]:
-        rows: list[KpiRow] = [r for b in ("authority", *family) if b in ("authority", "service",
-                                                                      "team")
-                              for r in assurance_rows(wh, month, kpi_id, b)
-                              if r.month == m and r.period == period]
-        rows += [r for b in family if b not in ("service", "team")
-                 for r in breakdown_rows(wh, month, kpi_id, b) if r.period == period]
-        return withheld_rows(get(kpi_id).unit, rows, team_services(wh), family)
+    def build() -> dict[str, frozenset[Key]]:
+        # Every month of the chart at once: one cache entry per indicator and period,
+        # not per month (24 months of 60 indicators overflowed the cache).
+        by_month: dict[str, list[KpiRow]] = {}
+        for b in ("authority", *family):
+            if b in ("authority", "service", "team"):
+                for r in assurance_rows(wh, month, kpi_id, b):
+                    if r.period == period:
+                        by_month.setdefault(r.month, []).append(r)
+        by_month.setdefault(month, []).extend(
+            r for b in family if b not in ("service", "team")
+            for r in breakdown_rows(wh, month, kpi_id, b) if r.period == period)
+        unit, ts = get(kpi_id).unit, team_services(wh)
+        return {k: withheld_rows(unit, rows, ts, family) for k, rows in by_month.items()}
 
-    return RESULTS.get(wh.key("withheld", month, kpi_id, m, period, family), build)
+    got = RESULTS.get(wh.key("withheld", month, kpi_id, period, family), build)
+    return got.get(m, frozenset())
 
 
 def disclosed(wh: Wh, month: str, sr: ScorecardRow, p: Principal,
@@ -347,7 +357,55 @@ def disclosed(wh: Wh, month: str, sr: ScorecardRow, p: Principal,
         replace(pt, value=None, numerator=None, denominator=None)
         if key in withheld(wh, month, sr.kpi_id, pt.month, sr.period, fam) else pt
         for pt in sr.headline_series)
+    if sr.period.startswith("rolling_") and chart == "in_month" and key[0] in (
+            "authority", "service", "team"):
+        order, windows, months = across_months(wh, sr.kpi_id, sr.period, key, fam)
+        series = _without(series, lambda m: m in months or m not in order)
+        headline = _without(headline, lambda m: m in windows or m not in order)
+        hidden = hidden or month in windows or month not in order
+        before = str(Month.parse(month) - 1)
+        if before in windows or before not in order:  # "No change" would give it back
+            sr = replace(sr, since_last="")
     return replace(sr, series=series, headline_series=headline), hidden
+
+
+def _without(points: tuple[ChartPoint, ...], out: Any) -> tuple[ChartPoint, ...]:
+    return tuple(replace(pt, value=None, numerator=None, denominator=None)
+                 if out(pt.month) else pt for pt in points)
+
+
+def across_months(wh: Wh, kpi_id: str, period: str, key: Key, fam: tuple[str, ...]
+                  ) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The months of the latest month's charts (oldest first) and, of them, the
+    rolling windows and in-month figures of ``key`` withheld so that no difference
+    between months gives back a small count (`security.disclosure.protect_series`).
+    Decided once per load over the latest month's 24 months, so every month's page
+    withholds the same figures; a page for an earlier month shows nothing before them."""
+    def build() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        latest = latest_month(wh)
+        unit = get(kpi_id).unit
+        rows = [r for r in assurance_rows(wh, latest, kpi_id, key[0])
+                if key == TOTAL or r.breakdown_value == key[1]]
+        got: dict[str, dict[str, tuple[int, ...]]] = {period: {}, "in_month": {}}
+        for r in rows:
+            if r.period in got:
+                got[r.period][r.month] = cells(unit, r.numerator, r.denominator, r.value)
+        order = sorted(got[period])
+        cell = SeriesCells(
+            {"rolling_12m": 12, "rolling_36m": 36}.get(period, 12), got[period],
+            got["in_month"],
+            frozenset(m for m in order if key in withheld(wh, latest, kpi_id, m, period, fam)),
+            frozenset(m for m in order
+                      if key in withheld(wh, latest, kpi_id, m, "in_month", fam)))
+        windows, months = protect_series(cell, order)
+        return frozenset(order), windows, months
+
+    # One cache entry per indicator and period, filled scope by scope.
+    mine: dict[Key, tuple[frozenset[str], frozenset[str], frozenset[str]]] = RESULTS.get(
+        wh.key("across_months", kpi_id, period, fam), dict)
+    if key not in mine:
+        mine[key] = build()
+    return mine[key]
 
 
 def _window_disclosed(wh: Wh, month: str, sr: ScorecardRow, key: Key,
