@@ -27,8 +27,9 @@ from lantern.reports.board_sources import SourceContext
 from lantern.reports.book import AUTHORITY, ReportBook, today_utc
 from lantern.reports.chain import STATE_LABELS, due_date
 from lantern.reports.editions import build_edition, governance
-from lantern.reports.model import Governance, Report
+from lantern.reports.model import Governance, Report, ScorecardRow
 from lantern.reports.render import format_value
+from lantern.security.disclosure import authority_window_withheld, withhold
 from lantern.security.policy import SUPPRESSED, Principal, suppress_kpi_row
 from lantern.warehouse.meta import Authority
 
@@ -113,13 +114,16 @@ def fmt_count(n: Any) -> str:
 
 
 def headline_rows(report: Report) -> list[dict[str, Any]]:
-    """The headline figures as the board may see them (`suppress_kpi_row`)."""
+    """The headline figures as the board may see them: counts of 1-4 suppressed
+    (`suppress_kpi_row`) and, as on the board's scorecard, a 12-month figure withheld
+    where last month's would give back a small count."""
     out = []
     for r in report.headlines:
         row = suppress_kpi_row({"value": r.value, "numerator": r.numerator,
                                 "denominator": r.denominator}, BOARD)
         unit = get(r.kpi_id).unit
-        if row["suppressed"]:
+        if row["suppressed"] or _withheld_across_months(r, unit):
+            row = withhold(row, SUPPRESSED)
             shown = SUPPRESSED
         elif r.availability != "ok":
             shown = r.availability.replace("_", " ")
@@ -127,10 +131,23 @@ def headline_rows(report: Report) -> list[dict[str, Any]]:
             shown = format_value(row["value"], unit)
         of = (f"{fmt_count(row['numerator'])} of {fmt_count(row['denominator'])}"
               if unit == "pct" and row["denominator"] not in (None, 0) else "")
+        hidden = shown == SUPPRESSED  # its status and movement would narrow it down
         out.append({"kpi_id": r.kpi_id, "title": r.title, "shown": shown, "of": of,
-                    "status": r.status_word or "No target", "since_last": r.since_last,
+                    "status": "–" if hidden else r.status_word or "No target",
+                    "since_last": "" if hidden else r.since_last,
                     "target": format_value(r.target, unit) if r.target is not None else "–"})
     return out
+
+
+def _withheld_across_months(r: ScorecardRow, unit: str) -> bool:
+    """As the board's scorecard: a 12-month figure less last month's must not give
+    back an in-month count the charts withhold (`security.disclosure`)."""
+    if not (r.period.startswith("rolling_") and r.chart_period == "in_month"
+            and r.headline_series):
+        return False
+    span = {"rolling_12m": 12, "rolling_36m": 36}.get(r.period, 12)
+    return authority_window_withheld(unit, span, r.headline_series, r.series,
+                                     r.headline_series[-1].month)
 
 
 def exception_rows(report: Report) -> list[dict[str, str]]:

@@ -433,3 +433,20 @@ def _window_leaks(m: str, window: Cells, known: Mapping[str, Cells], hidden: set
         if _equation_leaks(terms, known, hidden, diff):
             return True
     return False
+
+
+def authority_window_withheld(unit: str, span: int, windows: Sequence[Any],
+                              months: Sequence[Any], month: str) -> bool:
+    """Whether the authority's rolling figure for ``month`` is withheld across months,
+    from its charts' points (each with ``month``, ``numerator``, ``denominator``,
+    ``value``; windows oldest first): the same decision the scorecard makes for the
+    whole authority, whose figures are withheld within a month only when small."""
+    def counted(points: Sequence[Any]) -> dict[str, Cells]:
+        return {p.month: cells(unit, p.numerator, p.denominator, p.value) for p in points
+                if p.value is not None or p.numerator is not None}
+
+    w, m = counted(windows), counted(months)
+    cell = SeriesCells(span, w, m, frozenset(k for k, c in w.items() if any(map(small, c))),
+                       frozenset(k for k, c in m.items() if any(map(small, c))))
+    out, _ = protect_series(cell, [p.month for p in windows])
+    return month in out

@@ -369,6 +369,23 @@ def disclosed(wh: Wh, month: str, sr: ScorecardRow, p: Principal,
     return replace(sr, series=series, headline_series=headline), hidden
 
 
+def figure_withheld(wh: Wh, kpi_id: str, key: Key, m: str) -> bool:
+    """Whether aggregate-only roles are denied ``kpi_id``'s headline figure for ``key``
+    in month ``m`` as the scorecard decides it (within the month's table and across
+    months), so the pages that quote it elsewhere (deep dives, the plan) agree."""
+    latest = latest_month(wh)
+    sr = authority_rows(wh, latest).get(kpi_id)
+    if sr is None:
+        return True
+    fam = _families(kpi_id, key[0])
+    if key in withheld(wh, latest, kpi_id, m, sr.period, fam):
+        return True
+    if sr.period.startswith("rolling_") and (sr.chart_period or sr.period) == "in_month":
+        order, windows, _ = across_months(wh, kpi_id, sr.period, key, fam)
+        return m in windows or m not in order
+    return False
+
+
 def _without(points: tuple[ChartPoint, ...], out: Any) -> tuple[ChartPoint, ...]:
     return tuple(replace(pt, value=None, numerator=None, denominator=None)
                  if out(pt.month) else pt for pt in points)
@@ -537,11 +554,7 @@ def indicator(wh: Wh, kpi_id: str, month: str, p: Principal) -> dict[str, Any]:
     """The indicator page: definition, the authority row (with its chart series) and
     breakdowns by service, team and characteristics for the month."""
     ind = get(kpi_id)
-    sr = authority_rows(wh, month)[kpi_id]
-    sr, hidden = disclosed(wh, month, sr, p)
-    if p.aggregate_only:
-        sr = replace(sr, series=tuple(_suppress_point(x, p) for x in sr.series),
-                     headline_series=tuple(_suppress_point(x, p) for x in sr.headline_series))
+    sr, hidden = chart_row(wh, month, authority_rows(wh, month)[kpi_id], p)
     breakdowns: dict[str, list[dict[str, Any]]] = {}
     for b in ("service", "team", *CHARACTERISTICS):
         # No per-worker figures for the board: a worker's results are performance
@@ -558,6 +571,17 @@ def indicator(wh: Wh, kpi_id: str, month: str, p: Principal) -> dict[str, Any]:
     return {"indicator": ind, "row": row_dict(sr, p, hidden), "scorecard_row": sr,
             "breakdowns": breakdowns, "target": targets(wh).get(kpi_id),
             "benchmark": benchmark_of(wh, kpi_id)}
+
+
+def chart_row(wh: Wh, month: str, sr: ScorecardRow, p: Principal
+              ) -> tuple[ScorecardRow, bool]:
+    """The authority's row with its charts' points as ``p`` may see them (`disclosed`,
+    then the 1-4 rule on each point), and whether its headline is withheld."""
+    sr, hidden = disclosed(wh, month, sr, p)
+    if p.aggregate_only:
+        sr = replace(sr, series=tuple(_suppress_point(x, p) for x in sr.series),
+                     headline_series=tuple(_suppress_point(x, p) for x in sr.headline_series))
+    return sr, hidden
 
 
 def benchmark_of(wh: Wh, kpi_id: str) -> dict[str, Any] | None:

@@ -34,7 +34,8 @@ from lantern.governance.models import (
 from lantern.governance.service import Recovery, close, tracker
 from lantern.governance.tracker import KIND_LABELS, filter_rows, service_of
 from lantern.reports.build import with_process_change
-from lantern.security.policy import Principal, suppress_kpi_row
+from lantern.security.disclosure import TOTAL, withhold
+from lantern.security.policy import SUPPRESSED, Principal, suppress_kpi_row
 from lantern.web import services as sv
 from lantern.web.access import access
 from lantern.web.deps import Viewer, ViewerDep, WhDep, log_child_access, stores
@@ -102,14 +103,20 @@ def _dd_or_404(s: Session, ref: str) -> DeepDive:
         raise HTTPException(404, f"No deep dive {ref!r}.") from None
 
 
-def _triggers(s: Session, dd: DeepDive, p: Principal) -> list[dict[str, Any]]:
-    """Each firing with its frozen figures, as this person may see them (counts of 1-4
-    suppressed for aggregate-only roles, and no children)."""
+def _triggers(s: Session, dd: DeepDive, p: Principal, wh: sv.Wh) -> list[dict[str, Any]]:
+    """Each firing with its frozen figures, as this person may see them: for
+    aggregate-only roles, counts of 1-4 suppressed, a figure the scorecard withholds
+    (secondary suppression, differencing across months) withheld here too, and no
+    children."""
     out = []
     for t in dds.triggers(s, dd):
         f = json.loads(t.figures)
         kids = dds.trigger_children(t)
-        points = [suppress_kpi_row({"month": m, "value": v, "numerator": n,
+        key = TOTAL if t.breakdown == "authority" else (t.breakdown, t.breakdown_value)
+        points = [withhold({"month": m, "value": v, "numerator": n, "denominator": d},
+                           SUPPRESSED)
+                  if p.aggregate_only and sv.figure_withheld(wh, t.kpi_id, key, m) else
+                  suppress_kpi_row({"month": m, "value": v, "numerator": n,
                                     "denominator": d}, p)
                   for m, v, n, d in zip(f["months"], f["values"], f["numerators"],
                                         f["denominators"], strict=True)]
@@ -134,7 +141,10 @@ def _visible_children(request: Request, viewer: Viewer, wh: sv.Wh,
 def _chart(wh: sv.Wh, viewer: Viewer, dd: DeepDive) -> Any:
     if dd.kpi_id is None:
         return None
-    row = sv.authority_rows(wh, sv.latest_month(wh)).get(dd.kpi_id)
+    month = sv.latest_month(wh)
+    row = sv.authority_rows(wh, month).get(dd.kpi_id)
+    if row is not None:  # the board sees the chart the indicator's page shows it
+        row = sv.chart_row(wh, month, row, viewer.principal)[0]
     if row is not None and dd.process_change_month:
         row = with_process_change(row, dd.process_change_month, f"Deep dive {dd.ref}")
     return row
@@ -145,7 +155,7 @@ def deep_dive_page(request: Request, ref: str, viewer: ViewerDep, wh: WhDep) -> 
     engine = _engine(request)
     with Session(engine) as s:
         dd = _dd_or_404(s, ref)
-        triggers = _triggers(s, dd, viewer.principal)
+        triggers = _triggers(s, dd, viewer.principal, wh)
         names = {u.id: u.display_name for u in s.scalars(select(User))}
         context: dict[str, Any] = {
             "dd": dd, "kind_label": KIND_LABELS[dd.kind], "triggers": triggers,
