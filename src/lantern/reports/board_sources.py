@@ -83,7 +83,8 @@ def deep_dives(ctx: SourceContext) -> tuple[str, list[tuple[str, str, str]]] | N
     local = [d for d in still_open if d not in opened and d not in followed]
     headline = (f"{len(opened)} opened and {len(closed)} closed in the month; "
                 f"{len(still_open)} open at its end. Listed below: those opened or closed "
-                f"in the month, and the {len(followed)} others the board follows (on the "
+                f"in the month, and the {len(followed)} other{'s' * (len(followed) != 1)} the "
+                f"board follows (on the "
                 f"whole authority's figures, or commissioned); the other {len(local)}, on "
                 "a service's or team's figures, are counted by service.")
     lines = [(_subject(d, titles, places), "Opened", f"{d.ref}, {KIND_LABELS[d.kind]}")
