@@ -130,9 +130,17 @@ def latest_month(wh: Wh) -> str:
 def warm_up(wh: Wh) -> None:
     """Compute and cache the latest month's figures, the work lists and every child's
     record (the first request for each otherwise waits for it)."""
-    authority_rows(wh, latest_month(wh))  # and the benchmark data the rows compare with
+    latest = latest_month(wh)
+    authority_rows(wh, latest)  # and the benchmark data the rows compare with
     alerts_by_child(wh)
     child_record(wh, "")
+    # What the board is denied (within each month's tables and across months), for the
+    # authority and every service and team: the slowest part of a board member's first
+    # view of the latest month.
+    board = Principal(0, "", "", "board_member", "authority")
+    for b in ("authority", "service", "team"):
+        for v in breakdown_values(wh, b) if b != "authority" else [None]:
+            scorecard(wh, latest, board, b, v)
     # Every earlier month the load stored: each is read back in a fraction of a second,
     # so nobody's first view of an earlier month waits for it (never computed here).
     basis = Basis.of(wh.authority, wh.targets_path)
