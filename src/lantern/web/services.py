@@ -354,19 +354,23 @@ def disclosed(wh: Wh, month: str, sr: ScorecardRow, p: Principal,
         return sr, False
     fam = _families(sr.kpi_id, key[0])
     chart = sr.chart_period or sr.period
+    across = sr.period.startswith("rolling_") and chart == "in_month" and key[0] in (
+        "authority", "service", "team")
+    # A month's rows are the same in every month's assurance of one load: across months,
+    # read them from the latest month's (warmed; what falls outside it is withheld).
+    src = latest_month(wh) if across else month
     series = tuple(
         replace(pt, value=None, numerator=None, denominator=None)
-        if key in withheld(wh, month, sr.kpi_id, pt.month, chart, fam) else pt
+        if key in withheld(wh, src, sr.kpi_id, pt.month, chart, fam) else pt
         for pt in sr.series)
     hidden = key in withheld(wh, month, sr.kpi_id, month, sr.period, fam)
     if sr.period.startswith("rolling_") and chart == "in_month":
         series, hidden = _window_disclosed(wh, month, sr, key, series, hidden)
     headline = series if chart == sr.period else tuple(
         replace(pt, value=None, numerator=None, denominator=None)
-        if key in withheld(wh, month, sr.kpi_id, pt.month, sr.period, fam) else pt
+        if key in withheld(wh, src, sr.kpi_id, pt.month, sr.period, fam) else pt
         for pt in sr.headline_series)
-    if sr.period.startswith("rolling_") and chart == "in_month" and key[0] in (
-            "authority", "service", "team"):
+    if across:
         order, windows, months = across_months(wh, sr.kpi_id, sr.period, key, fam)
         series = _without(series, lambda m: m in months or m not in order)
         headline = _without(headline, lambda m: m in windows or m not in order)
