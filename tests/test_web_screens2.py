@@ -11,6 +11,7 @@ import html
 import json
 import re
 from datetime import date
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -294,3 +295,30 @@ def test_board_sees_deep_dive_figures_only_where_the_scorecard_shows_them(
         ref = deep_dives.store_triggers(s, "2024-03", [t], on=date(2024, 4, 1)).opened[0]
     text = _text(board.get(f"/deep-dives/{ref}").text)
     assert "March 2024 withheld withheld withheld" in text
+
+
+def test_board_pack_pdf_flows_on_after_the_headlines(tmp_path: Path) -> None:
+    """Each section of the board pack PDF began on a new page, so page 2 held only the
+    end of the headline table's last row before the exception report's forced break."""
+    import subprocess
+
+    from lantern.reports.board_pack import BoardPack, write_board_pack
+
+    words = "The surgery follows up every late visit and reports to the Quartet. " * 4
+    headlines = [{"kpi_id": f"k{i}", "title": f"Indicator {i}", "shown": "71.3%",
+                  "of": "224 of 314", "target": "85.0%", "status": "Worse than target",
+                  "since_last": "Down"} for i in range(14)]
+    pack = BoardPack(la_name="Demo", month="2024-11", month_label="November 2024",
+                     quarter="2024 Q4", generated_on="6 December 2026",
+                     due="13 December 2024", report_state="draft", late=False,
+                     headlines=headlines, exceptions=[{
+                         "section": "Child protection", "indicator": "Indicator 1",
+                         "kind": "Worse than target", "severity": "High",
+                         "where": "the whole authority"}], sections={})
+    for h in headlines:  # long enough that the table runs onto page 2
+        h["title"] += " " + words[:60]
+    out = write_board_pack(pack, tmp_path / "pack.pdf")
+    page2 = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(out), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    assert "Indicator 13" in page2, "the headline table runs onto page 2"
+    assert "Exception report" in page2, "page 2 holds only the end of the headlines"
