@@ -86,6 +86,69 @@ READINGS: tuple[Reading, ...] = (
             "(K3 replaces it), from 2025-26 Z11-Z14 are.",
             "A return is checked against its own year's codes; the other validator's "
             "2024-25 rule set still accepts H5."),
+    Reading(("1012",), "ssda903",
+            "No other data should be returned for OC3 children (care leavers) who had no "
+            "episodes in the current year.",
+            "Flags the adoption, missing, review, previous permanence and OC2 rows of care "
+            "leavers (children in OC3) with no episode in the year.",
+            "The rule is about care leavers; the other validator flags those rows for every "
+            "child without an episode, care leaver or not (4,191 rows on the public sample, "
+            "Lantern 62), which is EPI's business: a child with no episodes."),
+    Reading(("157",), "ssda903",
+            "SDQ1 (no form: the child was under 4 or over 16) cannot be the reason for a "
+            "child 4 or over at the start of the year and 16 or under at its end.",
+            "Includes children who are 16 on 31 March (under 17 then).",
+            "'16 years or under at the end of the year' includes 16; the other validator's "
+            "test (16th birthday on or after 31 March) leaves out those already 16."),
+    Reading(("1002",), "ssda903",
+            "A young person with no previous episodes of care should not have care leaver "
+            "information.",
+            "Checks, when last year's episodes are supplied, young people whose 17th "
+            "birthday is in the year.",
+            "A relevant child was looked after after their 16th birthday, which for a "
+            "17-year-old falls in this year's or last year's return; an older care leaver's "
+            "care may be in returns not given, and flagging them (as the other validator "
+            "does, with a warning that it may) would refuse correct returns."),
+    Reading(("210",), "ssda903",
+            "A child looked after for more than a week at 31 March should not have the UPN "
+            "code UN4 (newly looked after).",
+            "Flags UN4 for a child looked after on 31 March whose care began before 24 March.",
+            "The other validator flags UN4 when the episode began on or after 24 March, the "
+            "children for whom the code is meant: the opposite of the rule text."),
+    Reading(("197B",), "ssda903",
+            "A child looked after for 12 months at 31 March whose 4th or 17th birthday is in "
+            "the year should have an SDQ score or a reason for none.",
+            "Checks only children in that cohort.",
+            "The other validator's condition binds 'or' before 'and', so it flags every "
+            "child with a 4th birthday in the year, looked after 12 months or not, with a "
+            "score or not."),
+    Reading(("SW10STG2",), "ssda903",
+            "A new social worker episode must not start before the end date of the previous "
+            "one.",
+            "Flags an episode starting before the previous one's SW_DEC.",
+            "The rule text; the other validator also flags a new episode starting more than "
+            "7 days after the previous one ended, which the text does not say."),
+    Reading(("165", "393", "607"), "ssda903",
+            "Mother status is required for a girl looked after in the year.",
+            "Reads SEX 2 as a girl in every year, like F.",
+            "A 2024-25 return still coding sex 1/2 is reported by 101 once; the other "
+            "validator's 2024-25 rules read only F, so the girls in such a return are "
+            "never asked for mother status."),
+    Reading(("359",), "ssda903",
+            "A child looked after after their 18th birthday must be under section 20(5) "
+            "(V2) in a community home (K2).",
+            "Flags the open episodes at 31 March of a young person 18 before then, other "
+            "than V2 in K2.",
+            "Run alone, the other validator's rule flags the same 649 rows of the public "
+            "sample; in its full run it flags none: its rules share (and change) one set of "
+            "tables, and the ones run before it leave the Header's dates unreadable."),
+    Reading(("580",), "ssda903",
+            "A child who is missing when they cease to be looked after must have REC E8.",
+            "Flags a care-ending episode (REC not X1 or E8) whose DEC falls in one of the "
+            "child's missing periods (begun on or before it, not ended before it).",
+            "The rule text; the other validator flags only a missing period that ends on the "
+            "young person's 18th birthday, the day care ended (none on the public sample; "
+            "Lantern 2, care ending during a missing period)."),
     Reading(("8875",), "cin",
             "The date of the initial child protection conference cannot be a weekend.",
             "Checks the date wherever the return carries it: in CIN details and in the "
