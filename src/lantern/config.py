@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     # default is src/lantern/reports/chain.yml) and the web address put in its emails.
     report_chain: Path | None = None
     base_url: str = "http://127.0.0.1:8000"
+    # Who sees adults' identities in local records (YAML: table.column -> roles; the
+    # default is src/lantern/security/identities.yml).
+    identity_roles: Path | None = None
 
     @property
     def warehouse_path(self) -> Path:

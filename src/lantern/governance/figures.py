@@ -88,17 +88,23 @@ def month_triggers(wh: Warehouse, months: Sequence[str],
 
 def _with_children(t: DeclineTrigger, drilled: dict[tuple[str, str], list[dict[str, Any]]],
                    audited: ChildrenLookup | None = None) -> DeclineTrigger:
-    if from_app_db(t.kpi_id):  # none known without the app database's audits
+    if from_app_db(t.kpi_id):  # the audited children; none known without the app database
         return replace(t, children=tuple(
             tuple(sorted(audited(t.kpi_id, m, t.breakdown, t.breakdown_value)))
             if audited else () for m in t.months))
-    kids = []
+    kids, counted = [], []
     for m in t.months:
         rows = drilled[t.kpi_id, m]
         if t.breakdown != "authority":
             rows = [r for r in rows if str(r.get(t.breakdown)) == t.breakdown_value]
-        kids.append(tuple(sorted({str(r["child_id"]) for r in rows})))
-    return replace(t, children=tuple(kids))
+        tally: dict[str, list[int]] = {}
+        for r in rows:
+            mine = tally.setdefault(str(r["child_id"]), [0, 0])
+            mine[0] += bool(r.get("in_numerator"))
+            mine[1] += 1
+        kids.append(tuple(sorted(tally)))
+        counted.append(tuple((c, k, n) for c, (k, n) in sorted(tally.items())))
+    return replace(t, children=tuple(kids), counted=tuple(counted))
 
 
 def meta(kpi_id: str) -> IndicatorMeta:

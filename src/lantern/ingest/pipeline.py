@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
 import pyarrow as pa
 
@@ -30,7 +31,7 @@ from lantern.ingest.readers.cin import iter_cin
 from lantern.ingest.readers.ssd import read_ssd
 from lantern.ingest.readers.ssda903 import read_ssda903, read_ssda903_xml
 from lantern.ingest.report import write_report
-from lantern.ingest.rules.engine import nearest_year_note
+from lantern.ingest.rules.engine import Tally, nearest_year_note
 from lantern.ingest.source import Format, Part, Problem, SourceTable
 from lantern.ingest.spill import RecordSpill
 from lantern.warehouse import Warehouse
@@ -47,7 +48,12 @@ from lantern.warehouse.statutory import (
     unchanged,
 )
 
-Check = Callable[[list[SourceTable], Part], list[Problem]]
+
+class Check(Protocol):
+    """Checks tables against the rule catalogue (`rules.validate`; tests pass their own)."""
+
+    def __call__(self, tables: list[SourceTable], part: Part = "all",
+                 tallies: dict[str, Tally] | None = None) -> list[Problem]: ...
 FIRST_PROBLEMS = 10
 REQUIRED_903 = ("Header", "Episodes")
 
@@ -159,13 +165,16 @@ class _Reading:
 
         across = across_fields("cin")
         shapes: dict[str, list[str]] = {}
+        tallies: dict[str, Tally] = {}  # the return-level rules' counts, chunk after chunk
+        header: SourceTable | None = None
         rows, year = 0, None
         for chunk in iter_cin(path):
             self.notes += chunk.notes
             tables = [t for t in chunk.tables if t.name != "Header" or not rows]
             rows += sum(len(t) for t in tables)
             year = next((t.collection_year for t in chunk.tables), year)
-            rules = self.check(chunk.tables, "rows") if chunk.tables else []
+            header = next((t for t in chunk.tables if t.name == "Header"), header)
+            rules = self.check(chunk.tables, "rows", tallies) if chunk.tables else []
             mapped = map_tables(chunk.tables, {})
             if self.keep_records:
                 self.spill.add(mapped.records)
@@ -179,6 +188,11 @@ class _Reading:
                     for name in across if name in shapes]
         if any(t.rows for t in repeated):
             self.problems += self.check(repeated, "across")
+        whole = [header] if header is not None else []
+        whole += [SourceTable("cin", name, path, cols, collection_year=year)
+                  for name, cols in shapes.items() if name != "Header"]
+        if whole:
+            self.problems += self.check(whole, "return", tallies)
         return rows, year
 
 
@@ -195,7 +209,8 @@ def read_paths(paths: list[Path], year: int | None, reading: _Reading) -> list[I
                     reading.problems.append(problem(
                         path, "file", "", None, "read-unrecognised",
                         f"is not a file Lantern reads: {d.reason}",
-                        "an SSDA903 CSV, CIN census XML, Annex A .xlsx or SSD extract CSV"))
+                        "an SSDA903 CSV, CIN census XML, Annex A .xlsx, SSD extract CSV "
+                        "or local table CSV (`lantern template`)"))
                 continue
             if d.extra:
                 reading.problems.append(problem(
@@ -231,6 +246,10 @@ def _duplicate_slots(files: list[InputFile]) -> list[Problem]:
             out.append(problem(f.path, "file", "", None, "read-duplicate",
                                f"is a second {f.format} {f.kind} for {f.year} (the first is "
                                f"{seen[slot]})", "one file per table and collection year"))
+        elif slot in seen and f.format == "ssd":  # each file replaces its table whole
+            out.append(problem(f.path, "file", "", None, "read-duplicate",
+                               f"is a second file of the table {f.kind} (the first is "
+                               f"{seen[slot]})", "one file per table in an ingest"))
         seen.setdefault(slot, f.path)
     return out
 
@@ -258,18 +277,23 @@ def _incomplete_returns(files: list[InputFile]) -> list[Problem]:
 # ---------------------------------------------------------------- checking
 
 
-def _default_check(tables: list[SourceTable], part: Part = "all") -> list[Problem]:
+def _default_check(tables: list[SourceTable], part: Part = "all",
+                   tallies: dict[str, Tally] | None = None) -> list[Problem]:
     from lantern.ingest.rules import validate
 
-    return validate(tables, part)
+    return validate(tables, part, tallies)
 
 
-def run_rules(files: list[InputFile], check: Check) -> list[Problem]:
-    """Each format's years checked one at a time, with the year before as `_last`."""
+def run_rules(files: list[InputFile], check: Check,
+              loaded: list[SourceTable] | None = None) -> list[Problem]:
+    """Each format's years checked one at a time, with the year before as `_last`.
+    `loaded`: rows already in the warehouse that local tables' ids are looked up in."""
     by_year: dict[tuple[str, int | None], list[SourceTable]] = {}
     for f in files:
         if f.tables:
             by_year.setdefault((f.format, f.year), []).extend(f.tables)
+    if loaded and ("ssd", None) in by_year:
+        by_year[("ssd", None)] = by_year[("ssd", None)] + loaded
     out: list[Problem] = []
     for (fmt, year), current in sorted(by_year.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
         previous = by_year.get((fmt, year - 1), []) if year else []
@@ -277,6 +301,23 @@ def run_rules(files: list[InputFile], check: Check) -> list[Problem]:
         out += [p for p in check(current + previous, "all")
                 if p.file in mine or p.file.startswith("(")]
     return out
+
+
+def _loaded_references(files: list[InputFile], settings: Settings
+                       ) -> tuple[list[SourceTable], list[Problem]]:
+    """The warehouse rows local tables refer to, or the problem of not reading them."""
+    import duckdb
+
+    from lantern.ingest.references import warehouse_references
+
+    tables = [t for f in files if f.format == "ssd" for t in f.tables]
+    try:
+        return warehouse_references(tables, settings.warehouse_path), []
+    except duckdb.Error as exc:
+        return [], [problem(settings.warehouse_path, "file", "", None, "read-warehouse",
+                            f"could not be read to check the ids local tables refer to: "
+                            f"{str(exc).splitlines()[0]}",
+                            "the warehouse free to read (stop the process holding it)")]
 
 
 def _dedupe(*ranked: list[Problem]) -> list[Problem]:
@@ -318,8 +359,10 @@ def _validate(paths: list[Path], year: int | None, settings: Settings, check: Ch
             for t in f.tables:
                 ssd[t.name], more = ssd_to_arrow(t, f.source_file().lineage)
                 mapped.problems += more
-    rules = run_rules(files, check)
-    outcome = ValidationOutcome(files, _dedupe(reading.problems, rules, mapped.problems),
+    loaded, unread = _loaded_references(files, settings)
+    rules = run_rules(files, check, loaded)
+    outcome = ValidationOutcome(files, _dedupe(reading.problems + unread, rules,
+                                               mapped.problems),
                                 reading.notes, ssd=ssd, skipped=reading.skipped)
     if outcome.problems and write:
         outcome.report_csv, outcome.report_html = write_report(outcome.problems,
