@@ -228,7 +228,8 @@ def store_local(con: duckdb.DuckDBPyConnection, basis: Basis, local: LocalFigure
     qa_ids = sorted(set(qa.column("kpi_id").to_pylist()))
     kept = [r.as_dict() for r in stored_rows(con, every, BREAKDOWNS, basis) or []
             if not from_app_db(r.kpi_id)]
-    exceptions = _every_months_exceptions(con, basis, kept + qa.to_pylist(), shown, local)
+    exceptions = _every_months_exceptions(con, basis, kept + qa.to_pylist(), shown, local,
+                                          known=_drilled(con, head.load_id))
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM _assurance_rows WHERE load_id = ? "
@@ -247,6 +248,24 @@ def store_local(con: duckdb.DuckDBPyConnection, basis: Basis, local: LocalFigure
     return qa.num_rows
 
 
+def _drilled(con: duckdb.DuckDBPyConnection, load_id: int
+             ) -> dict[tuple[str, str, str, str], Sequence[str]]:
+    """The children behind each warehouse deep dive already stored (drilling them again
+    is most of a store's time), by (indicator, month, breakdown, value)."""
+    out: dict[tuple[str, str, str, str], Sequence[str]] = {}
+    for e in (e for month in _stored_months(con, load_id)
+              for e in _stored_exceptions(con, load_id, month)):
+        if e.children and not from_app_db(e.kpi_id):
+            for m, kids in zip(sorted(e.values), e.children, strict=False):
+                out[e.kpi_id, m, e.breakdown, e.breakdown_value] = kids
+    return out
+
+
+def _stored_months(con: duckdb.DuckDBPyConnection, load_id: int) -> list[str]:
+    return [r[0] for r in con.execute("SELECT DISTINCT month FROM _assurance_exceptions "
+                                      "WHERE load_id = ? ORDER BY month", [load_id]).fetchall()]
+
+
 def _only(rows: pa.Table, breakdowns: Sequence[str]) -> pa.Table:
     """The rows of ``breakdowns``. The engine also gives an indicator the data cannot
     give as one authority row saying why, whatever breakdowns are asked for; the
@@ -256,15 +275,21 @@ def _only(rows: pa.Table, breakdowns: Sequence[str]) -> pa.Table:
 
 def _every_months_exceptions(con: duckdb.DuckDBPyConnection, basis: Basis,
                              rows: list[dict[str, Any]], shown: list[str],
-                             local: LocalFigures | None = None
-                             ) -> dict[str, list[ExceptionItem]]:
+                             local: LocalFigures | None = None,
+                             known: dict[tuple[str, str, str, str], Sequence[str]] | None
+                             = None) -> dict[str, list[ExceptionItem]]:
     """Each shown month's exception report. One drill-down per indicator serves every
-    month's deep dives (the months shown and the two before the first)."""
+    month's deep dives (the months shown and the two before the first); ``known``:
+    children already drilled, by (indicator, month, breakdown, value)."""
     targets, materiality = _configured(basis.targets_path)
     changes = [m for m, _ in basis.process_changes]
     ts = team_services(con)
-    lookup = drill_lookup(con, history_months(shown[-1], len(shown) + WINDOW_MONTHS - 1),
-                          local)
+    drill = drill_lookup(con, history_months(shown[-1], len(shown) + WINDOW_MONTHS - 1),
+                         local)
+
+    def lookup(kpi_id: str, m: str, breakdown: str, value: str) -> Sequence[str]:
+        got = (known or {}).get((kpi_id, m, breakdown, value))
+        return got if got is not None else drill(kpi_id, m, breakdown, value)
     by_month: dict[str, list[IndicatorRow]] = {}
     for r in rows:  # normalised once for every month that reads them
         by_month.setdefault(r["month"], []).append(IndicatorRow(**r))
