@@ -226,3 +226,18 @@ def test_report_figures_read_from_the_store_are_the_engines(
     monkeypatch.setattr(editions, "stored_rows", lambda *_a, **_k: None)
     want = editions.month_figures(con, [head.last_month], a, wanted)
     assert got == want and got[head.last_month, "authority"]["cp_plans_open"][0]
+
+
+def test_storing_the_audits_keeps_the_warehouses_exceptions_without_drilling(
+        con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`store_local` replaces the quality-assurance rows and rebuilds the exceptions,
+    reusing the children stored behind each warehouse deep dive (never drilled again)."""
+    from lantern.assurance.monthly import LocalFigures
+
+    order = "SELECT * EXCLUDE (load_id) FROM _assurance_exceptions ORDER BY month, position"
+    before = con.execute(order).fetchall()
+    _no_compute(monkeypatch)  # a drill-down would raise
+    none = LocalFigures(rows=lambda _m, _b: [], children=lambda *_a: [])
+    assert store.store_local(con, _basis(con), none) == 0
+    assert con.execute(order).fetchall() == before
+    assert any(r[-1] != "[]" for r in before)  # deep dives with their children
