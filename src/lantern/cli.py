@@ -695,8 +695,8 @@ def children(
     """The children behind a figure: who is in the denominator and numerator, and why."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from lantern.measures.catalogue import ids
-    from lantern.measures.drill import COLUMNS
+    from lantern.measures.catalogue import get, ids
+    from lantern.measures.drill import child_ids, columns
     from lantern.measures.drill import children as drill
     from lantern.security.operator import record_operator_access
 
@@ -713,16 +713,20 @@ def children(
     settings = get_settings()
     try:  # logged before anything is shown: no identities without an entry
         record_operator_access(
-            settings, "view_children_list", (str(r["child_id"]) for r in rows),
+            settings, "view_children_list", child_ids(rows),
             path="lantern children",
             detail=f"{kpi_id} {month} {period or 'headline'} {by}={value or 'all'}")
     except (SQLAlchemyError, OSError) as exc:
         fail(f"could not write the access log in {settings.app_database_url}, so no child "
              f"is shown ({type(exc).__name__})", "Check LANTERN_DATABASE_URL and that the "
              "app database can be written.")
-    shown = ("child_id", "event_id", "in_numerator", "reason", "team", "worker")
-    _print_records(rows, COLUMNS if fmt != "table" else shown, fmt,
-                   f"{kpi_id} {month}: {len(rows)} in the denominator, "
+    subject = get(kpi_id).subject_info
+    shown: tuple[str, ...] = ("child_id", "event_id", "in_numerator", "reason", "team",
+                              "worker")
+    if subject.id != "child":
+        shown = ("subject_id", *subject.detail_columns[:3], "in_numerator", "reason", "team")
+    _print_records(rows, columns(kpi_id) if fmt != "table" else shown, fmt,
+                   f"{kpi_id} {month}: {len(rows)} {subject.plural} in the denominator, "
                    f"{sum(1 for r in rows if r.get('in_numerator'))} in the numerator")
 
 

@@ -17,7 +17,7 @@ from lantern.assurance.decline import DeclineTrigger, decline_checks
 from lantern.assurance.inputs import IndicatorMeta, SeriesPoint, add_months
 from lantern.assurance.monthly import metas as indicator_metas
 from lantern.assurance.spc import classify, rebase_indices
-from lantern.measures.drill import children_by_month
+from lantern.measures.drill import child_ids, children_by_month
 from lantern.measures.engine import compute
 from lantern.months import Month, months
 
@@ -77,7 +77,7 @@ def _with_children(t: DeclineTrigger,
         rows = drilled[t.kpi_id, m]
         if t.breakdown != "authority":
             rows = [r for r in rows if str(r.get(t.breakdown)) == t.breakdown_value]
-        kids.append(tuple(sorted({str(r["child_id"]) for r in rows})))
+        kids.append(tuple(child_ids(rows)))
     return replace(t, children=tuple(kids))
 
 
