@@ -13,6 +13,7 @@ export writers; none of them re-derives it. Every fact runs on DuckDB and on Spa
 | `caseloads(src, on)` | `allocation` | children per worker (social workers, personal advisers) |
 | `case_holders(src, on)` | `allocation` | workers in post with a caseload of at least 1 |
 | `professionals(src)` | `allocation` | each worker's name, team, service, FTE, agency, dates |
+| `teams(src)` | `allocation` | each team and its service (the team's parent) |
 | `workers_in_post(src, on)` | `allocation` | professionals in post on a date |
 | `is_social_worker(title, titles)` | `allocation` | a job title among the social-work titles |
 | `periods_of_care(src)` | `care` | one row per period of care, start and end |
@@ -53,6 +54,7 @@ from lantern.facts.allocation import (
     last_allocations,
     open_involvements,
     professionals,
+    teams,
     workers_in_post,
 )
 from lantern.facts.care import episodes, looked_after, periods_of_care
@@ -65,5 +67,5 @@ __all__ = [
     "compulsory_school_age", "cp_plans_open", "episodes", "involvements",
     "is_social_worker", "last_allocations", "looked_after", "of_compulsory_school_age",
     "open_involvements", "periods_of_care", "professionals", "records", "school_age_from",
-    "source", "workers_in_post",
+    "source", "teams", "workers_in_post",
 ]

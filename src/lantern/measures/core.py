@@ -90,6 +90,9 @@ class Indicator:
     note: str = ""
     subject: str = "child"
     weighted: bool = False
+    #: What to say when a table has no rows (e.g. lantern_establishment: "no
+    #: establishment loaded"); otherwise "no rows loaded in TABLE".
+    missing: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         subject_of(self.subject)  # an unknown subject fails at import, not at run time

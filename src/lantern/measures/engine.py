@@ -38,7 +38,7 @@ from lantern.measures.core import (
     first_per,
     window_start,
 )
-from lantern.measures.subjects import SUBJECTS, worker_teams
+from lantern.measures.subjects import attribution, own_teams
 from lantern.months import Month, index_of
 from lantern.months import months as all_months
 
@@ -163,7 +163,9 @@ def availability(
     """None when the indicator can be computed, else the reason it cannot."""
     empty = [t for t in ind.tables if counts.get(t, 0) == 0]
     if empty:
-        return "no rows loaded in " + ", ".join(empty)
+        said = [ind.missing[t] for t in empty if t in ind.missing]
+        rest = [t for t in empty if t not in ind.missing]
+        return "; ".join([*said, *(["no rows loaded in " + ", ".join(rest)] if rest else [])])
     if ind.needs_population and not population:
         return "no 0-17 population configured"
     return None
@@ -218,19 +220,22 @@ def enrich(ctx: Ctx, rows: ir.Table) -> ir.Table:
 
 
 def _own_team(ctx: Ctx, j: ir.Table) -> ir.Table:
-    """Rows whose subject is a worker take that worker and their own team in place of
-    the allocation columns (a worker without a team is in team "unknown")."""
-    by_worker = [s.id for s in SUBJECTS.values() if s.attributed_to == "worker"]
-    w = worker_teams(ctx)
-    j = j.left_join(w, j.subject.isin(by_worker) & (j.subject_id == w._sw_id))
-    own = j.subject.isin(by_worker)
+    """Rows attributed to a worker take that worker and their own team in place of the
+    allocation columns, rows attributed to a team that team (`Subject.attributed_to`;
+    a worker without a team is in team "unknown")."""
+    j = j.mutate(_attr=attribution(j.subject))
+    w = own_teams(ctx)
+    j = j.left_join(w, (j._attr == w._ot_kind) & (j.subject_id == w._ot_id))
+    own = j._attr != "child"
     return j.mutate(
-        _a_worker_id=ibis.ifelse(own, j.subject_id, j._a_worker_id.cast("string")),
-        _a_team_id=ibis.ifelse(own, j._sw_team.cast("string").fill_null("unknown"),
-                               j._a_team_id.cast("string")),
-        _a_service_id=ibis.ifelse(own, j._sw_service.cast("string"),
-                                  j._a_service_id.cast("string")),
-    ).drop("_sw_id", "_sw_team", "_sw_service")
+        _a_worker_id=ibis.ifelse(j._attr == "worker", j.subject_id,
+                                 j._a_worker_id.cast("string")),
+        _a_team_id=ibis.cases(
+            (j._attr == "team", j.subject_id),
+            (j._attr == "worker", j._ot_team.fill_null("unknown")),
+            else_=j._a_team_id.cast("string")),
+        _a_service_id=ibis.ifelse(own, j._ot_service, j._a_service_id.cast("string")),
+    ).drop("_attr", "_ot_kind", "_ot_id", "_ot_team", "_ot_service")
 
 
 # --------------------------------------------------------------------------- compute

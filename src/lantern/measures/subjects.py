@@ -11,7 +11,8 @@ arrangements and presentations of homeless 16/17-year-olds. An indicator declare
   — the social worker allocated to the row's child on the row's deciding date (KPIS.md
   "Breakdowns"; a row without a child is "no allocated worker"); ``worker`` — the row
   *is* a worker, in their own team (``prof_professional_department``, its service the
-  team's parent: `lantern.facts.professionals`);
+  team's parent: `lantern.facts.professionals`); ``team`` — the row is a team (a
+  team's vacancies);
 - what the drill-down lists about each row beyond the standard columns
   (``detail_columns``, filled by ``details``).
 
@@ -31,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+import ibis
 import ibis.expr.types as ir
 
 from lantern import facts
@@ -53,7 +55,7 @@ class Subject:
     label: str
     plural: str
     breakdowns: tuple[str, ...]
-    attributed_to: Literal["child", "worker"] = "child"
+    attributed_to: Literal["child", "worker", "team"] = "child"
     detail_columns: tuple[str, ...] = ()
     details: DetailsFn | None = None
 
@@ -80,6 +82,7 @@ SUBJECTS: dict[str, Subject] = {s.id: s for s in (
     Subject("child", "child", "children", BREAKDOWNS),
     Subject("worker", "social worker", "social workers", TEAM_BREAKDOWNS,
             attributed_to="worker", detail_columns=WORKER_COLUMNS, details=worker_details),
+    Subject("team", "team", "teams", TEAM_BREAKDOWNS, attributed_to="team"),
     Subject("household", "fostering household", "fostering households", ("authority",)),
     Subject("referral", "referral", "referrals", ("authority",)),
     Subject("arrangement", "private fostering arrangement",
@@ -103,9 +106,23 @@ def with_details(src: Source, rows: ir.Table, subject: Subject) -> ir.Table:
     return subject.details(src, rows)
 
 
-def worker_teams(src: Source) -> ir.Table:
-    """Worker -> ``team_id`` and ``service_id`` (the worker's own team), for breakdowns
-    of rows whose subject is a worker."""
+def own_teams(src: Source) -> ir.Table:
+    """(``_ot_kind`` 'worker' or 'team', ``_ot_id``) -> ``_ot_team``, ``_ot_service``:
+    a worker's own team and its service, a team and its service — for breakdowns of
+    rows attributed to a worker or a team."""
     p = facts.professionals(src)
-    return p.select(_sw_id="worker_id", _sw_team="team_id", _sw_service="service_id")
+    workers = p.select(_ot_kind=ibis.literal("worker"), _ot_id=p.worker_id.cast("string"),
+                       _ot_team=p.team_id.cast("string"),
+                       _ot_service=p.service_id.cast("string"))
+    t = facts.teams(src)
+    teams = t.select(_ot_kind=ibis.literal("team"), _ot_id=t.team_id.cast("string"),
+                     _ot_team=t.team_id.cast("string"),
+                     _ot_service=t.service_id.cast("string"))
+    return ibis.union(workers, teams, distinct=False)
+
+
+def attribution(subject: ir.StringValue) -> ir.StringValue:
+    """How rows of each subject are attributed: 'child', 'worker' or 'team'."""
+    return ibis.cases(*((subject == s.id, s.attributed_to) for s in SUBJECTS.values()),
+                      else_="child")
 
