@@ -271,3 +271,19 @@ def test_supervision_uses_the_latest_and_needs_the_table() -> None:
     [r] = compute(warehouse(staff(worker("W1"), cases=loads("W1", 1))), ["2024-03"],
                   kpis=["supervision_on_time_pct"])
     assert (r.status, r.reason) == ("not_available", "no supervisions loaded")
+
+
+# ----------------------------------------------------------------------- benchmarks
+
+
+@pytest.mark.parametrize("kpi", ["sw_caseload_avg", "sw_agency_pct", "sw_turnover_pct",
+                                 "sw_vacancy_pct"])
+def test_workforce_benchmarks_from_the_workforce_census(kpi: str) -> None:
+    # DfE's workforce census (Work_Force_*) counts at 30 September: Torbay (880) against
+    # England and its ten statistical neighbours, compared as published (not as a rate)
+    from lantern.measures.benchmarks import benchmark
+
+    b = benchmark(kpi, "880")
+    assert b["available"] and b["lait"].startswith("Work_Force_")
+    assert b["year_ending"].endswith("-09-30") and b["compared_as"] == "value"
+    assert b["england"] is not None and b["neighbours_count"] >= 8
