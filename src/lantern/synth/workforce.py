@@ -336,20 +336,18 @@ class Workforce:
         return load
 
     def _establishment(self, sink: Sink) -> None:
-        """Each team's funded social-work FTE from every 1 April (and the first day
-        simulated): the FTE of its posts — the holder's, or the last holder's while a
-        post is vacant, 1.0 before it was first filled. Personal advisers' posts are not
-        social-work posts."""
+        """Each team's funded social-work FTE, recorded every 1 April (and on the first
+        day simulated): the FTE each of its posts was funded at (its first holder's
+        hours), vacant or not — so a vacancy is a post without an employed holder, an
+        agency worker in it, or a holder on fewer hours. Personal advisers' posts are
+        not social-work posts."""
         days = [self.sim_start] + [date(y, 4, 1) for y in range(self.sim_start.year + 1,
                                                                 self.end.year + 1)]
+        funded: dict[str, float] = {}
+        for team_id, title, holders in self.posts:
+            if title != "Personal Adviser" and holders:
+                funded[team_id] = funded.get(team_id, 0.0) + holders[0].fte
         for on in (d for d in days if d <= self.end):
-            funded: dict[str, float] = {}
-            for team_id, title, holders in self.posts:
-                if title == "Personal Adviser":
-                    continue
-                before = [h for h in holders if h.start <= on]
-                fte = before[-1].fte if before else 1.0
-                funded[team_id] = funded.get(team_id, 0.0) + fte
             for team_id, fte in funded.items():
                 sink.add("lantern_establishment", estb_establishment_id=self.ids.next("EST"),
                          estb_team_id=team_id, estb_fte=round(fte, 1), estb_effective_from=on)
