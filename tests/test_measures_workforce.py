@@ -221,6 +221,22 @@ def test_vacancies_use_the_establishment_in_force_at_month_end() -> None:
     assert figure(data, "sw_vacancy_pct", "2024-02")[:3] == (0.0, 2.0, 0.0)
 
 
+def test_vacancy_drill_down_lists_teams() -> None:
+    # a team's row: its establishment, the FTE filling it and the vacancy; no child columns,
+    # and no child among the rows to access-log or to list behind the figure
+    from lantern.measures.drill import child_ids
+
+    data = staff(worker("W1", fte=0.6),
+                 lantern_establishment=[establishment("E1", "T1", 2.0, "2023-04-01")])
+    [row] = children(warehouse(data), "sw_vacancy_pct", "2024-03")
+    assert not set(columns("sw_vacancy_pct")) & {"child_id", "worker", "age_band", "sex"}
+    assert (row["subject_id"], row["team"], row["service"], row["weight"]) == (
+        "T1", "T1", "S1", 2.0)
+    assert row["reason"] == ("establishment 2.0 FTE, 0.6 FTE employed social workers in "
+                             "post: 1.4 FTE vacant")
+    assert child_ids([row]) == []
+
+
 def test_vacancies_without_establishment_are_not_available() -> None:
     data = staff(worker("W1"))
     rows_ = figure(data, "sw_vacancy_pct", "2024-03")

@@ -724,7 +724,9 @@ def children(
     shown: tuple[str, ...] = ("child_id", "event_id", "in_numerator", "reason", "team",
                               "worker")
     if subject.id != "child":
-        shown = ("subject_id", *subject.detail_columns[:3], "in_numerator", "reason", "team")
+        named = subject.detail_columns[:1] or (
+            () if subject.attributed_to == "team" else ("subject_id",))
+        shown = (*named, "team", *subject.detail_columns[2:4], "in_numerator", "reason")
     _print_records(rows, columns(kpi_id) if fmt != "table" else shown, fmt,
                    f"{kpi_id} {month}: {len(rows)} {subject.plural} in the denominator, "
                    f"{sum(1 for r in rows if r.get('in_numerator'))} in the numerator")

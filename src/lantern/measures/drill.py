@@ -30,7 +30,8 @@ from lantern.months import Month
 COLUMNS = ("child_id", "event_id", "event_date", "in_numerator", "measure", "reason",
            "date_1_label", "date_1", "date_2_label", "date_2", "service", "team", "worker",
            "age_band", "sex", "ethnicity", "disability")
-#: Columns about a child (or their allocated worker) that a worker's row does not have.
+#: Columns about a child (or their allocated worker) that a worker's or a team's row
+#: does not have.
 CHILD_COLUMNS = ("child_id", "worker", "age_band", "sex", "ethnicity", "disability")
 
 
@@ -44,7 +45,7 @@ def _columns(ind: Indicator) -> tuple[str, ...]:
     if subject.id == "child":
         return COLUMNS
     keep = [c for c in COLUMNS
-            if subject.attributed_to != "worker" or c not in CHILD_COLUMNS]
+            if subject.attributed_to == "child" or c not in CHILD_COLUMNS]
     if ind.weighted:
         keep.insert(keep.index("measure") + 1, "weight")
     return ("subject_id", *subject.detail_columns, *keep)

@@ -171,8 +171,9 @@ def vacancy_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
         j, child_id=None, subject_id="team_id", event_id="estb_id",
         in_numerator=j.vacant > 0, measure="filled", weight="estb_fte",
         numerator_weight="vacant",
-        reason=text("establishment ", j.estb_fte, " FTE, ", j.filled,
-                    " FTE employed social workers in post: ", j.vacant, " FTE vacant"),
+        reason=text("establishment ", j.estb_fte.round(1), " FTE, ", j.filled.round(1),
+                    " FTE employed social workers in post: ", j.vacant.round(1),
+                    " FTE vacant"),
         date_1="effective", date_1_label="establishment from")
 
 
