@@ -128,9 +128,10 @@ LOCAL_TABLES = {
                 "codes": "foster_household_type",
             },
             "fhh_approval_date": {"type": "date", "required": True},
-            "fhh_deregistration_date": {"type": "date"},
+            "fhh_deregistration_date": {"type": "date", "not_before": "fhh_approval_date"},
             "fhh_latest_review_date": {
                 "type": "date",
+                "not_before": "fhh_approval_date",
                 "description": "Latest annual foster carer review",
             },
             "fhh_latest_dbs_date": {
@@ -170,6 +171,7 @@ LOCAL_TABLES = {
             },
             "mara_child_person_ids": {
                 "type": "str",
+                "id_list": "ssd_person.pers_person_id",
                 "description": "Semicolon-separated person ids of children known to us",
             },
             "mara_outcome": {"type": "str", "codes": "marac_outcome"},
@@ -186,7 +188,7 @@ LOCAL_TABLES = {
             },
             "pfa_notification_date": {"type": "date", "required": True},
             "pfa_start_date": {"type": "date", "required": True},
-            "pfa_end_date": {"type": "date"},
+            "pfa_end_date": {"type": "date", "not_before": "pfa_start_date"},
             "pfa_carer_name": {
                 "type": "str",
                 "identity": True,
@@ -203,7 +205,12 @@ LOCAL_TABLES = {
                 "required": True,
                 "foreign_key": "lantern_private_fostering.pfa_arrangement_id",
             },
-            "pfv_visit_date": {"type": "date", "required": True},
+            "pfv_visit_date": {
+                "type": "date",
+                "required": True,
+                # in the arrangement pfv_arrangement_id names
+                "not_before": "lantern_private_fostering.pfa_notification_date",
+            },
         },
     },
     "lantern_lado_referrals": {
@@ -221,13 +228,18 @@ LOCAL_TABLES = {
                 "description": "The child concerned, where known to children's services",
             },
             "lado_received_date": {"type": "date", "required": True},
-            "lado_decision_date": {"type": "date", "description": "Decision on next steps"},
+            "lado_decision_date": {
+                "type": "date",
+                "not_before": "lado_received_date",
+                "description": "Decision on next steps",
+            },
             "lado_meeting_date": {
                 "type": "date",
+                "not_before": "lado_received_date",
                 "description": "Allegations management meeting, if held",
             },
             "lado_outcome": {"type": "str", "codes": "lado_outcome"},
-            "lado_closed_date": {"type": "date"},
+            "lado_closed_date": {"type": "date", "not_before": "lado_received_date"},
             "lado_employer_sector": {"type": "str", "required": True, "codes": "lado_sector"},
         },
     },
@@ -241,7 +253,7 @@ LOCAL_TABLES = {
                 "foreign_key": "ssd_person.pers_person_id",
             },
             "hmls_presented_date": {"type": "date", "required": True},
-            "hmls_assessed_date": {"type": "date"},
+            "hmls_assessed_date": {"type": "date", "not_before": "hmls_presented_date"},
             "hmls_told_of_option": {
                 "type": "str",
                 "codes": "yn",

@@ -159,3 +159,31 @@ def test_case_status_reads_the_derived_facts() -> None:
     referral = {"cine_referral_id": "R1"}
     assert a._case_status("C1", referral, None) == CASE_STATUS["cin"]
     assert a._case_status("C2", referral, None) == CASE_STATUS["cp"]
+
+
+def test_list_8_reads_the_periods_of_care_from_the_facts() -> None:
+    """List 8 takes each period of care as lantern.facts defines it: a child only on short
+    breaks (V3) is not looked after and is left out; a period's start is its earliest
+    episode's start (not the episode's own entered-care field) and its end is the last
+    episode's end unless that ended X1 (a change within the period)."""
+    def episode(ep: str, child: str, period: str, start: date, end: date | None = None,
+                rec: str | None = None, ls: str = "C2", entered: date | None = None
+                ) -> dict[str, Any]:
+        return {"clae_cla_episode_id": ep, "clae_person_id": child, "clae_cla_id": period,
+                "clae_cla_episode_start_date": start, "clae_cla_episode_ceased_date": end,
+                "clae_cla_episode_ceased_reason": rec, "clae_legal_status": ls,
+                "clae_entered_care_date": entered}
+
+    data = make_dataset({"ssd_cla_episodes": [
+        episode("E1", "SB", "P1", date(2024, 1, 5), date(2024, 1, 7), "E8", ls="V3"),
+        # Entered 1 Nov 2023 by its first episode; the second episode's field disagrees.
+        episode("E2", "C1", "P2", date(2023, 11, 1), date(2024, 2, 1), "X1"),
+        episode("E3", "C1", "P2", date(2024, 2, 1), date(2024, 3, 31), "E11",
+                entered=date(2024, 2, 1)),
+    ]})
+    rows = {r["Child Unique ID"]: r for r in _AnnexA(data, START, END).children_in_care()}
+    assert set(rows) == {"C1"}
+    assert rows["C1"]["Date Started to be Looked After"] == date(2023, 11, 1)
+    # Ended on the window's last day: still in the list, with its end and reason.
+    assert rows["C1"]["Date Ceased to be Looked After"] == date(2024, 3, 31)
+    assert rows["C1"]["Reason Ceased to be Looked After"] == "E11"

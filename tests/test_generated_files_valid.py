@@ -84,3 +84,17 @@ def test_generated_files_have_no_errors(outcome) -> None:  # type: ignore[no-unt
 
 def test_every_format_was_validated(outcome) -> None:  # type: ignore[no-untyped-def]
     assert {f.format for f in outcome.files} >= {"cin", "ssda903", "annex_a"}
+
+
+def test_generated_local_tables_pass_their_own_rules(written: Path, tmp_path: Path) -> None:
+    """Every local table is written under a person's file name, recognised by its
+    header, and passes the local rules against the extract's people and teams."""
+    from lantern.config import Settings
+    from lantern.formats.local_csv import local_tables
+
+    got = validate_paths([written / "ssd", written / "local"],
+                         settings=Settings(home=tmp_path), write=False)
+    assert [p.one_line() for p in got.problems if p.severity == "error"] == []
+    local = {f.kind: f.rows for f in got.files if f.path.parent.name == "local"}
+    assert sorted(local) == sorted(local_tables())
+    assert all(n > 0 for n in local.values()), local

@@ -11,12 +11,13 @@ import pytest
 from lantern.formats.ssda903 import FILE_NAMES
 from lantern.ingest.rules import RULES, render_rules_markdown, validate
 from lantern.ingest.source import SourceTable
-from tests import test_rules_cin, test_rules_ssda903
+from tests import test_local_tables, test_rules_cin, test_rules_ssda903
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SAMPLES = SHARED / "reference" / "samples" / "ssda903"
-CASES = {c.rule_id for c in test_rules_ssda903.CASES} | {c.rule_id for c in test_rules_cin.CASES}
+CASES = ({c.rule_id for c in test_rules_ssda903.CASES} | {c.rule_id for c in test_rules_cin.CASES}
+         | test_local_tables.CASES)
 
 
 @pytest.mark.parametrize("rule_id", sorted(RULES))

@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
+from typer.core import TyperCommand
 
 from lantern.config import Settings, get_settings
 
@@ -71,7 +72,11 @@ def _check_settings() -> None:
 
     try:
         status_wording()
-    except ValueError as exc:
+        if get_settings().identity_roles is not None:
+            from lantern.security.identities import identity_roles
+
+            identity_roles()
+    except (ValueError, OSError) as exc:
         fail(str(exc), "See the settings table in README.md.", code=2)
 
 
@@ -120,6 +125,8 @@ def generate(
     written, _ = _generate(out, children, start, end, seed, scenario)
     console.print(f"Wrote the synthetic authority to [bold]{written.root}[/]")
     console.print(f"  SSD extract:  {written.ssd_extract}")
+    if written.local:
+        console.print(f"  Local tables: {written.local}")
     console.print(
         f"  CIN census:   {len(written.cin_census)} XML files in {written.root / 'cin_census'}"
     )
@@ -197,7 +204,8 @@ def ingest(
                                              "of the 31 March)")] = None,
     accept_warnings: Annotated[bool, typer.Option(help="Load despite warnings")] = False,
 ) -> None:
-    """Validate and load SSD extracts, CIN census XML, SSDA903 CSVs and Annex A, all or nothing."""
+    """Validate and load SSD extracts, CIN census XML, SSDA903 CSVs, Annex A and local
+    tables (`lantern template`), all or nothing."""
     from lantern.ingest.pipeline import ingest_paths, nothing_recognised
     from lantern.warehouse import Warehouse
     from lantern.warehouse.meta import write_authority
@@ -270,6 +278,37 @@ def validate(
                   f"{outcome.seconds:.1f} s: {outcome.errors} errors, {outcome.warnings} warnings.")
     if outcome.blocking():
         raise typer.Exit(1)
+
+
+def _local_table_names() -> str:
+    from lantern.formats.local_csv import local_tables
+
+    return ", ".join(local_tables())
+
+
+class _TemplateCommand(TyperCommand):
+    """`lantern template --help` lists the local tables, read from the model only when
+    asked (reading it at start-up would slow every command by a second)."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self.help = (f"{self.help} Tables: {_local_table_names()}. How to fill each column: "
+                     "docs/data-dictionary.md.")
+        super().format_help(ctx, formatter)
+
+
+@app.command(cls=_TemplateCommand)
+def template(
+    table: Annotated[str, typer.Argument(help="A local table, e.g. lantern_marac_referrals")],
+) -> None:
+    """Print the CSV template (its header line) of a local table, ready to fill and load
+    with `lantern ingest`."""
+    from lantern.formats.local_csv import local_tables
+    from lantern.formats.local_csv import template as header
+
+    if table not in local_tables():
+        fail(f"{table!r} is not a local table; the tables are: {_local_table_names()}",
+             code=2)
+    typer.echo(header(table), nl=False)
 
 
 @app.command()
@@ -375,8 +414,9 @@ def demo(
     from lantern.ingest.pipeline import ingest_paths
 
     _check_returns(written, settings)
-    with console.status("Validating and loading the SSD extract"):
-        outcome = ingest_paths([written.ssd_extract], settings=settings, la=scenario.la_code)
+    with console.status("Validating and loading the SSD extract and the local tables"):
+        extract = [written.ssd_extract, *([written.local] if written.local else [])]
+        outcome = ingest_paths(extract, settings=settings, la=scenario.la_code)
     if not outcome.loaded:
         _report_problems(outcome.validation)
         fail("the generated extract was refused", "This is a bug: please report it.")
@@ -716,6 +756,7 @@ def children(
             settings, "view_children_list", child_ids(rows),
             path="lantern children",
             detail=f"{kpi_id} {month} {period or 'headline'} {by}={value or 'all'}")
+        rows = _guard_identities(settings, rows)
     except (SQLAlchemyError, OSError) as exc:
         fail(f"could not write the access log in {settings.app_database_url}, so no child "
              f"is shown ({type(exc).__name__})", "Check LANTERN_DATABASE_URL and that the "
@@ -730,6 +771,23 @@ def children(
     _print_records(rows, columns(kpi_id) if fmt != "table" else shown, fmt,
                    f"{kpi_id} {month}: {len(rows)} {subject.plural} in the denominator, "
                    f"{sum(1 for r in rows if r.get('in_numerator'))} in the numerator")
+
+
+def _guard_identities(settings: Settings, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Adults' identities in local records (a MARAC victim's name, say) are shown only
+    if the command line's role may see them, each column's view logged first."""
+    from lantern.appdb import make_engine, migrate
+    from lantern.security.access_log import AccessLog
+    from lantern.security.identities import guard_rows, log_identity_view
+    from lantern.security.operator import operator
+
+    rows, shown = guard_rows(operator(), rows)
+    if shown:
+        migrate(settings.app_database_url)
+        log = AccessLog(make_engine(settings.app_database_url))
+        for (table, column), ids in shown.items():
+            log_identity_view(log, operator(), table, column, ids, path="lantern children")
+    return rows
 
 
 @app.command()

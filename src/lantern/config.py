@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # Job titles that make a professional a social worker for the workforce indicators
     # (JSON list, e.g. '["Social Worker", "Practice Lead"]').
     social_work_titles: tuple[str, ...] = SOCIAL_WORK_TITLES
+    # Who sees adults' identities in local records (YAML: table.column -> roles; the
+    # default is src/lantern/security/identities.yml).
+    identity_roles: Path | None = None
 
     @property
     def warehouse_path(self) -> Path:

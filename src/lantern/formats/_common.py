@@ -87,10 +87,6 @@ def age_on(dob: date | None, on: date) -> int | None:
     return relativedelta(on, dob).years if dob is not None else None
 
 
-def months_before(d: date, months: int) -> date:
-    return d - relativedelta(months=months)
-
-
 def latest(items: Iterable[Row], key: str, on: date | None = None) -> Row | None:
     """The item with the latest `key` date (on or before `on` when given)."""
     dated = [i for i in items if i.get(key) is not None and (on is None or i[key] <= on)]
@@ -168,6 +164,20 @@ def children_on(data: Dataset, fact: str, on: date) -> set[str]:
     w = facts_of(data)
     t = getattr(facts, fact)(w, on)
     return {str(r["child"]) for r in w.rows(t.select("child")) if r["child"] is not None}
+
+
+def periods_of_care(data: Dataset) -> dict[str, list[Row]]:
+    """Each child's periods of care as `lantern.facts.periods_of_care` defines them
+    (short breaks left out; start = earliest episode start; end = the last episode's end
+    unless it ended X1), oldest first: ``period_id``, ``p_start``, ``p_end``."""
+    from lantern import facts
+
+    arrow = data.get("ssd_cla_episodes")
+    if arrow is None or arrow.num_rows == 0:
+        return {}
+    w = facts_of({"ssd_cla_episodes": arrow})
+    out = group_by(w.rows(facts.periods_of_care(w)), "child")
+    return {child: sorted(ps, key=lambda p: p["p_start"]) for child, ps in out.items()}
 
 
 def _ranked_involvements(data: Dataset, role: str) -> list[Row]:

@@ -19,6 +19,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from lantern.calendar import add_months
+from lantern.facts.care import SHORT_BREAKS
 from lantern.formats._common import (
     Allocations,
     Dataset,
@@ -29,8 +31,8 @@ from lantern.formats._common import (
     group_by,
     index_by,
     latest,
-    months_before,
     overlaps,
+    periods_of_care,
     previous_cp_plans,
     rows,
     within,
@@ -172,7 +174,7 @@ class _AnnexA:
 
     def __init__(self, data: Dataset, start: date, end: date) -> None:
         self.data, self.lo, self.hi = data, start, end
-        self.year_ago = months_before(end, 12)
+        self.year_ago = add_months(end, -12)
         self.people = index_by(rows(data, "ssd_person"), "pers_person_id")
         self.disabled = {
             d["disa_person_id"] for d in rows(data, "ssd_disability")
@@ -181,6 +183,7 @@ class _AnnexA:
         self.alloc = Allocations(data)
         self.referrals = group_by(rows(data, "ssd_cin_episodes"), "cine_person_id")
         self.cla = group_by(rows(data, "ssd_cla_episodes"), "clae_person_id")
+        self.periods = periods_of_care(data)  # one definition: lantern.facts
         self.cp_plans = group_by(rows(data, "ssd_cp_plans"), "cppl_person_id")
         self.immigration = group_by(rows(data, "ssd_immigration_status"), "immi_person_id")
         self.missing = group_by(rows(data, "ssd_missing"), "miss_person_id")
@@ -257,7 +260,7 @@ class _AnnexA:
                 on = r["cine_referral_date"]
                 if not within(on, self.lo, self.hi):
                     continue
-                recent = sum(within(x["cine_referral_date"], months_before(on, 12), on)
+                recent = sum(within(x["cine_referral_date"], add_months(on, -12), on)
                              for x in refs)
                 out.append({**self.child(person, on), "Date of referral": on,
                             "Referral Source": r["cine_referral_source_code"],
@@ -297,7 +300,7 @@ class _AnnexA:
             person, on = s["s47e_person_id"], s["s47e_s47_start_date"]
             if not within(on, self.lo, self.hi):
                 continue
-            year_before = months_before(on, 12)
+            year_before = add_months(on, -12)
             icpc = latest(by_s47.get(s["s47e_s47_enquiry_id"], []), "icpc_icpc_date", self.hi)
             out.append({
                 **self.child(person, on),
@@ -401,7 +404,7 @@ class _AnnexA:
         return _sort(out, "Child Protection Plan Start Date")
 
     def _emergency_protection(self, person: str, on: date) -> bool:
-        since = months_before(on, 6)
+        since = add_months(on, -6)
         spells = [(s["lega_legal_status"], s["lega_legal_status_start_date"],
                    s["lega_legal_status_end_date"])
                   for s in self.legal_status.get(person, [])]
@@ -413,31 +416,37 @@ class _AnnexA:
     # -------------------------------------------------------------- list 8: children in care
 
     def children_in_care(self) -> list[Row]:
-        return _sort([self._cla_row(person, eps) for person, eps in self.cla.items()
-                      if any(overlaps(e["clae_cla_episode_start_date"],
-                                      e["clae_cla_episode_ceased_date"], self.lo, self.hi)
-                             for e in eps)], "Date Started to be Looked After")
+        """Children with a period of care (`lantern.facts`) open at any point in the window."""
+        in_window = {
+            person: [p for p in periods if overlaps(p["p_start"], p["p_end"], self.lo, self.hi)]
+            for person, periods in self.periods.items()}
+        return _sort([self._cla_row(person, periods[-1])
+                      for person, periods in in_window.items() if periods],
+                     "Date Started to be Looked After")
 
-    def _cla_row(self, person: str, episodes: list[Row]) -> Row:
-        eps = sorted((e for e in episodes if e["clae_cla_episode_start_date"]
-                      and e["clae_cla_episode_start_date"] <= self.hi),
-                     key=lambda e: e["clae_cla_episode_start_date"])
+    def _cla_row(self, person: str, period: Row) -> Row:
+        """The row of the child's latest period of care in the window, described on the date
+        it ended (when in the window) or at the window's end."""
+        eps = sorted((e for e in self.cla.get(person, [])
+                      if e["clae_cla_id"] == period["period_id"]
+                      and e["clae_cla_episode_start_date"]
+                      and e["clae_cla_episode_start_date"] <= self.hi
+                      and e["clae_legal_status"] not in SHORT_BREAKS),
+                     key=lambda e: (e["clae_cla_episode_start_date"], e["clae_cla_episode_id"]))
         last = eps[-1]
-        period = [e for e in eps if e["clae_cla_id"] == last["clae_cla_id"]]
-        ceased = as_at(last["clae_cla_episode_ceased_date"], self.hi)
-        left = ceased if last["clae_cla_episode_ceased_reason"] != "X1" else None
+        left = as_at(period["p_end"], self.hi)
         on = self.caseload_date(left)
-        last_year = [e for e in eps if overlaps(e["clae_cla_episode_start_date"],
-                                                e["clae_cla_episode_ceased_date"],
-                                                self.year_ago, self.hi)]
+        last_year = [e for e in self.cla.get(person, [])
+                     if e["clae_legal_status"] not in SHORT_BREAKS
+                     and overlaps(e["clae_cla_episode_start_date"],
+                                  e["clae_cla_episode_ceased_date"], self.year_ago, self.hi)]
         return {
             **self.child(person, on),
             ANNEX_A_COLUMNS["List 8"][5]: _yn(self._uasc(person, self.year_ago, {"UASC"})),
-            "Date Started to be Looked After": (last["clae_entered_care_date"]
-                                                or period[0]["clae_cla_episode_start_date"]),
+            "Date Started to be Looked After": period["p_start"],
             "Child's Category of Need": last["clae_cla_primary_need_code"],
             ANNEX_A_COLUMNS["List 8"][9]: _yn(len({e["clae_cla_id"] for e in last_year}) > 1),
-            "Start date of current legal status": _legal_status_start(period),
+            "Start date of current legal status": _legal_status_start(eps),
             "Child's Legal Status": last["clae_legal_status"],
             **self._cla_dates(person, last),
             "Number of Placements in the Last 12 months": len(

@@ -22,12 +22,17 @@ def file_name(table: Table) -> str:
     return f"{table.name}.csv"
 
 
-def write_extract(data: Dataset, out_dir: Path) -> list[Path]:
-    """Write every canonical table (empty ones as a header row) to out_dir."""
+def write_extract(data: Dataset, out_dir: Path, *, local: bool | None = None,
+                  names: dict[str, str] | None = None) -> list[Path]:
+    """Write every canonical table (empty ones as a header row) to out_dir; with `local`
+    False only the SSD's own tables, True only the local ones. `names`: table -> file
+    name, for files recognised by their header (local tables), not their name."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for table in tables().values():
-        path = out_dir / file_name(table)
+        if local is not None and table.local != local:
+            continue
+        path = out_dir / (names or {}).get(table.name, file_name(table))
         arrow = data.get(table.name)
         if arrow is None or arrow.num_rows == 0:
             with path.open("w", newline="", encoding="utf-8") as fh:

@@ -3,7 +3,8 @@
 SSDA903 CSVs are recognised by their exact column sets (file names vary between
 authorities), SSD extract files by their table file names (`ssd_person.csv`), CIN
 census XML by its root element and Annex A workbooks by their `.xlsx` suffix (the
-reader then matches the list sheets).
+reader then matches the list sheets). A local table's CSV (`lantern template TABLE`) is
+recognised by its header, whatever its name, and read as that table of the extract.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from lantern.formats import ssd_csv
+from lantern.formats import local_csv, ssd_csv
 from lantern.formats.ssda903 import LATER_TABLES, SSDA903_COLUMNS, XML_ROOT
 from lantern.ingest.readers import problem
 from lantern.ingest.source import Format, Problem
@@ -139,10 +140,13 @@ def _detect_csv(path: Path, year: int | None, root: Path | None) -> Detected:
         if table is not None:
             return Detected(path, "ssda903", table, year or year_from_path(path, root),
                             extra=extra)
+        local = local_csv.table_for_header(header)
+        if local is not None:
+            return Detected(path, "ssd", local.name)
     ssd = ssd_csv.table_for_file(path)
     if ssd is not None:
         return Detected(path, "ssd", ssd.name)
-    return Detected(path, None, reason=_near_903(header))
+    return Detected(path, None, reason=local_csv.nearest_table(header) or _near_903(header))
 
 
 def _within(cols: frozenset[str]) -> tuple[str | None, tuple[str, ...]]:
@@ -168,8 +172,8 @@ def _near_903(header: list[str] | None) -> str:
     best = max(SSDA903_TABLES.items(), key=lambda kv: len(kv[0] & cols) - len(kv[0] ^ cols))
     expected, name = best
     if len(expected & cols) < max(2, len(expected) // 2):
-        return ("columns match no SSDA903 table and the name is not an SSD table "
-                "(ssd_<table>.csv)")
+        return ("columns match no SSDA903 table or local table (`lantern template`) and "
+                "the name is not an SSD table (ssd_<table>.csv)")
     missing = sorted(expected - cols)
     extra = sorted(cols - expected)
     return (f"columns nearly match SSDA903 {name}: missing {', '.join(missing) or 'none'}; "

@@ -195,7 +195,8 @@ def read_paths(paths: list[Path], year: int | None, reading: _Reading) -> list[I
                     reading.problems.append(problem(
                         path, "file", "", None, "read-unrecognised",
                         f"is not a file Lantern reads: {d.reason}",
-                        "an SSDA903 CSV, CIN census XML, Annex A .xlsx or SSD extract CSV"))
+                        "an SSDA903 CSV, CIN census XML, Annex A .xlsx, SSD extract CSV "
+                        "or local table CSV (`lantern template`)"))
                 continue
             if d.extra:
                 reading.problems.append(problem(
@@ -231,6 +232,10 @@ def _duplicate_slots(files: list[InputFile]) -> list[Problem]:
             out.append(problem(f.path, "file", "", None, "read-duplicate",
                                f"is a second {f.format} {f.kind} for {f.year} (the first is "
                                f"{seen[slot]})", "one file per table and collection year"))
+        elif slot in seen and f.format == "ssd":  # each file replaces its table whole
+            out.append(problem(f.path, "file", "", None, "read-duplicate",
+                               f"is a second file of the table {f.kind} (the first is "
+                               f"{seen[slot]})", "one file per table in an ingest"))
         seen.setdefault(slot, f.path)
     return out
 
@@ -264,12 +269,16 @@ def _default_check(tables: list[SourceTable], part: Part = "all") -> list[Proble
     return validate(tables, part)
 
 
-def run_rules(files: list[InputFile], check: Check) -> list[Problem]:
-    """Each format's years checked one at a time, with the year before as `_last`."""
+def run_rules(files: list[InputFile], check: Check,
+              loaded: list[SourceTable] | None = None) -> list[Problem]:
+    """Each format's years checked one at a time, with the year before as `_last`.
+    `loaded`: rows already in the warehouse that local tables' ids are looked up in."""
     by_year: dict[tuple[str, int | None], list[SourceTable]] = {}
     for f in files:
         if f.tables:
             by_year.setdefault((f.format, f.year), []).extend(f.tables)
+    if loaded and ("ssd", None) in by_year:
+        by_year[("ssd", None)] = by_year[("ssd", None)] + loaded
     out: list[Problem] = []
     for (fmt, year), current in sorted(by_year.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
         previous = by_year.get((fmt, year - 1), []) if year else []
@@ -277,6 +286,23 @@ def run_rules(files: list[InputFile], check: Check) -> list[Problem]:
         out += [p for p in check(current + previous, "all")
                 if p.file in mine or p.file.startswith("(")]
     return out
+
+
+def _loaded_references(files: list[InputFile], settings: Settings
+                       ) -> tuple[list[SourceTable], list[Problem]]:
+    """The warehouse rows local tables refer to, or the problem of not reading them."""
+    import duckdb
+
+    from lantern.ingest.references import warehouse_references
+
+    tables = [t for f in files if f.format == "ssd" for t in f.tables]
+    try:
+        return warehouse_references(tables, settings.warehouse_path), []
+    except duckdb.Error as exc:
+        return [], [problem(settings.warehouse_path, "file", "", None, "read-warehouse",
+                            f"could not be read to check the ids local tables refer to: "
+                            f"{str(exc).splitlines()[0]}",
+                            "the warehouse free to read (stop the process holding it)")]
 
 
 def _dedupe(*ranked: list[Problem]) -> list[Problem]:
@@ -318,8 +344,10 @@ def _validate(paths: list[Path], year: int | None, settings: Settings, check: Ch
             for t in f.tables:
                 ssd[t.name], more = ssd_to_arrow(t, f.source_file().lineage)
                 mapped.problems += more
-    rules = run_rules(files, check)
-    outcome = ValidationOutcome(files, _dedupe(reading.problems, rules, mapped.problems),
+    loaded, unread = _loaded_references(files, settings)
+    rules = run_rules(files, check, loaded)
+    outcome = ValidationOutcome(files, _dedupe(reading.problems + unread, rules,
+                                               mapped.problems),
                                 reading.notes, ssd=ssd, skipped=reading.skipped)
     if outcome.problems and write:
         outcome.report_csv, outcome.report_html = write_report(outcome.problems,

@@ -33,6 +33,11 @@ class Column:
     # An adult's identity in a local record (MARAC victim, LADO subject, carer): shown
     # only to roles configured to see it, each view access-logged like a child's.
     identity: bool = False
+    # Ids separated by `;`, each referring to table.column (e.g. a MARAC referral's children)
+    id_list: str | None = None
+    # A date not before this column of the same row, or `table.column` of the row this
+    # row's foreign key to that table names (a visit not before its arrangement's notification)
+    not_before: str | None = None
     returns: tuple[str, ...] = ()
 
     @property
@@ -96,6 +101,8 @@ def tables() -> dict[str, Table]:
                 codes=c.get("codes"),
                 local=bool(c.get("local")),
                 identity=bool(c.get("identity")),
+                id_list=c.get("id_list"),
+                not_before=c.get("not_before"),
                 returns=tuple(c.get("returns", ())),
             )
             for cname, c in spec["columns"].items()

@@ -39,6 +39,7 @@ ACTIONS: tuple[str, ...] = (
     "api_child",  # a child's record through the JSON API
     "api_children_list",  # a list of children through the JSON API
     "view_report_children",  # a report or pack naming children
+    "view_adult_identity",  # an adult's identity in a local record (security.identities)
 )
 CHILDREN_MARK = "children:"  # in ``detail``, before the ids a list view named
 ACTION_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")

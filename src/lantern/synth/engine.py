@@ -12,6 +12,7 @@ import pyarrow as pa
 from lantern.calendar import add_months, add_working_days, working_day_on_or_before
 
 from . import care, frontdoor, protection
+from .local import render_local
 from .people import People, Person
 from .records import S47, Assessment, Referral
 from .sampling import Quotas, Rng, Table
@@ -36,6 +37,7 @@ class Simulation:
         ids = Ids()
         self.sim_start = date(start.year - scenario.burn_in_years, start.month, 1)
         self.end = end
+        self.seed = seed
         staff = Workforce(scenario, rng, ids, self.sim_start, end)
         self.w = World(sc=scenario, rng=rng, ids=ids, sim_start=self.sim_start, end=end,
                        people=People(rng, ids, scenario.la_code), staff=staff,
@@ -240,6 +242,7 @@ class Simulation:
         protection.render(w)
         care.render(w)
         w.staff.render(w.sink)
+        render_local(w, self.seed)
         return w.sink.tables()
 
 

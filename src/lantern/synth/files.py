@@ -20,6 +20,7 @@ Dataset = dict[str, pa.Table]
 class WrittenFiles:
     root: Path
     ssd_extract: Path
+    local: Path | None = None  # the local tables' CSV files (`lantern template`)
     cin_census: list[Path] = field(default_factory=list)
     ssda903: list[Path] = field(default_factory=list)
     annex_a: Path | None = None
@@ -31,6 +32,15 @@ class WrittenFiles:
         folders = sorted({p.parent for p in self.ssda903})[-years:]
         return [*sorted([*self.cin_census[-years:], *folders]),
                 *([self.annex_a] if self.annex_a else [])]
+
+
+def write_local(data: Dataset, out_dir: Path) -> list[Path]:
+    """The local tables as a council keeps them: one CSV each, named as people would
+    (`marac_referrals.csv`), the header as `lantern template` prints it."""
+    from lantern.formats.local_csv import local_tables
+
+    names = {name: f"{name.removeprefix('lantern_')}.csv" for name in local_tables()}
+    return ssd_csv.write_extract(data, out_dir, local=True, names=names)
 
 
 def collection_years(start: date, end: date) -> list[int]:
@@ -57,7 +67,9 @@ def write_all(
     out_dir.mkdir(parents=True, exist_ok=True)
     written = WrittenFiles(root=out_dir, ssd_extract=out_dir / "ssd")
     step("SSD extract")
-    ssd_csv.write_extract(data, written.ssd_extract)
+    ssd_csv.write_extract(data, written.ssd_extract, local=False)
+    written.local = out_dir / "local"
+    write_local(data, written.local)
     with shared_rows():  # each table converted once for every year's files
         for year in collection_years(start, end):
             step(f"CIN census {year - 1}-{str(year)[2:]}")

@@ -15,7 +15,7 @@ from lantern.ingest.source import Part, Problem, SourceTable
 
 
 def _load_all() -> None:
-    for sub in ("structure", "ssda903", "cin"):
+    for sub in ("structure", "ssda903", "cin", "local"):
         pkg = importlib.import_module(f"{__name__}.{sub}")
         for mod in pkgutil.iter_modules(pkg.__path__):
             if not mod.name.startswith("_"):

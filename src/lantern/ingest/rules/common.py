@@ -90,7 +90,7 @@ def date_rule(*, id: str, format: Format, table: str, field: str, message: str,
 def code_rule(*, id: str, format: Format, table: str, field: str, message: str,
               codes: Callable[[int | None], Iterable[str]], dfe_code: str | None = None,
               blank_is_error: bool = False, severity: Severity = "error",
-              expected: str | None = None) -> Check:
+              expected: str | None = None, family: str = "dfe") -> Check:
     """Declare: `table.field` must be one of `codes(year)` (and present, if required)."""
     claim(format, table, field, "code", *(("blank",) if blank_is_error else ()))
 
@@ -106,4 +106,4 @@ def code_rule(*, id: str, format: Format, table: str, field: str, message: str,
 
     text = expected or f"one of {', '.join(sorted(codes(None)))}{tail}"
     return rule(id=id, dfe_code=dfe_code, format=format, severity=severity, message=message,
-                fields=[field], tables=[table], expected=text)(check)
+                fields=[field], tables=[table], expected=text, family=family)(check)

@@ -13,7 +13,8 @@ FAMILIES = {
     "logic": "Cross-field logic (Lantern's own checks)",
     "dfe": "DfE validation rules",
 }
-FORMATS = {"ssda903": "SSDA903 (children looked after)", "cin": "CIN census"}
+FORMATS = {"ssda903": "SSDA903 (children looked after)", "cin": "CIN census",
+           "ssd": "Local tables (`lantern template TABLE`)"}
 
 
 def _cell(text: str) -> str:
@@ -107,6 +108,8 @@ def _catalogue_by_code() -> list[str]:
            "as `lantern rules` prints them. *not implemented* means Lantern does not check "
            "the rule yet: run DfE's own validator or another for those.", ""]
     for fmt, title in FORMATS.items():
+        if fmt == "ssd":
+            continue  # local tables have Lantern's rules only, no DfE codes
         entries = [e for e in catalogue(collection=fmt) if e.dfe_code]
         done = sum(e.status == "implemented" for e in entries)
         out += [f"### {title}: {done} of {len(entries)} implemented", "",

@@ -1,0 +1,1 @@
+"""Validation rules of the local tables (`lantern template TABLE`): see tables.py."""
