@@ -2,6 +2,7 @@
 
 Run: .venv/bin/python bench/ingest.py [--copies 149] [--d2i-copies 1,4] [--no-d2i]
      .venv/bin/python bench/ingest.py --samples-only  (the public samples beside D2I)
+     .venv/bin/python bench/ingest.py --cin-validate-only --d2i-copies 1  (CIN validation)
 
 1. Simulates the default authority for one year (2023-04 to 2024-03, after the
    simulator's 3-year burn-in), writes its 2024 CIN census XML and SSDA903 set with the
@@ -145,8 +146,8 @@ def step(kind: str, path: Path, year: int | None, home: Path) -> dict:
     settings = Settings(home=home)
     raw: list = []
 
-    def check(tables, part="all"):  # the catalogue's findings, before de-duplication by cell
-        got = validate(tables, part)
+    def check(tables, part="all", tallies=None):  # the catalogue's findings, before de-duplication
+        got = validate(tables, part, tallies)
         raw.extend(got)
         return got
 
@@ -270,6 +271,8 @@ def main() -> None:
     ap.add_argument("--samples-only", action="store_true",
                     help="only the public samples, Lantern beside D2I (a minute)")
     ap.add_argument("--work", type=Path, default=None)
+    ap.add_argument("--cin-validate-only", action="store_true",
+                    help="only CIN validation (1/4 and full size; D2I at --d2i-copies)")
     args = ap.parse_args()
     if args.samples_only:
         with tempfile.TemporaryDirectory(prefix="lantern-bench-samples-") as tmp:
@@ -316,7 +319,7 @@ def run(args: argparse.Namespace, work: Path, homes: Path) -> None:
     quarter_xml, _ = make(max(1, n // 4))
     print("\nLantern (each step a fresh interpreter; peak RSS of that process):")
     results = {}
-    for label, kind, path, year in [
+    steps = [
         ("CIN read only (streamed), 1/4 size", "read", quarter_xml, None),
         ("CIN read only (streamed), full size", "read", xml, None),
         ("CIN validate (read + rules), 1/4 size", "validate", quarter_xml, None),
@@ -325,11 +328,16 @@ def run(args: argparse.Namespace, work: Path, homes: Path) -> None:
         ("CIN ingest (… + map, merge, load), full size", "ingest", xml, None),
         ("SSDA903 validate (read + rules)", "validate", folder, YEAR),
         ("SSDA903 ingest (… + map, merge, load)", "ingest", folder, YEAR),
-    ]:
+    ]
+    if args.cin_validate_only:
+        steps = [s for s in steps if s[0].startswith("CIN validate")]
+    for label, kind, path, year in steps:
         results[label] = r = measure(kind, path, year, fresh())
         show(label, r)
     for step_name in ("CIN read only (streamed)", "CIN validate (read + rules)",
                       "CIN ingest (… + map, merge, load)"):
+        if f"{step_name}, full size" not in results:
+            continue
         q, f = results[f"{step_name}, 1/4 size"], results[f"{step_name}, full size"]
         grow = (f["peak_kb"] - q["peak_kb"]) / 1024
         print(f"  {step_name}: peak RSS {mb(q['peak_kb'])} at 1/4 size, {mb(f['peak_kb'])} "
@@ -342,6 +350,8 @@ def run(args: argparse.Namespace, work: Path, homes: Path) -> None:
     for copies in [int(c) for c in args.d2i_copies.split(",") if c]:
         cxml, cfolder = make(copies)
         for fmt, path, year in [("903", cfolder, YEAR), ("cin", cxml, None)]:
+            if args.cin_validate_only and fmt != "cin":
+                continue
             ours = measure("validate", path, year, fresh())
             theirs = d2i(fmt, path, YEAR)
             if theirs is None:
@@ -352,7 +362,8 @@ def run(args: argparse.Namespace, work: Path, homes: Path) -> None:
                   f"{ours['seconds']:.1f} s, peak RSS {mb(ours['peak_kb'])}; "
                   f"D2I / Lantern {theirs['seconds'] / ours['seconds']:.1f}x")
             agreement(f"{copies}x {fmt}", fmt, ours, theirs)
-    samples(homes / "samples")
+    if not args.cin_validate_only:
+        samples(homes / "samples")
 
 
 #: Public samples with deliberate errors: (format, path, year Lantern is told, D2I ruleset

@@ -149,7 +149,7 @@ def test_spc_uses_in_month_for_rolling_flows() -> None:
                         period="in_month"))  # fmt: skip
     items = build_exceptions(rows, META, MONTH, TARGETS)
     assert [(i.kind, i.rule) for i in items] == [("spc_concern", "outside_limits")]
-    assert "in_month" in items[0].message
+    assert "in the month" in items[0].message and "in_month" not in items[0].message
     # without in_month rows a rolling headline is not charted
     rolling_only = [r for r in rows if r["period"] == "rolling_12m"]
     assert build_exceptions(rolling_only, META, MONTH, TARGETS) == []

@@ -113,3 +113,15 @@ def test_board_exceptions(page: Page) -> None:
     text = page.locator("main").inner_text()
     assert "deep dive" in text or "target" in text, "exceptions are explained to the board"
     check(page, "exceptions")
+
+
+def test_board_scorecard_fits_the_page(page: Page) -> None:
+    """At 1280px the scorecard ran 48px past the page and cut off the neighbours column."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/scorecard")
+    widest = page.evaluate("Math.max(...[...document.querySelectorAll('main table')]"
+                           ".map(t => t.getBoundingClientRect().right))")
+    edge = page.evaluate("document.querySelector('main').getBoundingClientRect().right")
+    assert widest <= edge + 0.5, f"tables reach {widest}px, the page ends at {edge}px"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    check(page, "scorecard")

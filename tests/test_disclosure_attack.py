@@ -36,6 +36,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from lantern.casework.labels import exception_text, names
+from lantern.months import Month
 from tests.web_support import WebHome, board_home, client_for, make_app
 
 MONTH = "2024-11"
@@ -327,3 +328,97 @@ def test_inspector_sees_what_the_board_sees(app: FastAPI, board: TestClient) -> 
     for path in (f"/api/scorecard?month={MONTH}", f"/api/indicators/icpc_15wd_pct?month={MONTH}",
                  f"/api/exceptions?month={MONTH}"):
         assert inspector.get(path).json() == board.get(path).json(), path
+
+
+# --------------------------------------------------------------------------- across months
+
+MONTHS = ("2024-10", "2024-11")
+
+
+class Figures:
+    """What the board saw of each indicator at each scope: 12-month windows and
+    in-month counts by month (a count of children per cell; None when withheld)."""
+
+    def __init__(self) -> None:
+        self.windows: dict[tuple[str, Key], dict[str, tuple[int, ...] | None]] = (
+            defaultdict(dict))
+        self.months: dict[tuple[str, Key], dict[str, tuple[int, ...] | None]] = (
+            defaultdict(dict))
+
+    @staticmethod
+    def _put(into: dict[str, tuple[int, ...] | None], m: str,
+             got: tuple[int, ...] | None) -> None:
+        if got is not None or m not in into:
+            into[m] = got
+
+    def add_row(self, r: dict[str, Any], key: Key, month: str) -> None:
+        if r["period"] != "rolling_12m" or (r["chart_period"] or "") != "in_month":
+            return
+        unit = r["unit"]
+        self._put(self.windows[r["kpi_id"], key], month,
+                  counts(unit, r["numerator"], r["denominator"], r["value"]))
+        for pt in r["series"]:
+            self._put(self.months[r["kpi_id"], key], pt["month"],
+                      counts(unit, pt["numerator"], pt["denominator"], pt["value"]))
+
+
+def collect_months(board: TestClient) -> Figures:
+    seen = Figures()
+    scopes = [("authority", "")] + [tuple(v.split(":", 1)) for v in views(board)]
+    for month in MONTHS:
+        for b, v in scopes:
+            query = f"/api/scorecard?month={month}" + (f"&breakdown={b}&value={v}" if v else "")
+            got = board.get(query)
+            assert got.status_code == 200, query
+            for section in got.json()["sections"]:
+                for r in section["rows"]:
+                    seen.add_row(r, (b, v), month)
+    return seen
+
+
+def _window(m: str) -> list[str]:
+    end = Month.parse(m)
+    return [str(end - k) for k in range(12)]
+
+
+def attack_months(seen: Figures) -> list[str]:
+    """Every in-month count of 1-4 given back by two 12-month figures' difference."""
+    found = []
+    for (kpi, key), windows in sorted(seen.windows.items()):
+        months = seen.months[kpi, key]
+        known = {m: c for m, c in windows.items() if c is not None}
+        for a in known:
+            for b in known:
+                if a >= b:
+                    continue
+                terms = {m: 1 for m in _window(b)}
+                for m in _window(a):
+                    terms[m] = terms.get(m, 0) - 1
+                unknown = [m for m, s in terms.items() if s and months.get(m) is None]
+                if len(unknown) != 1:
+                    continue
+                (u,) = unknown
+                for c in range(len(known[b])):
+                    rest = known[b][c] - known[a][c] - sum(
+                        s * months[m][c] for m, s in terms.items()  # type: ignore[index]
+                        if s and m != u)
+                    value = rest * terms[u]
+                    if 0 < value < 5 and u in months:  # shown as withheld on a chart
+                        found.append(f"{kpi} {key}: {a} and {b} give {u} as {value}")
+    return found
+
+
+def test_two_months_pages_give_back_no_small_count(board: TestClient) -> None:
+    """This month's 12-month figure less last month's is this month's in-month count
+    less that of a year ago: with both months' pages and the in-month charts, the
+    attacker differences every pair of 12-month figures of a scope and solves for the
+    one in-month count left unknown. On the code before `protect_series` this gives
+    back 12 counts of 1-4."""
+    seen = collect_months(board)
+    pairs = sum(len([c for c in w.values() if c is not None]) >= 2
+                for w in seen.windows.values())
+    assert pairs > 50, "the board saw too few figures in both months to test"
+    withheld = sum(c is None for m in seen.months.values() for c in m.values())
+    assert withheld, "nothing was withheld: the fixture has no small months to protect"
+    leaks = attack_months(seen)
+    assert not leaks, f"{len(leaks)} small counts given back, e.g.\n" + "\n".join(leaks[:10])

@@ -186,3 +186,14 @@ def test_retired_placement_codes_become_k3_from_2025(tmp_path: Path) -> None:
         write_ssda903(data, out, collection_year=year)
         places = {r["PLACE"] for r in _read(out / FILE_NAMES["Episodes"])}
         assert places == {code}
+
+
+def test_an_in_year_return_has_no_year_end_outcomes_yet(tmp_path: Path) -> None:
+    from datetime import date
+
+    write_ssda903(dataset(), tmp_path / "in_year", collection_year=2024,
+                  as_at=date(2024, 3, 30))
+    write_ssda903(dataset(), tmp_path / "year_end", collection_year=2024,
+                  as_at=date(2024, 3, 31))
+    assert _read(tmp_path / "in_year" / FILE_NAMES["OC2"]) == []
+    assert [r["CHILD"] for r in _read(tmp_path / "year_end" / FILE_NAMES["OC2"])] == ["L1"]

@@ -93,8 +93,10 @@ def test_the_xml_is_checked_exactly_as_the_same_csvs(tmp_path: Path) -> None:
     def key(p: object) -> tuple[str, str, str | None]:
         return (p.rule_id, p.field, p.value)  # type: ignore[attr-defined]
     assert Counter(map(key, xml.problems)) == Counter(map(key, csvs.problems))
-    # care starting in a temporary placement, review code PN9, accommodation S1
+    # care starting in a temporary placement, review code PN9, accommodation S1, and UASC
+    # data for a care leaver not looked after in the year (1014)
     assert sorted((p.rule_id, p.locator) for p in xml.problems) == [
+        ("903:1014", "/EXPSSDA903/CHILD[2]/HEADER/UASC[1]"),
         ("903:133", "/EXPSSDA903/CHILD[2]/HEADER"),
         ("903:167", "/EXPSSDA903/CHILD[1]/HEADER/AREVIEW[2]"),
         ("903:380", "/EXPSSDA903/CHILD[1]/EPISODE[1]")]

@@ -5,6 +5,7 @@ Census year 2025 (1 April 2024 to 31 March 2025) unless a case says otherwise.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -69,6 +70,9 @@ def PL(**kw: Any) -> dict[str, Any]:
             "CINPlanStartDate": "2024-07-01", "CINPlanEndDate": None, **kw}
 
 
+DISABILITY_CODES = ["AUT", "BEH", "COMM", "CON", "DDA", "HAND", "HEAR", "INC", "LD", "MOB"]
+
+
 def C(rule: str, why: str, bad: dict[str, Any], good: dict[str, Any], year: int = 2025) -> Case:
     return Case(rule if rule.startswith("lantern:") else f"cin:{rule}", why, bad, good, year)
 
@@ -76,27 +80,13 @@ def C(rule: str, why: str, bad: dict[str, Any], good: dict[str, Any], year: int 
 CASES: list[Case] = [
     # -- structure
     C("layout", "CINdetails without cin_index", {"CINdetails": [CD()]}, {"CINdetails": [CD()]}),
-    C("required", "ReferralNFA missing", {"CINdetails": [CD(ReferralNFA=None)]},
-      {"CINdetails": [CD()]}),
     C("date", "CINreferralDate 2024-02-30", {"CINdetails": [CD(CINclosureDate="2024-02-30",
                                                                 ReasonForClosure="RC8")]},
       {"CINdetails": [CD(CINclosureDate="2024-12-30", ReasonForClosure="RC8")]}),
+    C("required", "an assessment without its start date",
+      {"Assessments": [AS(AssessmentActualStartDate=None)]}, {"Assessments": [AS()]}),
     C("code", "UPNunknown UN9", {"ChildIdentifiers": [CI(UPNunknown="UN9")]},
       {"ChildIdentifiers": [CI(UPNunknown="UN2")]}),
-    C("code", "ReferralNFA 'true' is not allowed from 2025",
-      {"CINdetails": [CD(ReferralNFA="true")]}, {"CINdetails": [CD(ReferralNFA="1")]}),
-    C("code", "GenderCurrent 3 in 2024", {"ChildIdentifiers": [
-        {**CI(), "Sex": None, "GenderCurrent": "3"}]},
-      {"ChildIdentifiers": [{**CI(), "Sex": None, "GenderCurrent": "9"}]}, 2024),
-    C("code", "Sex is accepted with GenderCurrent's codes, either element, any year",
-      {"ChildIdentifiers": [CI(Sex="X")]},
-      {"ChildIdentifiers": [CI(Sex="1"), CI(child_index="1", LAchildID="C2", Sex="M")]}, 2024),
-    C("required", "a 2024 return with <Sex> instead of <GenderCurrent> (the public sample)",
-      {"ChildIdentifiers": [{**CI(), "Sex": None, "GenderCurrent": None}]},
-      {"ChildIdentifiers": [{**CI(), "GenderCurrent": None}]}, 2024),
-    C("required", "a 2025 return with <GenderCurrent> instead of <Sex>",
-      {"ChildIdentifiers": [{**CI(), "Sex": None, "GenderCurrent": None}]},
-      {"ChildIdentifiers": [{**CI(), "Sex": None, "GenderCurrent": "1"}]}),
     C("pattern", "UPN ending in a letter before 2025 (the XSD's second pattern)",
       {"ChildIdentifiers": [CI(UPN="A12345678901BC")]},
       {"ChildIdentifiers": [CI(UPN="A12345678901B"), CI(child_index="1", LAchildID="C2",
@@ -326,6 +316,10 @@ CASES: list[Case] = [
       {"Assessments": [AS(AssessmentAuthorisationDate=None),
                        AS(assessment_index="1", AssessmentAuthorisationDate=None)]},
       {"Assessments": [AS(), AS(assessment_index="1", AssessmentAuthorisationDate=None)]}),
+    C("8831", "a conference in CIN details on a referral with no further action",
+      {"CINdetails": [CD(ReferralNFA="1", DateOfInitialCPC="2024-06-20")]},
+      {"CINdetails": [CD(ReferralNFA="1")], "ChildProtectionPlans": [CP()],
+       "CINplanDates": [PL()]}),
     C("8831", "assessment on a referral with no further action",
       {"CINdetails": [CD(ReferralNFA="1")], "Assessments": [AS()]},
       {"CINdetails": [CD(ReferralNFA="0")], "Assessments": [AS()]}),
@@ -375,10 +369,251 @@ CASES: list[Case] = [
       {"ChildIdentifiers": [CI(LAchildID="C" * 20)]}),
     C("1580", "LA child id with a hyphen", {"ChildIdentifiers": [CI(LAchildID="C-1")]},
       {"ChildIdentifiers": [CI(LAchildID="C1")]}),
-    C("lantern:cin-episodes-overlap", "second referral while the first is open",
-      {"CINdetails": [CD(), CD(cin_index="1", CINreferralDate="2024-09-01")]},
-      {"CINdetails": [CD(CINclosureDate="2024-08-01", ReasonForClosure="RC8"),
+    # -- the rest of DfE's list (issue #19)
+    C("100", "reference date a day early", {"Header": [HD(ReferenceDate="2025-03-30")]},
+      {"Header": [HD()]}),
+    C("100", "reference date missing", {"Header": [HD(ReferenceDate=None)]}, {"Header": [HD()]}),
+    C("1530", "LA code 999", {"ChildIdentifiers": [CI(UPN="A999123456789")]},
+      {"ChildIdentifiers": [CI(UPN="A880123456789")]}),
+    C("1530", "942 (Cumberland) is not a code in 2022-23",
+      {"ChildIdentifiers": [CI(UPN="A942123456789")]},
+      {"ChildIdentifiers": [CI(UPN="A941123456789")]}, 2023),
+    C("1530", "942 is a code from 2023-24; 944 never",
+      {"ChildIdentifiers": [CI(UPN="A944123456789")]},
+      {"ChildIdentifiers": [CI(UPN="A942123456789")]}, 2024),
+    C("1560Q", "former UPN one character short",
+      {"ChildIdentifiers": [CI(FormerUPN="A12345678901")]},
+      {"ChildIdentifiers": [CI(FormerUPN="A12345678901B")]}),
+    C("2883", "a plan in the year with no conference in it",
+      {"Header": [HD()], "ChildProtectionPlans": [CP()],
+       "Section47": [S47(DateOfInitialCPC="2024-03-28")]},
+      {"Header": [HD()], "ChildProtectionPlans": [CP()], "Section47": [S47()]}),
+    C("2883", "a conference held at CIN details level counts",
+      {"Header": [HD()], "ChildProtectionPlans": [CP(), CP(cpp_index="1")],
+       "CINdetails": [CD(DateOfInitialCPC="2024-06-20")]},
+      {"Header": [HD()], "ChildProtectionPlans": [CP(), CP(cpp_index="1")],
+       "CINdetails": [CD(DateOfInitialCPC="2024-06-20")], "Section47": [S47()]}),
+    C("2885", "plan starts the day after the enquiry's conference",
+      {"Header": [HD()], "ChildProtectionPlans": [CP(CPPstartDate="2024-06-21")],
+       "Section47": [S47()], "CINdetails": [CD()]},
+      {"Header": [HD()], "ChildProtectionPlans": [CP()], "Section47": [S47()],
+       "CINdetails": [CD()]}),
+    C("2885", "no enquiry: the plan starts on the CIN details conference",
+      {"Header": [HD()], "ChildProtectionPlans": [CP()],
+       "CINdetails": [CD(DateOfInitialCPC="2024-06-19")], "Section47": []},
+      {"Header": [HD()], "ChildProtectionPlans": [CP()],
+       "CINdetails": [CD(DateOfInitialCPC="2024-06-20")], "Section47": []}),
+    # 2 of 50 born children without a sex is 4 %; 2 of 100 is exactly 2 % (not more)
+    C("2886Q", "more than 2 % of children without a sex",
+      {"ChildIdentifiers": [CI(child_index=str(i), LAchildID=f"C{i}",
+                               Sex=None if i < 2 else "F") for i in range(50)]},
+      {"ChildIdentifiers": [CI(child_index=str(i), LAchildID=f"C{i}",
+                               Sex="U" if i < 2 else "F") for i in range(100)]
+       + [CI(child_index="100", LAchildID="C100", PersonBirthDate=None,
+             ExpectedPersonBirthDate="2025-05-01", Sex=None)]}),
+    C("2886Q", "2022-23: GenderCurrent 0 is no sex",
+      {"ChildIdentifiers": [{**CI(child_index=str(i), LAchildID=f"C{i}", Sex=None),
+                             "GenderCurrent": "0" if i < 3 else "2"} for i in range(100)]},
+      {"ChildIdentifiers": [{**CI(child_index=str(i), LAchildID=f"C{i}", Sex=None),
+                             "GenderCurrent": "0" if i < 2 else "2"} for i in range(100)]},
+      2023),
+    C("2887Q", "seven disability codes besides NONE",
+      {"Disabilities": [DI(Disability=d) for d in DISABILITY_CODES[:7]] + [DI()]},
+      {"Disabilities": [DI(Disability=d) for d in DISABILITY_CODES[:8]]}),
+    C("2888Q", "every disabled child has one code",
+      {"Disabilities": [DI(Disability="HEAR"), DI(child_index="1", Disability="VIS")]},
+      {"Disabilities": [DI(Disability="HEAR"), DI(Disability="VIS")]}),
+    C("2888Q", "no disabled child: nothing to ask (2887Q's)",
+      {"Disabilities": [DI(Disability="AUT")]}, {"Disabilities": [DI()]}),
+    C("2990", "closed after assessment with a section 47",
+      {"CINdetails": [CD(CINclosureDate="2024-07-01", ReasonForClosure="RC8")],
+       "Section47": [S47()]},
+      {"CINdetails": [CD(CINclosureDate="2024-07-01", ReasonForClosure="RC7")],
+       "Section47": [S47()]}),
+    C("2990", "closed after assessment (early help) with a conference in CIN details",
+      {"CINdetails": [CD(CINclosureDate="2024-07-01", ReasonForClosure="RC9",
+                         DateOfInitialCPC="2024-06-20")]},
+      {"CINdetails": [CD(CINclosureDate="2024-07-01", ReasonForClosure="RC9")]}),
+    C("4001", "open CIN plan beside an open CP plan",
+      {"ChildProtectionPlans": [CP()], "CINplanDates": [PL()]},
+      {"ChildProtectionPlans": [CP()], "CINplanDates": [PL(CINPlanEndDate="2024-08-01")]}),
+    C("4003", "CP review while the episode's CIN plan is open",
+      {"Header": [HD()], "CINplanDates": [PL()], "ChildProtectionPlans": [CP()],
+       "Reviews": [RV()]},
+      {"Header": [HD()], "CINplanDates": [PL()],
+       "ChildProtectionPlans": [CP(CPPendDate="2024-09-01")], "Reviews": [RV()]}),
+    C("4003", "a review on the day the CIN plan ended is after it",
+      {"Header": [HD()], "CINplanDates": [PL(CINPlanEndDate="2024-09-02")],
+       "ChildProtectionPlans": [CP()], "Reviews": [RV()]},
+      {"Header": [HD()], "CINplanDates": [PL(CINPlanEndDate="2024-09-01")],
+       "ChildProtectionPlans": [CP()], "Reviews": [RV()]}),
+    C("4010", "CIN plan without a start", {"Header": [HD()],
+                                           "CINplanDates": [PL(CINPlanStartDate=None)]},
+      {"Header": [HD()], "CINplanDates": [PL()]}),
+    C("4010", "CIN plan starting after the census",
+      {"Header": [HD()], "CINplanDates": [PL(CINPlanStartDate="2025-04-01")]},
+      {"Header": [HD()], "CINplanDates": [PL(CINPlanStartDate="2025-03-31")]}),
+    C("4014", "a CIN plan starting the day another ended",
+      {"Header": [HD()], "CINplanDates": [PL(CINPlanEndDate="2024-08-01"),
+                                          PL(cin_index="1", CINPlanStartDate="2024-08-01")]},
+      {"Header": [HD()], "CINplanDates": [PL(CINPlanEndDate="2024-08-01"),
+                                          PL(cin_index="1", CINPlanStartDate="2024-08-02")]}),
+    C("4014", "a CIN plan starting while another is open",
+      {"Header": [HD()], "CINplanDates": [PL(), PL(CINPlanStartDate="2025-03-31")]},
+      {"Header": [HD()], "CINplanDates": [PL(CINPlanStartDate="2025-03-31"),
+                                          PL(CINPlanStartDate="2024-07-01",
+                                             CINPlanEndDate="2024-09-01")]}),
+    C("4016", "CIN plan starting during an open CP plan",
+      {"Header": [HD()], "ChildProtectionPlans": [CP()], "CINplanDates": [PL()]},
+      {"Header": [HD()], "ChildProtectionPlans": [CP(CPPendDate="2024-07-01")],
+       "CINplanDates": [PL()]}),
+    C("4017", "CP plan starting during a CIN plan",
+      {"Header": [HD()], "CINplanDates": [PL(CINPlanStartDate="2024-06-01",
+                                             CINPlanEndDate="2024-06-21")],
+       "ChildProtectionPlans": [CP()]},
+      {"Header": [HD()], "CINplanDates": [PL(CINPlanStartDate="2024-06-01",
+                                             CINPlanEndDate="2024-06-20")],
+       "ChildProtectionPlans": [CP()]}),
+    C("4180", "no sex for a child born", {"ChildIdentifiers": [CI(Sex=None)]},
+      {"ChildIdentifiers": [CI(), CI(child_index="1", LAchildID="C2", Sex=None,
+                                     PersonBirthDate=None,
+                                     ExpectedPersonBirthDate="2025-05-01")]}),
+    C("4180", "from 2024-25 Sex is M, F or U, in whichever element",
+      {"ChildIdentifiers": [{**CI(Sex=None), "GenderCurrent": "1"}]},
+      {"ChildIdentifiers": [{**CI(Sex=None), "GenderCurrent": "M"},
+                            CI(child_index="1", LAchildID="C2", Sex="U")]}),
+    C("4180", "GenderCurrent 3 in 2023-24", {"ChildIdentifiers": [
+        {**CI(), "Sex": None, "GenderCurrent": "3"}]},
+      {"ChildIdentifiers": [{**CI(), "Sex": None, "GenderCurrent": "9"}]}, 2024),
+    C("4180", "2023-24: a return in transition carries Sex with either code set",
+      {"ChildIdentifiers": [CI(Sex="X"), {**CI(child_index="1", LAchildID="C2"),
+                                          "Sex": None, "GenderCurrent": None}]},
+      {"ChildIdentifiers": [CI(Sex="1"), CI(child_index="1", LAchildID="C2", Sex="M")]},
+      2024),
+    # census 2024-25: expected births from 1 March (31 March - 30 days) to 31 December 2025
+    C("8530Q", "expected birth on 28 February 2025",
+      {"Header": [HD()], "ChildIdentifiers": [CI(PersonBirthDate=None,
+                                                 ExpectedPersonBirthDate="2025-02-28")]},
+      {"Header": [HD()], "ChildIdentifiers": [CI(PersonBirthDate=None,
+                                                 ExpectedPersonBirthDate="2025-03-01")]}),
+    C("8530Q", "expected birth on 1 January 2026",
+      {"Header": [HD()], "ChildIdentifiers": [CI(PersonBirthDate=None,
+                                                 ExpectedPersonBirthDate="2026-01-01")]},
+      {"Header": [HD()], "ChildIdentifiers": [CI(PersonBirthDate=None,
+                                                 ExpectedPersonBirthDate="2025-12-31")]}),
+    C("8530Q", "leap year: 2023-24 runs from 1 March 2024", {
+        "Header": [HD(ReferenceDate="2024-03-31")],
+        "ChildIdentifiers": [CI(PersonBirthDate=None, ExpectedPersonBirthDate="2024-02-29")]},
+      {"Header": [HD(ReferenceDate="2024-03-31")],
+       "ChildIdentifiers": [CI(PersonBirthDate=None, ExpectedPersonBirthDate="2024-03-01")]},
+      2024),
+    C("8565", "closed the day before the assessment was authorised",
+      {"CINdetails": [CD(CINclosureDate="2024-06-30", ReasonForClosure="RC8")],
+       "Assessments": [AS()]},
+      {"CINdetails": [CD(CINclosureDate="2024-07-01", ReasonForClosure="RC8")],
+       "Assessments": [AS()]}),
+    C("8565", "closed before the CIN plan ended",
+      {"CINdetails": [CD(CINclosureDate="2024-08-01", ReasonForClosure="RC7")],
+       "CINplanDates": [PL(CINPlanEndDate="2024-08-02")]},
+      {"CINdetails": [CD(CINclosureDate="2024-08-02", ReasonForClosure="RC7")],
+       "CINplanDates": [PL(CINPlanEndDate="2024-08-02")]}),
+    C("8568", "ReferralNFA missing", {"CINdetails": [CD(ReferralNFA=None)]},
+      {"CINdetails": [CD()]}),
+    C("8568", "ReferralNFA 'true' is not allowed from 2024-25",
+      {"CINdetails": [CD(ReferralNFA="true")]}, {"CINdetails": [CD(ReferralNFA="1")]}),
+    C("8568", "'true' is allowed in 2023-24", {"CINdetails": [CD(ReferralNFA="yes")]},
+      {"CINdetails": [CD(ReferralNFA="true")]}, 2024),
+    C("8585Q", "closed as died with no date of death",
+      {"ChildIdentifiers": [CI()], "CINdetails": [CD(CINclosureDate="2024-07-01",
+                                                     ReasonForClosure="RC2")]},
+      {"ChildIdentifiers": [CI(PersonDeathDate="2024-07-01")],
+       "CINdetails": [CD(CINclosureDate="2024-07-01", ReasonForClosure="RC2")]}),
+    C("8715", "enquiry's conference before the census year",
+      {"Header": [HD()], "Section47": [S47(S47ActualStartDate="2024-03-20",
+                                           DateOfInitialCPC="2024-03-31")]},
+      {"Header": [HD()], "Section47": [S47(S47ActualStartDate="2024-03-20",
+                                           DateOfInitialCPC="2024-04-01")]}),
+    C("8715", "CIN details conference after the census year",
+      {"Header": [HD()], "CINdetails": [CD(DateOfInitialCPC="2025-04-01")]},
+      {"Header": [HD()], "CINdetails": [CD(DateOfInitialCPC="2025-03-31")]}),
+    # 2024-25: of school age is 5 by 31 August 2024, born on or before 31 August 2019
+    C("8770Q", "school age, no UPN, reason UN1 (not of school age)",
+      {"Header": [HD()], "CINdetails": [CD()],
+       "ChildIdentifiers": [CI(PersonBirthDate="2019-08-31", UPNunknown="UN1")]},
+      {"Header": [HD()], "CINdetails": [CD()],
+       "ChildIdentifiers": [CI(PersonBirthDate="2019-09-01", UPNunknown="UN1"),
+                            CI(child_index="1", LAchildID="C2", UPNunknown="UN2")]}),
+    # 2023-24: born earlier than 31 March 2024 minus 6 years (31 March 2018)
+    C("8770Q", "2023-24: born 30 March 2018, no UPN or reason",
+      {"Header": [HD(ReferenceDate="2024-03-31")], "CINdetails": [CD()],
+       "ChildIdentifiers": [CI(PersonBirthDate="2018-03-30")]},
+      {"Header": [HD(ReferenceDate="2024-03-31")], "CINdetails": [CD()],
+       "ChildIdentifiers": [CI(PersonBirthDate="2018-03-31")]}, 2024),
+    C("8772", "UN7 with a referral going on to further action",
+      {"ChildIdentifiers": [CI(UPNunknown="UN7")], "CINdetails": [CD()]},
+      {"ChildIdentifiers": [CI(UPNunknown="UN7")], "CINdetails": [CD(ReferralNFA="1")]}),
+    # 2024-25: over 25 is born before 31 March 2000
+    C("8775Q", "born 30 March 2000 with an open episode",
+      {"Header": [HD()], "ChildIdentifiers": [CI(PersonBirthDate="2000-03-30")],
+       "CINdetails": [CD()]},
+      {"Header": [HD()], "ChildIdentifiers": [CI(PersonBirthDate="2000-03-31")],
+       "CINdetails": [CD()]}),
+    C("8775Q", "an episode closed on the 25th birthday is not asked about",
+      {"Header": [HD()], "ChildIdentifiers": [CI(PersonBirthDate="1999-06-01")],
+       "CINdetails": [CD(CINclosureDate="2024-06-02", ReasonForClosure="RC7")]},
+      {"Header": [HD()], "ChildIdentifiers": [CI(PersonBirthDate="1999-06-01")],
+       "CINdetails": [CD(CINclosureDate="2024-06-01", ReasonForClosure="RC7")]}),
+    C("8816", "an open episode that is not the latest",
+      {"CINdetails": [CD(), CD(cin_index="1", CINreferralDate="2024-09-01",
+                               CINclosureDate="2024-09-01", ReasonForClosure="RC8",
+                               ReferralNFA="1")]},
+      {"CINdetails": [CD(CINclosureDate="2024-08-01", ReasonForClosure="RC7"),
                       CD(cin_index="1", CINreferralDate="2024-09-01")]}),
+    C("8820", "a referral the day before the previous episode closed",
+      {"Header": [HD()], "CINdetails": [CD(CINclosureDate="2024-08-01",
+                                           ReasonForClosure="RC7"),
+                                        CD(cin_index="1", CINreferralDate="2024-07-31")]},
+      {"Header": [HD()], "CINdetails": [CD(CINclosureDate="2024-08-01",
+                                           ReasonForClosure="RC7"),
+                                        CD(cin_index="1", CINreferralDate="2024-08-01")]}),
+    C("8820", "an open no-further-action referral does not run on",
+      {"Header": [HD()], "CINdetails": [CD(), CD(cin_index="1",
+                                                 CINreferralDate="2024-09-01")]},
+      {"Header": [HD()], "CINdetails": [CD(ReferralNFA="1"),
+                                        CD(cin_index="1", CINreferralDate="2024-09-01")]}),
+    C("8825Q", "closed after assessment with no assessment",
+      {"CINdetails": [CD(CINclosureDate="2024-07-01", ReasonForClosure="RC9")]},
+      {"CINdetails": [CD(CINclosureDate="2024-06-01", ReasonForClosure="RC8",
+                         ReferralNFA="1")]}),
+    C("8839", "two enquiries waiting for their conference",
+      {"Section47": [S47(DateOfInitialCPC=None),
+                     S47(S47ActualStartDate="2024-07-01", DateOfInitialCPC=None)]},
+      {"Section47": [S47(DateOfInitialCPC=None),
+                     S47(S47ActualStartDate="2024-07-01", DateOfInitialCPC=None,
+                         ICPCnotRequired="1")]}),
+    C("8873Q", "one assessment, no factors, closed for another reason",
+      {"CINdetails": [CD(CINclosureDate="2024-07-01", ReasonForClosure="RC7")],
+       "Assessments": [AS()], "AssessmentFactors": [AF(AssessmentFactors="21")]},
+      {"CINdetails": [CD(CINclosureDate="2024-07-01", ReasonForClosure="RC8")],
+       "Assessments": [AS()], "AssessmentFactors": [AF(AssessmentFactors="21")]}),
+    C("8873Q", "two assessments: not asked",
+      {"CINdetails": [CD()], "Assessments": [AS()],
+       "AssessmentFactors": [AF(AssessmentFactors="21")]},
+      {"CINdetails": [CD()], "Assessments": [AS(), AS(assessment_index="1")],
+       "AssessmentFactors": [AF(AssessmentFactors="21")]}),
+    C("8890", "an enquiry starting on the day of another's conference",
+      {"Header": [HD()], "Section47": [S47(), S47(S47ActualStartDate="2024-06-20")]},
+      {"Header": [HD()], "Section47": [S47(), S47(S47ActualStartDate="2024-06-21")]}),
+    C("8890", "one that needed no conference is not ongoing",
+      {"Header": [HD()], "Section47": [S47(DateOfInitialCPC=None),
+                                       S47(S47ActualStartDate="2024-09-01")]},
+      {"Header": [HD()], "Section47": [S47(DateOfInitialCPC=None, ICPCnotRequired="1"),
+                                       S47(S47ActualStartDate="2024-09-01")]}),
+    C("8940", "a CP plan starting the day another ended",
+      {"Header": [HD()], "ChildProtectionPlans": [
+          CP(CPPendDate="2024-08-01"), CP(cpp_index="1", CPPstartDate="2024-08-01")]},
+      {"Header": [HD()], "ChildProtectionPlans": [
+          CP(CPPendDate="2024-08-01"), CP(cpp_index="1", CPPstartDate="2024-08-02")]}),
 ]
 
 for _c in CASES:
@@ -389,3 +624,47 @@ for _c in CASES:
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.rule_id}-{c.why[:30]}")
 def test_rule_case(case: Case) -> None:
     check_case("cin", case)
+
+
+def test_a_return_read_in_parts_is_judged_once_on_its_whole_tally() -> None:
+    from lantern.ingest.rules import Tally, validate
+    from tests.test_rules_support import tables_of
+
+    # two parts of one return, each with 4 different disability codes: 8 in the whole
+    # return, so 2887Q (fewer than 8) is not asked, though each part alone would be
+    parts = [tables_of("cin", {"Header": [HD()], "Disabilities": [
+        DI(child_index=str(n), Disability=d) for n, d in enumerate(codes)]}, 2025)
+        for codes in (DISABILITY_CODES[:4], DISABILITY_CODES[4:8])]
+    assert all(any(p.rule_id == "cin:2887Q" for p in validate(t)) for t in parts)
+    tallies: dict[str, Tally] = {}
+    for t in parts:
+        assert not [p for p in validate(t, "rows", tallies) if p.rule_id == "cin:2887Q"]
+    assert not [p for p in validate(parts[0], "return", tallies) if p.rule_id == "cin:2887Q"]
+    # without the second part's codes the whole return has 4: asked once, of the table
+    short = {k: v for k, v in tallies.items()}
+    short["cin:2887Q"] = Counter({k: n for k, n in tallies["cin:2887Q"].items()
+                                  if k[5:] in DISABILITY_CODES[:4]})
+    [p] = [p for p in validate(parts[0], "return", short) if p.rule_id == "cin:2887Q"]
+    assert (p.locator, p.value) == ("Disabilities", "4 codes: AUT, BEH, COMM, CON")
+    one = tables_of("cin", {"Disabilities": [DI(Disability="AUT")]}, 2025)
+    assert [p.value for p in validate(one) if p.rule_id == "cin:2887Q"] == ["1 code: AUT"]
+
+
+@pytest.mark.parametrize("reference", ["0001-01-01", "9999-12-31", "1066-01-01"])
+def test_no_rule_breaks_on_a_reference_date_at_the_ends_of_time(reference: str) -> None:
+    from lantern.ingest.rules import validate
+    from tests.test_rules_support import tables_of
+
+    far = {"PersonBirthDate": "0001-01-01", "ExpectedPersonBirthDate": "9999-12-31"}
+    rows = {"Header": [HD(ReferenceDate=reference)], "ChildIdentifiers": [CI(**far)],
+            "ChildCharacteristics": [CC()], "Disabilities": [DI()],
+            "CINdetails": [CD(CINreferralDate="0001-01-01", CINclosureDate="9999-12-31",
+                              ReasonForClosure="RC2")],
+            "Assessments": [AS(AssessmentActualStartDate="0001-01-01",
+                               AssessmentAuthorisationDate=None)],
+            "AssessmentFactors": [AF()], "Section47": [S47(DateOfInitialCPC=None)],
+            "ChildProtectionPlans": [CP(CPPstartDate="9999-12-31")], "Reviews": [RV()],
+            "CINplanDates": [PL(CINPlanStartDate="0001-01-01")]}
+    found = validate(tables_of("cin", rows, 2025))
+    assert not [p.message for p in found if "could not be checked" in p.message]
+    assert any(p.rule_id == "cin:100" for p in found)

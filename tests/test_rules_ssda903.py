@@ -67,15 +67,11 @@ CASES: list[Case] = [
     C("child-missing", "blank CHILD in episodes", {"Episodes": [EP(CHILD="  ")]},
       {"Episodes": [EP()]}),
     C("blank", "RNE is required", {"Episodes": [EP(RNE=None)]}, {"Episodes": [EP()]}),
-    C("date", "31/02/2024 is not a real date", {"SWEpisodes": [
-        {"CHILD": "1", "DOB": "01/01/2010", "SW_ID": "SW1", "SW_DECOM": "31/02/2024"}]},
-      {"SWEpisodes": [{"CHILD": "1", "DOB": "01/01/2010", "SW_ID": "SW1",
-                       "SW_DECOM": "29/02/2024"}]}),
-    C("code", "SW_REASON outside the code set", {"SWEpisodes": [
-        {"CHILD": "1", "DOB": "01/01/2010", "SW_ID": "SW1", "SW_DECOM": "01/05/2024",
-         "SW_REASON": "SWLAZY"}]},
-      {"SWEpisodes": [{"CHILD": "1", "DOB": "01/01/2010", "SW_ID": "SW1",
-                       "SW_DECOM": "01/05/2024", "SW_REASON": " PCCHAN "}]}),
+    C("date", "31/02/2010 is not a real date", {"Reviews": [RV(DOB="31/02/2010")]},
+      {"Reviews": [RV(DOB="28/02/2010")]}),
+    C("code", "UASC SEX outside the code set", {"UASC": [
+        {"CHILD": "1", "SEX": "X", "DOB": "01/01/2010"}]},
+      {"UASC": [{"CHILD": "1", "SEX": " F ", "DOB": "01/01/2010"}]}),
     # -- header
     C("101", "SEX 1 is the pre-2025 code", {"Header": [H(SEX="1")]}, {"Header": [H(SEX="F")]}),
     C("101", "M is not a code before 2025", {"Header": [H(SEX="M")]}, {"Header": [H(SEX="1")]},

@@ -84,8 +84,8 @@ def test_board_members_see_the_tracker_and_figures_but_no_child(setup: tuple) ->
     assert wh.child_in not in page and wh.child_out not in page
     assert "not shown to your role" in page
     text = _text(page)
-    assert "2024-01 withheld withheld withheld" in text  # 3 of 4: suppressed
-    assert "2023-12 75.0% 30 40" in text
+    assert "January 2024 withheld withheld withheld" in text  # 3 of 4: suppressed
+    assert "December 2023 75.0% 30 40" in text
     assert _post(board, f"/deep-dives/{ref}/edit", {"findings": "x"}).status_code == 403
 
 

@@ -118,8 +118,8 @@ def test_report_exceptions_name_places() -> None:
                          message="Re-referrals for team T003 is 25 against a target of 20.",
                          rule="target")
     line = exception_line(item, Names({"T003": "Assessment Team 2"}, {}, {}))
-    assert line.where == "the Assessment Team 2 team"
-    assert line.message == ("Re-referrals for the Assessment Team 2 team is 25 against a "
+    assert line.where == "the Assessment Team 2"
+    assert line.message == ("Re-referrals for the Assessment Team 2 is 25 against a "
                             "target of 20.")
 
 

@@ -36,6 +36,7 @@ from lantern.assurance.inputs import (
     better_sign,
     series_by_key,
 )
+from lantern.measures.engine import UNALLOCATED
 
 DEFAULT_MIN_DENOMINATOR = 10
 WINDOW_MONTHS = 3  # the month, and the two before it that it is compared with
@@ -118,6 +119,9 @@ class DeclineTrigger:
     numerators: tuple[float | None, float | None, float | None]
     denominators: tuple[float | None, float | None, float | None]
     children: tuple[tuple[str, ...], ...] = ()  # per month, aligned with ``months``
+    # Per month, aligned with ``months``: each child's (id, records in the numerator,
+    # records), so a frozen trigger can say which children were late, not only who counted.
+    counted: tuple[tuple[tuple[str, int, int], ...], ...] = ()
     rule: str = "two_month_decline"
     material: bool = True  # False: below the materiality threshold, a watch
 
@@ -260,6 +264,8 @@ def decline_checks(
     series = series_by_key(as_rows(rows), period_for, breakdowns)
     out = []
     for key in sorted(series, key=_key_order):
+        if repeats_no_worker(key[1], key[2], breakdowns):
+            continue
         kpi_id, breakdown, value = key
         check = check_decline(
             series[key],
@@ -275,6 +281,16 @@ def decline_checks(
         )
         out.append((key, check))
     return out
+
+
+def repeats_no_worker(breakdown: str, value: str, breakdowns: Sequence[str]) -> bool:
+    """True for the children with no allocated worker at any level but the first that
+    holds them: they form the same group at the service, team and worker breakdowns,
+    so one decline among them is one deep dive, not one per level."""
+    if value != UNALLOCATED:
+        return False
+    levels = [b for b in ("service", "team", "worker") if b in breakdowns]
+    return breakdown in levels[1:]
 
 
 def find_deep_dives(

@@ -47,6 +47,7 @@ from lantern.assurance.decline import (
     ChildrenLookup,
     Materiality,
     find_deep_dives,
+    repeats_no_worker,
 )
 from lantern.assurance.inputs import (
     AUTHORITY,
@@ -55,11 +56,14 @@ from lantern.assurance.inputs import (
     add_months,
     as_metas,
     as_rows,
+    format_value,
     meaningful_values,
     measure_range,
     series_by_key,
 )
 from lantern.assurance.targets import Target, status_for
+from lantern.casework.labels import PERIOD_TEXT
+from lantern.months import Month
 
 DEEP_DIVE = "deep_dive"
 SPC_CONCERN = "spc_concern"
@@ -67,6 +71,14 @@ TARGET_FAILURE = "target_failure"
 DATA_QUALITY = "data_quality"
 WATCH = "watch"
 KINDS: tuple[str, ...] = (DEEP_DIVE, SPC_CONCERN, TARGET_FAILURE, DATA_QUALITY, WATCH)
+KIND_TEXT: dict[str, str] = {
+    DEEP_DIVE: "Deep dive: worse two months running",
+    SPC_CONCERN: "Unusual change for the worse (SPC)",
+    TARGET_FAILURE: "Worse than target",
+    DATA_QUALITY: "Data to check",
+    WATCH: "Watch: slightly worse two months running",
+}
+"""Each kind of exception as the screens, the report and the board pack name it."""
 
 HIGH = "high"
 MEDIUM = "medium"
@@ -153,9 +165,14 @@ def _name(meta: IndicatorMeta) -> str:
     return meta.title or meta.kpi_id
 
 
-def _fmt(x: float | None) -> str:
-    # One decimal place is what a reader acts on; the exact values stay in `values`.
-    return "no value" if x is None else f"{round(x, 1):g}"
+def _fmt(x: float | None, unit: str) -> str:
+    # As every screen prints a figure (71.3%, 1,226.0, 12); the exact values stay in
+    # `values`.
+    return "no value" if x is None else format_value(x, unit)
+
+
+def _month(month: str) -> str:
+    return Month.parse(month).label()
 
 
 def spc_period(meta: IndicatorMeta, periods_present: set[str]) -> str | None:
@@ -193,7 +210,8 @@ def _deep_dive_items(
         watch=True,
     ):
         meta = metas[t.kpi_id]
-        vals = ", ".join(f"{m} {_fmt(v)}" for m, v in zip(t.months, t.values, strict=True))
+        vals = ", ".join(f"{_fmt(v, meta.unit)} in {_month(m)}"
+                         for m, v in zip(t.months, t.values, strict=True))
         where = f"{_name(meta)} for {_where(t.breakdown, t.breakdown_value)}"
         if t.material:
             message = (f"{where} worsened in each of the last two months ({vals}): "
@@ -247,6 +265,8 @@ def _spc_items(
     out = []
     for key, points in series_by_key(rows, period_for, breakdowns).items():
         kpi_id, breakdown, value = key
+        if repeats_no_worker(breakdown, value, breakdowns):
+            continue
         pts = [p for p in points if p.month <= month]
         if not pts or pts[-1].month != month or pts[-1].value is None:
             continue
@@ -287,9 +307,11 @@ def _spc_items(
                 breakdown=breakdown,
                 breakdown_value=value,
                 message=(
-                    f"{_name(meta)} for {_where(breakdown, value)} in {month} "
-                    f"({_fmt(last.value)}, {period_for[kpi_id]}) {rule_text} "
-                    f"(mean {limits.mean:.3g}, limits {limits.lower:.3g}–{limits.upper:.3g}): "
+                    f"{_name(meta)} for {_where(breakdown, value)} in {_month(month)} "
+                    f"({_fmt(last.value, meta.unit)}, "
+                    f"{PERIOD_TEXT.get(period_for[kpi_id], period_for[kpi_id])}) {rule_text} "
+                    f"(mean {_fmt(limits.mean, meta.unit)}, limits "
+                    f"{_fmt(limits.lower, meta.unit)} to {_fmt(limits.upper, meta.unit)}): "
                     "special cause of concern."
                 ),
                 values={p.month: p.value for p in pts[-3:]},
@@ -320,6 +342,7 @@ def _target_items(
             or r.breakdown not in breakdowns
             or r.status != "ok"
             or (r.denominator is not None and r.denominator < min_denominator)
+            or repeats_no_worker(r.breakdown, r.breakdown_value, breakdowns)
         ):
             continue
         status = status_for(r.value, tgt.target, meta.polarity, tolerance=tgt.tolerance)
@@ -335,7 +358,8 @@ def _target_items(
                 breakdown_value=r.breakdown_value,
                 message=(
                     f"{_name(meta)} for {_where(r.breakdown, r.breakdown_value)} is "
-                    f"{_fmt(r.value)} against a target of {tgt.target:g}: {status.text}."
+                    f"{_fmt(r.value, meta.unit)} against a target of "
+                    f"{_fmt(tgt.target, meta.unit)}: {status.text}."
                 ),
                 values={month: r.value},
                 rule=status.text,
@@ -382,7 +406,7 @@ def _data_quality_items(
                     breakdown_value=r.breakdown_value,
                     message=(
                         f"{_name(metas[kpi_id])} could not be calculated for "
-                        f"{_where(r.breakdown, r.breakdown_value)} in {month}{why}."
+                        f"{_where(r.breakdown, r.breakdown_value)} in {_month(month)}{why}."
                     ),
                     values={month: None},
                     rule="not_available",
@@ -413,8 +437,9 @@ def _data_quality_items(
                 breakdown_value=r.breakdown_value,
                 message=(
                     f"The denominator of {_name(metas[r.kpi_id])} for "
-                    f"{_where(r.breakdown, r.breakdown_value)} fell from {p.denominator:g} in "
-                    f"{prev_month} to {r.denominator:g} in {month}, more than half: check the data."
+                    f"{_where(r.breakdown, r.breakdown_value)} fell from {p.denominator:,g} in "
+                    f"{_month(prev_month)} to {r.denominator:,g} in {_month(month)}, more than "
+                    "half: check the data."
                 ),
                 values={prev_month: p.value, month: r.value},
                 rule="denominator_drop",

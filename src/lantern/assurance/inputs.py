@@ -147,6 +147,17 @@ def measure_range(unit: str) -> tuple[float, float | None]:
     return (0.0, 100.0) if unit == "pct" else (0.0, None)
 
 
+def format_value(value: float | None, unit: str) -> str:
+    """A figure as people read it: 71.3%, 1,234, 12.5."""
+    if value is None:
+        return "–"
+    if unit == "pct":
+        return f"{value:.1f}%"
+    if unit in ("mean", "rate"):
+        return f"{value:,.1f}"
+    return f"{value:,.0f}"
+
+
 def meaningful_values(points: Iterable[SeriesPoint], min_denominator: float
                       ) -> list[float | None]:
     """The values SPC is run on: a month whose denominator is below ``min_denominator``

@@ -78,6 +78,28 @@ INCONSISTENT = "inconsistent"
 
 Values = Sequence[float | None]
 
+ICON_TEXT: dict[str, str] = {
+    "common_cause": "Common cause variation",
+    "improvement_high": "Improvement (high)",
+    "improvement_low": "Improvement (low)",
+    "concern_high": "Concern (high)",
+    "concern_low": "Concern (low)",
+    "neutral_high": "Special cause (high)",
+    "neutral_low": "Special cause (low)",
+    CONSISTENT_PASS: "Consistently meets target",
+    CONSISTENT_FAIL: "Consistently fails target",
+    INCONSISTENT: "May or may not meet target",
+}
+"""The Making Data Count icons in words, as every screen and the report print them."""
+
+
+def icon_words(variation: str | None, assurance: str | None) -> list[str]:
+    """The variation and assurance icons as the sentences people read, leaving out
+    whichever is absent (no target, too few points) rather than printing a gap."""
+    return [ICON_TEXT.get(icon, icon.replace("_", " ")) for icon in (variation, assurance)
+            if icon]
+
+
 
 @dataclass(frozen=True)
 class Limits:

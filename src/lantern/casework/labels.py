@@ -22,7 +22,7 @@ AGE_BAND_ORDER = ("0-4", "5-9", "10-15", "16-17", "18+", "unknown")
 #: Breakdowns whose values are codes of a code set in `model/codes.yml`.
 CODED_BREAKDOWNS = {"sex": "sex", "disability": "yn"}
 #: Values the engine gives children it cannot place in a group.
-NOT_PLACED = {"unallocated": "Not allocated", "unknown": "Not known"}
+NOT_PLACED = {"unallocated": "No allocated worker", "unknown": "Not known"}
 AGE_WORDS = {"18+": "18 and over", "unknown": "Age not known"}
 
 
@@ -65,7 +65,7 @@ def names(con: duckdb.DuckDBPyConnection) -> Names:
 
 def value_label(n: Names, breakdown: str, value: str | None) -> str:
     """A breakdown value as a person reads it: T003 -> "Assessment team 3", F -> "Female",
-    front_door -> "Front door", unallocated -> "Not allocated"."""
+    front_door -> "Front door", unallocated -> "No allocated worker"."""
     if value is None or value == "":
         return ""
     if value in NOT_PLACED and breakdown != "age_band":
@@ -94,14 +94,16 @@ def value_order(breakdown: str, value: str | None) -> tuple[int, str]:
 
 def place_label(n: Names, breakdown: str, value: str | None) -> str:
     """Where a figure is from, as a sentence reads it: "the whole authority", "the
-    Assessment team 3 team", "the Front door service", "Jo Bloggs' caseload"."""
+    MASH team", "the Assessment Team 2", "the Front door service", "Jo Bloggs' caseload"."""
     if breakdown == "authority" or value is None:
         return "the whole authority"
+    if value == "unallocated":  # the same children at every level (KPIS.md Breakdowns)
+        return "children with no allocated worker"
     name = value_label(n, breakdown, value)
-    if breakdown == "team":
-        return name if name.lower().endswith("team") else f"the {name} team"
-    if breakdown == "service":
-        return name if name.lower().endswith("service") else f"the {name} service"
+    if breakdown in ("team", "service"):
+        # "the MASH team", but "the Assessment Team 2" rather than "... Team 2 team".
+        named = breakdown in name.lower().split()
+        return f"the {name}" if named else f"the {name} {breakdown}"
     if breakdown == "worker":
         return f"{name}'s caseload"
     return f"{name} ({BREAKDOWN_WORDS.get(breakdown, breakdown)})"

@@ -50,6 +50,8 @@ EARLIER_CODES: dict[str, dict[str, str]] = {
     "ReferralSource": {"5D": "5B"},
     "ReasonForClosure": {"RC9": "RC8"},
 }
+CLOSED_AFTER_ASSESSMENT = ("RC8", "RC9")
+SERVICES_CEASED = "RC7"  # "case closed ... for any other reason, including no longer in need"
 # Assessment factor 21 is "no factors identified": only ever the assessment's one factor.
 NO_FACTORS = "21"
 
@@ -351,6 +353,12 @@ class _Census:
         out["CINPlanDates"] = self._cin_plans(rid)
         out["Section47"] = self._section47s(rid)
         out["ChildProtectionPlans"] = self._cp_plans(rid)
+        if out["ReasonForClosure"] in CLOSED_AFTER_ASSESSMENT and (
+                out.get("DateOfInitialCPC") or out["CINPlanDates"] or out["Section47"]
+                or out["ChildProtectionPlans"]):
+            # DfE 2990: "closed after assessment" (RC8, RC9) is for an episode that went no
+            # further; one with an enquiry, conference or plan closed for another reason
+            out["ReasonForClosure"] = SERVICES_CEASED
         return out
 
     def _assessments(self, rid: str) -> list[dict[str, Any]]:

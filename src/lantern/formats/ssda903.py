@@ -77,9 +77,29 @@ PLACE_FROM_2025: dict[str, str] = {"H5": "K3", "P2": "K3"}
 # OC3: a young person who has died or returned home has no activity or accommodation.
 NO_OC3_DETAIL = frozenset({"DIED", "RHOM"})
 NOT_ASKED = "0"  # their ACTIV and ACCOM
+# An SDQ is due for children aged 4 to 16; SDQ1 says none was, by age (DfE rule 197B).
+SDQ_LAST_AGE = 16
+SDQ_OUT_OF_AGE = "SDQ1"
+# Supported accommodation (H5, later K3) registered with Ofsted from the 2023-24 year.
+H5_REGISTERED_FROM = date(2023, 4, 1)
+# Previous permanence not recorded for a child new to care: DfE's code for unknown.
+PREV_PERM_UNKNOWN = "Z1"
 SINGLE_ADOPTER = frozenset({"M1", "F1"})
 COUPLE_ADOPTERS = frozenset({"MM", "FF", "MF"})
 LS_SINGLE = "L0"
+
+
+def placements_without_urn(collection_year: int | None) -> frozenset[str]:
+    """Placement types that have no Ofsted URN (DfE rule 222), by collection year: P2 (to
+    2023-24) and H5 (to 2022-23) went, and Z1 became Z11-Z14 from 2025-26."""
+    y = collection_year or FIRST_M_F_U_YEAR
+    out = {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4"}
+    out |= {"Z11", "Z12", "Z13", "Z14"} if y >= 2026 else {"Z1"}
+    if y <= 2024:
+        out.add("P2")
+    if y <= 2023:
+        out.add("H5")
+    return frozenset(out)
 
 
 def sex_code(sex: str | None, collection_year: int) -> str | None:
@@ -97,11 +117,15 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
-def write_ssda903(data: Dataset, out_dir: Path, *, collection_year: int) -> list[Path]:
-    """Write the eleven SSDA903 CSVs for the year ending 31 March `collection_year`."""
+def write_ssda903(data: Dataset, out_dir: Path, *, collection_year: int,
+                  as_at: date | None = None) -> list[Path]:
+    """Write the eleven SSDA903 CSVs for the year ending 31 March `collection_year`.
+
+    `as_at`: the date the data runs to, when that is before the year's 31 March (an
+    in-year return): the year-end outcomes (OC2) are not yet due and are left out."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    tables = _Return(data, collection_year).tables()
+    tables = _Return(data, collection_year, as_at).tables()
     paths = []
     for name, columns in SSDA903_COLUMNS.items():
         path = out_dir / FILE_NAMES[name]
@@ -117,9 +141,10 @@ def write_ssda903(data: Dataset, out_dir: Path, *, collection_year: int) -> list
 class _Return:
     """The canonical tables indexed for one year's return."""
 
-    def __init__(self, data: Dataset, collection_year: int) -> None:
+    def __init__(self, data: Dataset, collection_year: int, as_at: date | None = None) -> None:
         self.year = collection_year
         self.lo, self.hi = collection_window(collection_year)
+        self.year_ended = as_at is None or as_at >= self.hi
         self.data = data
         self.people = index_by(rows(data, "ssd_person"), "pers_person_id")
         self.placements = index_by(rows(data, "ssd_cla_placement"), "clap_cla_placement_id")
@@ -163,7 +188,9 @@ class _Return:
         p = self.people.get(person_id, {})
         upn, unknown = upn_or_unknown(p, self.hi)
         mother = None
-        if p.get("pers_sex") == "F" and p.get("pers_is_mother") in ("Y", "N"):
+        # Asked only of girls looked after in the year (DfE rules 628, 165).
+        if (p.get("pers_sex") == "F" and p.get("pers_is_mother") in ("Y", "N")
+                and person_id in self.looked_after):
             mother = "1" if p["pers_is_mother"] == "Y" else "0"
         return self._child(
             person_id,
@@ -180,21 +207,34 @@ class _Return:
         # The reason a placement changed belongs to the episode in which it ended.
         change = (placement.get("clap_cla_placement_change_reason")
                   if ceased and placement.get("clap_cla_placement_end_date") == ceased else None)
+        place = self._place(placement.get("clap_cla_placement_type"))
         return {
             "CHILD": e["clae_person_id"],
             "DECOM": e["clae_cla_episode_start_date"],
             "RNE": e["clae_cla_episode_start_reason"],
             "LS": e["clae_legal_status"],
             "CIN": e["clae_cla_primary_need_code"],
-            "PLACE": self._place(placement.get("clap_cla_placement_type")),
+            "PLACE": place,
             "PLACE_PROVIDER": placement.get("clap_cla_placement_provider"),
             "DEC": ceased,
             "REC": e["clae_cla_episode_ceased_reason"] if ceased else None,
             "REASON_PLACE_CHANGE": change,
             "HOME_POST": None,  # the model holds no home postcode
             "PL_POST": placement.get("clap_cla_placement_postcode"),
-            "URN": placement.get("clap_cla_placement_urn"),
+            # A placement of a type Ofsted does not register has no URN (DfE rule 222).
+            "URN": None if self._without_urn(place, placement)
+            else placement.get("clap_cla_placement_urn"),
         }
+
+    def _without_urn(self, place: str | None, placement: Row) -> bool:
+        """DfE's placements with no URN (222); semi-independent living (H5) begun before
+        2023-24, when it was not yet registered, has none in any year's return (so a
+        placement carried over keeps its URN, rule 503F)."""
+        if place in placements_without_urn(self.year):
+            return True
+        started = placement.get("clap_cla_placement_start_date")
+        return placement.get("clap_cla_placement_type") == "H5" and started is not None \
+            and started < H5_REGISTERED_FROM
 
     def _place(self, code: str | None) -> str | None:
         if code is not None and self.year >= FIRST_M_F_U_YEAR:
@@ -228,7 +268,10 @@ class _Return:
     # -------------------------------------------------------------- OC2
 
     def _oc2_children(self) -> list[str]:
-        """Looked after on 31 March, continuously for 12 months, not only on short breaks."""
+        """Looked after on 31 March, continuously for 12 months, not only on short breaks.
+        Before that 31 March has come, no child is yet (an in-year return has no OC2)."""
+        if not self.year_ended:
+            return []
         year_ago = date(self.year - 1, 3, 31)
         out = []
         for person in sorted(self.looked_after):
@@ -263,10 +306,17 @@ class _Return:
             sdq = latest([s for s in sdqs.get(person, [])
                           if within(s["csdq_sdq_completed_date"], self.lo, self.hi)],
                          "csdq_sdq_completed_date")
+            reason = sdq and sdq["csdq_sdq_reason"]
+            if sdq is None and dob is not None and _age(dob, self.lo) == SDQ_LAST_AGE \
+                    and _age(dob, self.hi) > SDQ_LAST_AGE:
+                # No form is due once 17: for a child 17 in the year DfE's reason SDQ1 says
+                # so (rule 197B); under 4, or 17 by 1 April, neither score nor reason is
+                # returned (rules 188, 189).
+                reason = SDQ_OUT_OF_AGE
             out.append(self._child(
                 person,
                 SDQ_SCORE=sdq and sdq["csdq_sdq_score"],
-                SDQ_REASON=sdq and sdq["csdq_sdq_reason"],
+                SDQ_REASON=reason,
                 HEALTH_CHECK=assessed if under_5 else None,
                 # No immunisation record: not known to be up to date.
                 IMMUNISATIONS=_flag(immunised is not None
@@ -347,6 +397,10 @@ class _Return:
             for p in rows(self.data, "ssd_cla_previous_permanence")
             if p["lapp_person_id"] in started
         ]
+        # DfE asks it of every child new to care (rule 630): none recorded is unknown.
+        recorded = {r["CHILD"] for r in out if r["PREV_PERM"]}
+        out += [self._child(c, PREV_PERM=PREV_PERM_UNKNOWN, LA_PERM=None, DATE_PERM=None)
+                for c in sorted(started - recorded)]
         return _sorted(out)
 
     # -------------------------------------------------------------- missing, workers
@@ -363,8 +417,15 @@ class _Return:
         return _sorted(out, "MIS_START")
 
     def _sw_episodes(self) -> list[Row]:
+        # SW_ID is the social worker's Social Work England registration number where the
+        # model holds one; a return loaded into Lantern keeps its SW_ID as the id.
+        registered = {p["prof_professional_id"]: p["prof_social_worker_registration_no"]
+                      for p in rows(self.data, "ssd_professionals")
+                      if p.get("prof_social_worker_registration_no")}
         out = [
-            self._child(i["invo_person_id"], SW_ID=i["invo_professional_id"],
+            self._child(i["invo_person_id"],
+                        SW_ID=registered.get(i["invo_professional_id"],
+                                             i["invo_professional_id"]),
                         SW_DECOM=i["invo_involvement_start_date"],
                         SW_DEC=as_at(i["invo_involvement_end_date"], self.hi),
                         SW_REASON=i["invo_worker_change_reason"])
@@ -372,6 +433,8 @@ class _Return:
             if i["invo_professional_role_id"] == "SW" and i["invo_person_id"] in self.looked_after
             and overlaps(i["invo_involvement_start_date"], i["invo_involvement_end_date"],
                          self.lo, self.hi)
+            # An allocation begun and ended the same day is no social worker episode (SW09).
+            and i["invo_involvement_start_date"] != i["invo_involvement_end_date"]
         ]
         return _sorted(out, "SW_DECOM")
 
@@ -400,6 +463,10 @@ def _sorted(records: Iterable[Row], *keys: str) -> list[Row]:
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _age(dob: date, on: date) -> int:
+    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
 
 
 def _text_date(text: str | None) -> str | None:

@@ -28,3 +28,25 @@ def with_check_letter(rest: str) -> str:
     if letter is None:
         raise ValueError(f"not 12 digits: {rest!r}")
     return letter + rest
+
+
+def _codes(*spans: tuple[int, int]) -> frozenset[str]:
+    return frozenset(f"{n:03d}" for first, last in spans for n in range(first, last + 1))
+
+
+# Characters 2-4: a post-April-1998 LA code or a recognised "pseudo LA" code, as DfE's CIN
+# census rule 1530 lists them for 2022-23; 2023-24 adds 942 and 943 (Cumberland,
+# Westmorland and Furness, the unitary authorities of April 2023).
+LA_CODES_2023 = _codes(
+    (1, 5), (201, 213), (301, 320), (330, 336), (340, 344), (350, 359), (370, 373),
+    (380, 384), (390, 394), (420, 420), (660, 681), (701, 708), (800, 803), (805, 808),
+    (810, 813), (815, 816), (820, 823), (825, 826), (830, 831), (835, 841), (845, 846),
+    (850, 852), (855, 857), (860, 861), (865, 896), (908, 909), (916, 916), (919, 919),
+    (921, 921), (925, 926), (928, 929), (931, 931), (933, 933), (935, 938), (940, 941))
+LA_CODES_2024 = LA_CODES_2023 | _codes((942, 943))
+
+
+def la_codes(collection_year: int | None) -> frozenset[str]:
+    """The LA codes a UPN may carry in characters 2-4 in a collection year (31 March)."""
+    return LA_CODES_2023 if collection_year is not None and collection_year <= 2023 \
+        else LA_CODES_2024

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from lantern.actions.tracker import TrackerError
 from lantern.appdb.models import User
 from lantern.assurance.decline import DeclineTrigger
+from lantern.assurance.inputs import better_sign
 from lantern.governance.models import (
     COMMISSIONED_KINDS,
     TRIGGERED,
@@ -85,10 +86,45 @@ def _trigger_row(dd: DeepDive, t: DeclineTrigger) -> DeepDiveTrigger:
     figures = {"months": list(t.months), "values": list(t.values),
                "numerators": list(t.numerators), "denominators": list(t.denominators),
                "period": t.period, "polarity": t.polarity, "rule": t.rule}
-    children = {m: list(kids) for m, kids in zip(t.months, t.children, strict=False)}
+    children: dict[str, list[Any]] = {
+        m: list(kids) for m, kids in zip(t.months, t.children, strict=False)}
+    for m, kids in zip(t.months, t.counted, strict=False):
+        children[m] = [{"child_id": c, "in_numerator": k, "records": n} for c, k, n in kids]
     return DeepDiveTrigger(deep_dive_id=dd.id, kpi_id=t.kpi_id, breakdown=t.breakdown,
                            breakdown_value=t.breakdown_value, month=t.months[-1],
                            figures=json.dumps(figures), children=json.dumps(children))
+
+
+@dataclass(frozen=True)
+class CountedChild:
+    """A child in a frozen figure: how many of their records were in the numerator, of
+    how many counted (None for a trigger frozen before this was kept)."""
+
+    child_id: str
+    in_numerator: int | None = None
+    records: int | None = None
+
+    def against(self, polarity: str) -> bool:
+        """True when the child counts against the figure: a record outside the numerator
+        of a higher-is-better measure (late, not seen), or inside that of a
+        lower-is-better one (re-referred, repeat plan)."""
+        if self.in_numerator is None or self.records is None:
+            return False
+        sign = better_sign(polarity)
+        if sign > 0:
+            return self.in_numerator < self.records
+        return sign < 0 and self.in_numerator > 0
+
+
+def trigger_children(t: DeepDiveTrigger) -> dict[str, list[CountedChild]]:
+    """A trigger's children per month, whether frozen as ids (before in_numerator was
+    kept) or as records with their numerator counts."""
+    out: dict[str, list[CountedChild]] = {}
+    for month, kids in json.loads(t.children or "{}").items():
+        out[month] = [CountedChild(k) if isinstance(k, str) else
+                      CountedChild(str(k["child_id"]), int(k["in_numerator"]),
+                                   int(k["records"])) for k in kids]
+    return out
 
 
 def open_for(s: Session, kpi_id: str, breakdown: str, value: str) -> DeepDive | None:

@@ -17,7 +17,7 @@ from lantern.assurance.decline import DeclineTrigger, decline_checks
 from lantern.assurance.inputs import IndicatorMeta, SeriesPoint, add_months
 from lantern.assurance.monthly import metas as indicator_metas
 from lantern.assurance.spc import classify, rebase_indices
-from lantern.measures.drill import child_ids, children_by_month
+from lantern.measures.drill import children_by_month
 from lantern.measures.engine import compute
 from lantern.months import Month, months
 
@@ -72,13 +72,21 @@ def month_triggers(wh: Warehouse, months: Sequence[str]) -> dict[str, list[Decli
 
 def _with_children(t: DeclineTrigger,
                    drilled: dict[tuple[str, str], list[dict[str, Any]]]) -> DeclineTrigger:
-    kids = []
+    kids, counted = [], []
     for m in t.months:
         rows = drilled[t.kpi_id, m]
         if t.breakdown != "authority":
             rows = [r for r in rows if str(r.get(t.breakdown)) == t.breakdown_value]
-        kids.append(tuple(child_ids(rows)))
-    return replace(t, children=tuple(kids))
+        tally: dict[str, list[int]] = {}
+        for r in rows:
+            if r.get("child_id") is None:  # a worker's or a team's row: no child behind it
+                continue
+            mine = tally.setdefault(str(r["child_id"]), [0, 0])
+            mine[0] += bool(r.get("in_numerator"))
+            mine[1] += 1
+        kids.append(tuple(sorted(tally)))
+        counted.append(tuple((c, k, n) for c, (k, n) in sorted(tally.items())))
+    return replace(t, children=tuple(kids), counted=tuple(counted))
 
 
 def meta(kpi_id: str) -> IndicatorMeta:

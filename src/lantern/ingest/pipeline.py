@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
 import pyarrow as pa
 
@@ -30,7 +31,7 @@ from lantern.ingest.readers.cin import iter_cin
 from lantern.ingest.readers.ssd import read_ssd
 from lantern.ingest.readers.ssda903 import read_ssda903, read_ssda903_xml
 from lantern.ingest.report import write_report
-from lantern.ingest.rules.engine import nearest_year_note
+from lantern.ingest.rules.engine import Tally, nearest_year_note
 from lantern.ingest.source import Format, Part, Problem, SourceTable
 from lantern.ingest.spill import RecordSpill
 from lantern.warehouse import Warehouse
@@ -47,7 +48,12 @@ from lantern.warehouse.statutory import (
     unchanged,
 )
 
-Check = Callable[[list[SourceTable], Part], list[Problem]]
+
+class Check(Protocol):
+    """Checks tables against the rule catalogue (`rules.validate`; tests pass their own)."""
+
+    def __call__(self, tables: list[SourceTable], part: Part = "all",
+                 tallies: dict[str, Tally] | None = None) -> list[Problem]: ...
 FIRST_PROBLEMS = 10
 REQUIRED_903 = ("Header", "Episodes")
 
@@ -159,13 +165,16 @@ class _Reading:
 
         across = across_fields("cin")
         shapes: dict[str, list[str]] = {}
+        tallies: dict[str, Tally] = {}  # the return-level rules' counts, chunk after chunk
+        header: SourceTable | None = None
         rows, year = 0, None
         for chunk in iter_cin(path):
             self.notes += chunk.notes
             tables = [t for t in chunk.tables if t.name != "Header" or not rows]
             rows += sum(len(t) for t in tables)
             year = next((t.collection_year for t in chunk.tables), year)
-            rules = self.check(chunk.tables, "rows") if chunk.tables else []
+            header = next((t for t in chunk.tables if t.name == "Header"), header)
+            rules = self.check(chunk.tables, "rows", tallies) if chunk.tables else []
             mapped = map_tables(chunk.tables, {})
             if self.keep_records:
                 self.spill.add(mapped.records)
@@ -179,6 +188,11 @@ class _Reading:
                     for name in across if name in shapes]
         if any(t.rows for t in repeated):
             self.problems += self.check(repeated, "across")
+        whole = [header] if header is not None else []
+        whole += [SourceTable("cin", name, path, cols, collection_year=year)
+                  for name, cols in shapes.items() if name != "Header"]
+        if whole:
+            self.problems += self.check(whole, "return", tallies)
         return rows, year
 
 
@@ -263,10 +277,11 @@ def _incomplete_returns(files: list[InputFile]) -> list[Problem]:
 # ---------------------------------------------------------------- checking
 
 
-def _default_check(tables: list[SourceTable], part: Part = "all") -> list[Problem]:
+def _default_check(tables: list[SourceTable], part: Part = "all",
+                   tallies: dict[str, Tally] | None = None) -> list[Problem]:
     from lantern.ingest.rules import validate
 
-    return validate(tables, part)
+    return validate(tables, part, tallies)
 
 
 def run_rules(files: list[InputFile], check: Check,

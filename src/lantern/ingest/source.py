@@ -13,7 +13,7 @@ from typing import Literal
 
 Format = Literal["ssd", "cin", "ssda903", "annex_a"]
 Severity = Literal["error", "warning", "query"]
-Part = Literal["all", "rows", "across"]  # which rules run: see `rules.validate`
+Part = Literal["all", "rows", "across", "return"]  # which rules run: see `rules.validate`
 
 
 @dataclass

@@ -42,6 +42,10 @@ from lantern.measures.subjects import attribution, own_teams
 from lantern.months import Month, index_of
 from lantern.months import months as all_months
 
+UNALLOCATED = "unallocated"
+"""The group of rows with no allocated worker (KPIS.md Breakdowns: "no allocated worker").
+It is the same children at the worker, team and service breakdowns."""
+
 STATUSES = ("ok", "no_denominator", "not_available")
 # Spark: how many scratch tables are materialised at once (driver-side planning of one
 # overlaps the execution of another).
@@ -208,9 +212,9 @@ def enrich(ctx: Ctx, rows: ir.Table) -> ir.Table:
     keep = [c for c in rows.columns]
     return j.select(
         *keep,
-        worker=j._a_worker_id.cast("string").fill_null("unallocated"),
-        team=j._a_team_id.cast("string").fill_null("unallocated"),
-        service=ibis.ifelse(j._a_team_id.isnull(), "unallocated",
+        worker=j._a_worker_id.cast("string").fill_null(UNALLOCATED),
+        team=j._a_team_id.cast("string").fill_null(UNALLOCATED),
+        service=ibis.ifelse(j._a_team_id.isnull(), UNALLOCATED,
                             j._a_service_id.cast("string").fill_null("unknown")),
         age_band=band,
         sex=j._sex.cast("string").fill_null("U"),

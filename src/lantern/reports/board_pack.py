@@ -19,6 +19,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from lantern.assurance.exceptions import KIND_TEXT
 from lantern.assurance.targets import load_targets
 from lantern.measures.catalogue import get
 from lantern.reports import board_sources
@@ -26,8 +27,9 @@ from lantern.reports.board_sources import SourceContext
 from lantern.reports.book import AUTHORITY, ReportBook, today_utc
 from lantern.reports.chain import STATE_LABELS, due_date
 from lantern.reports.editions import build_edition, governance
-from lantern.reports.model import Governance, Report
+from lantern.reports.model import Governance, Report, ScorecardRow
 from lantern.reports.render import format_value
+from lantern.security.disclosure import authority_window_withheld, withhold
 from lantern.security.policy import SUPPRESSED, Principal, suppress_kpi_row
 from lantern.warehouse.meta import Authority
 
@@ -112,13 +114,16 @@ def fmt_count(n: Any) -> str:
 
 
 def headline_rows(report: Report) -> list[dict[str, Any]]:
-    """The headline figures as the board may see them (`suppress_kpi_row`)."""
+    """The headline figures as the board may see them: counts of 1-4 suppressed
+    (`suppress_kpi_row`) and, as on the board's scorecard, a 12-month figure withheld
+    where last month's would give back a small count."""
     out = []
     for r in report.headlines:
         row = suppress_kpi_row({"value": r.value, "numerator": r.numerator,
                                 "denominator": r.denominator}, BOARD)
         unit = get(r.kpi_id).unit
-        if row["suppressed"]:
+        if row["suppressed"] or _withheld_across_months(r, unit):
+            row = withhold(row, SUPPRESSED)
             shown = SUPPRESSED
         elif r.availability != "ok":
             shown = r.availability.replace("_", " ")
@@ -126,16 +131,30 @@ def headline_rows(report: Report) -> list[dict[str, Any]]:
             shown = format_value(row["value"], unit)
         of = (f"{fmt_count(row['numerator'])} of {fmt_count(row['denominator'])}"
               if unit == "pct" and row["denominator"] not in (None, 0) else "")
+        hidden = shown == SUPPRESSED  # its status and movement would narrow it down
         out.append({"kpi_id": r.kpi_id, "title": r.title, "shown": shown, "of": of,
-                    "status": r.status_word or "No target", "since_last": r.since_last,
+                    "status": "–" if hidden else r.status_word or "No target",
+                    "since_last": "" if hidden else r.since_last,
                     "target": format_value(r.target, unit) if r.target is not None else "–"})
     return out
+
+
+def _withheld_across_months(r: ScorecardRow, unit: str) -> bool:
+    """As the board's scorecard: a 12-month figure less last month's must not give
+    back an in-month count the charts withhold (`security.disclosure`)."""
+    if not (r.period.startswith("rolling_") and r.chart_period == "in_month"
+            and r.headline_series):
+        return False
+    span = {"rolling_12m": 12, "rolling_36m": 36}.get(r.period, 12)
+    return authority_window_withheld(unit, span, r.headline_series, r.series,
+                                     r.headline_series[-1].month)
 
 
 def exception_rows(report: Report) -> list[dict[str, str]]:
     """Each exception by service, kind and indicator. Messages are left out: they may
     quote small numbers (the web's exceptions page does the same for the board)."""
-    return [{"section": s.title, "kind": e.kind.replace("_", " "), "severity": e.severity,
+    return [{"section": s.title, "kind": KIND_TEXT.get(e.kind, e.kind),
+             "severity": e.severity.capitalize(),
              "indicator": get(e.kpi_id).title, "where": e.where}
             for s in report.sections for e in s.exceptions]
 
@@ -154,8 +173,8 @@ def build_board_pack(con: Any, book: ReportBook, authority: Authority, month: st
                             load_targets(targets_path), month)
     return BoardPack(
         la_name=authority.la_name, month=month, month_label=report.month_label,
-        quarter=quarter_of(month), generated_on=today.isoformat(),
-        due=due_date(month).isoformat(), report_state=state, late=late,
+        quarter=quarter_of(month), generated_on=f"{today:%-d %B %Y}",
+        due=f"{due_date(month):%-d %B %Y}", report_state=state, late=late,
         headlines=headline_rows(report), exceptions=exception_rows(report),
         sections={key: reader(context) for key, (_, reader) in SOURCES.items()},
         endorsement=governance(book, run, report) if run is not None else None,

@@ -15,8 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lantern.actions.rag import COLOUR_LABELS, load_config
+from lantern.casework.caseload import team_services
+from lantern.casework.labels import Names, names, value_label
 from lantern.governance.models import DeepDive
-from lantern.governance.tracker import KIND_LABELS
+from lantern.governance.tracker import KIND_LABELS, service_of
 from lantern.measures.catalogue import INDICATORS
 from lantern.months import Month
 
@@ -40,26 +42,32 @@ def _month_bounds(month: str) -> tuple[date, date]:
     return m.first, m.last
 
 
-def _places(con: Any) -> dict[tuple[str, str], str]:
-    """(breakdown, id) -> the team's or service's name, as people read them."""
-    from lantern.casework.caseload import teams
-
-    out: dict[tuple[str, str], str] = {}
-    for t in teams(con) if con is not None else []:
-        out["team", t.team_id] = t.name
-        if t.service_id:
-            out["service", t.service_id] = t.service_name or t.service_id
-    return out
+def _places(con: Any) -> Names:
+    """Teams, services and workers by name, as people read them."""
+    return names(con) if con is not None else Names({}, {}, {})
 
 
-def _subject(d: DeepDive, titles: dict[str, str], places: dict[tuple[str, str], str]) -> str:
+def _subject(d: DeepDive, titles: dict[str, str], places: Names) -> str:
     where = "" if d.breakdown == "authority" else \
-        f" ({places.get((d.breakdown, d.breakdown_value), d.breakdown_value)})"
+        f" ({value_label(places, d.breakdown, d.breakdown_value)})"
     return (d.theme or titles.get(d.kpi_id or "", d.kpi_id or "")) + where
 
 
+def _by_service(dds: list[DeepDive], con: Any, places: Names) -> list[tuple[str, str, str]]:
+    """The open deep dives on services' and teams' figures, one line per service: the
+    services work them at their performance surgeries; the board sees how many."""
+    team_service = team_services(con) if con is not None else {}
+    counts = Counter(service_of(d, team_service) for d in dds)
+    return [(f"{value_label(places, 'service', sid) or 'Service not recorded'}: "
+             f"{n} on its own and its teams' figures", "Open",
+             "worked at the service's performance surgery; each is on the Deep dives page")
+            for sid, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
 def deep_dives(ctx: SourceContext) -> tuple[str, list[tuple[str, str, str]]] | None:
-    """(headline, lines of (title, status, detail)) for the month, or None if none exist."""
+    """(headline, lines of (title, status, detail)) for the month, or None if none exist.
+    Every deep dive open at the month end is accounted for: the authority's and the
+    commissioned ones by name, the services' and teams' counted by service."""
     first, last = _month_bounds(ctx.month)
     titles = {i.id: i.title for i in INDICATORS}
     places = _places(ctx.con)
@@ -70,20 +78,23 @@ def deep_dives(ctx: SourceContext) -> tuple[str, list[tuple[str, str, str]]] | N
     opened = [d for d in dds if first <= d.opened_on <= last]
     closed = [d for d in dds if d.closed_on is not None and first <= d.closed_on <= last]
     still_open = [d for d in dds if d.closed_on is None or d.closed_on > last]
+    followed = [d for d in still_open if d not in opened
+                and (d.kind != "trigger" or d.breakdown == "authority")]
+    local = [d for d in still_open if d not in opened and d not in followed]
     headline = (f"{len(opened)} opened and {len(closed)} closed in the month; "
-                f"{len(still_open)} open at its end.")
+                f"{len(still_open)} open at its end. Listed below: those opened or closed "
+                f"in the month, and the {len(followed)} other{'s' * (len(followed) != 1)} the "
+                f"board follows (on the "
+                f"whole authority's figures, or commissioned); the other {len(local)}, on "
+                "a service's or team's figures, are counted by service.")
     lines = [(_subject(d, titles, places), "Opened", f"{d.ref}, {KIND_LABELS[d.kind]}")
              for d in opened]
     lines += [(_subject(d, titles, places), "Closed", f"{d.ref}, {KIND_LABELS[d.kind]}")
               for d in closed]
-    # The board follows the authority's and the commissioned ones; service and team
-    # triggers are counted in the headline and worked by the services.
-    followed = [d for d in still_open if d not in opened
-                and (d.kind != "trigger" or d.breakdown == "authority")]
     lines += [(_subject(d, titles, places), "Open",
                f"{d.ref}, {KIND_LABELS[d.kind]}, open since {d.opened_on:%-d %b %Y}")
               for d in followed]
-    return headline, lines
+    return headline, lines + _by_service(local, ctx.con, places)
 
 
 def plan(ctx: SourceContext) -> tuple[str, list[tuple[str, str, str]]] | None:

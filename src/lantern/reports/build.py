@@ -19,6 +19,7 @@ from lantern.calendar import add_working_days
 from lantern.casework.labels import Names, exception_text, names, place_label
 from lantern.measures.benchmarks import benchmark, compared_value
 from lantern.measures.catalogue import INDICATORS, get
+from lantern.months import Month
 from lantern.reports.model import ChartPoint, ExceptionLine, Report, ScorecardRow, Section
 
 # The report's service areas, in the order the seeds' reports use, and the indicator
@@ -113,7 +114,7 @@ def report_from(
         headlines=[rows[k] for k in HEADLINES if k in rows],
         sections=[s for s in sections.values() if s.rows],
         completeness=completeness,
-        process_changes=[f"{m}: {label}" for m, label in process_changes],
+        process_changes=[f"{Month.parse(m).label()}: {label}" for m, label in process_changes],
     )
 
 

@@ -16,6 +16,7 @@ from datetime import date
 
 from markupsafe import escape
 
+from lantern.assurance.inputs import format_value
 from lantern.reports.model import ChartPoint
 
 W, H = 640, 210
@@ -125,17 +126,6 @@ def spc_svg(points: Sequence[ChartPoint], lines: Lines, *, unit: str,
     out.append(_legend(lines, show_spc))
     out.append("</svg>")
     return "".join(out)
-
-
-def format_value(value: float | None, unit: str) -> str:
-    """A figure as people read it: 71.3%, 1,234, 12.5."""
-    if value is None:
-        return "–"
-    if unit == "pct":
-        return f"{value:.1f}%"
-    if unit in ("mean", "rate"):
-        return f"{value:,.1f}"
-    return f"{value:,.0f}"
 
 
 def _axes(points: Sequence[ChartPoint], lo: float, hi: float, unit: str,

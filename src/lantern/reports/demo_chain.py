@@ -66,7 +66,7 @@ def movement(kpi: str, now: list[Any], before: list[Any]) -> tuple[str, float | 
         return f"{ind.title}: not available this month.", None
     text = f"{ind.title}: {format_value(now[0], ind.unit)}"
     if ind.unit == "pct" and now[2]:
-        text += f" ({now[1]} of {now[2]})"
+        text += f" ({now[1]:,.0f} of {now[2]:,.0f})"
     if before[0] is None:
         return text + ".", None
     change = now[0] - before[0]

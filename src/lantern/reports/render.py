@@ -14,9 +14,12 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from lantern.assurance.exceptions import KIND_TEXT
 from lantern.assurance.inputs import measure_range
+from lantern.assurance.spc import icon_words
 from lantern.assurance.targets import status_bands
 from lantern.casework.labels import AVAILABILITY_TEXT, PERIOD_TEXT
+from lantern.months import Month
 from lantern.reports.charts import Lines, format_value, spc_svg
 from lantern.reports.model import ChartPoint, Report, ScorecardRow
 
@@ -144,6 +147,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["fmt"] = format_value
+    env.filters["month_name"] = lambda m: Month.parse(m).label()
     env.filters["status_band"] = lambda text: status_bands().get(text or "", "none")
     env.globals["chart_svg"] = lambda row, view=None: Markup(chart_svg(row, view))
     env.globals["chart_alt_text"] = chart_alt_text
@@ -153,6 +157,8 @@ def _environment() -> Environment:
     env.globals["chart_table"] = chart_table
     env.globals["point_label"] = lambda t: POINT_LABELS.get(t, t)
     env.globals["period_text"] = PERIOD_TEXT
+    env.globals["spc_words"] = icon_words
+    env.globals["kind_text"] = KIND_TEXT
     env.globals["availability_text"] = AVAILABILITY_TEXT
     return env
 

@@ -25,10 +25,12 @@ A rolling window is the sum of its months, so a 12-month headline shown beside i
 in-month chart is a group too (`protect_window`): months are withheld until the window
 less the months shown is not 1-4.
 
-Not yet covered: combining the pages of different months. This month's 12-month
-figure less last month's is this month's in-month count less that of a year ago; when
-the chart shows the latter, the former follows. Closing that needs every month's
-windows and months protected as one system.
+Across months (`protect_series`): this month's 12-month figure less last month's is
+this month's in-month count less that of a year ago, so with one of them published the
+other follows. Each figure's windows and months are decided month by month from a fixed
+first month, seeing only earlier months, so this month's page and next month's withhold
+the same figures; a published window is checked against itself and against every
+window published before it (one identity at a time, not the whole system at once).
 
 The authority's own row is only ever withheld by primary suppression (every group
 holds its remainder, so a group whose withheld rows could not be protected would have
@@ -42,6 +44,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Protocol
 
+from lantern.months import Month
 from lantern.security.policy import SUPPRESS_BELOW
 
 AUTHORITY = "authority"
@@ -327,3 +330,123 @@ def protect_window(unit: str, window: Row | None, months: Mapping[str, Row | Non
         m = min(left, key=lambda k: (sum(have[k]), k))
         shown.discard(m)
         extra.add(m)
+
+
+# --------------------------------------------------------------------------- across months
+
+Cells = tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SeriesCells:
+    """One cell's figures month by month (an indicator at one scope): each month's
+    rolling ``windows`` and in-month ``months`` as counts of children (None: no row,
+    nothing counted), and those already withheld month by month (primary and secondary
+    suppression within the month's table)."""
+
+    span: int  # months in a window: 12 for rolling 12 months
+    windows: Mapping[str, Cells | None]
+    months: Mapping[str, Cells | None]
+    withheld_windows: frozenset[str] = frozenset()
+    withheld_months: frozenset[str] = frozenset()
+
+
+def _equation_leaks(terms: Mapping[str, int], known: Mapping[str, Cells],
+                    hidden: set[str], const: Cells) -> bool:
+    """One published identity, ``const = Σ sign·I(month)``: does it pin a sum of
+    unknown months to 1-4 (as `_sum_leak`), or give back a single month withheld in its
+    own month's table (whose secondary suppression protects a small cell there)?"""
+    unknown = {m: s for m, s in terms.items() if s and m not in known}
+    signs = set(unknown.values())
+    if len(signs) != 1:
+        return False
+    sign = next(iter(signs))
+    for c, total in enumerate(const):
+        pinned = sign * (total - sum(s * known[m][c] for m, s in terms.items()
+                                     if s and m in known))
+        if small(pinned) or (len(unknown) == 1 and set(unknown) <= hidden):
+            return True
+    return False
+
+
+def _window_terms(m: str, span: int) -> dict[str, int]:
+    """A rolling window as the sum of its months."""
+    end = Month.parse(m)
+    return {str(end - k): 1 for k in range(span)}
+
+
+def protect_series(cell: SeriesCells, order: Sequence[str]
+                   ) -> tuple[frozenset[str], frozenset[str]]:
+    """Cross-month differencing: this month's 12-month figure less last month's is this
+    month's in-month count less that of a year ago, so with one of them published the
+    other follows. Which windows and months (of ``order``, oldest first) to withhold.
+
+    Decided month by month from the first of ``order``, each month seeing only the
+    months before it, so every page that shows a month (this month's, next month's)
+    withholds the same figures: a month's in-month figure goes first, its window if
+    that is not enough. A published window is checked against itself (the window less
+    its months shown) and against every window published before it (their
+    difference); months before ``order`` are unknown to the attacker."""
+    known: dict[str, Cells] = {}
+    published: dict[str, Cells] = {}  # window month -> its counts
+    out_w: set[str] = set()
+    out_m: set[str] = set()
+    hidden = set(cell.withheld_months)  # withheld in their own month's table, or here
+    width = len(next((c for c in (*cell.windows.values(), *cell.months.values()) if c), ()))
+    zero = (0,) * width
+    for m in order:
+        window, month = cell.windows.get(m), cell.months.get(m)
+        month_ok = m not in cell.withheld_months
+        window_ok = window is not None and m not in cell.withheld_windows
+        for keep_month, keep_window in ((month_ok, window_ok), (False, window_ok),
+                                        (month_ok, False), (False, False)):
+            trial = dict(known)
+            if keep_month:
+                trial[m] = month if month is not None else zero
+            if not keep_window or window is None:
+                break
+            if not _window_leaks(m, window, trial, hidden | ({m} - set(trial)), published,
+                                 cell.span):
+                break
+        if keep_month:
+            known[m] = month if month is not None else zero
+        else:
+            out_m.add(m)
+            hidden.add(m)
+        if keep_window and window is not None:
+            published[m] = window
+        else:
+            out_w.add(m)
+    return frozenset(out_w), frozenset(out_m)
+
+
+def _window_leaks(m: str, window: Cells, known: Mapping[str, Cells], hidden: set[str],
+                  published: Mapping[str, Cells], span: int) -> bool:
+    mine = _window_terms(m, span)
+    if _equation_leaks(mine, known, hidden, window):
+        return True
+    for q, earlier in published.items():
+        terms = dict(mine)
+        for k in _window_terms(q, span):
+            terms[k] = terms.get(k, 0) - 1
+        diff = tuple(a - b for a, b in zip(window, earlier, strict=True))
+        if _equation_leaks(terms, known, hidden, diff):
+            return True
+    return False
+
+
+def authority_window_withheld(unit: str, span: int, windows: Sequence[Any],
+                              months: Sequence[Any], month: str) -> bool:
+    """Whether the authority's rolling figure for ``month`` is withheld across months,
+    from its charts' points (each with ``month``, ``numerator``, ``denominator``,
+    ``value``; windows oldest first): the same decision the scorecard makes for the
+    whole authority, whose figures are withheld within a month only when small."""
+    def counted(points: Sequence[Any]) -> dict[str, Cells]:
+        return {p.month: cells(unit, p.numerator, p.denominator, p.value) for p in points
+                if p.value is not None or p.numerator is not None}
+
+    w, m = counted(windows), counted(months)
+    cell = SeriesCells(span, w, m, frozenset(k for k, c in w.items() if any(map(small, c))),
+                       frozenset(k for k, c in m.items() if any(map(small, c))))
+    out, _ = protect_series(cell, [p.month for p in windows])
+    return month in out

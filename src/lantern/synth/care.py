@@ -390,9 +390,13 @@ def episodes(w: World, period: CarePeriod) -> None:
             ls, ls_start = str(new_ls), d
         if place_changed:
             if placement_id:
-                w.sink.rows["ssd_cla_placement"][-1]["clap_cla_placement_end_date"] = d
+                # The reason for a move belongs to the placement it ends (the model's
+                # clap_cla_placement_change_reason, as a return's REASON_PLACE_CHANGE loads).
+                ended = w.sink.rows["ssd_cla_placement"][-1]
+                ended["clap_cla_placement_end_date"] = d
+                ended["clap_cla_placement_change_reason"] = reason
             placement_id = w.ids.next("PL")
-            placement_row(w, period, placement_id, d, str(new_place), None if i == 0 else reason)
+            placement_row(w, period, placement_id, d, str(new_place), None)
             place = str(new_place)
         sink.add("ssd_cla_episodes", clae_cla_episode_id=w.ids.next("EP"),
                  clae_person_id=p.pid, clae_cla_episode_start_date=d,
@@ -565,10 +569,12 @@ def annual_outcomes(w: World, period: CarePeriod, stop: date) -> None:
         if 4 <= p.age(census) <= 16:
             done = rng.chance(0.85)
             score = max(0, min(40, round(rng.gauss(14, 6))))
+            # A reason for no score is recorded for the year it explains (dated the 31
+            # March, as a return's loads); SDQ1 (too young or too old) never applies at 4-16.
             w.sink.add("ssd_sdq_scores", csdq_table_id=w.ids.next("SDQ"), csdq_person_id=p.pid,
                        csdq_sdq_completed_date=census - timedelta(days=rng.randint(0, 90))
-                       if done else None,
-                       csdq_sdq_reason=None if done else rng.choice(("SDQ1", "SDQ2", "SDQ4")),
+                       if done else census,
+                       csdq_sdq_reason=None if done else rng.choice(("SDQ5", "SDQ2", "SDQ4")),
                        csdq_sdq_score=str(score) if done else None)
 
 
@@ -582,6 +588,12 @@ def permanence_row(w: World, period: CarePeriod) -> None:
     reversed_on: date | None = clip(a.reversed)
     if reversed_on is not None and period.end is not None and reversed_on > period.end:
         reversed_on = None
+    reason = "RD1"
+    if reversed_on is None and period.end is not None and period.rec not in ("E11", "E12") \
+            and clip(period.end) is not None:
+        # Care ended another way: the decision to place for adoption ended with it (DfE
+        # rule 557), for "any other reason".
+        reversed_on, reason = clip(period.end), "RD4"
 
     def upto(d: date) -> date | None:
         # A step counts only if it happened before the decision was reversed (and
@@ -593,6 +605,9 @@ def permanence_row(w: World, period: CarePeriod) -> None:
         return clip(d)
 
     adopted = period.rec in ("E11", "E12")
+    # Adopted by the foster carer only when placed with them (A5): a child who was not
+    # in foster care when placed (A6) is not (DfE rule 335).
+    by_carer = a.with_carer and any(ev[2] == "A5" for ev in period.events)
     worker = w.staff.pick("permanence", a.adm)
     sex = number = status = None
     if upto(a.matched):  # the adopters are known from the match
@@ -601,9 +616,9 @@ def permanence_row(w: World, period: CarePeriod) -> None:
              perm_cla_id=period.cla_id, perm_adm_decision_date=adm,
              perm_placement_order_date=upto(a.placement_order),
              perm_matched_date=upto(a.matched), perm_placed_for_adoption_date=upto(a.placed),
-             perm_adopted_by_carer_flag="Y" if a.with_carer else "N",
+             perm_adopted_by_carer_flag="Y" if by_carer else "N",
              perm_decision_reversed_date=reversed_on,
-             perm_decision_reversed_reason="RD1" if reversed_on else None,
+             perm_decision_reversed_reason=reason if reversed_on else None,
              perm_part_of_sibling_group="N", perm_siblings_placed_together=1,
              perm_siblings_placed_apart=0,
              perm_permanence_order_date=period.end if adopted else None,
@@ -651,6 +666,10 @@ def care_leaver_rows(w: World, p: Person) -> None:
             accom, activ = None, None
         else:
             accom, activ = "0", "0"
+        if years == 17 and accom in ("Z1", "Z2", "T1", "T2"):
+            # Staying put begins at 18: at 17 living with former foster carers is R1/R2
+            # (DfE rule 3001); foyers take no one under 18 (347): semi-independent D1/D2.
+            accom = ("R" if accom[0] == "Z" else "D") + accom[1]
         pa = w.staff.worker_for(p.pid, "care_experienced", bday, role="PA")
         w.sink.add("ssd_care_leavers", clea_table_id=w.ids.next("CL"), clea_person_id=p.pid,
                    clea_care_leaver_eligibility="Relevant" if years == 17 else "Former relevant",

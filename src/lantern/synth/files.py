@@ -80,7 +80,7 @@ def write_all(
             )
             step(f"SSDA903 {year - 1}-{str(year)[2:]}")
             written.ssda903 += write_ssda903(
-                data, out_dir / "ssda903" / str(year), collection_year=year
+                data, out_dir / "ssda903" / str(year), collection_year=year, as_at=end
             )
         step("Annex A")
         annex_start = add_months(end, -12) + timedelta(days=1)

@@ -125,6 +125,8 @@ class People:
             pers_upn_unknown=upn_unknown,
             pers_upn=upn_code,
             pers_nationality=p.nationality,
+            # The simulation has no teenage parents: every girl's mother status is known, no.
+            pers_is_mother="N" if p.sex == "F" else None,
         )
 
     def _upn(self, p: Person, end: date) -> tuple[str | None, str | None]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from lantern.months import Month
 from lantern.reports.model import ScorecardRow
 from lantern.reports.render import ChartView, chart_alt_text, chart_svg, format_value
 from lantern.reports.render import chart_views as render_views
@@ -45,7 +46,7 @@ def _sparkline(series: tuple[tuple[str, float | None], ...], unit: str,
 
     coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(i, v) for i, v in pts))
     lx, ly = xy(*pts[-1])
-    first, last = series[pts[0][0]][0], series[pts[-1][0]][0]
+    first, last = (Month.parse(series[pts[k][0]][0]).label() for k in (0, -1))
     label = (f"Trend of {title} from {first} ({format_value(pts[0][1], unit)}) "
              f"to {last} ({format_value(pts[-1][1], unit)}), "
              f"range {format_value(lo, unit)} to {format_value(hi, unit)}")

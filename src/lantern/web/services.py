@@ -49,7 +49,10 @@ from lantern.security.alert_inbox import ItemState, key_of, states
 from lantern.security.disclosure import (
     TOTAL,
     Key,
+    SeriesCells,
     board_exception,
+    cells,
+    protect_series,
     protect_window,
     withheld_rows,
     withhold,
@@ -127,9 +130,17 @@ def latest_month(wh: Wh) -> str:
 def warm_up(wh: Wh) -> None:
     """Compute and cache the latest month's figures, the work lists and every child's
     record (the first request for each otherwise waits for it)."""
-    authority_rows(wh, latest_month(wh))  # and the benchmark data the rows compare with
+    latest = latest_month(wh)
+    authority_rows(wh, latest)  # and the benchmark data the rows compare with
     alerts_by_child(wh)
     child_record(wh, "")
+    # What the board is denied (within each month's tables and across months), for the
+    # authority and every service and team: the slowest part of a board member's first
+    # view of the latest month.
+    board = Principal(0, "", "", "board_member", "authority")
+    for b in ("authority", "service", "team"):
+        for v in breakdown_values(wh, b) if b != "authority" else [None]:
+            scorecard(wh, latest, board, b, v)
     # Every earlier month the load stored: each is read back in a fraction of a second,
     # so nobody's first view of an earlier month waits for it (never computed here).
     basis = Basis.of(wh.authority, wh.targets_path)
@@ -315,16 +326,23 @@ def withheld(wh: Wh, month: str, kpi_id: str, m: str, period: str,
     """The rows of ``kpi_id`` for month ``m`` and ``period`` (from the assurance of
     ``month``) that aggregate-only roles may not see: small-number suppression,
     primary and secondary, over the authority and the breakdowns of ``family``."""
-    def build() -> frozenset[Key]:
-        rows: list[KpiRow] = [r for b in ("authority", *family) if b in ("authority", "service",
-                                                                      "team")
-                              for r in assurance_rows(wh, month, kpi_id, b)
-                              if r.month == m and r.period == period]
-        rows += [r for b in family if b not in ("service", "team")
-                 for r in breakdown_rows(wh, month, kpi_id, b) if r.period == period]
-        return withheld_rows(get(kpi_id).unit, rows, team_services(wh), family)
+    def build() -> dict[str, frozenset[Key]]:
+        # Every month of the chart at once: one cache entry per indicator and period,
+        # not per month (24 months of 60 indicators overflowed the cache).
+        by_month: dict[str, list[KpiRow]] = {}
+        for b in ("authority", *family):
+            if b in ("authority", "service", "team"):
+                for r in assurance_rows(wh, month, kpi_id, b):
+                    if r.period == period:
+                        by_month.setdefault(r.month, []).append(r)
+        by_month.setdefault(month, []).extend(
+            r for b in family if b not in ("service", "team")
+            for r in breakdown_rows(wh, month, kpi_id, b) if r.period == period)
+        unit, ts = get(kpi_id).unit, team_services(wh)
+        return {k: withheld_rows(unit, rows, ts, family) for k, rows in by_month.items()}
 
-    return RESULTS.get(wh.key("withheld", month, kpi_id, m, period, family), build)
+    got = RESULTS.get(wh.key("withheld", month, kpi_id, period, family), build)
+    return got.get(m, frozenset())
 
 
 def disclosed(wh: Wh, month: str, sr: ScorecardRow, p: Principal,
@@ -336,14 +354,87 @@ def disclosed(wh: Wh, month: str, sr: ScorecardRow, p: Principal,
         return sr, False
     fam = _families(sr.kpi_id, key[0])
     chart = sr.chart_period or sr.period
+    across = sr.period.startswith("rolling_") and chart == "in_month" and key[0] in (
+        "authority", "service", "team")
+    # A month's rows are the same in every month's assurance of one load: across months,
+    # read them from the latest month's (warmed; what falls outside it is withheld).
+    src = latest_month(wh) if across else month
     series = tuple(
         replace(pt, value=None, numerator=None, denominator=None)
-        if key in withheld(wh, month, sr.kpi_id, pt.month, chart, fam) else pt
+        if key in withheld(wh, src, sr.kpi_id, pt.month, chart, fam) else pt
         for pt in sr.series)
     hidden = key in withheld(wh, month, sr.kpi_id, month, sr.period, fam)
     if sr.period.startswith("rolling_") and chart == "in_month":
         series, hidden = _window_disclosed(wh, month, sr, key, series, hidden)
-    return replace(sr, series=series), hidden
+    headline = series if chart == sr.period else tuple(
+        replace(pt, value=None, numerator=None, denominator=None)
+        if key in withheld(wh, src, sr.kpi_id, pt.month, sr.period, fam) else pt
+        for pt in sr.headline_series)
+    if across:
+        order, windows, months = across_months(wh, sr.kpi_id, sr.period, key, fam)
+        series = _without(series, lambda m: m in months or m not in order)
+        headline = _without(headline, lambda m: m in windows or m not in order)
+        hidden = hidden or month in windows or month not in order
+        before = str(Month.parse(month) - 1)
+        if before in windows or before not in order:  # "No change" would give it back
+            sr = replace(sr, since_last="")
+    return replace(sr, series=series, headline_series=headline), hidden
+
+
+def figure_withheld(wh: Wh, kpi_id: str, key: Key, m: str) -> bool:
+    """Whether aggregate-only roles are denied ``kpi_id``'s headline figure for ``key``
+    in month ``m`` as the scorecard decides it (within the month's table and across
+    months), so the pages that quote it elsewhere (deep dives, the plan) agree."""
+    latest = latest_month(wh)
+    sr = authority_rows(wh, latest).get(kpi_id)
+    if sr is None:
+        return True
+    fam = _families(kpi_id, key[0])
+    if key in withheld(wh, latest, kpi_id, m, sr.period, fam):
+        return True
+    if sr.period.startswith("rolling_") and (sr.chart_period or sr.period) == "in_month":
+        order, windows, _ = across_months(wh, kpi_id, sr.period, key, fam)
+        return m in windows or m not in order
+    return False
+
+
+def _without(points: tuple[ChartPoint, ...], out: Any) -> tuple[ChartPoint, ...]:
+    return tuple(replace(pt, value=None, numerator=None, denominator=None)
+                 if out(pt.month) else pt for pt in points)
+
+
+def across_months(wh: Wh, kpi_id: str, period: str, key: Key, fam: tuple[str, ...]
+                  ) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The months of the latest month's charts (oldest first) and, of them, the
+    rolling windows and in-month figures of ``key`` withheld so that no difference
+    between months gives back a small count (`security.disclosure.protect_series`).
+    Decided once per load over the latest month's 24 months, so every month's page
+    withholds the same figures; a page for an earlier month shows nothing before them."""
+    def build() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        latest = latest_month(wh)
+        unit = get(kpi_id).unit
+        rows = [r for r in assurance_rows(wh, latest, kpi_id, key[0])
+                if key == TOTAL or r.breakdown_value == key[1]]
+        got: dict[str, dict[str, tuple[int, ...]]] = {period: {}, "in_month": {}}
+        for r in rows:
+            if r.period in got:
+                got[r.period][r.month] = cells(unit, r.numerator, r.denominator, r.value)
+        order = sorted(got[period])
+        cell = SeriesCells(
+            {"rolling_12m": 12, "rolling_36m": 36}.get(period, 12), got[period],
+            got["in_month"],
+            frozenset(m for m in order if key in withheld(wh, latest, kpi_id, m, period, fam)),
+            frozenset(m for m in order
+                      if key in withheld(wh, latest, kpi_id, m, "in_month", fam)))
+        windows, months = protect_series(cell, order)
+        return frozenset(order), windows, months
+
+    # One cache entry per indicator and period, filled scope by scope.
+    mine: dict[Key, tuple[frozenset[str], frozenset[str], frozenset[str]]] = RESULTS.get(
+        wh.key("across_months", kpi_id, period, fam), dict)
+    if key not in mine:
+        mine[key] = build()
+    return mine[key]
 
 
 def _window_disclosed(wh: Wh, month: str, sr: ScorecardRow, key: Key,
@@ -381,6 +472,10 @@ def row_dict(sr: ScorecardRow, p: Principal, hidden: bool = False) -> dict[str, 
         "series": [{"month": pt.month, "value": pt.value, "numerator": pt.numerator,
                     "denominator": pt.denominator, "point_type": pt.point_type}
                    for pt in (_suppress_point(x, p) for x in sr.series)],
+        # The headline's own period month by month (rolling 12 months for a flow): what
+        # the sparkline draws, over the same months as the indicator's chart.
+        "trend": [{"month": pt.month, "value": pt.value}
+                  for pt in (_suppress_point(x, p) for x in sr.headline_series or sr.series)],
     }
     d = withhold(d, SUPPRESSED) if hidden else suppress_kpi_row(d, p)
     d.setdefault("suppressed", False)
@@ -471,11 +566,7 @@ def indicator(wh: Wh, kpi_id: str, month: str, p: Principal) -> dict[str, Any]:
     """The indicator page: definition, the authority row (with its chart series) and
     breakdowns by service, team and characteristics for the month."""
     ind = get(kpi_id)
-    sr = authority_rows(wh, month)[kpi_id]
-    sr, hidden = disclosed(wh, month, sr, p)
-    if p.aggregate_only:
-        sr = replace(sr, series=tuple(_suppress_point(x, p) for x in sr.series),
-                     headline_series=tuple(_suppress_point(x, p) for x in sr.headline_series))
+    sr, hidden = chart_row(wh, month, authority_rows(wh, month)[kpi_id], p)
     breakdowns: dict[str, list[dict[str, Any]]] = {}
     for b in ("service", "team", *CHARACTERISTICS):
         # No per-worker figures for the board: a worker's results are performance
@@ -492,6 +583,17 @@ def indicator(wh: Wh, kpi_id: str, month: str, p: Principal) -> dict[str, Any]:
     return {"indicator": ind, "row": row_dict(sr, p, hidden), "scorecard_row": sr,
             "breakdowns": breakdowns, "target": targets(wh).get(kpi_id),
             "benchmark": benchmark_of(wh, kpi_id)}
+
+
+def chart_row(wh: Wh, month: str, sr: ScorecardRow, p: Principal
+              ) -> tuple[ScorecardRow, bool]:
+    """The authority's row with its charts' points as ``p`` may see them (`disclosed`,
+    then the 1-4 rule on each point), and whether its headline is withheld."""
+    sr, hidden = disclosed(wh, month, sr, p)
+    if p.aggregate_only:
+        sr = replace(sr, series=tuple(_suppress_point(x, p) for x in sr.series),
+                     headline_series=tuple(_suppress_point(x, p) for x in sr.headline_series))
+    return sr, hidden
 
 
 def benchmark_of(wh: Wh, kpi_id: str) -> dict[str, Any] | None:

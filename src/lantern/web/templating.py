@@ -17,6 +17,8 @@ from jinja2 import (
 )
 from jinja2_fragments.fastapi import Jinja2Blocks
 
+from lantern.assurance.exceptions import KIND_TEXT
+from lantern.assurance.spc import icon_words
 from lantern.assurance.targets import (
     BETTER,
     ON,
@@ -39,18 +41,6 @@ from lantern.web import charts
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-SPC_ICON_TEXT = {
-    "common_cause": "Common cause variation",
-    "improvement_high": "Improvement (high)",
-    "improvement_low": "Improvement (low)",
-    "concern_high": "Concern (high)",
-    "concern_low": "Concern (low)",
-    "neutral_high": "Special cause (high)",
-    "neutral_low": "Special cause (low)",
-    "consistent_pass": "Consistently meets target",
-    "consistent_fail": "Consistently fails target",
-    "hit_or_miss": "May or may not meet target",
-}
 BAND_TAG = {BETTER: "govuk-tag--green", ON: "govuk-tag--green", WORSE: "govuk-tag--yellow",
             WELL_WORSE: "govuk-tag--red"}
 STATUS_TAG = {text: BAND_TAG[band] for text, band in status_bands().items()}
@@ -135,7 +125,7 @@ def make_templates() -> Jinja2Blocks:
     env.filters["label"] = label  # a code by its label: {{ child.sex | label("sex") }}
     env.filters["month_name"] = month_name  # '2024-03' as people read it: "March 2024"
     env.globals.update(
-        csrf_token=csrf_token, spc_text=SPC_ICON_TEXT, status_tag=STATUS_TAG,
+        csrf_token=csrf_token, spc_words=icon_words, kind_text=KIND_TEXT, status_tag=STATUS_TAG,
         polarity_text=POLARITY_TEXT,
         since_tag=SINCE_TAG, alert_tag=ALERT_TAG, severity_tag=SEVERITY_TAG,
         point_label=POINT_LABELS, sparkline=charts.sparkline, chart=charts.chart,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from lantern.ingest.rules.engine import RULES, Context, Finding, Rule, rule
+from lantern.ingest.rules.engine import RULES, Context, Finding, Rule, Tally, return_rule, rule
 from lantern.ingest.source import Part, Problem, SourceTable
 
 
@@ -25,7 +25,8 @@ def _load_all() -> None:
 _load_all()
 
 
-def validate(tables: list[SourceTable], part: Part = "all") -> list[Problem]:
+def validate(tables: list[SourceTable], part: Part = "all",
+             tallies: dict[str, Tally] | None = None) -> list[Problem]:
     """Check the tables of one or more files against every applicable rule.
 
     Tables are grouped by format; within a format the latest `collection_year` is the
@@ -34,13 +35,19 @@ def validate(tables: list[SourceTable], part: Part = "all") -> list[Problem]:
 
     `part`: a file read in chunks is checked chunk by chunk with the rules that look at
     whole children ("rows"), then the rules that compare a field across the whole file
-    ("across", see `Rule.across`) over the rows whose value of that field repeats.
+    ("across", see `Rule.across`) over the rows whose value of that field repeats, then
+    the rules about the return as a whole ("return", see `Rule.count`) on the tallies
+    the "rows" part added up in `tallies`.
     """
-    from lantern.ingest.rules.engine import run
+    from lantern.ingest.rules.engine import judge_tallies, run
 
+    if part == "return":
+        return judge_tallies(tables, RULES.values(), tallies or {})
     rules = [r for r in RULES.values()
              if part == "all" or (r.across is None) == (part == "rows")]
-    return run(tables, rules)
+    if part == "rows" and tallies is None:
+        rules = [r for r in rules if r.count is None]  # a part alone says nothing of the return
+    return run(tables, rules, tallies if part == "rows" else None)
 
 
 def across_fields(format: str) -> dict[str, set[str]]:
@@ -67,8 +74,10 @@ __all__ = [
     "Problem",
     "Rule",
     "SourceTable",
+    "Tally",
     "across_fields",
     "render_rules_markdown",
+    "return_rule",
     "rule",
     "validate",
 ]

@@ -41,7 +41,10 @@ class Listed:
 
     @property
     def severity(self) -> Severity:
-        # DfE's CIN census queries carry a Q suffix; everything else is an error
+        # DfE's CIN census queries carry a Q suffix; a rule DfE words as a warning (903
+        # EPI) is one; everything else is an error
+        if self.message.upper().startswith("WARNING"):
+            return "warning"
         return "query" if self.code.upper().endswith("Q") else "error"
 
     @property

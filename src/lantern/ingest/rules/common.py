@@ -70,7 +70,7 @@ def repeated(ctx: Context, table: str, field: str) -> Iterator[Finding]:
 
 def date_rule(*, id: str, format: Format, table: str, field: str, message: str,
               dfe_code: str | None = None, blank_is_error: bool = False,
-              severity: Severity = "error") -> Check:
+              severity: Severity = "error", years: tuple[int, int] | None = None) -> Check:
     """Declare: `table.field` must be a real date (and present, if `blank_is_error`)."""
     claim(format, table, field, "date", *(("blank",) if blank_is_error else ()))
 
@@ -84,13 +84,14 @@ def date_rule(*, id: str, format: Format, table: str, field: str, message: str,
     fmt_text = "dd/mm/yyyy" if format == "ssda903" else "YYYY-MM-DD"
     expected = f"a real date as {fmt_text}" + ("" if blank_is_error else ", or blank")
     return rule(id=id, dfe_code=dfe_code, format=format, severity=severity, message=message,
-                fields=[field], tables=[table], expected=expected)(check)
+                fields=[field], tables=[table], expected=expected, years=years)(check)
 
 
 def code_rule(*, id: str, format: Format, table: str, field: str, message: str,
               codes: Callable[[int | None], Iterable[str]], dfe_code: str | None = None,
               blank_is_error: bool = False, severity: Severity = "error",
-              expected: str | None = None, family: str = "dfe") -> Check:
+              expected: str | None = None, family: str = "dfe",
+              years: tuple[int, int] | None = None) -> Check:
     """Declare: `table.field` must be one of `codes(year)` (and present, if required)."""
     claim(format, table, field, "code", *(("blank",) if blank_is_error else ()))
 
@@ -106,4 +107,5 @@ def code_rule(*, id: str, format: Format, table: str, field: str, message: str,
 
     text = expected or f"one of {', '.join(sorted(codes(None)))}{tail}"
     return rule(id=id, dfe_code=dfe_code, format=format, severity=severity, message=message,
-                fields=[field], tables=[table], expected=text, family=family)(check)
+                fields=[field], tables=[table], expected=text, family=family,
+                years=years)(check)

@@ -58,7 +58,7 @@ def render_rules_markdown() -> str:
                     f"{_cell(', '.join(r.fields))} | {_cell(', '.join(r.tables))} | "
                     f"{_cell(r.expected)} |")
             out.append("")
-    out += _catalogue_by_code() + _readings()
+    out += _catalogue_by_code() + _unchecked() + _readings()
     return "\n".join(out + how_to_add())
 
 
@@ -91,9 +91,15 @@ def how_to_add() -> list[str]:
     out += ["", f"   For example, `{example.id}` (in `{example.check.__module__}`):", "",
             "   ```python", *[f"   {line}".rstrip() for line in src.rstrip().splitlines()],
             "   ```", "",
+            "   A rule about the return as a whole (DfE's \"LA level\" rules, e.g. 2887Q) "
+            "is declared with `return_rule(..., count=...)` on a `judge(tally, ctx)`: "
+            "`count` adds up what the rule needs from a part of the return (a "
+            "`Counter`), and a census read in chunks is judged once on the sum "
+            "(`lantern/ingest/rules/cin/returns.py`).", "",
             "3. Add a test with a row that breaks the rule and one that just passes it "
             "(the exact boundary) to the format's rule tests "
-            "(`tests/test_rules_ssda903.py`, `tests/test_rules_cin.py`).",
+            "(`tests/test_rules_ssda903.py` or `tests/test_rules_ssda903_more.py`, "
+            "`tests/test_rules_cin.py`).",
             "4. Run `make docs`: this page is regenerated from the declarations, and a "
             "test fails until it is current.", ""]
     return out
@@ -112,12 +118,29 @@ def _catalogue_by_code() -> list[str]:
             continue  # local tables have Lantern's rules only, no DfE codes
         entries = [e for e in catalogue(collection=fmt) if e.dfe_code]
         done = sum(e.status == "implemented" for e in entries)
+        missing = list(dict.fromkeys(e.dfe_code or e.id for e in entries
+                                     if e.status != "implemented"))
         out += [f"### {title}: {done} of {len(entries)} implemented", "",
+                f"Not implemented: {', '.join(missing)}." if missing else
+                "Every code of the list is implemented; none is deliberately left out.", "",
                 "| DfE code | severity | years | message | status |", "|---|---|---|---|---|"]
         out += [f"| {e.dfe_code} | {e.severity} | {e.year_span} | {_cell(e.message)} | "
                 f"{e.status} |" for e in entries]
         out.append("")
     return out
+
+
+def _unchecked() -> list[str]:
+    from lantern.ingest.rules.unchecked import UNCHECKED
+
+    if not UNCHECKED:
+        return []
+    out = ["## Rules Lantern deliberately does not check", "",
+           "Listed as *not implemented* above; each needs data a return does not carry.", "",
+           "| collection | DfE codes | why not |", "|---|---|---|"]
+    out += [f"| {FORMATS[u.collection]} | {', '.join(u.codes)} | {_cell(u.reason)} |"
+            for u in UNCHECKED]
+    return [*out, ""]
 
 
 def _readings() -> list[str]:

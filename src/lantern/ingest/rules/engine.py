@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar, cast
@@ -40,6 +40,9 @@ class Finding(NamedTuple):
 
 
 Check = Callable[["Context"], Iterable[Finding]]
+Tally = Counter[str]
+Count = Callable[["Context"], Tally]
+Judge = Callable[[Tally, "Context"], Iterable[Finding]]
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,12 @@ class Rule:
     # A field compared across the whole file (e.g. an id that must be unique). A file read
     # in chunks runs such a rule once more, over the rows whose value of it repeats.
     across: str | None = None
+    # A rule about the return as a whole (DfE's "LA level" rules, e.g. 2887Q): `count`
+    # tallies what it needs from any part of the return, and `check` judges the tally of
+    # the part it is given. A file read in chunks is tallied chunk by chunk, its tallies
+    # added up, and judged once (`judge`).
+    count: Count | None = None
+    judge: Judge | None = None
 
     def applies_to(self, year: int | None) -> bool:
         if self.years is None or year is None:
@@ -129,6 +138,25 @@ def rule(
             family=family, years=years, across=across,
         )
         return fn
+
+    return register
+
+
+def return_rule(*, id: str, format: Format, severity: Severity, message: str,
+                fields: Iterable[str], tables: Iterable[str], expected: str, count: Count,
+                dfe_code: str | None = None, years: tuple[int, int] | None = None
+                ) -> Callable[[Judge], Judge]:
+    """Declare a rule about the whole return: `count(ctx)` tallies a part of it, the
+    decorated `judge(tally, ctx)` yields a Finding (row None) when the return breaks it."""
+
+    def register(judge: Judge) -> Judge:
+        def check(ctx: Context) -> Iterable[Finding]:
+            return judge(count(ctx), ctx)
+
+        rule(id=id, format=format, severity=severity, message=message, fields=fields,
+             tables=tables, expected=expected, dfe_code=dfe_code, years=years)(check)
+        RULES[id] = replace(RULES[id], count=count, judge=judge)
+        return judge
 
     return register
 
@@ -295,8 +323,13 @@ def _problem(ctx: Context, r: Rule, f: Finding) -> Problem:
     )
 
 
-def run(tables: list[SourceTable], rules: Iterable[Rule]) -> list[Problem]:
-    """Run `rules` over `tables`; a rule that crashes is reported, never fatal."""
+def run(tables: list[SourceTable], rules: Iterable[Rule],
+        tallies: dict[str, Tally] | None = None) -> list[Problem]:
+    """Run `rules` over `tables`; a rule that crashes is reported, never fatal.
+
+    `tallies` (rule id -> tally) is for a return read in parts: a return-level rule then
+    adds this part's tally to it instead of judging the part. Given with no tables' rows
+    (`judge_tallies`), the rules judge the tallies."""
     rules = list(rules)
     problems: list[Problem] = []
     for ctx in _contexts(tables):
@@ -307,14 +340,37 @@ def run(tables: list[SourceTable], rules: Iterable[Rule]) -> list[Problem]:
             if not any(ctx.has(t) for t in r.tables):
                 continue
             try:
+                if tallies is not None and r.count is not None:
+                    tallies.setdefault(r.id, Counter()).update(r.count(ctx))
+                    continue
                 for f in r.check(ctx):
                     problems.append(_problem(ctx, r, f))
             except Exception as exc:  # a bug in one rule must not hide the others
-                problems.append(Problem(
-                    file="(validation)", locator=r.id, field="", value=None, rule_id=r.id,
-                    severity="warning",
-                    message=f"rule {r.id} could not be checked: {exc!r}",
-                    expected="the rule to run; please report this as a Lantern bug",
-                ))
-                log.exception("validation rule %s failed", r.id)
+                problems.append(_crashed(r, exc))
     return problems
+
+
+def judge_tallies(tables: list[SourceTable], rules: Iterable[Rule],
+                  tallies: dict[str, Tally]) -> list[Problem]:
+    """Judge the return-level rules on a whole return's tallies; `tables` (rows not
+    needed) say which file and year they belong to."""
+    problems: list[Problem] = []
+    for ctx in _contexts(tables):
+        for r in rules:
+            if r.judge is None or r.format != ctx.format or not r.applies_to(
+                    rules_year(ctx.format, ctx.collection_year)) \
+                    or not any(ctx.has(t) for t in r.tables):
+                continue
+            try:
+                for f in r.judge(tallies.get(r.id, Counter()), ctx):
+                    problems.append(_problem(ctx, r, f))
+            except Exception as exc:
+                problems.append(_crashed(r, exc))
+    return problems
+
+
+def _crashed(r: Rule, exc: Exception) -> Problem:
+    log.exception("validation rule %s failed", r.id)
+    return Problem(file="(validation)", locator=r.id, field="", value=None, rule_id=r.id,
+                   severity="warning", message=f"rule {r.id} could not be checked: {exc!r}",
+                   expected="the rule to run; please report this as a Lantern bug")

@@ -34,10 +34,12 @@ from lantern.governance.models import (
 from lantern.governance.service import Recovery, close, tracker
 from lantern.governance.tracker import KIND_LABELS, filter_rows, service_of
 from lantern.reports.build import with_process_change
-from lantern.security.policy import Principal, suppress_kpi_row
+from lantern.security.disclosure import TOTAL, withhold
+from lantern.security.policy import SUPPRESSED, Principal, suppress_kpi_row
 from lantern.web import services as sv
 from lantern.web.access import access
 from lantern.web.deps import Viewer, ViewerDep, WhDep, log_child_access, stores
+from lantern.web.labels import label_of
 from lantern.web.routes._common import render
 
 router = APIRouter(include_in_schema=False)
@@ -65,10 +67,8 @@ def may_manage(p: Principal, service: str) -> bool:
 
 
 def _scope_label(wh: sv.Wh, breakdown: str, value: str) -> str:
-    if breakdown == "team":
-        return sv.team_names(wh).get(value, value)
-    if breakdown == "service":
-        return value.replace("_", " ").capitalize()
+    if breakdown in ("team", "service"):  # by name: "Assessment Team 2", "No allocated worker"
+        return label_of(wh, breakdown, value)
     return wh.authority.la_name or "the authority"
 
 
@@ -103,36 +103,48 @@ def _dd_or_404(s: Session, ref: str) -> DeepDive:
         raise HTTPException(404, f"No deep dive {ref!r}.") from None
 
 
-def _triggers(s: Session, dd: DeepDive, p: Principal) -> list[dict[str, Any]]:
-    """Each firing with its frozen figures, as this person may see them (counts of 1-4
-    suppressed for aggregate-only roles, and no children)."""
+def _triggers(s: Session, dd: DeepDive, p: Principal, wh: sv.Wh) -> list[dict[str, Any]]:
+    """Each firing with its frozen figures, as this person may see them: for
+    aggregate-only roles, counts of 1-4 suppressed, a figure the scorecard withholds
+    (secondary suppression, differencing across months) withheld here too, and no
+    children."""
     out = []
     for t in dds.triggers(s, dd):
         f = json.loads(t.figures)
-        kids = json.loads(t.children)
-        points = [suppress_kpi_row({"month": m, "value": v, "numerator": n,
+        kids = dds.trigger_children(t)
+        key = TOTAL if t.breakdown == "authority" else (t.breakdown, t.breakdown_value)
+        points = [withhold({"month": m, "value": v, "numerator": n, "denominator": d},
+                           SUPPRESSED)
+                  if p.aggregate_only and sv.figure_withheld(wh, t.kpi_id, key, m) else
+                  suppress_kpi_row({"month": m, "value": v, "numerator": n,
                                     "denominator": d}, p)
                   for m, v, n, d in zip(f["months"], f["values"], f["numerators"],
                                         f["denominators"], strict=True)]
-        out.append({"month": t.month, "points": points,
+        out.append({"month": t.month, "points": points, "polarity": f.get("polarity", ""),
                     "children": [] if p.aggregate_only else kids.get(t.month, [])})
     return out
 
 
 def _visible_children(request: Request, viewer: Viewer, wh: sv.Wh,
-                      ids: list[str]) -> list[dict[str, str]]:
+                      kids: list[dds.CountedChild], polarity: str) -> list[dict[str, Any]]:
+    """The children of the latest figure this person may open, each marked when they
+    count against it (late, not seen); one access-log entry for the view."""
     if viewer.suppressed:
         return []
-    shown = [c for c in ids if sv.child_visible(wh, viewer.principal, c)]
-    log_child_access(request, viewer, "view_deep_dive_children", shown)
-    records = {c: sv.child_record(wh, c) for c in shown}
-    return [{"id": c, "name": getattr(records[c], "name", "") or c} for c in shown]
+    shown = [k for k in kids if sv.child_visible(wh, viewer.principal, k.child_id)]
+    log_child_access(request, viewer, "view_deep_dive_children", [k.child_id for k in shown])
+    records = {k.child_id: sv.child_record(wh, k.child_id) for k in shown}
+    return [{"id": k.child_id, "name": getattr(records[k.child_id], "name", "") or k.child_id,
+             "against": k.against(polarity), "known": k.records is not None} for k in shown]
 
 
 def _chart(wh: sv.Wh, viewer: Viewer, dd: DeepDive) -> Any:
     if dd.kpi_id is None:
         return None
-    row = sv.authority_rows(wh, sv.latest_month(wh)).get(dd.kpi_id)
+    month = sv.latest_month(wh)
+    row = sv.authority_rows(wh, month).get(dd.kpi_id)
+    if row is not None:  # the board sees the chart the indicator's page shows it
+        row = sv.chart_row(wh, month, row, viewer.principal)[0]
     if row is not None and dd.process_change_month:
         row = with_process_change(row, dd.process_change_month, f"Deep dive {dd.ref}")
     return row
@@ -143,7 +155,7 @@ def deep_dive_page(request: Request, ref: str, viewer: ViewerDep, wh: WhDep) -> 
     engine = _engine(request)
     with Session(engine) as s:
         dd = _dd_or_404(s, ref)
-        triggers = _triggers(s, dd, viewer.principal)
+        triggers = _triggers(s, dd, viewer.principal, wh)
         names = {u.id: u.display_name for u in s.scalars(select(User))}
         context: dict[str, Any] = {
             "dd": dd, "kind_label": KIND_LABELS[dd.kind], "triggers": triggers,
@@ -157,11 +169,12 @@ def deep_dive_page(request: Request, ref: str, viewer: ViewerDep, wh: WhDep) -> 
                 select(User).where(User.disabled.is_(False)).order_by(User.display_name))],
         }
     meta = indicator_metas().get(dd.kpi_id) if dd.kpi_id else None
-    last = triggers[-1]["children"] if triggers else []
+    last: dict[str, Any] = triggers[-1] if triggers else {"children": [], "polarity": ""}
     return render(request, "deep_dive.html", {
         **context, "active_nav": "deep_dives", "title": f"{dd.ref} {_subject(dd)}",
         "subject": _subject(dd), "meta": meta, "chart_row": _chart(wh, viewer, dd),
-        "children": _visible_children(request, viewer, wh, last),
+        "children": _visible_children(request, viewer, wh, last["children"],
+                                      last["polarity"]),
         "children_withheld": viewer.suppressed,
         "can_manage": may_manage(viewer.principal, context["service"]),
         "notice": request.query_params.get("done"),

@@ -41,6 +41,7 @@ from lantern.actions.tracker import (
 from lantern.appdb.models import User
 from lantern.plan import service as plan_service
 from lantern.plan.status import statuses
+from lantern.security.disclosure import TOTAL
 from lantern.security.policy import Principal
 from lantern.web import services as sv
 from lantern.web.access import access
@@ -71,14 +72,19 @@ def _config() -> ActionsConfig:
         raise HTTPException(500, f"Plan settings: {e}") from None
 
 
-def figures(wh: sv.Wh, month: str) -> MappingFigures:
+def figures(wh: sv.Wh, month: str, p: Principal | None = None) -> MappingFigures:
     """The authority's monthly headline figures up to ``month`` and the targets in use,
-    read from the month's assurance (the scorecards' own figures)."""
+    read from the month's assurance (the scorecards' own figures); for aggregate-only
+    roles without the figures the scorecard withholds from them (the RAG's reasons
+    quote them)."""
     metas = MappingFigures(month).metas
     values = {(r.kpi_id, r.month): (r.value if r.status == "ok" else None)
               for r in sv.assurance(wh, month).rows
               if r.breakdown == "authority" and r.kpi_id in metas
               and r.period == metas[r.kpi_id].headline_period}
+    if p is not None and p.aggregate_only:
+        values = {(k, m): None if v is None or sv.figure_withheld(wh, k, TOTAL, m) else v
+                  for (k, m), v in values.items()}
     return MappingFigures(month, values, sv.targets(wh), metas)
 
 
@@ -96,7 +102,8 @@ def plan_page(request: Request, viewer: ViewerDep, wh: WhDep,
               theme: str = "", lead: str = "", status: str = "", rag: str = "") -> Response:
     month = sv.latest_month(wh)
     with Session(_engine(request)) as s:
-        tree, rows = statuses(s, figures(wh, month), month, _config(), today=wh.as_of)
+        tree, rows = statuses(s, figures(wh, month, viewer.principal), month, _config(),
+                              today=wh.as_of)
     leads = sorted({(r.action.lead, r.action.lead_name) for r in rows}, key=lambda x: x[1])
     shown = [r for r in rows
              if (not theme or r.theme.theme.ref == theme) and (not lead or r.action.lead == lead)
@@ -123,8 +130,10 @@ def _action_context(request: Request, viewer: Any, wh: sv.Wh, ref: str) -> dict[
         users = [(u.username, u.display_name) for u in s.scalars(
             select(User).where(User.disabled.is_(False)).order_by(User.display_name))]
     line = t.timeline(ref)
-    fig = figures(wh, month)
-    charts = sv.authority_rows(wh, month)
+    fig = figures(wh, month, viewer.principal)
+    rows = sv.authority_rows(wh, month)
+    charts = {k.kpi_id: sv.chart_row(wh, month, rows[k.kpi_id], viewer.principal)[0]
+              for k in view.kpis if k.kpi_id in rows}
     linked = [{"link": k, "meta": fig.meta(k.kpi_id), "chart": charts.get(k.kpi_id),
                "standing": fig.target(k.kpi_id)} for k in view.kpis]
     return {
@@ -208,7 +217,7 @@ def _change_text(name: str, before: str | None, after: str | None) -> str:
 @router.get("/actions/mine", name="my_actions")
 def my_actions_page(request: Request, viewer: ViewerDep, wh: WhDep) -> Response:
     month = sv.latest_month(wh)
-    fig = figures(wh, month)
+    fig = figures(wh, month, viewer.principal)
     config = _config()
     with Session(_engine(request)) as s:
         mine = my_actions(s, viewer.principal.user_id)

@@ -33,6 +33,7 @@ from lantern.security.policy import Principal
 from lantern.web import services as sv
 from lantern.web.cache import LruCache
 from lantern.web.deps import ViewerDep, WhDep, stores
+from lantern.web.labels import all_names
 from lantern.web.routes._common import render
 
 router = APIRouter(include_in_schema=False)
@@ -226,4 +227,5 @@ def _report(wh: sv.Wh, month: str) -> Any:
 
     a = wh.authority
     return report_from(sv.assurance(wh, month), la_code=a.la_code, la_name=a.la_name,
-                       process_changes=a.process_changes, population=a.population)
+                       process_changes=a.process_changes, population=a.population,
+                       names=all_names(wh))  # teams by name, as the PDF names them

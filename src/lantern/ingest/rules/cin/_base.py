@@ -23,6 +23,8 @@ def census_period(ctx: Context) -> tuple[date, date] | None:
         ref = ctx.year_end
     if ref is None:
         return None
+    if ref.year <= 1:  # no year before it: a ReferenceDate 100 reports
+        return None
     try:
         start = ref.replace(year=ref.year - 1) + timedelta(days=1)
     except ValueError:  # 29 February

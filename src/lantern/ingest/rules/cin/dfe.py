@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
 
 from lantern.ingest.rules.cin._base import (
     F,
@@ -139,7 +138,7 @@ def referral_long_before_birth(ctx: Context) -> Iterable[Finding]:
         c, r = children.get(v(row, CHILD_INDEX) or ""), referred[i]
         if c is None or r is None:
             continue
-        if any(b is not None and r < b - timedelta(days=PRE_BIRTH_DAYS) for b in (born[c], due[c])):
+        if any(b is not None and (b - r).days > PRE_BIRTH_DAYS for b in (born[c], due[c])):
             yield Finding(CD, i, "CINreferralDate", v(row, "CINreferralDate"))
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable
 
 from lantern.ingest.rules.cin._base import F
-from lantern.ingest.rules.cin.tables import CHILD_INDEX, CPP_INDEX
-from lantern.ingest.rules.common import v
+from lantern.ingest.rules.cin.tables import CPP_INDEX
 from lantern.ingest.rules.engine import Context, Finding, rule
 
 
@@ -24,20 +22,3 @@ def review_after_plan(ctx: Context) -> Iterable[Finding]:
         e = e_[p] if p is not None else None
         if d is not None and e is not None and d > e:
             yield Finding("Reviews", i, "CPPreviewDate", ctx.value("Reviews", i, "CPPreviewDate"))
-
-
-@rule(id="lantern:cin-episodes-overlap", format=F, severity="warning", family="logic",
-      message="Two CIN episodes of the same child overlap.",
-      fields=["CINreferralDate", "CINclosureDate"], tables=["CINdetails"],
-      expected="each referral after the child's previous episode closed")
-def episodes_overlap(ctx: Context) -> Iterable[Finding]:
-    ref, close = ctx.dates("CINdetails", "CINreferralDate"), ctx.dates("CINdetails",
-                                                                       "CINclosureDate")
-    for rows in ctx.by_child("CINdetails", CHILD_INDEX).values():
-        ordered = sorted((i for i in rows if ref[i] is not None), key=lambda i: (ref[i], i))
-        for prev, nxt in itertools.pairwise(ordered):
-            end, start = close[prev], ref[nxt]
-            assert start is not None
-            if end is None or start < end:
-                yield Finding("CINdetails", nxt, "CINreferralDate",
-                              v(ctx.rows("CINdetails")[nxt], "CINreferralDate"))

@@ -13,7 +13,7 @@ from lantern.ingest.rules.common import is_true, v
 from lantern.ingest.rules.engine import Context, Finding, rule
 
 AS, AF, CD, S47 = "Assessments", "AssessmentFactors", "CINdetails", "Section47"
-ACTIVITY = ("Assessments", "Section47", "CINplanDates", "ChildProtectionPlans")
+ACTIVITY = ("Assessments", "Section47")  # DfE 8831's modules
 
 Key = tuple[str | None, ...]
 
@@ -83,7 +83,10 @@ def two_open_assessments(ctx: Context) -> Iterable[Finding]:
             yield Finding(AS, i, "AssessmentAuthorisationDate", None)
 
 
-def _activity_rule(code: str, message: str, tables: tuple[str, ...], expected: str) -> None:
+def _activity_rule(code: str, message: str, tables: tuple[str, ...], expected: str,
+                   in_episode: tuple[str, ...] = ()) -> None:
+    """Declare: no row of `tables` (and none of the episode's own `in_episode` fields)
+    on a referral with no further action."""
     def check(ctx: Context) -> Iterable[Finding]:
         nfa = {_episode(r) for r in ctx.rows(CD) if is_true(r.get("ReferralNFA"))}
         for table in tables:
@@ -92,14 +95,20 @@ def _activity_rule(code: str, message: str, tables: tuple[str, ...], expected: s
                     # the episode's flag is what a person checks first
                     yield Finding(table, i, "ReferralNFA", "true",
                                   message=f"{message} ({table})")
+        for i, row in ctx.enum(CD):
+            for fld in in_episode:
+                if _episode(row) in nfa and v(row, fld) is not None:
+                    yield Finding(CD, i, fld, v(row, fld), message=f"{message} ({fld})")
 
     rule(id=f"cin:{code}", dfe_code=code, format=F, severity="error", message=message,
-         fields=["ReferralNFA"], tables=[CD, *tables], expected=expected)(check)
+         fields=["ReferralNFA", *in_episode], tables=[CD, *tables], expected=expected)(check)
 
 
+# DfE 8831: no assessment dates, section 47 start or initial conference (the item is in the
+# section 47 and in CIN details); a CIN plan is 4000's and a CP plan 8832's to report
 _activity_rule("8831", "Activity is recorded against a case marked as a referral with no further "
-               "action", ACTIVITY, "no assessment, section 47, plan or CP plan on a referral "
-               "with no further action")
+               "action", ACTIVITY, "no assessment, section 47 or initial conference on a "
+               "referral with no further action", in_episode=("DateOfInitialCPC",))
 _activity_rule("4000", "CIN Plan details provided for a referral with no further action",
                ("CINplanDates",), "no CIN plan on a referral with no further action")
 

@@ -163,7 +163,10 @@ def old_referral_no_further_action(ctx: Context) -> Iterable[Finding]:
     if period is None:
         return
     # the last working day before 1 April (28 March 2024: Good Friday and Easter Monday)
-    cutoff = subtract_working_days(period[0] - timedelta(days=1), 0)
+    try:
+        cutoff = subtract_working_days(period[0] - timedelta(days=1), 0)
+    except ValueError:  # a ReferenceDate outside the calendar (1990-2040) is 100's
+        return
     for i, d in enumerate(ctx.dates("CINdetails", "CINreferralDate")):
         row = ctx.rows("CINdetails")[i]
         if d is not None and d < cutoff and is_true(row.get("ReferralNFA")):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 
-from lantern.ingest.rules.common import age, v
+from lantern.ingest.rules.common import add_years, age, v
 from lantern.ingest.rules.engine import Context, Finding, rule
 from lantern.ingest.rules.ssda903._base import F, continuously_looked_after
 from lantern.ingest.rules.ssda903.outcomes import HEALTH_ITEMS, OC2_ITEMS
@@ -111,3 +112,55 @@ def died_in_care(ctx: Context) -> Iterable[Finding]:
         if v(row, "CHILD") in died and any(v(row, f) is not None
                                            for f in ("IN_TOUCH", "ACTIV", "ACCOM")):
             yield Finding("OC3", i, "IN_TOUCH", v(row, "IN_TOUCH"))
+
+
+# -- SDQ for the 12-month cohort: who needs a score, and when SDQ1 (age) is a reason ------
+
+def _aged_4_to_16(dob: date, start: date, end: date) -> bool:
+    """4 or over on 1 April and under 17 on 31 March: the ages an SDQ score is due."""
+    return add_years(dob, 4) <= start and add_years(dob, 17) > end
+
+
+def _sdq_rule(code: str, message: str, field: str, expected: str,
+              test: Callable[[Row, date, date, date], bool]) -> None:
+    """A rule on the OC2 rows of the 12-month cohort; `test` gets the row, the child's DOB
+    and the collection year's first and last days."""
+    def check(ctx: Context) -> Iterable[Finding]:
+        start, end = ctx.year_start, ctx.year_end
+        if not ctx.has("Episodes") or start is None or end is None:
+            return
+        cohort = continuously_looked_after(ctx)
+        dobs = ctx.dates("OC2", "DOB")
+        for i, row in ctx.enum("OC2"):
+            dob = dobs[i]
+            if v(row, "CHILD") in cohort and dob is not None and test(row, dob, start, end):
+                yield Finding("OC2", i, field, v(row, field))
+
+    rule(id=f"903:{code}", dfe_code=code, format=F, severity="error", message=message,
+         fields=["SDQ_SCORE", "SDQ_REASON", "DOB"], tables=["OC2", "Episodes"],
+         expected=expected)(check)
+
+
+def _no_sdq(row: Row) -> bool:
+    return v(row, "SDQ_SCORE") is None and v(row, "SDQ_REASON") is None
+
+
+_sdq_rule("186", "Children aged 4 or over at the start of the year and children aged under 17 at "
+          "the end of the year and who have been looked after for at least 12 months "
+          "continuously should have a Strengths and Difficulties (SDQ) score completed.",
+          "SDQ_SCORE", "an SDQ score (or a reason for none) for a child in the 12-month cohort "
+          "aged 4 or over on 1 April and under 17 on 31 March",
+          lambda row, dob, start, end: _aged_4_to_16(dob, start, end) and _no_sdq(row))
+_sdq_rule("157", "Child is aged 4 years or over at the beginning of the year or 16 years or "
+          "under at the end of the year and Strengths and Difficulties Questionnaire (SDQ) 1 "
+          "has been recorded as the reason for no Strengths and Difficulties Questionnaire "
+          "(SDQ) score.", "SDQ_REASON",
+          "a reason other than SDQ1 (too young or too old) for a child aged 4 or over on 1 "
+          "April and 16 or under on 31 March",
+          lambda row, dob, start, end: _aged_4_to_16(dob, start, end)
+          and v(row, "SDQ_SCORE") is None and v(row, "SDQ_REASON") == "SDQ1")
+_sdq_rule("197B", "SDQ score or reason for no SDQ should be reported for 4- or 17-year-olds.",
+          "SDQ_SCORE", "an SDQ score or a reason for none for a child in the 12-month cohort "
+          "whose 4th or 17th birthday is in the year",
+          lambda row, dob, start, end: _no_sdq(row) and any(
+              start <= add_years(dob, n) <= end for n in (4, 17)))

@@ -160,7 +160,7 @@ def _spell_too_long(ctx: Context, field: str, code: str, limit: int) -> Iterable
                 yield Finding(E, i, "DEC", ctx.value(E, i, "DEC"))
 
 
-def _spell_rule(id: str, message: str, field: str, code: str, limit: int) -> None:
+def spell_rule(id: str, message: str, field: str, code: str, limit: int) -> None:
     def check(ctx: Context) -> Iterable[Finding]:
         return _spell_too_long(ctx, field, code, limit)
 
@@ -170,14 +170,14 @@ def _spell_rule(id: str, message: str, field: str, code: str, limit: int) -> Non
                   f"counted to 31 March) lasting at most {limit} days")(check)
 
 
-_spell_rule("361", "Police protection legal status lasted longer than maximum 72 hours "
+spell_rule("361", "Police protection legal status lasted longer than maximum 72 hours "
             "allowed in the Children Act 1989.", "LS", "L1", 3)
-_spell_rule("362", "Emergency protection order (EPO) lasted longer than 21 days", "LS", "L2", 21)
-_spell_rule("363", "Child assessment order (CAO) lasted longer than 7 days allowed in the "
+spell_rule("362", "Emergency protection order (EPO) lasted longer than 21 days", "LS", "L2", 21)
+spell_rule("363", "Child assessment order (CAO) lasted longer than 7 days allowed in the "
             "Children Act 1989.", "LS", "L3", 7)
-_spell_rule("365", "Any individual short- term respite placement must not exceed 17 days.",
+spell_rule("365", "Any individual short- term respite placement must not exceed 17 days.",
             "LS", "V3", 17)
-_spell_rule("376", "Temporary placements coded as being due to holiday of usual foster "
+spell_rule("376", "Temporary placements coded as being due to holiday of usual foster "
             "carer(s) cannot exceed three weeks.", "PLACE", "T3", 21)
 
 
@@ -380,7 +380,7 @@ def reason_for_temporary_move(ctx: Context) -> Iterable[Finding]:
                 yield Finding(E, i, "REASON_PLACE_CHANGE", mine)
 
 
-def _no_provider(year: int | None) -> frozenset[str]:
+def no_provider(year: int | None) -> frozenset[str]:
     """Placements that have no provider (178): T0-T4 and Z1; from 2025-26 T0-T3, Z11-Z14."""
     if year is not None and year >= 2026:
         return frozenset({"T0", "T1", "T2", "T3", "Z11", "Z12", "Z13", "Z14"})
@@ -396,7 +396,7 @@ claim(F, E, "PLACE_PROVIDER", "code")
       expected="PR0-PR5, and blank when PLACE is T0-T4 or Z1 (from 2025-26: T0-T3, Z11-Z14)")
 def provider_code(ctx: Context) -> Iterable[Finding]:
     codes = _codes("PLACE_PROVIDER")(ctx.collection_year)
-    none = _no_provider(ctx.collection_year)
+    none = no_provider(ctx.collection_year)
     for i, row in ctx.enum(E):
         given = v(row, "PLACE_PROVIDER")
         if given is not None and (given not in codes or v(row, "PLACE") in none):
