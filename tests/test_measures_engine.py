@@ -25,10 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_catalogue_covers_kpis_sections() -> None:
     ids = [i.id for i in INDICATORS]
-    assert len(ids) == 47 == len(set(ids))
+    assert len(ids) == 61 == len(set(ids))
     for i in INDICATORS:
         assert i.unit == ("pct" if i.id.endswith("_pct") else "rate" if i.id.endswith(
-            "_per_10k") else "mean" if i.id.endswith(("_days", "_wd")) else "count"), i.id
+            "_per_10k") else "mean" if i.id.endswith(("_days", "_wd", "_avg")) else "count"), i.id
 
 
 def test_definitions_are_the_kpis_text() -> None:

@@ -50,11 +50,16 @@ def duckdb_warehouse(data: dict[str, pa.Table]) -> duckdb.DuckDBPyConnection:
 
 
 def drilled_kinds() -> list[str]:
-    """The first indicator of each kind (flow, snapshot, window, rolling 36 months)."""
-    first: dict[str, str] = {}
+    """The first indicator of each kind (flow, snapshot, window, rolling 36 months), of
+    each subject (children, workers, teams) and of each kind among the weighted ones
+    (FTE: a snapshot and the per-window turnover)."""
+    first: dict[tuple[str, ...], str] = {}
     for ind in INDICATORS:
-        first.setdefault(ind.kind, ind.id)
-    return list(first.values())
+        first.setdefault(("kind", ind.kind), ind.id)
+        first.setdefault(("subject", ind.subject), ind.id)
+        if ind.weighted:
+            first.setdefault(("weighted", ind.kind), ind.id)
+    return list(dict.fromkeys(first.values()))
 
 
 Drills = dict[str, dict[date, list[dict[str, Any]]]]
@@ -133,8 +138,10 @@ def test_drill_down_agrees_on_spark(results: tuple) -> None:
             assert theirs == rows, (kpi_id, me)
             ind = get(kpi_id)
             figure = figures[(kpi_id, f"{me:%Y-%m}", ind.headline_period, "authority", "LA")]
-            if figure.status == "ok" and ind.unit == "pct":
+            if figure.status == "ok" and ind.unit == "pct" and not ind.weighted:
                 assert figure.denominator == len(rows), (kpi_id, me)
+            if figure.status == "ok" and ind.weighted:  # Σ FTE of the rows
+                assert figure.denominator == round(sum(r["weight"] for r in rows), 6)
 
 
 def test_alerts_agree_on_spark(results: tuple, data: dict[str, pa.Table]) -> None:

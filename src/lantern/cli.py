@@ -736,9 +736,10 @@ def children(
     """The children behind a figure: who is in the denominator and numerator, and why."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from lantern.measures.catalogue import from_app_db, ids
-    from lantern.measures.drill import COLUMNS
+    from lantern.measures.catalogue import from_app_db, get, ids
+    from lantern.measures.drill import child_ids
     from lantern.measures.drill import children as drill
+    from lantern.measures.drill import columns as drill_columns
     from lantern.quality.kpis import AUDIT_COLUMNS, audits_from_app_db
     from lantern.security.operator import record_operator_access
 
@@ -749,7 +750,7 @@ def children(
     con, _ = _open_warehouse()
     _check_loaded_month(con, month)
     settings = get_settings()
-    columns: tuple[str, ...] = COLUMNS
+    columns: tuple[str, ...] = () if from_app_db(kpi_id) else tuple(drill_columns(kpi_id))
     shown: tuple[str, ...] = ("child_id", "event_id", "in_numerator", "reason", "team",
                               "worker")
     try:
@@ -766,7 +767,7 @@ def children(
         fail(str(exc), code=2)
     try:  # logged before anything is shown: no identities without an entry
         record_operator_access(
-            settings, "view_children_list", (str(r["child_id"]) for r in rows),
+            settings, "view_children_list", child_ids(rows),
             path="lantern children",
             detail=f"{kpi_id} {month} {period or 'headline'} {by}={value or 'all'}")
         rows = _guard_identities(settings, rows)
@@ -774,8 +775,13 @@ def children(
         fail(f"could not write the access log in {settings.app_database_url}, so no child "
              f"is shown ({type(exc).__name__})", "Check LANTERN_DATABASE_URL and that the "
              "app database can be written.")
+    subject = get(kpi_id).subject_info
+    if subject.id != "child" and not from_app_db(kpi_id):
+        named = subject.detail_columns[:1] or (
+            () if subject.attributed_to == "team" else ("subject_id",))
+        shown = (*named, "team", *subject.detail_columns[2:4], "in_numerator", "reason")
     _print_records(rows, columns if fmt != "table" else shown, fmt,
-                   f"{kpi_id} {month}: {len(rows)} in the denominator, "
+                   f"{kpi_id} {month}: {len(rows)} {subject.plural} in the denominator, "
                    f"{sum(1 for r in rows if r.get('in_numerator'))} in the numerator")
 
 

@@ -21,10 +21,10 @@ def kpi_or_404(kpi_id: str) -> Indicator:
 def drill_columns(kpi_id: str) -> tuple[str, ...]:
     """A drill-down's columns: the audits' for a quality-assurance indicator, else the
     children's."""
-    from lantern.measures.drill import COLUMNS
+    from lantern.measures.drill import columns
     from lantern.quality.kpis import AUDIT_COLUMNS
 
-    return AUDIT_COLUMNS if from_app_db(kpi_id) else COLUMNS
+    return AUDIT_COLUMNS if from_app_db(kpi_id) else columns(kpi_id)
 
 
 def team_or_404(wh: sv.Wh, viewer: Viewer, team_id: str) -> casework.Team:
