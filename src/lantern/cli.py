@@ -775,11 +775,20 @@ def children(
         fail(f"could not write the access log in {settings.app_database_url}, so no child "
              f"is shown ({type(exc).__name__})", "Check LANTERN_DATABASE_URL and that the "
              "app database can be written.")
-    subject = get(kpi_id).subject_info
-    if subject.id != "child" and not from_app_db(kpi_id):
+    ind = get(kpi_id)
+    subject = ind.subject_info
+    if from_app_db(kpi_id):
+        pass  # the audits' columns, above
+    elif subject.attributed_to in ("worker", "team"):
         named = subject.detail_columns[:1] or (
             () if subject.attributed_to == "team" else ("subject_id",))
         shown = (*named, "team", *subject.detail_columns[2:4], "in_numerator", "reason")
+    elif subject.id != "child":
+        # A household or referral has no team; an arrangement or presentation has a child.
+        about_child = ("child_id",) if any(r.get("child_id") for r in rows) else ()
+        team = ("team",) if "team" in ind.all_breakdowns else ()
+        shown = ("subject_id", *subject.detail_columns[:3], *about_child, "in_numerator",
+                 "reason", *team)
     _print_records(rows, columns if fmt != "table" else shown, fmt,
                    f"{kpi_id} {month}: {len(rows)} {subject.plural} in the denominator, "
                    f"{sum(1 for r in rows if r.get('in_numerator'))} in the numerator")

@@ -9,6 +9,7 @@ from lantern.measures import (
     child_protection,
     children_in_need,
     front_door,
+    local_services,
     quality,
     themes,
     workforce,
@@ -24,6 +25,7 @@ INDICATORS: tuple[Indicator, ...] = (
     *adoption.INDICATORS,
     *workforce.INDICATORS,
     *themes.INDICATORS,
+    *local_services.INDICATORS,
 )
 
 SCORECARD: tuple[Indicator, ...] = (*INDICATORS, *quality.INDICATORS)
@@ -58,9 +60,10 @@ HOW_TO_ADD = """## How to add an indicator
 
 1. Pick the service-area module (`front_door.py`, `child_protection.py`,
    `children_in_need.py`, `cared_for.py`, `care_leavers.py`, `adoption.py`,
-   `workforce.py`, `themes.py`) and copy a neighbour of the same kind (`flow`,
-   `snapshot`, `window`, `rolling_36m`) and subject (`child`, or `worker`, `team`,
-   `household`, `referral`, `arrangement`, `presentation`: `subjects.py`).
+   `workforce.py`, `themes.py`, `local_services.py` for the local tables) and copy a
+   neighbour of the same kind (`flow`, `snapshot`, `window`, `rolling_36m`) and subject
+   (`child`, or `worker`, `team`, `household`, `referral`, `arrangement`,
+   `presentation`: `subjects.py`).
 2. Write `rows(ctx, params)`: an Ibis expression (no SQL strings) returning one row per
    denominator member through `standard()` / `snapshot_rows()` / `window_rows()` — child,
    event, the date that windows it, `in_numerator`, a one-line `reason` and the two

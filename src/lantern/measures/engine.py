@@ -314,6 +314,8 @@ def _compute(
         if why is None:
             avail.append(ind)
             continue
+        if "authority" not in breakdowns:  # asked only for breakdowns: none to give
+            continue
         for m in month_strs:
             for p in ind.all_periods:
                 out.append(dict(kpi_id=ind.id, month=m, period=p, breakdown="authority",
