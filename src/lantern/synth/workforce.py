@@ -247,18 +247,34 @@ class Workforce:
                        stages: list[tuple[date, date | None, str, str | None]]) -> None:
         prev_end: date | None = date.min
         prev_service = ""
+        covered: list[tuple[date, date]] = []
+        cut: list[tuple[date, date, str, str | None]] = []
         for i, (start, end, service, ref) in enumerate(stages):
             nxt = stages[i + 1][0] if i + 1 < len(stages) else None
             if nxt is not None and (end is None or end > nxt):
+                cut.append((nxt, end or date.max, service, ref))
                 end = nxt  # the next stage takes over on its start date
             if end is not None and end < start:
                 continue
+            covered.append((start, end or date.max))
             continuing = prev_end is None or (prev_end is not None and prev_end >= start)
             reason = "TSPROC" if continuing and prev_service else "FCONTA"
             if service == prev_service and continuing:
                 reason = "OTHERS"
             self.allocate(p, role, service, start, end, ref, reason)
             prev_end, prev_service = end, service
+        self._resume(p, role, covered, cut)
+
+    def _resume(self, p: Person, role: str, covered: list[tuple[date, date]],
+                cut: list[tuple[date, date, str, str | None]]) -> None:
+        """A stage cut short by a shorter one (a new referral while the child is looked
+        after) carries on once that one ends: the child is still looked after, on a plan.
+        Allocated without a random draw, so the simulation's other draws stay as they were."""
+        for start, end, service, ref in cut:
+            for a, b in _uncovered(start, end, covered):
+                self._allocate_without_draws(p, role, service, a,
+                                             None if b == date.max else b, ref, "TSPROC")
+                covered.append((a, b))
 
     # --- rendering ------------------------------------------------------------------
     def render(self, sink: Sink) -> None:
@@ -314,3 +330,22 @@ class Workforce:
                     sink.add("lantern_supervisions", supv_supervision_id=self.ids.next("SUP"),
                              supv_professional_id=w.wid, supv_supervision_date=d)
                 d += timedelta(days=rng.randint(35, 49))
+
+
+def _uncovered(start: date, end: date, covered: list[tuple[date, date]]
+               ) -> list[tuple[date, date]]:
+    """The parts of [start, end) that no span in `covered` ([from, to), handed on at `to`)
+    holds."""
+    out: list[tuple[date, date]] = []
+    a = start
+    for s, e in sorted(covered):
+        if e <= a or s >= end:
+            continue
+        if s > a:
+            out.append((a, s))
+        a = max(a, e)
+        if a >= end:
+            break
+    if a < end:
+        out.append((a, end))
+    return out
