@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from lantern.calendar import add_months
 from lantern.formats._common import (
     Dataset,
     Row,
@@ -258,11 +259,10 @@ class _Return:
             uasc = [s for s in spells if s["immi_immigration_status"] == "UASC"
                     and (s["immi_immigration_status_start_date"] or date.min) <= self.hi]
             if person in self.looked_after and uasc:
-                # DUC is the (often projected) date UASC status ends, so it may be future.
                 spell = max(uasc, key=lambda s: s["immi_immigration_status_start_date"] or date.min)
-                sex = self.people.get(person, {}).get("pers_sex")
-                out.append(self._child(person, SEX=sex_code(sex, self.year),
-                                       DUC=spell["immi_immigration_status_end_date"]))
+                p = self.people.get(person, {})
+                out.append(self._child(person, SEX=sex_code(p.get("pers_sex"), self.year),
+                                       DUC=_uasc_ceased(spell, p.get("pers_dob"))))
         return _sorted(out)
 
     # -------------------------------------------------------------- OC2
@@ -437,6 +437,16 @@ class _Return:
             and i["invo_involvement_start_date"] != i["invo_involvement_end_date"]
         ]
         return _sorted(out, "SW_DECOM")
+
+
+def _uasc_ceased(spell: Row, dob: date | None) -> date | None:
+    """DUC: the date UASC status ended or, for a child still UASC, the date it will (the
+    18th birthday, when the status ends): DfE's rules 205B and 304 read it so, and it may
+    lie after the year."""
+    ended = spell["immi_immigration_status_end_date"]
+    if ended is None and dob is not None:
+        return add_months(dob, 12 * 18)
+    return ended
 
 
 def _adopters(p: Row) -> Row:
