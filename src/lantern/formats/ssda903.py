@@ -515,6 +515,10 @@ XML_GROUPS: dict[str, str] = {"AREVIEW": "Reviews", "AMISSING": "Missing", "OC2"
 #: Tables whose items sit directly in <HEADER>: a row when any of its own items is there.
 XML_FLAT = ("Header", "OC3", "AD1")
 _CARRIED = ("CHILD", "DOB", "SEX")  # the child's items each table row repeats
+# A return may give the UASC status as an item of <HEADER> (<UASC>1</UASC>, with <DUC>
+# beside it) rather than as a <UASC> group: read to a Header column of that name, which
+# the rules on the status (105, 303, 205A-D) read.
+UASC_STATUS = "UASC"
 
 
 def xml_child_rows(child: Any) -> tuple[list[tuple[str, dict[str, str | None], str]], set[str]]:
@@ -528,6 +532,11 @@ def xml_child_rows(child: Any) -> tuple[list[tuple[str, dict[str, str | None], s
         own_items = [c for c in SSDA903_COLUMNS[flat] if c not in _CARRIED]
         if flat == "Header" or any(items.get(c) is not None for c in own_items):
             out.append((flat, _row(flat, items, items), "HEADER"))
+    status = items.get(UASC_STATUS)
+    if status is not None:  # <UASC>0|1</UASC>, DUC beside it: the status as an item
+        out[0][1][UASC_STATUS] = status
+        if status == "1" or items.get("DUC") is not None:
+            out.append(("UASC", _row("UASC", items, items), "HEADER"))
     for parent, prefix in ((header, "HEADER/"), (child, "")):
         if parent is None:
             continue
