@@ -9,7 +9,8 @@ publishes no rate for (adoptions) are not compared. Every comparison names its y
 (year ending 31 March, published by DfE that autumn), the region and the neighbours,
 and carries the last five published years.
 
-Data: ``measures/data`` (DfE, Open Government Licence v3.0; see its README).
+Data: ``measures/data``, and the authorities' names and regions from ``model/data`` (DfE, Open
+Government Licence v3.0; see the READMEs).
 """
 
 from __future__ import annotations
