@@ -80,8 +80,11 @@ def figure(
         kids = children(con, kpi, month, period=period, breakdown=breakdown,
                         breakdown_value=value)
         counted = r.numerator if ind.unit in ("count", "rate") else r.denominator
-        assert len(kids) == counted, (kids, r)
-        if ind.unit == "pct":
+        if ind.weighted:  # the rows' weights (FTE) add up to the denominator
+            assert round(sum(k["weight"] for k in kids), 6) == r.denominator, (kids, r)
+        else:
+            assert len(kids) == counted, (kids, r)
+        if ind.unit == "pct" and not ind.weighted:
             assert sum(k["in_numerator"] for k in kids) == r.numerator
     return (r.numerator, r.denominator, r.value, r.status)
 

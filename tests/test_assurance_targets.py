@@ -155,6 +155,11 @@ def test_default_targets() -> None:
     for neutral in ("referrals", "cla_open", "cp_rate_per_10k", "referral_nfa_pct"):
         assert neutral not in t
     assert "assessments_open_over_45wd" not in t  # declared with target null
+    # the local tables' timeliness and currency measures start from Lantern defaults
+    assert (t["foster_review_current_pct"].target, t["lado_resolved_1m_pct"].target) == (
+        95.0, 80.0)
+    for neutral in ("marac_referrals", "marac_repeat_pct", "lado_referrals"):
+        assert neutral not in t
 
 
 def test_user_file_overrides(tmp_path: Path) -> None:

@@ -25,10 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_catalogue_covers_kpis_sections() -> None:
     ids = [i.id for i in INDICATORS]
-    assert len(ids) == 47 == len(set(ids))
+    assert len(ids) == 76 == len(set(ids))
     for i in INDICATORS:
         assert i.unit == ("pct" if i.id.endswith("_pct") else "rate" if i.id.endswith(
-            "_per_10k") else "mean" if i.id.endswith(("_days", "_wd")) else "count"), i.id
+            "_per_10k") else "mean" if i.id.endswith(("_days", "_wd", "_avg")) else "count"), i.id
 
 
 def test_definitions_are_the_kpis_text() -> None:
@@ -271,3 +271,17 @@ def test_benchmark_suppressed_and_missing() -> None:
     assert parse_value("7.0000000000000007E-2") == pytest.approx(0.07)
     assert period_end_year("2024-25") == 2025 and period_end_year("2025") == 2025
     assert period_end_year("0") is None
+
+
+def test_an_indicator_without_data_gives_no_rows_for_other_breakdowns() -> None:
+    """Its not_available row is the authority's: asked only for breakdowns, it gives
+    none (the assurance store asks for characteristics apart from the authority, and a
+    second authority row made its stored months unreadable)."""
+    con = warehouse({})
+    only = compute(con, ["2024-02"], breakdowns=("age_band", "sex"), la_code="880",
+                   kpis=["foster_households", "cla_open"])
+    assert only == []
+    rows = compute(con, ["2024-02"], breakdowns=("authority", "age_band"), la_code="880",
+                   kpis=["foster_households"])
+    assert [(r.breakdown, r.period, r.status) for r in rows] == [
+        ("authority", "snapshot", "not_available")]

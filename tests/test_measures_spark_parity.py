@@ -50,11 +50,19 @@ def duckdb_warehouse(data: dict[str, pa.Table]) -> duckdb.DuckDBPyConnection:
 
 
 def drilled_kinds() -> list[str]:
-    """The first indicator of each kind (flow, snapshot, window, rolling 36 months)."""
-    first: dict[str, str] = {}
+    """The first indicator of each kind (flow, snapshot, window, rolling 36 months), of
+    each subject (children, workers, teams, households, referrals, ...) and its first
+    percentage and of each kind among the weighted ones
+    (FTE: a snapshot and the per-window turnover)."""
+    first: dict[tuple[str, ...], str] = {}
     for ind in INDICATORS:
-        first.setdefault(ind.kind, ind.id)
-    return list(first.values())
+        first.setdefault(("kind", ind.kind), ind.id)
+        first.setdefault(("subject", ind.subject), ind.id)
+        if ind.unit == "pct":
+            first.setdefault(("pct", ind.subject), ind.id)
+        if ind.weighted:
+            first.setdefault(("weighted", ind.kind), ind.id)
+    return list(dict.fromkeys(first.values()))
 
 
 Drills = dict[str, dict[date, list[dict[str, Any]]]]
@@ -92,6 +100,18 @@ def test_every_indicator_is_computed(results: tuple) -> None:
     # the demo authority has data for (almost) everything: parity is not vacuous
     assert len(ok) >= len(INDICATORS) - 2, sorted({i.id for i in INDICATORS} - ok)
     assert {r.breakdown for r in on_duckdb} == set(BREAKDOWNS)
+
+
+def test_local_tables_are_computed(results: tuple) -> None:
+    """The indicators on the local tables (fostering, MARAC, private fostering, LADO,
+    homelessness) have figures in the simulated data: their parity is not vacuous."""
+    from lantern.measures.local_services import INDICATORS as LOCAL
+
+    headline = {(r.kpi_id, r.period): r for r in results[0]
+                if r.month == LAST_THREE[-1] and r.breakdown == "authority"}
+    for ind in LOCAL:
+        r = headline[(ind.id, ind.headline_period)]
+        assert r.status == "ok" and r.value is not None, r
 
 
 def test_duckdb_and_spark_agree(results: tuple) -> None:
@@ -133,8 +153,10 @@ def test_drill_down_agrees_on_spark(results: tuple) -> None:
             assert theirs == rows, (kpi_id, me)
             ind = get(kpi_id)
             figure = figures[(kpi_id, f"{me:%Y-%m}", ind.headline_period, "authority", "LA")]
-            if figure.status == "ok" and ind.unit == "pct":
+            if figure.status == "ok" and ind.unit == "pct" and not ind.weighted:
                 assert figure.denominator == len(rows), (kpi_id, me)
+            if figure.status == "ok" and ind.weighted:  # Σ FTE of the rows
+                assert figure.denominator == round(sum(r["weight"] for r in rows), 6)
 
 
 def test_alerts_agree_on_spark(results: tuple, data: dict[str, pa.Table]) -> None:

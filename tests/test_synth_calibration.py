@@ -335,3 +335,37 @@ def test_recorded_worker_is_the_allocated_worker() -> None:
                 checked += 1
                 assert r[wcol] in workers, (table, r)
         assert checked > 0.9 * len(rows(data, table)), table
+
+
+def caseloads_on(data: dict[str, pa.Table], on: date) -> tuple[float, int]:
+    """(children per FTE of social workers holding cases, the largest caseload) on a day."""
+    titles = {"Social Worker", "Senior Social Worker", "Advanced Practitioner", "Team Manager"}
+    staff = {p["prof_professional_id"]: p for p in rows(data, "ssd_professionals")
+             if p["prof_professional_job_title"] in titles}
+    held: dict[str, set[str]] = {}
+    for i in rows(data, "ssd_involvements"):
+        if i["invo_professional_role_id"] == "SW" and i["invo_professional_id"] in staff \
+                and is_open(i["invo_involvement_start_date"], i["invo_involvement_end_date"], on):
+            held.setdefault(i["invo_professional_id"], set()).add(i["invo_person_id"])
+    fte = sum(staff[w]["prof_full_time_equivalency"] or 1.0 for w in held)
+    return sum(len(c) for c in held.values()) / fte, max(len(c) for c in held.values())
+
+
+def test_caseloads_high_in_the_bad_years_then_falling() -> None:
+    # Ofsted 2018: "some workers had more than 40 cases"; the 2022-23 recruitment drive
+    # fills the long-vacant posts and caseloads fall
+    data = default_run()
+    bad, most = caseloads_on(data, date(2018, 3, 31))
+    now, _ = caseloads_on(data, date(2024, 11, 30))
+    assert most > 40
+    assert bad > 19 and now < 16, (bad, now)
+
+
+def test_establishment_every_april_for_every_team() -> None:
+    data = default_run()
+    est = rows(data, "lantern_establishment")
+    teams = {t["dept_team_id"] for t in rows(data, "ssd_department")
+             if t["dept_team_parent_id"] is not None}
+    april_2024 = {e["estb_team_id"] for e in est if e["estb_effective_from"] == date(2024, 4, 1)}
+    assert april_2024 == teams
+    assert all(e["estb_fte"] > 0 for e in est)

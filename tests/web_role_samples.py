@@ -12,6 +12,8 @@ SAMPLES: dict[str, tuple[str, str, dict[str, str] | None]] = {
     "scorecard": ("GET", "/scorecard", None),
     "board": ("GET", "/board", None),
     "indicator": ("GET", "/indicators/cp_plans_open", None),
+    "themes": ("GET", "/themes", None),
+    "theme": ("GET", "/themes/workforce", None),
     "indicator_children": ("GET", "/indicators/cp_plans_open/children", None),
     "indicator_children_csv": ("GET", "/indicators/cp_plans_open/children.csv", None),
     "indicator_children_xlsx": ("GET", "/indicators/cp_plans_open/children.xlsx", None),

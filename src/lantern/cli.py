@@ -735,8 +735,8 @@ def children(
     """The children behind a figure: who is in the denominator and numerator, and why."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from lantern.measures.catalogue import ids
-    from lantern.measures.drill import COLUMNS
+    from lantern.measures.catalogue import get, ids
+    from lantern.measures.drill import child_ids, columns
     from lantern.measures.drill import children as drill
     from lantern.security.operator import record_operator_access
 
@@ -753,7 +753,7 @@ def children(
     settings = get_settings()
     try:  # logged before anything is shown: no identities without an entry
         record_operator_access(
-            settings, "view_children_list", (str(r["child_id"]) for r in rows),
+            settings, "view_children_list", child_ids(rows),
             path="lantern children",
             detail=f"{kpi_id} {month} {period or 'headline'} {by}={value or 'all'}")
         rows = _guard_identities(settings, rows)
@@ -761,9 +761,22 @@ def children(
         fail(f"could not write the access log in {settings.app_database_url}, so no child "
              f"is shown ({type(exc).__name__})", "Check LANTERN_DATABASE_URL and that the "
              "app database can be written.")
-    shown = ("child_id", "event_id", "in_numerator", "reason", "team", "worker")
-    _print_records(rows, COLUMNS if fmt != "table" else shown, fmt,
-                   f"{kpi_id} {month}: {len(rows)} in the denominator, "
+    ind = get(kpi_id)
+    subject = ind.subject_info
+    shown: tuple[str, ...] = ("child_id", "event_id", "in_numerator", "reason", "team",
+                              "worker")
+    if subject.attributed_to in ("worker", "team"):
+        named = subject.detail_columns[:1] or (
+            () if subject.attributed_to == "team" else ("subject_id",))
+        shown = (*named, "team", *subject.detail_columns[2:4], "in_numerator", "reason")
+    elif subject.id != "child":
+        # A household or referral has no team; an arrangement or presentation has a child.
+        about_child = ("child_id",) if any(r.get("child_id") for r in rows) else ()
+        team = ("team",) if "team" in ind.all_breakdowns else ()
+        shown = ("subject_id", *subject.detail_columns[:3], *about_child, "in_numerator",
+                 "reason", *team)
+    _print_records(rows, columns(kpi_id) if fmt != "table" else shown, fmt,
+                   f"{kpi_id} {month}: {len(rows)} {subject.plural} in the denominator, "
                    f"{sum(1 for r in rows if r.get('in_numerator'))} in the numerator")
 
 

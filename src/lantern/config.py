@@ -7,6 +7,10 @@ from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+#: KPIS.md's default social-work job titles (a personal adviser is not a social worker).
+SOCIAL_WORK_TITLES = ("Social Worker", "Senior Social Worker", "Advanced Practitioner",
+                      "Team Manager")
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LANTERN_", extra="ignore")
@@ -28,6 +32,9 @@ class Settings(BaseSettings):
     # default is src/lantern/reports/chain.yml) and the web address put in its emails.
     report_chain: Path | None = None
     base_url: str = "http://127.0.0.1:8000"
+    # Job titles that make a professional a social worker for the workforce indicators
+    # (JSON list, e.g. '["Social Worker", "Practice Lead"]').
+    social_work_titles: tuple[str, ...] = SOCIAL_WORK_TITLES
     # Who sees adults' identities in local records (YAML: table.column -> roles; the
     # default is src/lantern/security/identities.yml).
     identity_roles: Path | None = None

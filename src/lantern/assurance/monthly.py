@@ -33,7 +33,7 @@ from lantern.assurance.spc import SpcResult, classify, rebase_indices
 from lantern.assurance.targets import Target, load_targets, since_last_period, status_text
 from lantern.casework import team_services
 from lantern.measures.catalogue import INDICATORS
-from lantern.measures.drill import children_by_month
+from lantern.measures.drill import child_ids, children_by_month
 from lantern.measures.engine import KpiRow, compute
 
 HISTORY_MONTHS = 24
@@ -117,7 +117,7 @@ def drill_lookup(con: Any, months: list[str]) -> ChildrenLookup:
         rows_ = drilled[kpi_id, m]
         if breakdown != "authority":
             rows_ = [r for r in rows_ if str(r.get(breakdown)) == value]
-        return sorted({str(r["child_id"]) for r in rows_})
+        return child_ids(rows_)
 
     return children_behind
 

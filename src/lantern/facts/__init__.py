@@ -12,6 +12,10 @@ export writers; none of them re-derives it. Every fact runs on DuckDB and on Spa
 | `last_allocations(src, on)` | `allocation` | the allocation, or the latest before the date |
 | `caseloads(src, on)` | `allocation` | children per worker (social workers, personal advisers) |
 | `case_holders(src, on)` | `allocation` | workers in post with a caseload of at least 1 |
+| `professionals(src)` | `allocation` | each worker's name, team, service, FTE, agency, dates |
+| `teams(src)` | `allocation` | each team and its service (the team's parent) |
+| `workers_in_post(src, on)` | `allocation` | professionals in post on a date |
+| `is_social_worker(title, titles)` | `allocation` | a job title among the social-work titles |
 | `periods_of_care(src)` | `care` | one row per period of care, start and end |
 | `looked_after(src, on)` | `care` | children looked after on a date, current episode |
 | `cp_plans_open(src, on)` | `plans` | children on a child protection plan on a date |
@@ -46,8 +50,12 @@ from lantern.facts.allocation import (
     case_holders,
     caseloads,
     involvements,
+    is_social_worker,
     last_allocations,
     open_involvements,
+    professionals,
+    teams,
+    workers_in_post,
 )
 from lantern.facts.care import episodes, looked_after, periods_of_care
 from lantern.facts.plans import cin_open, cp_plans_open
@@ -57,6 +65,7 @@ __all__ = [
     "CASE_ROLES", "FAR_FUTURE", "ON", "PERSONAL_ADVISER", "SOCIAL_WORKER", "Source",
     "Warehouse", "allocation_at", "allocations", "case_holders", "caseloads", "cin_open",
     "compulsory_school_age", "cp_plans_open", "episodes", "involvements",
-    "last_allocations", "looked_after", "of_compulsory_school_age", "open_involvements",
-    "periods_of_care", "records", "school_age_from", "source",
+    "is_social_worker", "last_allocations", "looked_after", "of_compulsory_school_age",
+    "open_involvements", "periods_of_care", "professionals", "records", "school_age_from",
+    "source", "teams", "workers_in_post",
 ]

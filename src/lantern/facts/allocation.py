@@ -27,7 +27,7 @@ from collections.abc import Sequence
 import ibis
 import ibis.expr.types as ir
 
-from lantern.facts._base import ON, On, Source, at_dates, first_per, is_open, shared
+from lantern.facts._base import ON, On, Source, at_dates, first_per, shared
 
 SOCIAL_WORKER, PERSONAL_ADVISER = "SW", "PA"
 #: Case-holding roles and how a screen names them.
@@ -132,21 +132,44 @@ def caseloads(src: Source, on: On, roles: Sequence[str] = tuple(CASE_ROLES),
 def case_holders(src: Source, on: On, roles: Sequence[str] = tuple(CASE_ROLES),
                  as_of: str = ON) -> ir.Table:
     """Case holders on each date: workers in post with a caseload of at least 1, one row
-    per worker and role (`caseloads` columns plus the worker's ``team_id`` and its
-    ``service_id``, ``job_title``, ``fte`` (1.0 when empty) and ``agency``). KPIS.md's
+    per worker and role (`caseloads` columns plus the `workers_in_post` columns). KPIS.md's
     workforce indicators take the ``SW`` rows of workers with a social-work job title."""
     c = caseloads(src, on, roles, as_of)
-    p = _professionals(src)
-    j = c.join(p, c.worker_id == p._w)
-    j = j.filter(is_open(j._ps.fill_null(ibis.date(1900, 1, 1)), j._pe, j[as_of]))
-    return with_service(src, j.drop("_w", "_ps", "_pe"))
+    w = workers_in_post(src, on, as_of).rename(_w="worker_id", _on=as_of)
+    j = c.join(w, (c.worker_id == w._w) & (c[as_of] == w._on))
+    return j.drop("_w", "_on")
 
 
-def _professionals(src: Source) -> ir.Table:
+@shared
+def professionals(src: Source) -> ir.Table:
+    """One row per professional (``ssd_professionals``): ``worker_id``, ``worker_name``,
+    ``team_id`` (``prof_professional_department``) and its ``service_id``,
+    ``job_title``, ``fte`` (KPIS.md: 1.0 when empty), ``agency`` (flag Y), ``start_date``
+    and ``end_date`` (in post from, to)."""
     p = src.t("ssd_professionals")
-    return p.select(
-        _w="prof_professional_id", team_id="prof_professional_department",
+    p = first_per(p, ["prof_professional_id"], ["prof_professional_department"])
+    p = p.select(
+        worker_id="prof_professional_id", worker_name="prof_professional_name",
+        team_id="prof_professional_department",
         job_title="prof_professional_job_title",
         fte=p.prof_full_time_equivalency.fill_null(1.0),
         agency=p.prof_agency_worker_flag.fill_null("").upper() == "Y",
-        _ps="prof_start_date", _pe="prof_end_date")
+        start_date="prof_start_date", end_date="prof_end_date")
+    return with_service(src, p)
+
+
+def workers_in_post(src: Source, on: On, as_of: str = ON) -> ir.Table:
+    """Professionals in post on each date (KPIS.md: start empty or on or before it, end
+    empty or on or after it — a worker leaving on the date is in post that day):
+    `professionals` columns plus ``as_of``."""
+    p = professionals(src).mutate(_from=lambda t: t.start_date.fill_null(
+        ibis.date(1900, 1, 1)))
+    return at_dates(p, "_from", "end_date", on, as_of).drop("_from")
+
+
+def is_social_worker(job_title: ir.StringValue, titles: Sequence[str]) -> ir.BooleanValue:
+    """KPIS.md: a professional whose job title is one of the authority's social-work
+    titles (configuration, `lantern.config.Settings.social_work_titles`); compared
+    without regard to case or surrounding spaces."""
+    wanted = sorted({t.strip().lower() for t in titles})
+    return job_title.fill_null("").strip().lower().isin(wanted)

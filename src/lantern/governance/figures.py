@@ -79,6 +79,8 @@ def _with_children(t: DeclineTrigger,
             rows = [r for r in rows if str(r.get(t.breakdown)) == t.breakdown_value]
         tally: dict[str, list[int]] = {}
         for r in rows:
+            if r.get("child_id") is None:  # a worker's, team's, household's or referral's row
+                continue
             mine = tally.setdefault(str(r["child_id"]), [0, 0])
             mine[0] += bool(r.get("in_numerator"))
             mine[1] += 1

@@ -140,12 +140,23 @@ def _years(by_period: dict[str, dict[str, str]]) -> list[tuple[int, str]]:
                    is not None), reverse=True)
 
 
+#: Measures whose published year ends on another day than 31 March: the children's
+#: social work workforce census counts at 30 September ("year ending 30 September").
+YEAR_END_DAY = {"Work_Force_": "09-30"}
+
+
+def year_end_day(measure: str) -> str:
+    """'MM-DD' of the day the measure's published year ends."""
+    return next((day for prefix, day in YEAR_END_DAY.items() if measure.startswith(prefix)),
+                "03-31")
+
+
 def _year(vals: dict[str, str], la_code: str, region_code: str | None,
-          neigh: list[str], year: int, period: str) -> dict[str, Any]:
+          neigh: list[str], year: int, period: str, end_day: str = "03-31") -> dict[str, Any]:
     nvals = [parse_value(vals.get(n)) for n in neigh]
     published = [v for v in nvals if v is not None]
     return {
-        "period": period, "year_ending": f"{year}-03-31", "published": year,
+        "period": period, "year_ending": f"{year}-{end_day}", "published": year,
         "authority": parse_value(vals.get(la_code)),
         "england": parse_value(vals.get(ENGLAND)),
         "region_value": parse_value(vals.get(region_code)) if region_code else None,
@@ -179,7 +190,7 @@ def benchmark(kpi_id: str, la_code: str) -> dict[str, Any]:
         return {**out, "available": False, "reason": "England value not published"}
     region_code, region_name = _region_codes().get(_norm(la["region"]), (None, la["region"]))
     neigh = _neighbours().get(str(la_code), [])
-    trend = [_year(by_period[p], str(la_code), region_code, neigh, y, p)
+    trend = [_year(by_period[p], str(la_code), region_code, neigh, y, p, year_end_day(measure))
              for y, p in years[:TREND_YEARS]]
     latest = trend[0]
     d = _dictionary().get(measure, {})

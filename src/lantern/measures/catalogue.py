@@ -9,6 +9,9 @@ from lantern.measures import (
     child_protection,
     children_in_need,
     front_door,
+    local_services,
+    themes,
+    workforce,
 )
 from lantern.measures.core import Indicator
 
@@ -19,6 +22,9 @@ INDICATORS: tuple[Indicator, ...] = (
     *cared_for.INDICATORS,
     *care_leavers.INDICATORS,
     *adoption.INDICATORS,
+    *workforce.INDICATORS,
+    *themes.INDICATORS,
+    *local_services.INDICATORS,
 )
 
 _BY_ID = {i.id: i for i in INDICATORS}
@@ -40,8 +46,11 @@ def ids() -> list[str]:
 HOW_TO_ADD = """## How to add an indicator
 
 1. Pick the service-area module (`front_door.py`, `child_protection.py`,
-   `children_in_need.py`, `cared_for.py`, `care_leavers.py`, `adoption.py`) and copy a
-   neighbour of the same kind (`flow`, `snapshot`, `window`, `rolling_36m`).
+   `children_in_need.py`, `cared_for.py`, `care_leavers.py`, `adoption.py`,
+   `workforce.py`, `themes.py`, `local_services.py` for the local tables) and copy a
+   neighbour of the same kind (`flow`, `snapshot`, `window`, `rolling_36m`) and subject
+   (`child`, or `worker`, `team`, `household`, `referral`, `arrangement`,
+   `presentation`: `subjects.py`).
 2. Write `rows(ctx, params)`: an Ibis expression (no SQL strings) returning one row per
    denominator member through `standard()` / `snapshot_rows()` / `window_rows()` — child,
    event, the date that windows it, `in_numerator`, a one-line `reason` and the two
@@ -55,7 +64,10 @@ HOW_TO_ADD = """## How to add an indicator
    sentence as `definition`, kind, polarity, unit, DfE `lait` name, required `tables`,
    and every window or limit as a named `params` entry, never a literal in the rows
    function), and list it in the module's `INDICATORS` (KPIS.md order). The engine,
-   drill-down, breakdowns and this page pick it up.
+   drill-down, breakdowns and this page pick it up. Rows that are not children give
+   `subject_id` and `child_id=None` (the child, where the row is about one); figures
+   over FTE are `weighted` (rows' `weight`, `numerator_weight`); say what is missing
+   without a local table in `missing` ("no establishment loaded").
 4. Add at least three hand-worked cases to `tests/test_measures_<area>.py`, each with a
    comment saying why, including the exact boundaries.
 5. Regenerate this page: `make docs`.
@@ -101,6 +113,10 @@ def render_catalogue_markdown() -> str:
                    + ("; local standard" if i.local else ""))
         if i.lait:
             out.append(f"- DfE benchmark (LAIT): `{i.lait}`")
+        if i.subject != "child":
+            out.append(f"- rows: {i.subject_info.plural}"
+                       + ("; weighted by FTE" if i.weighted else "")
+                       + "; breakdowns: " + ", ".join(i.all_breakdowns))
         out.append("- tables: " + ", ".join(f"`{t}`" for t in i.tables))
         if i.params:
             out.append("- parameters: " + ", ".join(f"`{k}` = {v}" for k, v in

@@ -35,6 +35,8 @@ from lantern.facts._base import at_dates
 from lantern.facts._base import first_per as first_per
 from lantern.facts._base import is_open as is_open
 from lantern.facts._base import shared as shared
+from lantern.measures.subjects import BREAKDOWNS as BREAKDOWNS
+from lantern.measures.subjects import SUBJECTS, Subject, subject_of
 from lantern.months import Month
 
 #: The column of ``ctx.months`` a snapshot is taken on; facts are evaluated on it.
@@ -45,8 +47,6 @@ Unit = Literal["pct", "count", "mean", "rate"]
 Polarity = Literal["high", "low", "neutral"]
 
 FLOW_PERIODS = ("in_month", "rolling_12m", "fytd")
-BREAKDOWNS = ("authority", "service", "team", "worker", "age_band", "sex", "ethnicity",
-              "disability")
 
 RowsFn = Callable[["Ctx", Mapping[str, Any]], ir.Table]
 
@@ -61,6 +61,16 @@ class Indicator:
     count is over distinct children or depends on the window end (rows carry
     ``window_end`` and ``period``); ``rolling_36m`` rows are events windowed over the
     36 months to month end.
+
+    subject: what a row is (`lantern.measures.subjects`): ``child`` (the default),
+    ``worker``, ``household``, ``referral``, ``arrangement``, ``presentation``; it sets
+    the default breakdowns and what the drill-down lists.
+
+    weighted: the rows carry ``weight`` (e.g. a worker's FTE): the denominator is the
+    sum of the rows' weights and the numerator the sum of the numerator rows'
+    ``numerator_weight`` (their weight unless given: a leaver counted in a turnover
+    numerator who is not in the denominator has weight 0). A mean is then Σ measure ÷
+    Σ weight.
     """
 
     id: str
@@ -78,6 +88,18 @@ class Indicator:
     periods: tuple[str, ...] | None = None
     breakdowns: tuple[str, ...] | None = None
     note: str = ""
+    subject: str = "child"
+    weighted: bool = False
+    #: What to say when a table has no rows (e.g. lantern_establishment: "no
+    #: establishment loaded"); otherwise "no rows loaded in TABLE".
+    missing: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        subject_of(self.subject)  # an unknown subject fails at import, not at run time
+
+    @property
+    def subject_info(self) -> Subject:
+        return SUBJECTS[self.subject]
 
     @property
     def all_periods(self) -> tuple[str, ...]:
@@ -96,7 +118,9 @@ class Indicator:
 
     @property
     def all_breakdowns(self) -> tuple[str, ...]:
-        return self.breakdowns if self.breakdowns is not None else BREAKDOWNS
+        if self.breakdowns is not None:
+            return self.breakdowns
+        return self.subject_info.breakdowns
 
     @property
     def needs_population(self) -> bool:
@@ -265,6 +289,7 @@ NULL_DATE = ibis.null().cast("date")
 
 STANDARD_SCHEMA = {
     "child_id": "string",
+    "subject_id": "string",
     "event_id": "string",
     "event_date": "date",
     "window_end": "date",
@@ -276,6 +301,8 @@ STANDARD_SCHEMA = {
     "date_1_label": "string",
     "date_2": "date",
     "date_2_label": "string",
+    "weight": "float64",
+    "numerator_weight": "float64",
 }
 
 
@@ -294,8 +321,14 @@ def standard(
     measure: Any = None,
     window_end: Any = None,
     period: Any = None,
+    subject_id: Any = None,
+    weight: Any = None,
+    numerator_weight: Any = None,
 ) -> ir.Table:
-    """Project ``t`` onto the standard denominator-row columns."""
+    """Project ``t`` onto the standard denominator-row columns. ``subject_id`` is the
+    row's subject (a worker, household, ...; the child when omitted); ``child_id`` is
+    null for rows that are not about a child. ``weight`` / ``numerator_weight`` only
+    for weighted indicators (`Indicator.weighted`)."""
 
     def col(v: Any, typ: str) -> ir.Value:
         if v is None:
@@ -308,6 +341,7 @@ def standard(
 
     return t.select(
         child_id=col(child_id, "string"),
+        subject_id=col(child_id if subject_id is None else subject_id, "string"),
         event_id=col(event_id, "string"),
         event_date=col(event_date, "date"),
         window_end=col(window_end, "date"),
@@ -320,6 +354,8 @@ def standard(
         date_1_label=ibis.literal(date_1_label),
         date_2=col(date_2, "date"),
         date_2_label=ibis.literal(date_2_label),
+        weight=col(weight, "float64"),
+        numerator_weight=col(numerator_weight, "float64"),
     )
 
 

@@ -38,6 +38,7 @@ from lantern.measures.core import (
     first_per,
     window_start,
 )
+from lantern.measures.subjects import attribution, own_teams
 from lantern.months import Month, index_of
 from lantern.months import months as all_months
 
@@ -166,7 +167,9 @@ def availability(
     """None when the indicator can be computed, else the reason it cannot."""
     empty = [t for t in ind.tables if counts.get(t, 0) == 0]
     if empty:
-        return "no rows loaded in " + ", ".join(empty)
+        said = [ind.missing[t] for t in empty if t in ind.missing]
+        rest = [t for t in empty if t not in ind.missing]
+        return "; ".join([*said, *(["no rows loaded in " + ", ".join(rest)] if rest else [])])
     if ind.needs_population and not population:
         return "no 0-17 population configured"
     return None
@@ -184,7 +187,9 @@ def merged_params(ind: Indicator, overrides: Mapping[str, Mapping[str, Any]] | N
 
 def enrich(ctx: Ctx, rows: ir.Table) -> ir.Table:
     """Attach breakdown attributes at each row's event date. ``rows`` needs ``_rk``
-    (unique row key), ``child_id`` and ``event_date``."""
+    (unique row key), ``child_id``, ``subject``, ``subject_id`` and ``event_date``.
+    A row whose subject is attributed to a worker (`Subject.attributed_to`) belongs to
+    that worker and their own team; any other row to the child's allocated worker."""
     person = ctx.t("ssd_person").select(
         _pid="pers_person_id", _dob="pers_dob", _sex="pers_sex", _eth="pers_ethnicity")
     person = first_per(person, ["_pid"], ["_dob"])
@@ -193,6 +198,7 @@ def enrich(ctx: Ctx, rows: ir.Table) -> ir.Table:
                    & (d.disa_disability_code.upper() != "NONE")).select(
         _did="disa_person_id").distinct()
     j = allocation_at(ctx, rows, key="_rk", child="child_id", when="event_date", prefix="_a_")
+    j = _own_team(ctx, j)
     j = j.left_join(person, j.child_id == person._pid)
     j = j.left_join(dis, j.child_id == dis._did)
     age = age_years(j._dob, j.event_date)
@@ -217,17 +223,38 @@ def enrich(ctx: Ctx, rows: ir.Table) -> ir.Table:
     )
 
 
+def _own_team(ctx: Ctx, j: ir.Table) -> ir.Table:
+    """Rows attributed to a worker take that worker and their own team in place of the
+    allocation columns, rows attributed to a team that team (`Subject.attributed_to`;
+    a worker without a team is in team "unknown")."""
+    j = j.mutate(_attr=attribution(j.subject))
+    w = own_teams(ctx)
+    j = j.left_join(w, (j._attr == w._ot_kind) & (j.subject_id == w._ot_id))
+    own = j._attr != "child"
+    return j.mutate(
+        _a_worker_id=ibis.ifelse(j._attr == "worker", j.subject_id,
+                                 j._a_worker_id.cast("string")),
+        _a_team_id=ibis.cases(
+            (j._attr == "team", j.subject_id),
+            (j._attr == "worker", j._ot_team.fill_null("unknown")),
+            else_=j._a_team_id.cast("string")),
+        _a_service_id=ibis.ifelse(own, j._ot_service, j._a_service_id.cast("string")),
+    ).drop("_attr", "_ot_kind", "_ot_id", "_ot_team", "_ot_service")
+
+
 # --------------------------------------------------------------------------- compute
 
 
 def indicator_rows(ctx: Ctx, ind: Indicator, params: Mapping[str, Any]) -> ir.Table:
-    return ind.rows(ctx, params).mutate(kpi_id=ibis.literal(ind.id))
+    return ind.rows(ctx, params).mutate(kpi_id=ibis.literal(ind.id),
+                                        subject=ibis.literal(ind.subject))
 
 
 def _finish(
     ind: Indicator, n: float, k: float, s: float | None, population: int | None
 ) -> tuple[float | None, float | None, float | None, str, str | None]:
-    """numerator, denominator, value, status, reason from the row counts."""
+    """numerator, denominator, value, status, reason from the row counts (for a
+    weighted indicator, the sums of the weights)."""
     if ind.unit == "count":
         return k, None, float(k), "ok", None
     if ind.unit == "rate":
@@ -284,6 +311,8 @@ def _compute(
         why = availability(ind, counts, population)
         if why is None:
             avail.append(ind)
+            continue
+        if "authority" not in breakdowns:  # asked only for breakdowns: none to give
             continue
         for m in month_strs:
             for p in ind.all_periods:
@@ -363,8 +392,9 @@ def _aggregate_rows(
     parts = []
     for ind in inds:
         r = indicator_rows(ctx, ind, merged_params(ind, params))
-        r = r.select("kpi_id", "child_id", "event_id", "event_date", "window_end", "period",
-                     "in_numerator", "measure")
+        r = r.select("kpi_id", "subject", "child_id", "subject_id", "event_id",
+                     "event_date", "window_end", "period", "in_numerator", "measure",
+                     "weight", "numerator_weight")
         if ind.kind in ("flow", "rolling_36m"):
             r = r.filter((r.event_date >= lo) & (r.event_date <= hi))
         parts.append(r)
@@ -404,6 +434,10 @@ def _group(
     la_code: str,
 ) -> dict[tuple[str, str, str, str, str], tuple[float, float, float | None]]:
     flows = [i.id for i in inds if i.kind in ("flow", "rolling_36m")]
+    weighted = {i.id for i in inds if i.weighted}
+    t = t.mutate(_wn=t.weight.fill_null(1.0),
+                 _wk=ibis.ifelse(t.in_numerator,
+                                 t.numerator_weight.fill_null(t.weight.fill_null(1.0)), 0.0))
     per_month, per_window = [], []
     for b in breakdowns:
         bv = ibis.literal(la_code) if b == "authority" else t[b].cast("string")
@@ -411,10 +445,12 @@ def _group(
         f = base.filter(base.kpi_id.isin(flows) if flows else ibis.literal(False))
         f = f.mutate(ym=index_of(f.event_date))
         per_month.append(f.group_by(["kpi_id", "_b", "_bv", "ym"]).aggregate(
-            n=f.count(), k=f.in_numerator.cast("int64").sum(), s=f.measure.sum()))
+            n=f.count(), k=f.in_numerator.cast("int64").sum(), s=f.measure.sum(),
+            wn=f._wn.sum(), wk=f._wk.sum()))
         w = base.filter(base.window_end.notnull())
         per_window.append(w.group_by(["kpi_id", "_b", "_bv", "window_end", "period"]).aggregate(
-            n=w.count(), k=w.in_numerator.cast("int64").sum(), s=w.measure.sum()))
+            n=w.count(), k=w.in_numerator.cast("int64").sum(), s=w.measure.sum(),
+            wn=w._wn.sum(), wk=w._wk.sum()))
     pm = ibis.union(*per_month, distinct=False) if len(per_month) > 1 else per_month[0]
     pw = ibis.union(*per_window, distinct=False) if len(per_window) > 1 else per_window[0]
 
@@ -443,12 +479,26 @@ def _group(
         j = pm.join(kpt, pm.kpi_id == kpt.kp_kpi)
         j = j.join(wt, (j.kp_period == wt.w_period) & (j.ym >= wt.w_lo) & (j.ym <= wt.w_hi))
         g = j.group_by(["kpi_id", "w_month", "w_period", "_b", "_bv"]).aggregate(
-            n=j.n.sum(), k=j.k.sum(), s=j.s.sum())
+            n=j.n.sum(), k=j.k.sum(), s=j.s.sum(), wn=j.wn.sum(), wk=j.wk.sum())
         for r in ctx.con.to_pyarrow(g).to_pylist():
             out[(r["kpi_id"], r["w_month"], r["w_period"], r["_b"], r["_bv"])] = (
-                r["n"], r["k"], r["s"])
+                _counts(r, r["kpi_id"] in weighted))
     pw = pw.mutate(w_month=pw.window_end.strftime("%Y-%m"))
     for r in ctx.con.to_pyarrow(pw).to_pylist():
         out[(r["kpi_id"], r["w_month"], r["period"], r["_b"], r["_bv"])] = (
-            r["n"], r["k"], r["s"])
+            _counts(r, r["kpi_id"] in weighted))
     return out
+
+
+#: Sums of weights (FTE) are rounded so that engines adding in different orders agree.
+WEIGHT_DIGITS = 6
+
+
+def _counts(r: Mapping[str, Any], weighted: bool) -> tuple[float, float, float | None]:
+    """(denominator rows, numerator rows, Σ measure) of one aggregate row: counts, or
+    for a weighted indicator the sums of the weights."""
+    s = r["s"]
+    if not weighted:
+        return r["n"], r["k"], s
+    return (round(r["wn"], WEIGHT_DIGITS), round(r["wk"], WEIGHT_DIGITS),
+            None if s is None else round(s, WEIGHT_DIGITS))

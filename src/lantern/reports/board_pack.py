@@ -21,10 +21,12 @@ from markupsafe import Markup
 
 from lantern.assurance.exceptions import KIND_TEXT
 from lantern.assurance.targets import load_targets
+from lantern.assurance.themes import themes
 from lantern.measures.catalogue import get
 from lantern.reports import board_sources
 from lantern.reports.board_sources import SourceContext
 from lantern.reports.book import AUTHORITY, ReportBook, today_utc
+from lantern.reports.build import THEME_PREFIX
 from lantern.reports.chain import STATE_LABELS, due_date
 from lantern.reports.editions import build_edition, governance
 from lantern.reports.model import Governance, Report, ScorecardRow
@@ -113,12 +115,19 @@ def fmt_count(n: Any) -> str:
     return f"{n:,.0f}" if isinstance(n, int | float) else str(n)
 
 
+def theme_headlines(report: Report) -> list[ScorecardRow]:
+    """Each theme's declared headline (`assurance.themes`: the workforce's caseload)
+    when the theme has data this month."""
+    wanted = {THEME_PREFIX + t.key: t.headline for t in themes() if t.headline}
+    return [r for s in report.themes for r in s.rows if wanted.get(s.key) == r.kpi_id]
+
+
 def headline_rows(report: Report) -> list[dict[str, Any]]:
     """The headline figures as the board may see them: counts of 1-4 suppressed
     (`suppress_kpi_row`) and, as on the board's scorecard, a 12-month figure withheld
     where last month's would give back a small count."""
     out = []
-    for r in report.headlines:
+    for r in [*report.headlines, *theme_headlines(report)]:
         row = suppress_kpi_row({"value": r.value, "numerator": r.numerator,
                                 "denominator": r.denominator}, BOARD)
         unit = get(r.kpi_id).unit

@@ -15,12 +15,20 @@ from lantern.assurance.inputs import measure_range
 from lantern.assurance.monthly import SPC_MIN_DENOMINATOR, IndicatorMonth, MonthlyAssurance
 from lantern.assurance.spc import clamp_limits, classify, rebase_indices
 from lantern.assurance.store import Basis, month_assurance
+from lantern.assurance.themes import NOT_COMPUTED, NOT_STORED, Theme, home_theme, themes
 from lantern.calendar import add_working_days
 from lantern.casework.labels import Names, exception_text, names, place_label
 from lantern.measures.benchmarks import benchmark, compared_value
 from lantern.measures.catalogue import INDICATORS, get
 from lantern.months import Month
-from lantern.reports.model import ChartPoint, ExceptionLine, Report, ScorecardRow, Section
+from lantern.reports.model import (
+    ChartPoint,
+    ExceptionLine,
+    Report,
+    ScorecardRow,
+    Section,
+    ThemeSection,
+)
 
 # The report's service areas, in the order the seeds' reports use, and the indicator
 # areas (measures' `area`, or an id prefix where one area holds two services) in each.
@@ -47,17 +55,34 @@ HEADLINES = (
 )
 
 
+#: The service sections by the indicator areas of `lantern.measures` (care leavers and
+#: adoption share an area: `section_of` tells them apart by id).
+AREA_SECTIONS = {
+    "Front door and assessment": "front_door",
+    "Section 47 and child protection": "child_protection",
+    "Children in need": "children_in_need",
+    "Children looked after": "cared_for",
+    "Care leavers and adoption": "care_experienced",
+}
+THEME_PREFIX = "theme-"
+
+
 def section_of(kpi_id: str, area: str) -> str:
+    """The scorecard section an indicator is listed in: its service area's, or for an
+    indicator of no service area (the thematic ones) its theme's (`theme_sections`)."""
     if kpi_id.startswith("care_leavers"):
         return "care_experienced"
     if kpi_id.startswith("adoption"):
         return "adoption"
-    return {
-        "Front door and assessment": "front_door",
-        "Section 47 and child protection": "child_protection",
-        "Children in need": "children_in_need",
-        "Children looked after": "cared_for",
-    }.get(area, "cared_for")
+    found = home_theme(kpi_id, area, frozenset(AREA_SECTIONS))
+    if found is not None:
+        return THEME_PREFIX + found.key
+    return AREA_SECTIONS.get(area, "cared_for")
+
+
+def all_sections() -> tuple[tuple[str, str], ...]:
+    """The service sections, then one per theme (`assurance.themes`), in order."""
+    return (*SECTIONS, *((THEME_PREFIX + t.key, t.title) for t in themes()))
 
 
 def build_report(
@@ -94,11 +119,13 @@ def report_from(
     first_of_next = date(year + mon // 12, mon % 12 + 1, 1)
     rows = {i.id: scorecard_row(assurance.indicators[i.id], la_code, population)
             for i in INDICATORS}
-    sections = {key: Section(key, title) for key, title in SECTIONS}
+    sections = {key: Section(key, title) for key, title in all_sections()}
     for ind in INDICATORS:
         sections[section_of(ind.id, ind.area)].rows.append(rows[ind.id])
     for item in assurance.exceptions:
         sections[_exception_section(item)].exceptions.append(exception_line(item, names))
+    theme_sections = [theme_section(t, rows, assurance, sections[THEME_PREFIX + t.key])
+                      for t in themes()]
     completeness = [
         f"{r.title} ({r.kpi_id}): not available — {i.headline.reason}"
         for r, i in ((rows[k], assurance.indicators[k]) for k in rows)
@@ -112,10 +139,36 @@ def report_from(
         generated_on=(today or date.today()).isoformat(),
         due_by=add_working_days(first_of_next, 10).isoformat(),
         headlines=[rows[k] for k in HEADLINES if k in rows],
-        sections=[s for s in sections.values() if s.rows],
+        sections=[s for s in sections.values()
+                  if s.rows and not s.key.startswith(THEME_PREFIX)],
+        themes=theme_sections,
         completeness=completeness,
         process_changes=[f"{Month.parse(m).label()}: {label}" for m, label in process_changes],
     )
+
+
+def theme_section(theme: Theme, rows: dict[str, ScorecardRow],
+                  assurance: MonthlyAssurance, own: Section) -> ThemeSection:
+    """A theme's part of the report: its indicators with data this month (their
+    figures, status words and charts), why the others have none, and the exceptions of
+    the indicators it is home to (``own``: the theme's scorecard section)."""
+    shown, missing = [], []
+    for kpi in theme.kpis:
+        im = assurance.indicators.get(kpi)
+        if im is None or kpi not in rows:
+            missing.append((kpi, NOT_COMPUTED))
+        elif im.headline is None:
+            missing.append((rows[kpi].title, NOT_STORED))
+        elif im.headline.status == "not_available":
+            missing.append((rows[kpi].title, theme.reason_text(im.headline.reason)))
+        else:
+            shown.append(rows[kpi])
+    titles = dict(all_sections())
+    homes = {r.kpi_id: section_of(r.kpi_id, get(r.kpi_id).area) for r in shown}
+    return ThemeSection(own.key, theme.title, rows=shown, exceptions=own.exceptions,
+                        why=theme.why, not_available=tuple(missing),
+                        elsewhere={k: (h, titles[h]) for k, h in homes.items()
+                                   if h != own.key})
 
 
 def scorecard_row(im: IndicatorMonth, la_code: str,
@@ -184,8 +237,10 @@ def exception_line(item: ExceptionItem, n: Names | None = None) -> ExceptionLine
 
 
 def _exception_section(item: ExceptionItem) -> str:
-    if item.breakdown == "authority" or item.service not in SERVICE_SECTIONS:
-        return section_of(item.kpi_id, get(item.kpi_id).area)
+    home = section_of(item.kpi_id, get(item.kpi_id).area)
+    if item.breakdown == "authority" or item.service not in SERVICE_SECTIONS \
+            or home.startswith(THEME_PREFIX):  # a theme's exceptions stay in the theme
+        return home
     return SERVICE_SECTIONS[item.service]
 
 

@@ -188,3 +188,45 @@ def _legend(lines: Lines, show_spc: bool) -> str:
             out.append(f'<text x="{at + 11:.0f}" y="{yy}" {FONT}>{label}</text>')
             at += 22 + 6.5 * len(label)
     return "".join(out)
+
+
+BAR_W, BAR_H = 300, 150
+BAR_LEFT, BAR_BOTTOM, BAR_TOP = 8, 34, 16
+BAR_COLOUR, OVER_COLOUR = "#1d70b8", "#e87722"
+
+
+def bars_svg(labels: Sequence[str], counts: Sequence[int | None], *,
+             over_from: int | None = None, scale_max: int | None = None) -> str:
+    """A small bar chart of counts by band (e.g. social workers by caseload band), each
+    bar labelled with its count; bars from index ``over_from`` (bands over a limit)
+    in the concern colour. A count of None is withheld: no bar, a dash above the axis.
+    ``scale_max``: the top of the scale, shared by a row of charts so they compare."""
+    top = max(scale_max or 0, *(c or 0 for c in counts), 1)
+    n = max(len(labels), 1)
+    slot = (BAR_W - 2 * BAR_LEFT) / n
+    base = BAR_H - BAR_BOTTOM
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{BAR_W}" height="{BAR_H}" '
+             f'viewBox="0 0 {BAR_W} {BAR_H}">',
+             f'<line x1="{BAR_LEFT}" y1="{base}" x2="{BAR_W - BAR_LEFT}" y2="{base}" '
+             f'stroke="{LINE_COLOUR}" stroke-width="1"/>']
+    for i, (label, c) in enumerate(zip(labels, counts, strict=True)):
+        x = BAR_LEFT + i * slot
+        cx = x + slot / 2
+        if c is None:
+            parts.append(f'<text x="{cx:.1f}" y="{base - 4}" text-anchor="middle" {FONT}>'
+                         '–</text>')
+        else:
+            h = (base - BAR_TOP) * c / top
+            colour = OVER_COLOUR if over_from is not None and i >= over_from else BAR_COLOUR
+            if c:
+                parts.append(f'<rect x="{x + 3:.1f}" y="{base - h:.1f}" '
+                             f'width="{slot - 6:.1f}" height="{h:.1f}" fill="{colour}"/>')
+            parts.append(f'<text x="{cx:.1f}" y="{base - h - 3:.1f}" text-anchor="middle" '
+                         f'{FONT}>{c}</text>')
+        lo, _, hi = label.partition(" to ")
+        short = lo.replace(" or more", "+") if not hi else f"{lo}–{hi}"
+        parts.append(f'<text x="{cx:.1f}" y="{base + 14}" text-anchor="middle" {FONT}>'
+                     f'{escape(short)}</text>')
+    parts.append(f'<text x="{BAR_W / 2:.0f}" y="{BAR_H - 4}" text-anchor="middle" {FONT}>'
+                 'children held (caseload)</text></svg>')
+    return "".join(parts)

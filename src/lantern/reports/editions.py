@@ -139,7 +139,8 @@ def service_edition(con: Any, base: Report, service: str, authority: Authority, 
         base, la_name=f"{base.la_name} – {service.replace('_', ' ').capitalize()} service",
         headlines=[by_id[h.kpi_id] for h in base.headlines if h.kpi_id in wanted],
         sections=cut, completeness=[c for c in base.completeness
-                                    if any(f"({k})" in c for k in wanted)])
+                                    if any(f"({k})" in c for k in wanted)],
+        themes=[])  # the themes are the authority's figures: in its edition only
 
 
 def _service_row(row: ScorecardRow, mine: list[KpiRow], month: str,

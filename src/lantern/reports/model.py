@@ -74,6 +74,18 @@ class Section:
 
 
 @dataclass
+class ThemeSection(Section):
+    """A theme's section (`assurance.themes`): why it matters, its indicators with data
+    (``rows``) and those without, each with its reason ((title, reason))."""
+
+    why: str = ""
+    not_available: tuple[tuple[str, str], ...] = ()
+    # Indicators the theme shows that belong to a service area, by kpi id: (section key,
+    # title). Their charts are in that section, not drawn twice.
+    elsewhere: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+@dataclass
 class Report:
     la_code: str
     la_name: str
@@ -86,6 +98,7 @@ class Report:
     completeness: list[str]
     process_changes: list[str] = field(default_factory=list)
     governance: Governance | None = None
+    themes: list[ThemeSection] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from lantern.assurance.exceptions import KIND_TEXT
 from lantern.assurance.inputs import measure_range
 from lantern.assurance.spc import icon_words
 from lantern.assurance.targets import status_bands
+from lantern.assurance.themes import distinct_reasons
 from lantern.casework.labels import AVAILABILITY_TEXT, PERIOD_TEXT
 from lantern.months import Month
 from lantern.reports.charts import Lines, format_value, spc_svg
@@ -157,6 +158,7 @@ def _environment() -> Environment:
     env.globals["chart_table"] = chart_table
     env.globals["point_label"] = lambda t: POINT_LABELS.get(t, t)
     env.globals["period_text"] = PERIOD_TEXT
+    env.globals["distinct_reasons"] = distinct_reasons
     env.globals["spc_words"] = icon_words
     env.globals["kind_text"] = KIND_TEXT
     env.globals["availability_text"] = AVAILABILITY_TEXT

@@ -450,3 +450,21 @@ def authority_window_withheld(unit: str, span: int, windows: Sequence[Any],
                        frozenset(k for k, c in m.items() if any(map(small, c))))
     out, _ = protect_series(cell, [p.month for p in windows])
     return month in out
+
+
+# --------------------------------------------------------------------------- count grids
+
+
+def withheld_cells(grid: Mapping[tuple[str, str], int]) -> frozenset[tuple[str, str]]:
+    """The cells of a published grid of counts (row, column) -> n, whose column totals
+    are published too (e.g. social workers by team and caseload band, with the
+    authority's count in each band), that aggregate-only roles may not see: primary and
+    secondary suppression as for indicator rows (`protect`); a withheld column total is
+    returned as (AUTHORITY, column). Row totals are taken as unpublished."""
+    values: dict[Key, tuple[int, ...]] = {k: (n,) for k, n in grid.items()}
+    groups = []
+    for col in sorted({c for _, c in grid}):
+        total: Key = (AUTHORITY, col)
+        values[total] = (sum(n for (_, c), n in grid.items() if c == col),)
+        groups.append(Group(total, tuple(k for k in grid if k[1] == col)))
+    return frozenset(protect(values, groups))

@@ -32,6 +32,12 @@ SCOPE_TYPES: tuple[str, ...] = ("team", "service", "authority")
 ScopeType = Literal["team", "service", "authority", "caseload"]
 SUPPRESSED = "withheld"
 SUPPRESS_BELOW = 5
+#: Who may see social workers by name in workforce figures (the workers over the
+#: caseload limit): their managers, the performance team and directors. Board members
+#: and inspectors see aggregates; social workers, auditors and IROs see the figures
+#: without their colleagues' names.
+NAMED_WORKER_ROLES: frozenset[str] = frozenset({
+    "team_manager", "head_of_service", "divisional_director", "dcs", "performance_analyst"})
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,11 @@ class Principal:
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+
+def can_see_named_workers(p: Principal) -> bool:
+    """May this person see which social workers are over the caseload limit?"""
+    return p.role in NAMED_WORKER_ROLES
 
 
 def can_see_children(p: Principal) -> bool:

@@ -475,7 +475,8 @@ def cla_visits(w: World, period: CarePeriod, stop: date) -> None:
                    clav_cla_visit_seen="Y" if seen else "N",
                    clav_cla_visit_seen_alone="Y" if seen and p.age(d) >= 4 and rng.chance(0.7)
                    else "N")
-        gap = rng.randint(21, 42) if rng.chance(w.sc.rate("cla_visit_in_time")) \
+        gap = rng.randint(21, 42) if rng.chance(
+            w.sc.rate("cla_visit_in_time") * w.staff.visit_pressure(p.pid, d)) \
             else rng.randint(43, 75)
         d += timedelta(days=gap)
 

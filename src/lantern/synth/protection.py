@@ -343,5 +343,6 @@ def render_cin_plan(w: World, cin: CinPlan) -> None:
                  cinv_cin_visit_seen_alone="Y" if seen and cin.person.age(d) >= 4
                  and rng.chance(0.6) else "N",
                  cinv_cin_visit_bedroom="Y" if rng.chance(0.4) else "N")
-        in_time = rng.chance(w.sc.rate("cin_visit_in_time"))
+        in_time = rng.chance(w.sc.rate("cin_visit_in_time")
+                             * w.staff.visit_pressure(cin.person.pid, d))
         d = add_working_days(d, rng.randint(12, 20) if in_time else rng.randint(21, 35))

@@ -1,4 +1,18 @@
-"""Teams, workers (turnover, agency), supervision and case allocation (ssd_involvements)."""
+"""Teams, workers (turnover, agency), supervision and case allocation (ssd_involvements).
+
+Each team has posts (its headcount and a team manager), each a chain of successive
+holders with a vacancy between them; the funded establishment (``lantern_establishment``,
+every 1 April) is the FTE of the team's social-work posts, including the posts left
+vacant through the bad years (``vacant_posts_share``) and filled by the recruitment drive
+of 2022-23 (timeline ``historic_vacancies_filled``) — so caseloads are high while those
+posts are empty and fall once they are filled. Through the bad years cases are also
+shared less evenly (timeline ``caseload_spread``: some workers over 40).
+
+The staff are drawn from the simulation's stream (the month-by-month simulation sees the
+same draws as before); everything drawn after it — the recruited posts, allocation,
+supervision — comes from the workforce's own stream (`Workforce.own`), so that tuning
+the workforce never moves the children's journeys.
+"""
 
 from __future__ import annotations
 
@@ -54,6 +68,11 @@ class Workforce:
     def __init__(self, scenario: Scenario, rng: Rng, ids: Ids, sim_start: date, end: date):
         self.sc = scenario
         self.rng = rng
+        # Seeded from the simulation's state without drawing from it.
+        self.own = Rng(hash(rng.getstate()[1][:16]))
+        # (team, title, successive holders) of every post
+        self.posts: list[tuple[str, str, list[Worker]]] = []
+        self._load: dict[tuple[str, int], int] | None = None
         self.ids = ids
         self.sim_start = sim_start
         self.end = end
@@ -79,14 +98,41 @@ class Workforce:
             for _ in range(self.sc.headcount(spec)):
                 title = "Personal Adviser" if spec.service == "care_experienced" else ""
                 self._position_chain(team_id, spec.service, title)
+        self._recruited_posts()
 
-    def _position_chain(self, team_id: str, service: str, title: str) -> None:
+    def _recruited_posts(self) -> None:
+        """Posts vacant through the bad years (a share of each social-work team's
+        headcount), each filled by a permanent starter once the recruitment drive
+        (timeline ``historic_vacancies_filled``, 0 -> 1) reaches its turn."""
+        share = self.sc.rate("vacant_posts_share", 0.0)
+        filled = self.sc.timeline.get("historic_vacancies_filled")
+        if not share or filled is None:
+            return
+        for team_id, spec in self.teams:
+            if spec.service == "care_experienced":
+                continue
+            for _ in range(round(self.sc.headcount(spec) * share)):
+                turn = self.own.random()
+                first = self.sim_start
+                while first <= self.end and filled.at(first) < turn:
+                    first = month_bounds(first)[1] + timedelta(days=1)
+                start = self.own.day_in_month(*month_bounds(first))
+                self._position_chain(team_id, spec.service, "", start=start, agency=False,
+                                     rng=self.own)
+
+    def _position_chain(self, team_id: str, service: str, title: str,
+                        start: date | None = None, agency: bool | None = None,
+                        rng: Rng | None = None) -> None:
         """Successive holders of one post: each leaves (turnover), a vacancy, a new starter."""
-        rng = self.rng
-        start = self.sim_start - timedelta(days=rng.randint(30, 3650))
-        agency = rng.chance(self.sc.at("agency_share", self.sim_start))
+        rng = rng or self.rng
+        if start is None:
+            start = self.sim_start - timedelta(days=rng.randint(30, 3650))
+        if agency is None:
+            agency = rng.chance(self.sc.at("agency_share", self.sim_start))
+        holders: list[Worker] = []
+        self.posts.append((team_id, title, holders))
         while start <= self.end:
-            end = self._leaving_date(start, agency)
+            end = self._leaving_date(start, agency, rng)
             worker = Worker(
                 wid=self.ids.next("W"),
                 name=f"{rng.choice(NameProvider.first_names)} {rng.choice(SURNAMES)}",
@@ -96,6 +142,7 @@ class Workforce:
                 weight=math.exp(rng.gauss(0.0, 0.3)),
             )
             self.workers.append(worker)
+            holders.append(worker)
             if title != "Team Manager":
                 self.by_service[service].append(worker)
             else:
@@ -105,10 +152,9 @@ class Workforce:
             start = end + timedelta(days=rng.randint(14, 110))  # vacancy while recruiting
             agency = rng.chance(self.sc.at("agency_share", start))
 
-    def _leaving_date(self, start: date, agency: bool) -> date | None:
+    def _leaving_date(self, start: date, agency: bool, rng: Rng) -> date | None:
         """Month-by-month leaving hazard from the turnover timeline (agency staff move on
         about twice as fast)."""
-        rng = self.rng
         first, last = month_bounds(max(start, self.sim_start))
         while first <= self.end:
             rate = self.sc.at("worker_turnover", first) * (2.0 if agency else 1.0)
@@ -125,13 +171,16 @@ class Workforce:
         if pool is None:
             first, last = month_bounds(on)
             ws = [w for w in self.by_service[service] if w.active(first, last)]
-            pool = self._pool[key] = (ws, list(accumulate(w.weight * w.fte for w in ws)))
+            spread = self.sc.at("caseload_spread", first) \
+                if "caseload_spread" in self.sc.timeline else 1.0
+            pool = self._pool[key] = (ws, list(accumulate(w.weight ** spread * w.fte
+                                                          for w in ws)))
         ws, cum = pool
         if ws:
-            return ws[bisect_right(cum, self.rng.random() * cum[-1])]
+            return ws[bisect_right(cum, self.own.random() * cum[-1])]
         fallback = [w for w in self.by_service[service]
                     if w.start <= on and (w.end is None or w.end > on)]
-        return self.rng.choice(fallback) if fallback else None
+        return self.own.choice(fallback) if fallback else None
 
     def allocated(self, pid: str, on: date, role: str = "SW") -> Worker | None:
         """The child's allocated worker (`role` involvement open on `on`; of two open that
@@ -160,7 +209,7 @@ class Workforce:
                  end: date | None, referral_id: str | None, reason: str) -> None:
         """Allocated workers over one stage of a child's journey, changing worker when one
         leaves (LEFTRL) or for caseload and other reasons."""
-        rng = self.rng
+        rng = self.own
         if start > self.end:
             return
         stop = self._stop(end)
@@ -301,6 +350,7 @@ class Workforce:
                      invo_worker_change_reason=reason, invo_person_id=pid,
                      invo_referral_id=ref)
         self._supervisions(sink)
+        self._establishment(sink)
 
     def _departments(self, sink: Sink) -> None:
         for service in SERVICES:
@@ -318,8 +368,60 @@ class Workforce:
         return {w.wid: counts.get(w.wid, 0) for w in self.workers
                 if w.start <= census and (w.end is None or w.end > census)}
 
+    def caseload(self, pid: str, on: date) -> int | None:
+        """The caseload, at the end of the month of ``on``, of the social worker allocated
+        to the child on ``on`` (None when nobody is)."""
+        worker = self.allocated(pid, on)
+        if worker is None:
+            return None
+        if self._load is None:
+            self._load = self._month_end_loads()
+        return self._load.get((worker.wid, month_index(on)), 0)
+
+    def visit_pressure(self, pid: str, on: date) -> float:
+        """How a heavy caseload lowers the chance that the child's next visit is on time:
+        1 − effect × (caseload − threshold) for a worker over the threshold
+        (``visit_caseload_from``, ``visit_caseload_effect``), never below one half."""
+        effect = self.sc.rate("visit_caseload_effect", 0.0)
+        load = self.caseload(pid, on) if effect else None
+        if load is None:
+            return 1.0
+        excess = max(0, load - self.sc.rate("visit_caseload_from", 18.0))
+        return max(0.5, 1.0 - effect * excess)
+
+    def _month_end_loads(self) -> dict[tuple[str, int], int]:
+        """(worker, month) -> children with an SW involvement open at the month's end."""
+        load: dict[tuple[str, int], int] = {}
+        last = month_index(self.end)
+        for (_, wid, role, _, start, end, _, _, _) in self.involvements:
+            if role != "SW":
+                continue
+            first = month_index(start)
+            stop = last if end is None else month_index(end) - (
+                0 if end == month_bounds(end)[1] else 1)
+            for m in range(first, min(stop, last) + 1):
+                load[wid, m] = load.get((wid, m), 0) + 1
+        return load
+
+    def _establishment(self, sink: Sink) -> None:
+        """Each team's funded social-work FTE, recorded every 1 April (and on the first
+        day simulated): the FTE each of its posts was funded at (its first holder's
+        hours), vacant or not — so a vacancy is a post without an employed holder, an
+        agency worker in it, or a holder on fewer hours. Personal advisers' posts are
+        not social-work posts."""
+        days = [self.sim_start] + [date(y, 4, 1) for y in range(self.sim_start.year + 1,
+                                                                self.end.year + 1)]
+        funded: dict[str, float] = {}
+        for team_id, title, holders in self.posts:
+            if title != "Personal Adviser" and holders:
+                funded[team_id] = funded.get(team_id, 0.0) + holders[0].fte
+        for on in (d for d in days if d <= self.end):
+            for team_id, fte in funded.items():
+                sink.add("lantern_establishment", estb_establishment_id=self.ids.next("EST"),
+                         estb_team_id=team_id, estb_fte=round(fte, 1), estb_effective_from=on)
+
     def _supervisions(self, sink: Sink) -> None:
-        rng = self.rng
+        rng = self.own
         for w in self.workers:
             if w.title == "Team Manager":
                 continue

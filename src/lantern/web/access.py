@@ -29,6 +29,9 @@ team manager, head of service), moderators (`MODERATOR_ROLES`) open audits to mo
 them and see the moderation queue; board members and inspectors see only the programme's
 counts, never an audit or a child.
 Downloads (CSV, Excel) follow the page they download.
+The theme pages show indicators as the scorecard does; the workforce theme names the
+social workers over the caseload limit only to `security.policy.NAMED_WORKER_ROLES`
+(board members and inspectors: the caseload distribution with small numbers withheld).
 The monthly reports are read by leaders and auditors (drafts only by those who shape
 them: `web.routes.reports.DRAFT_READERS`) and by board members, who see published
 editions without their files (whose figures are not suppressed); the chain's own rules
@@ -56,6 +59,8 @@ sign_out                   A  A  A  A  A  A  A  A  A  A  A
 scorecard                  A  A  A  A  A  A  A  A  S  S  F
 board                      A  A  A  A  A  A  A  A  S  S  F
 indicator                  A  A  A  A  A  A  A  A  S  S  F
+themes                     A  A  A  A  A  A  A  A  S  S  F
+theme                      A  A  A  A  A  A  A  A  S  S  F
 indicator_children         A  A  A  A  A  A  A  A  F  F  F
 indicator_children_csv     A  A  A  A  A  A  A  A  F  F  F
 indicator_children_xlsx    A  A  A  A  A  A  A  A  F  F  F

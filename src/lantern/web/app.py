@@ -29,6 +29,7 @@ from lantern.web.routes import (
     plan,
     quality,
     reports,
+    themes,
     work,
 )
 from lantern.web.routes._common import render
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, *, config: WebConfig | None = N
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(auth.router)
     app.include_router(pages.router)
+    app.include_router(themes.router)
     app.include_router(downloads.router)
     app.include_router(work.router)
     app.include_router(reports.router)

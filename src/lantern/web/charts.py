@@ -15,6 +15,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from lantern.months import Month
+from lantern.reports.charts import bars_svg
 from lantern.reports.model import ScorecardRow
 from lantern.reports.render import ChartView, chart_alt_text, chart_svg, format_value
 from lantern.reports.render import chart_views as render_views
@@ -74,3 +75,16 @@ def chart(row: ScorecardRow, view: ChartView | None = None) -> Markup:
     alt = chart_alt_text(row, view)
     return Markup(f'<div class="lantern-chart" role="img" aria-label="{escape(alt)}">'
                   f"{svg}</div>")
+
+
+def bars(labels: Sequence[str], counts: Sequence[int | None], *, over_from: int | None,
+         scale_max: int, title: str) -> Markup:
+    """A bar chart of counts by band (`reports.charts.bars_svg`) with its text
+    alternative; a withheld count (None) is read as "withheld"."""
+    svg = bars_svg(labels, counts, over_from=over_from, scale_max=scale_max)
+    svg = _SIZE.sub(r'<svg\1 width="100%" aria-hidden="true" focusable="false"', svg,
+                    count=1)
+    said = "; ".join(f"{label}: {'withheld' if n is None else n}"
+                     for label, n in zip(labels, counts, strict=True))
+    return Markup(f'<div class="lantern-chart lantern-chart--bars" role="img" '
+                  f'aria-label="{escape(f"{title}. {said}.")}">{svg}</div>')

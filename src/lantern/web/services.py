@@ -43,7 +43,7 @@ from lantern.measures.catalogue import INDICATORS, get
 from lantern.measures.drill import children as drill_children
 from lantern.measures.engine import KpiRow, compute
 from lantern.months import Month
-from lantern.reports.build import HEADLINES, SECTIONS, scorecard_row, section_of
+from lantern.reports.build import HEADLINES, all_sections, scorecard_row, section_of
 from lantern.reports.model import ChartPoint, ScorecardRow
 from lantern.security.alert_inbox import ItemState, key_of, states
 from lantern.security.disclosure import (
@@ -62,7 +62,7 @@ from lantern.warehouse.meta import Authority, with_population
 from lantern.web.cache import ASSURANCE, RESULTS
 from lantern.web.snapshot import SNAPSHOTS, Stamp
 
-SECTION_TITLES = dict(SECTIONS)
+SECTION_TITLES = dict(all_sections())
 CHARACTERISTICS = ("worker", "age_band", "sex", "ethnicity", "disability")
 BREAKDOWN_LABELS = {"authority": "Whole authority", "service": "Service", "team": "Team",
                     "worker": "Worker", "age_band": "Age band", "sex": "Sex",
@@ -531,7 +531,7 @@ def scorecard(wh: Wh, month: str, p: Principal, breakdown: str = "authority",
     a = assurance(wh, month)
     rows = authority_rows(wh, month)
     out: dict[str, dict[str, Any]] = {k: {"key": k, "title": t, "rows": []}
-                                      for k, t in SECTIONS}
+                                      for k, t in all_sections()}
     for ind in INDICATORS:
         if kpis is not None and ind.id not in kpis:
             continue

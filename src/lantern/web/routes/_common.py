@@ -26,6 +26,7 @@ NAV = (
     NavItem("inbox", "/inbox", "Inbox", "inbox"),
     NavItem("work", "/work", "Work list", "work"),
     NavItem("scorecard", "/scorecard", "Scorecard", "scorecard"),
+    NavItem("themes", "/themes", "Themes", "themes"),
     NavItem("teams", "/teams", "Teams", "teams"),
     NavItem("plan", "/plan", "Plan", "plan"),
     NavItem("my_actions", "/actions/mine", "My actions", "my_actions"),

@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from lantern import casework
 from lantern.measures.catalogue import INDICATORS
+from lantern.measures.drill import child_ids
 from lantern.web import api_models as m
 from lantern.web import services as sv
 from lantern.web.deps import ViewerDep, WhDep, log_child_access
@@ -96,7 +97,7 @@ def api_indicator_children(request: Request, kpi_id: str, viewer: ViewerDep, wh:
                            value: str | None = None) -> m.ChildrenBehind:
     month, rows = children_behind(wh, viewer, kpi_id, month, by, value)
     log_child_access(request, viewer, "export_indicator_children",
-                     sorted({str(r["child_id"]) for r in rows}), detail=f"{kpi_id} {month}")
+                     child_ids(rows), detail=f"{kpi_id} {month}")
     return m.ChildrenBehind.model_validate({"kpi_id": kpi_id, "month": month, "children": [
         {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}
         for r in rows]})

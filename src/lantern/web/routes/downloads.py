@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from lantern.casework.labels import PERIOD_TEXT
 from lantern.measures.catalogue import get
+from lantern.measures.drill import child_ids
 from lantern.web import exports, labels
 from lantern.web import services as sv
 from lantern.web.deps import ViewerDep, WhDep, log_child_access
@@ -69,11 +70,11 @@ def indicator_breakdowns_export(request: Request, kpi_id: str, fmt: str, viewer:
 def indicator_children_xlsx(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhDep,
                             month: pages.Month = None, by: str = "authority",
                             value: str | None = None) -> Response:
-    from lantern.measures.drill import COLUMNS
+    from lantern.measures.drill import columns as drill_columns
 
     month, rows = children_behind(wh, viewer, kpi_id, month, by, value)
     log_child_access(request, viewer, "export_indicator_children",
-                     sorted({str(r["child_id"]) for r in rows}), detail=f"{kpi_id} {month}")
-    columns, named = labels.named_children(wh, rows, COLUMNS)
+                     child_ids(rows), detail=f"{kpi_id} {month}")
+    columns, named = labels.named_children(wh, rows, drill_columns(kpi_id))
     return exports.table_response("xlsx", f"{kpi_id}-{month}-children", columns, named,
                                   title=get(kpi_id).title)

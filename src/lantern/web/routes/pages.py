@@ -13,6 +13,7 @@ from lantern import casework
 from lantern.casework.labels import Names, exception_text, place_label
 from lantern.ingest.history import history, validation_report_file
 from lantern.measures.catalogue import INDICATORS
+from lantern.measures.drill import child_ids
 from lantern.measures.plain import plain
 from lantern.security.policy import Principal
 from lantern.web import exports, labels
@@ -155,7 +156,7 @@ def indicator_children(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhD
                        value: str | None = None) -> Response:
     month, rows = children_behind(wh, viewer, kpi_id, month, by, value)
     log_child_access(request, viewer, "view_indicator_children",
-                     sorted({str(r["child_id"]) for r in rows}), detail=f"{kpi_id} {month}")
+                     child_ids(rows), detail=f"{kpi_id} {month}")
     names = sv.team_names(wh)
     where = "" if by == "authority" or value is None else place_label(
         labels.all_names(wh), by, value)
@@ -170,12 +171,12 @@ def indicator_children(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhD
 def indicator_children_csv(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhDep,
                            month: Month = None, by: str = "authority",
                            value: str | None = None) -> Response:
-    from lantern.measures.drill import COLUMNS
+    from lantern.measures.drill import columns as drill_columns
 
     month, rows = children_behind(wh, viewer, kpi_id, month, by, value)
     log_child_access(request, viewer, "export_indicator_children",
-                     sorted({str(r["child_id"]) for r in rows}), detail=f"{kpi_id} {month}")
-    columns, named = labels.named_children(wh, rows, COLUMNS)
+                     child_ids(rows), detail=f"{kpi_id} {month}")
+    columns, named = labels.named_children(wh, rows, drill_columns(kpi_id))
     return exports.table_response("csv", f"{kpi_id}-{month}-children", columns, named)
 
 

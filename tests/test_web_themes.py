@@ -1,0 +1,216 @@
+"""The theme pages (`/themes`, `/themes/{key}`) and the report's theme sections on the
+small web authority: figures or "not available" with the reason in words, the caseload
+distribution per team in the viewer's scope, the social workers over the limit only for
+the roles that may see them by name, small numbers withheld for the board."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from lantern.assurance.themes import theme, themes
+from lantern.casework.caseload_bands import caseload_bands
+from tests.web_support import TEAM, WebHome, client_for, copy_app_db, make_app, web_home
+
+MONTH_END = date(2024, 3, 31)  # the web authority's last complete month
+
+
+@pytest.fixture(scope="module")
+def wh() -> WebHome:
+    return web_home()
+
+
+@pytest.fixture(scope="module")
+def app(wh: WebHome) -> FastAPI:
+    return make_app(wh)
+
+
+@pytest.fixture(scope="module")
+def clients(app: FastAPI) -> dict[str, TestClient]:
+    return {r: client_for(app, r) for r in ("performance_analyst", "team_manager",
+                                            "social_worker", "board_member")}
+
+
+#: The local tables the copy of the web authority goes without.
+EMPTIED = ("lantern_foster_households", "lantern_lado_referrals")
+
+
+@pytest.fixture(scope="module")
+def without_local(wh: WebHome) -> WebHome:
+    """The web authority with no fostering households and no LADO referrals loaded."""
+    import shutil
+    import tempfile
+    from dataclasses import replace
+    from pathlib import Path
+
+    import duckdb
+
+    home = Path(tempfile.mkdtemp(prefix="lantern-themes-"))
+    shutil.copy2(wh.home / "warehouse.duckdb", home / "warehouse.duckdb")
+    con = duckdb.connect(str(home / "warehouse.duckdb"))
+    for table in EMPTIED:
+        con.execute(f"DELETE FROM {table}")
+    con.close()
+    return replace(wh, home=home)
+
+
+@pytest.fixture(scope="module")
+def analyst_without_local(wh: WebHome, without_local: WebHome) -> TestClient:
+    return client_for(make_app(without_local, copy_app_db(wh)), "performance_analyst")
+
+
+@pytest.fixture(scope="module")
+def bands(wh: WebHome):  # type: ignore[no-untyped-def]
+    import duckdb
+
+    con = duckdb.connect(str(wh.home / "warehouse.duckdb"), read_only=True)
+    try:
+        return caseload_bands(con, MONTH_END, theme("workforce").caseload_bands)
+    finally:
+        con.close()
+
+
+def text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_every_theme_is_listed_with_its_figures(clients: dict[str, TestClient]) -> None:
+    page = clients["performance_analyst"].get("/themes")
+    assert page.status_code == 200
+    for t in themes():
+        assert f'href="/themes/{t.key}?month=2024-03"' in page.text
+    assert 'href="/themes"' in page.text  # in the navigation
+    # every indicator of the simulated authority has a figure, linked to its page
+    for t in themes():
+        for kpi in t.kpis:
+            assert f'href="/indicators/{kpi}?month=2024-03"' in page.text, kpi
+    assert "not available" not in text(page.text)
+
+
+def test_a_theme_without_its_data_says_what_is_missing_never_0(
+        analyst_without_local: TestClient) -> None:
+    page = analyst_without_local.get("/themes")
+    body = text(page.text)
+    # The list says it once per theme, in words; nothing reads 0.
+    assert "not available no fostering households loaded." in body
+    assert "not available no LADO referrals loaded." in body
+    assert "lantern_" not in body
+    assert 'href="/indicators/foster_households' not in page.text
+    fostering = text(analyst_without_local.get("/themes/fostering").text)
+    assert fostering.count("not available No fostering households loaded.") == len(
+        theme("fostering").kpis)
+    assert "Value, March 2024" not in fostering  # no figure at all, not even 0
+    # a theme with its data is unaffected
+    assert "not available" not in text(analyst_without_local.get("/themes/marac").text)
+
+
+def test_a_theme_page_shows_each_indicator(clients: dict[str, TestClient]) -> None:
+    page = clients["performance_analyst"].get("/themes/exploitation-missing")
+    assert page.status_code == 200
+    body = text(page.text)
+    for kpi in theme("exploitation-missing").kpis:
+        assert f'id="{kpi}"' in page.text and f'href="/indicators/{kpi}?month=2024-03"' in (
+            page.text)
+    assert body.count("Value, March 2024") == len(theme("exploitation-missing").kpis)
+    assert page.text.count('class="lantern-chart"') == len(
+        theme("exploitation-missing").kpis)  # each indicator's chart
+    assert "By team" in body  # a breakdown
+    # the workforce census is compared with England at its own year end
+    workforce = text(clients["performance_analyst"].get("/themes/workforce").text)
+    assert "year ending 30 Sep" in workforce and "Statistical neighbours (mean)" in workforce
+    assert clients["performance_analyst"].get("/themes/no-such").status_code == 404
+    assert clients["performance_analyst"].get(
+        "/themes/workforce?month=2031-01").status_code == 422
+
+
+def test_workforce_names_the_workers_over_the_limit_to_managers(
+        clients: dict[str, TestClient], bands) -> None:  # type: ignore[no-untyped-def]
+    assert bands.over_limit, "the web authority should have someone over the limit"
+    page = clients["performance_analyst"].get("/themes/workforce")
+    body = text(page.text)
+    assert "Caseloads by team" in body
+    for o in bands.over_limit:
+        assert o.name in body and f'href="/workers/{o.worker_id}"' in page.text
+    for t in bands.teams:  # every team's chart, with its count of social workers
+        assert f"{t.team_name} ({t.workers} social worker" in body
+
+
+def test_a_team_manager_sees_their_own_team_only(
+        clients: dict[str, TestClient], bands) -> None:  # type: ignore[no-untyped-def]
+    page = clients["team_manager"].get("/themes/workforce")
+    assert page.status_code == 200
+    section = page.text.split('id="caseloads"')[1].split("</section>")[0]
+    mine = [t for t in bands.teams if t.team_id == TEAM]
+    others = [t for t in bands.teams if t.team_id != TEAM]
+    assert all(t.team_name in section for t in mine)
+    assert not any(f"{t.team_name} (" in section for t in others)
+    for o in bands.over_limit:
+        assert (o.name in section) == (o.team_id == TEAM)
+
+
+def test_no_names_for_social_workers_or_the_board(
+        clients: dict[str, TestClient], bands) -> None:  # type: ignore[no-untyped-def]
+    for role in ("social_worker", "board_member"):
+        page = clients[role].get("/themes/workforce")
+        assert page.status_code == 200
+        assert "over the caseload limit of" not in page.text
+        for o in bands.over_limit:
+            assert o.name not in page.text and o.worker_id not in page.text
+        assert not re.search(r"/workers/", page.text)
+
+
+def test_the_boards_distribution_withholds_small_numbers(
+        clients: dict[str, TestClient], bands) -> None:  # type: ignore[no-untyped-def]
+    page = clients["board_member"].get("/themes/workforce").text
+    table = page.split("Social workers by caseload (children held)")[1].split("</table>")[0]
+    cells = re.findall(r'govuk-table__cell--numeric[^>]*>([^<]*)<', table)
+    assert cells, "the distribution table is shown"
+    shown = [int(c) for c in cells if c.strip().isdigit()]
+    assert all(n == 0 or n >= 5 for n in shown)  # no count of 1-4 published
+    small = sum(1 for t in bands.teams for n in t.counts if 0 < n < 5)
+    assert small and cells.count("withheld") >= small
+    # the pages a manager sees publish them
+    manager = clients["performance_analyst"].get("/themes/workforce").text
+    assert "withheld" not in manager.split("Social workers by caseload")[1].split(
+        "</table>")[0]
+
+
+def test_the_report_has_a_section_per_theme_with_data(
+        without_local: WebHome, analyst_without_local: TestClient) -> None:
+    from lantern.config import Settings
+    from lantern.reports.board_pack import headline_rows
+    from lantern.reports.build import report_from
+    from lantern.reports.render import render_html
+    from lantern.web import services as sv
+
+    w = sv.open_warehouse(Settings(home=without_local.home))
+    try:
+        got = report_from(sv.assurance(w, "2024-03"), la_code=w.authority.la_code,
+                          la_name=w.authority.la_name, process_changes=[])
+    finally:
+        w.close()
+    by_key = {s.key: s for s in got.themes}
+    assert list(by_key) == [f"theme-{t.key}" for t in themes()]
+    assert [r.kpi_id for r in by_key["theme-marac"].rows] == list(theme("marac").kpis)
+    fostering = by_key["theme-fostering"]
+    assert not fostering.rows
+    assert {reason for _, reason in fostering.not_available} == {
+        "no fostering households loaded"}
+    # thematic indicators are not counted among the service areas' any more
+    service_kpis = {r.kpi_id for s in got.sections for r in s.rows}
+    assert not service_kpis & set(theme("marac").kpis)
+    page = text(render_html(got))
+    assert "Theme: MARAC" in page and "Theme: Exploitation and missing children" in page
+    assert "Fostering households : not available – no fostering households loaded." in page
+    assert "Theme: Fostering households" not in page  # one line, no empty section
+    # the board pack adds the workforce theme's headline to the report's
+    pack = headline_rows(got)
+    assert [r["kpi_id"] for r in pack] == [h.kpi_id for h in got.headlines] + [
+        "sw_caseload_avg"]
+    caseload = next(r for r in by_key["theme-workforce"].rows
+                    if r.kpi_id == "sw_caseload_avg")
+    assert pack[-1]["shown"] == f"{caseload.value:.1f}"
