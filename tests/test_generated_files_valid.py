@@ -26,10 +26,6 @@ START, END = date(2021, 4, 1), date(2024, 3, 31)
 # repair (they would have to invent a fact), pending the generator fixes listed here.
 # Remove an entry as soon as the generator no longer produces it.
 PENDING_SYNTH: dict[str, str] = {
-    "903:580": "a missing episode may start (and end) on the day the child's care ends, with "
-               "a reason other than E8 (synth.care.missing_episodes draws a start up to and "
-               "including the period's last day; one on the test authority since main's "
-               "2026-12-06 simulation changes)",
 }
 
 
