@@ -197,3 +197,16 @@ def test_an_in_year_return_has_no_year_end_outcomes_yet(tmp_path: Path) -> None:
                   as_at=date(2024, 3, 31))
     assert _read(tmp_path / "in_year" / FILE_NAMES["OC2"]) == []
     assert [r["CHILD"] for r in _read(tmp_path / "year_end" / FILE_NAMES["OC2"])] == ["L1"]
+
+
+def test_uasc_ceased_is_the_18th_birthday_while_the_status_runs() -> None:
+    from datetime import date
+
+    from lantern.formats.ssda903 import _uasc_ceased
+
+    still = {"immi_immigration_status_end_date": None}
+    assert _uasc_ceased(still, date(2008, 2, 29)) == date(2026, 2, 28)  # leap-day birthday
+    assert _uasc_ceased(still, date(2007, 7, 20)) == date(2025, 7, 20)
+    ended = {"immi_immigration_status_end_date": date(2024, 10, 28)}
+    assert _uasc_ceased(ended, date(2006, 10, 28)) == date(2024, 10, 28)
+    assert _uasc_ceased(still, None) is None

@@ -107,3 +107,22 @@ def test_a_broken_xml_return_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     path.write_text(RETURN[:400], encoding="utf-8")
     got = read_ssda903_xml(path, 2025)
     assert [p.rule_id for p in got.problems] == ["read-xml"]
+
+
+def test_a_uasc_status_item_is_read_and_checked(tmp_path: Path) -> None:
+    # <UASC>0</UASC> with a DUC beside it: the status is an item of the header (105, 303)
+    folder = tmp_path / "status" / "2025"
+    folder.mkdir(parents=True)
+    path = folder / "ssda903_return.xml"
+    path.write_text(RETURN.replace("<ETHNIC>WBRI</ETHNIC><UASC/>",
+                                   "<ETHNIC>WBRI</ETHNIC><UASC>0</UASC><DUC>01/01/2028</DUC>"),
+                    encoding="utf-8")
+    got = read_ssda903_xml(path, 2025)
+    tables = {t.name: t for t in got.tables}
+    assert "UASC" in tables["Header"].columns
+    assert [r["UASC"] for r in tables["Header"].rows] == ["0", None]
+    assert [r["DUC"] for r in tables["UASC"].rows] == ["01/01/2028", "01/06/2024"]
+    checked = validate_paths([folder], settings=Settings(home=tmp_path / "home"), write=False)
+    flagged = {(p.rule_id, p.locator) for p in checked.problems}
+    assert ("903:303", "/EXPSSDA903/CHILD[1]/HEADER") in flagged
+    assert ("903:105", "/EXPSSDA903/CHILD[2]/HEADER") in flagged  # 102 states no status

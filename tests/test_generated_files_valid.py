@@ -26,9 +26,6 @@ START, END = date(2021, 4, 1), date(2024, 3, 31)
 # repair (they would have to invent a fact), pending the generator fixes listed here.
 # Remove an entry as soon as the generator no longer produces it.
 PENDING_SYNTH: dict[str, str] = {
-    "903:SW01STG1": "a child looked after since before any simulated social worker started "
-                    "(the burn-in) is never allocated one (synth.workforce.allocate finds no "
-                    "worker on the stage's first day and gives up)",
 }
 
 

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from lantern.calendar import add_months
 from lantern.formats._common import (
     Dataset,
     Row,
@@ -258,11 +259,10 @@ class _Return:
             uasc = [s for s in spells if s["immi_immigration_status"] == "UASC"
                     and (s["immi_immigration_status_start_date"] or date.min) <= self.hi]
             if person in self.looked_after and uasc:
-                # DUC is the (often projected) date UASC status ends, so it may be future.
                 spell = max(uasc, key=lambda s: s["immi_immigration_status_start_date"] or date.min)
-                sex = self.people.get(person, {}).get("pers_sex")
-                out.append(self._child(person, SEX=sex_code(sex, self.year),
-                                       DUC=spell["immi_immigration_status_end_date"]))
+                p = self.people.get(person, {})
+                out.append(self._child(person, SEX=sex_code(p.get("pers_sex"), self.year),
+                                       DUC=_uasc_ceased(spell, p.get("pers_dob"))))
         return _sorted(out)
 
     # -------------------------------------------------------------- OC2
@@ -439,6 +439,16 @@ class _Return:
         return _sorted(out, "SW_DECOM")
 
 
+def _uasc_ceased(spell: Row, dob: date | None) -> date | None:
+    """DUC: the date UASC status ended or, for a child still UASC, the date it will (the
+    18th birthday, when the status ends): DfE's rules 205B and 304 read it so, and it may
+    lie after the year."""
+    ended = spell["immi_immigration_status_end_date"]
+    if ended is None and dob is not None:
+        return add_months(dob, 12 * 18)
+    return ended
+
+
 def _adopters(p: Row) -> Row:
     """NB_ADOPTR, SEX_ADOPTR, LS_ADOPTR. The number of adopters follows from their sexes
     (M1/F1 one, MM/FF/MF two) and a single adopter's legal status is L0 (single); a
@@ -505,6 +515,10 @@ XML_GROUPS: dict[str, str] = {"AREVIEW": "Reviews", "AMISSING": "Missing", "OC2"
 #: Tables whose items sit directly in <HEADER>: a row when any of its own items is there.
 XML_FLAT = ("Header", "OC3", "AD1")
 _CARRIED = ("CHILD", "DOB", "SEX")  # the child's items each table row repeats
+# A return may give the UASC status as an item of <HEADER> (<UASC>1</UASC>, with <DUC>
+# beside it) rather than as a <UASC> group: read to a Header column of that name, which
+# the rules on the status (105, 303, 205A-D) read.
+UASC_STATUS = "UASC"
 
 
 def xml_child_rows(child: Any) -> tuple[list[tuple[str, dict[str, str | None], str]], set[str]]:
@@ -518,6 +532,11 @@ def xml_child_rows(child: Any) -> tuple[list[tuple[str, dict[str, str | None], s
         own_items = [c for c in SSDA903_COLUMNS[flat] if c not in _CARRIED]
         if flat == "Header" or any(items.get(c) is not None for c in own_items):
             out.append((flat, _row(flat, items, items), "HEADER"))
+    status = items.get(UASC_STATUS)
+    if status is not None:  # <UASC>0|1</UASC>, DUC beside it: the status as an item
+        out[0][1][UASC_STATUS] = status
+        if status == "1" or items.get("DUC") is not None:
+            out.append(("UASC", _row("UASC", items, items), "HEADER"))
     for parent, prefix in ((header, "HEADER/"), (child, "")):
         if parent is None:
             continue

@@ -9,7 +9,8 @@ publishes no rate for (adoptions) are not compared. Every comparison names its y
 (year ending 31 March, published by DfE that autumn), the region and the neighbours,
 and carries the last five published years.
 
-Data: ``measures/data`` (DfE, Open Government Licence v3.0; see its README).
+Data: ``measures/data``, and the authorities' names and regions from ``model/data`` (DfE, Open
+Government Licence v3.0; see the READMEs).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from importlib import resources
 from typing import Any
 
 from lantern.measures.catalogue import get
+from lantern.model.authorities import local_authorities
 
 SUPPRESSED = {"", "x", "c", "-", "z", "..", ":", "u", "low", "k"}
 ENGLAND = "970"
@@ -75,12 +77,6 @@ def _values() -> dict[str, dict[str, dict[str, str]]]:
     for r in csv.DictReader(io.StringIO(_text("lait_csc_values.csv.gz"))):
         out[r["measure_short"]][r["period"]][r["la_number"]] = r["value"]
     return out
-
-
-@cache
-def _authorities() -> dict[str, dict[str, str]]:
-    return {r["la_number"]: r for r in csv.DictReader(io.StringIO(_text(
-        "local_authorities.csv")))}
 
 
 @cache
@@ -177,7 +173,7 @@ def benchmark(kpi_id: str, la_code: str) -> dict[str, Any]:
     the five latest years as a trend. ``la_code`` is the DfE authority number (Torbay =
     '880'). Suppressed values (x, c, -, blank) are left out and counted."""
     ind = get(kpi_id)
-    la = _authorities().get(str(la_code))
+    la = local_authorities().get(str(la_code))
     if la is None:
         raise KeyError(f"unknown local authority number {la_code!r}")
     measure, compared_as, why_not = _measure_of(kpi_id)
@@ -198,7 +194,7 @@ def benchmark(kpi_id: str, la_code: str) -> dict[str, Any]:
              for y, p in years[:TREND_YEARS]]
     latest = trend[0]
     d = _dictionary().get(measure, {})
-    names = _authorities()
+    names = local_authorities()
     return {
         **out, **latest,
         "available": True,

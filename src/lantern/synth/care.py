@@ -529,6 +529,7 @@ def missing_episodes(w: World, period: CarePeriod, stop: date) -> None:
     """Missing / away episodes for children 11+; a few children account for most of them.
     Return home interviews mostly within 72 hours."""
     rng, p = w.rng, period.person
+    care_ends = period.end is not None and period.end <= w.end
     lo = max(period.start, p.birthday(11))
     u = rng.random()
     rate = 0.0 if u < 0.62 else (1.0 if u < 0.9 else 7.0)
@@ -544,6 +545,16 @@ def missing_episodes(w: World, period: CarePeriod, stop: date) -> None:
         accepted = offered and rng.chance(0.75)
         done = back + timedelta(days=rng.randint(0, 3) if rng.chance(0.82)
                                 else rng.randint(4, 12)) if accepted else None
+        d_next = back
+        if care_ends and back >= stop:
+            # Care that ends while the child is missing ends E8 (DfE 580): here the child
+            # is back the day before care ends, or — missing on that day itself — no
+            # episode is written. The draws above stay, so later children are unchanged.
+            if d >= stop:
+                d = d_next
+                continue
+            back = stop - timedelta(days=1)
+            done = max(done, back) if done else None
         w.sink.add("ssd_missing", miss_table_id=w.ids.next("MIS"), miss_person_id=p.pid,
                    miss_missing_episode_start_date=d,
                    miss_missing_episode_type="M" if rng.chance(0.72) else "A",
@@ -551,7 +562,7 @@ def missing_episodes(w: World, period: CarePeriod, stop: date) -> None:
                    miss_missing_rhi_offered="Y" if offered else "N",
                    miss_missing_rhi_accepted="Y" if accepted else "N",
                    miss_rhi_completed_date=w.sink.clip(done))
-        d = back
+        d = d_next
 
 
 def annual_outcomes(w: World, period: CarePeriod, stop: date) -> None:

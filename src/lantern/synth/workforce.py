@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import accumulate
@@ -78,6 +79,8 @@ class Workforce:
         self.teams: list[tuple[str, TeamSpec]] = []
         self.workers: list[Worker] = []
         self.by_service: dict[str, list[Worker]] = {s: [] for s in SERVICES}
+        self.managers: dict[str, list[Worker]] = {s: [] for s in SERVICES}
+        self._allocations: Counter[str] = Counter()  # worker -> allocations so far
         self._pool: dict[tuple[str, int], tuple[list[Worker], list[float]]] = {}
         self._allocated: dict[tuple[str, str], list[tuple[date, date | None, str]]] | None = None
         self._by_id: dict[str, Worker] = {}
@@ -142,6 +145,8 @@ class Workforce:
             holders.append(worker)
             if title != "Team Manager":
                 self.by_service[service].append(worker)
+            else:
+                self.managers[service].append(worker)
             if end is None:
                 return
             start = end + timedelta(days=rng.randint(14, 110))  # vacancy while recruiting
@@ -207,27 +212,74 @@ class Workforce:
         rng = self.own
         if start > self.end:
             return
-        stop = end if end is not None and end <= self.end else self.end
+        stop = self._stop(end)
         d = start
         while True:
             w = self.pick(service, d)
             if w is None:
+                self._allocate_without_draws(person, role, service, d, end, referral_id,
+                                             reason)
                 return
-            seg_end, next_reason = stop, ""
-            if w.end is not None and w.end < stop:
-                seg_end, next_reason = w.end, "LEFTRL"
+            seg_end, next_reason = self._tenure(w, stop)
             years = (seg_end - d).days / 365.0
             if years > 0.1 and rng.chance(1 - math.exp(-OTHER_CHANGE_RATE * years)):
                 seg_end = d + timedelta(days=rng.randint(1, max(1, (seg_end - d).days - 1)))
                 next_reason = OTHER_CHANGE.draw(rng)
-            last = seg_end >= stop
-            recorded_end = (end if end is not None and end <= self.end else None) if last \
-                else seg_end
-            self.involvements.append((self.ids.next("INV"), w.wid, role, w.team_id, d,
-                                      recorded_end, reason, referral_id, person.pid))
-            if last:
+            if self._record(person, role, w, d, seg_end, end, referral_id, reason):
                 return
             d, reason = seg_end, next_reason
+
+    def _stop(self, end: date | None) -> date:
+        return end if end is not None and end <= self.end else self.end
+
+    @staticmethod
+    def _tenure(w: Worker, stop: date) -> tuple[date, str]:
+        """Until when the worker can hold the case, and why it changes hands then."""
+        return (w.end, "LEFTRL") if w.end is not None and w.end < stop else (stop, "")
+
+    def _record(self, person: Person, role: str, w: Worker, start: date, seg_end: date,
+                end: date | None, referral_id: str | None, reason: str) -> bool:
+        """Store one allocation; True when it reaches the end of the stage."""
+        last = seg_end >= self._stop(end)
+        recorded_end = (end if end is not None and end <= self.end else None) if last \
+            else seg_end
+        self.involvements.append((self.ids.next("INV"), w.wid, role, w.team_id, start,
+                                  recorded_end, reason, referral_id, person.pid))
+        self._allocations[w.wid] += 1
+        return last
+
+    def _allocate_without_draws(self, person: Person, role: str, service: str, start: date,
+                                end: date | None, referral_id: str | None,
+                                reason: str) -> None:
+        """The rest of a stage on which no one in the service could be picked (the burn-in,
+        before its first posts were filled; a service-wide vacancy): each time, the
+        service's worker (else team manager) employed that day with the fewest allocations,
+        waiting for the next starter when there is none. No random draw, so every other
+        draw of the simulation, and every figure it makes, stays as it was."""
+        stop, d = self._stop(end), start
+        while d <= stop:
+            w = self._least_allocated(service, d)
+            if w is None:
+                nxt = min((x.start for x in self._staff(service) if x.start > d),
+                          default=None)
+                if nxt is None:
+                    return
+                d = nxt
+                continue
+            seg_end, next_reason = self._tenure(w, stop)
+            if self._record(person, role, w, d, seg_end, end, referral_id, reason):
+                return
+            d, reason = seg_end, next_reason
+
+    def _staff(self, service: str) -> list[Worker]:
+        return self.by_service[service] + self.managers[service]
+
+    def _least_allocated(self, service: str, on: date) -> Worker | None:
+        for pool in (self.by_service[service], self.managers[service]):
+            employed = [w for w in pool if w.start <= on and (w.end is None or w.end > on)]
+            if employed:
+                return min(employed, key=lambda w: self._allocations[w.wid])
+        return None
 
     def allocate_stages(self, people: list[Person]) -> None:
         """Each child's stages (front door, safeguarding, cared for, care experienced) become
@@ -244,18 +296,34 @@ class Workforce:
                        stages: list[tuple[date, date | None, str, str | None]]) -> None:
         prev_end: date | None = date.min
         prev_service = ""
+        covered: list[tuple[date, date]] = []
+        cut: list[tuple[date, date, str, str | None]] = []
         for i, (start, end, service, ref) in enumerate(stages):
             nxt = stages[i + 1][0] if i + 1 < len(stages) else None
             if nxt is not None and (end is None or end > nxt):
+                cut.append((nxt, end or date.max, service, ref))
                 end = nxt  # the next stage takes over on its start date
             if end is not None and end < start:
                 continue
+            covered.append((start, end or date.max))
             continuing = prev_end is None or (prev_end is not None and prev_end >= start)
             reason = "TSPROC" if continuing and prev_service else "FCONTA"
             if service == prev_service and continuing:
                 reason = "OTHERS"
             self.allocate(p, role, service, start, end, ref, reason)
             prev_end, prev_service = end, service
+        self._resume(p, role, covered, cut)
+
+    def _resume(self, p: Person, role: str, covered: list[tuple[date, date]],
+                cut: list[tuple[date, date, str, str | None]]) -> None:
+        """A stage cut short by a shorter one (a new referral while the child is looked
+        after) carries on once that one ends: the child is still looked after, on a plan.
+        Allocated without a random draw, so the simulation's other draws stay as they were."""
+        for start, end, service, ref in cut:
+            for a, b in _uncovered(start, end, covered):
+                self._allocate_without_draws(p, role, service, a,
+                                             None if b == date.max else b, ref, "TSPROC")
+                covered.append((a, b))
 
     # --- rendering ------------------------------------------------------------------
     def render(self, sink: Sink) -> None:
@@ -364,3 +432,22 @@ class Workforce:
                     sink.add("lantern_supervisions", supv_supervision_id=self.ids.next("SUP"),
                              supv_professional_id=w.wid, supv_supervision_date=d)
                 d += timedelta(days=rng.randint(35, 49))
+
+
+def _uncovered(start: date, end: date, covered: list[tuple[date, date]]
+               ) -> list[tuple[date, date]]:
+    """The parts of [start, end) that no span in `covered` ([from, to), handed on at `to`)
+    holds."""
+    out: list[tuple[date, date]] = []
+    a = start
+    for s, e in sorted(covered):
+        if e <= a or s >= end:
+            continue
+        if s > a:
+            out.append((a, s))
+        a = max(a, e)
+        if a >= end:
+            break
+    if a < end:
+        out.append((a, end))
+    return out

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from lantern.formats.ssda903 import SSDA903_COLUMNS, XML_ROOT, xml_child_rows
+from lantern.formats.ssda903 import SSDA903_COLUMNS, UASC_STATUS, XML_ROOT, xml_child_rows
 from lantern.ingest.readers import ReadResult, csv_table, problem, read_csv
 from lantern.ingest.source import Problem, SourceTable
 
@@ -62,6 +62,11 @@ def read_ssda903_xml(path: Path, year: int | None) -> ReadResult:
                          f"{', '.join(sorted(unknown))}")
     if year is None:
         out.problems.append(_no_year(path))
+    header = tables["Header"]
+    if any(UASC_STATUS in r for r in header.rows):
+        header.columns.append(UASC_STATUS)
+        for r in header.rows:
+            r.setdefault(UASC_STATUS, None)
     out.tables = [t for t in tables.values() if t.rows]
     return out
 

@@ -215,6 +215,64 @@ READINGS: tuple[Reading, ...] = (
             "either code set; from 2024-25 requires M, F or U.",
             "Returns written during the change carry <Sex> with 2023-24's codes (DfE's "
             "public 2024 sample does); the child's sex is recorded either way."),
+    Reading(("105", "303", "205A", "205B", "205C", "205D"), "ssda903",
+            "The child's UASC status (0 or 1) must be completed (105) and be 1 when a date "
+            "UASC ceased (DUC) is given (303); this year's and last year's statuses and DUCs "
+            "must agree (205A-D).",
+            "Reads the status from a UASC item of the Header when the return carries one "
+            "(the XML return's header item, or a Header CSV with a UASC column); otherwise, "
+            "as DfE reads the CSV layout, a child is UASC in a year when that year's UASC "
+            "file holds a row for them. A year whose status can be read neither way is not "
+            "compared.",
+            "The CSV layout has no status column, so 105, 303 and 205C can only fail where "
+            "a status is stated. 205A flags a child UASC last year and not this year when "
+            "last year's DUC (or this year's, when given) is blank or after this year's 31 "
+            "March: the status had not ended by then. The other validator compares this "
+            "year's UASC rows only, which under the CSV layout always say UASC, so its 205A "
+            "cannot fire on CSVs; and it asks for last year's DUC to fall in last year, "
+            "which a DUC projected to the 18th birthday (as last year's return gives it) "
+            "does not."),
+    Reading(("633",), "ssda903",
+            "LA_PERM must be a valid local authority code (or WAL, SCO, NIR, NUK).",
+            "Accepts the DfE numbers of England's local authorities, discontinued ones "
+            "included (a previous order may be years old), and the four codes outside "
+            "England; not England's or a region's number.",
+            "The other validator's list also accepts 999, which is no authority's number."),
+    Reading(("1001",), "ssda903",
+            "Care leaver information only for a relevant or former relevant child: looked "
+            "after for 13 weeks since the 14th birthday, some of it after the 16th, and not "
+            "adopted.",
+            "Flags a care leaver whose latest episode (this year's or last year's) ended in "
+            "adoption, or who was not looked after (a short break aside) after the 16th "
+            "birthday when that birthday falls in the years supplied.",
+            "Care before last year is in returns Lantern is not given: the 13 weeks since "
+            "the 14th birthday, three or more years back for a care leaver, cannot be "
+            "counted. The other validator counts them from the two years' episodes anyway "
+            "(its own note warns of false positives for care before last year)."),
+    Reading(("SW11aSTG2", "SW11bSTG2"), "ssda903",
+            "A social worker episode ended before 31 March must be followed by another "
+            "(SW11a: an episode ended by 26 March, the next within 5 days; SW11b: ended in "
+            "the last 5 days to 31 March, a next episode given).",
+            "Asks only while the child is looked after: SW11a when the child was looked "
+            "after on the day the episode ended, SW11b for a child looked after on 31 "
+            "March.",
+            "Social worker episodes cover the child's time in contact with children's "
+            "services, so a case closed when care ended and opened again months later has a "
+            "true gap; the other validator flags every such gap (and every episode that "
+            "ends in the last days of March as a child leaves care)."),
+    Reading(("SW12STG2",), "ssda903",
+            "A child looked after on 31 March must have social worker episodes for the full "
+            "year, even while not looked after.",
+            "For a child looked after on 31 March, the first social worker episode must "
+            "start on or before 1 April, or the start of the child's first episode in the "
+            "year when that is later.",
+            "Whether a child had a social worker before their care began is not in the "
+            "return, so Lantern asks for episodes from the start of care in the year (and "
+            "from 1 April for a child already looked after then). The other validator "
+            "pairs each episode starting or ending care with each social worker episode and "
+            "flags the care episode when a social worker episode began before the care did, "
+            "the very episodes the rule asks for: 343 episodes on the public sample, where "
+            "Lantern finds none."),
     Reading(("8670Q", "8675Q"), "cin",
             "An assessment (8670Q) or section 47 enquiry (8675Q) with no end should not "
             "start before the ReferenceDate minus 45 (15) working days.",

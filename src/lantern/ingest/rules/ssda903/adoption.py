@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 
 from lantern.ingest.rules.common import claim, code_rule, date_rule, v
 from lantern.ingest.rules.engine import Context, Finding, rule
@@ -216,3 +217,27 @@ def ad1_without_adoption(ctx: Context) -> Iterable[Finding]:
         child = v(row, "CHILD") or ""
         if not any(adopted_in_year(j) for j in eps.get(child, [])):
             yield Finding("AD1", i, "CHILD", child or None)
+
+
+@rule(id="903:584", dfe_code="584", format=F, severity="error",
+      message="Date of decision that the child should be placed for adoption this year is "
+              "different from that recorded last year, but the decision to placed the child for "
+              "adoption changed and the child should no longer be placed for adoption.",
+      fields=["DATE_PLACED"], tables=[PA, f"{PA}_last"],
+      expected="after last year's decision to place for adoption was reversed (a "
+               "DATE_PLACED_CEASED or REASON_PLACED_CEASED), this year's DATE_PLACED later "
+               "than last year's: a new decision")
+def reversed_decision_repeated(ctx: Context) -> Iterable[Finding]:
+    last, placed_last = f"{PA}_last", ctx.dates(f"{PA}_last", "DATE_PLACED")
+    reversed_on: dict[str, list[date]] = {}
+    for j, row in ctx.enum(last):
+        when = placed_last[j]
+        if when is not None and (v(row, "DATE_PLACED_CEASED") is not None
+                                 or v(row, "REASON_PLACED_CEASED") is not None):
+            reversed_on.setdefault(v(row, "CHILD") or "", []).append(when)
+    placed = ctx.dates(PA, "DATE_PLACED")
+    for i, row in ctx.enum(PA):
+        when = placed[i]
+        earlier = reversed_on.get(v(row, "CHILD") or "", [])
+        if when is not None and any(when <= before for before in earlier):
+            yield Finding(PA, i, "DATE_PLACED", v(row, "DATE_PLACED"))

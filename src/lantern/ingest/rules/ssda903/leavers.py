@@ -9,6 +9,7 @@ from datetime import date
 from lantern.ingest.rules.common import add_years, claim, v
 from lantern.ingest.rules.engine import Context, Finding, rule
 from lantern.ingest.rules.ssda903._base import (
+    ADOPTED,
     RESPITE,
     SEX_FEMALE,
     SEX_MALE,
@@ -98,6 +99,59 @@ _leaver_rule("1002", "This child has no previous episodes of care, therefore sho
              "episodes this year or last year (checked when last year's episodes are "
              "supplied)", [E, "Episodes_last", "Header"],
              select=_never_in_care)
+
+
+def _care_episodes(ctx: Context) -> dict[str, list[tuple[str, int]]]:
+    """CHILD -> this year's and last year's episodes, as (table, row), by DECOM; an episode
+    in both returns is taken from this year's (last year's may still have been open)."""
+    out: dict[str, list[tuple[str, int]]] = {}
+    for table in (E, "Episodes_last"):
+        decom = ctx.dates(table, "DECOM")
+        for child, rows in ctx.by_child(table).items():
+            have = {ctx.dates(t, "DECOM")[i] for t, i in out.get(child, [])}
+            out.setdefault(child, []).extend(
+                (table, i) for i in rows if decom[i] is not None and decom[i] not in have)
+    for eps in out.values():
+        eps.sort(key=lambda e: ctx.dates(e[0], "DECOM")[e[1]] or date.max)
+    return out
+
+
+def _not_relevant(ctx: Context, info: dict[str, int]) -> Iterable[str]:
+    # A relevant or former relevant child was looked after for 13 weeks since their 14th
+    # birthday, some of it after their 16th, and was not adopted. Lantern sees the
+    # episodes of this year (and last year, when supplied): an adoption ending the latest
+    # of them is conclusive; no care after the 16th birthday is only when that birthday
+    # falls inside the years supplied (earlier care is in returns Lantern is not given).
+    first, dobs = ctx.year_start, header_dob(ctx)
+    if first is None:
+        return
+    since = add_years(first, -1) if ctx.has("Episodes_last") else first
+    for child, eps in _care_episodes(ctx).items():
+        dob = dobs.get(child)
+        if child not in info or not eps:
+            continue
+        table, last = eps[-1]
+        adopted = ctx.value(table, last, "REC") in ADOPTED
+        sixteen = add_years(dob, 16) if dob is not None else None
+        if adopted or (sixteen is not None and sixteen >= since and not any(
+                _in_care_on_or_after(ctx, t, i, sixteen) for t, i in eps)):
+            yield child
+
+
+def _in_care_on_or_after(ctx: Context, table: str, i: int, day: date) -> bool:
+    """An episode (not a short break) running on or after `day`."""
+    ended = ctx.dates(table, "DEC")[i]
+    return ctx.value(table, i, "LS") not in RESPITE and (ended is None or ended > day)
+
+
+_leaver_rule("1001", "The episodes recorded for this young person suggest they are not a "
+             "relevant or a former relevant child and therefore should not have care leaver "
+             "information completed.",
+             "care leaver information only for a young person whose latest episode did not "
+             "end in adoption (E11, E12) and who was looked after (not a short break) after "
+             "their 16th birthday, judged when that birthday falls in this year or last year "
+             "(last year's episodes supplied)", [E, "Episodes_last", "Header"],
+             select=_not_relevant)
 
 
 def _birthday_before(dob: date, on: date) -> date:

@@ -4,13 +4,14 @@ permanence (PrevPerm)."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from lantern.ingest.rules.common import add_years, claim, code_rule, date_rule, v
 from lantern.ingest.rules.engine import Context, Finding, rule
 from lantern.ingest.rules.schema import ssda903_fields
 from lantern.ingest.rules.ssda903._base import RESPITE, F
+from lantern.model.authorities import authority_numbers
 
 SW, E = "SWEpisodes", "Episodes"
 SINCE_2024 = (2024, 2027)
@@ -206,6 +207,104 @@ def no_open_social_worker(ctx: Context) -> Iterable[Finding]:
     return _without_social_worker(ctx, open_only=True)
 
 
+# A social worker episode ending within this many days of 31 March may be the last one
+# reported; one ending earlier must be followed by the next within as many days (SW11a/b).
+SW_HANDOVER_DAYS = 5
+
+
+def _in_care_on(ctx: Context) -> Callable[[str, date], bool]:
+    """Whether a child was looked after (not a short break) on a day, by this year's
+    episodes: the social worker episodes run on while the child is looked after, and may
+    stop while they are not (a case closed and opened again)."""
+    start, dec = ctx.dates(E, "DECOM"), ctx.dates(E, "DEC")
+    episodes = ctx.by_child(E)
+
+    def looked_after(child: str, day: date) -> bool:
+        return any(ctx.value(E, i, "LS") not in RESPITE and (s := start[i]) is not None
+                   and s <= day and (dec[i] is None or dec[i] > day)  # type: ignore[operator]
+                   for i in episodes.get(child, []))
+
+    return looked_after
+
+
+@rule(id="903:SW11aSTG2", dfe_code="SW11aSTG2", format=F, severity="error", years=(2024, 2024),
+      message="Social worker episode has ended before 31 March and no subsequent social worker "
+              "episode has been provided.", fields=["SW_DEC", "SW_DECOM"], tables=[SW, E],
+      expected="for a child looked after when a social worker episode ended (on or before 26 "
+               "March), the next episode starting within 5 days of that end")
+def social_worker_gap(ctx: Context) -> Iterable[Finding]:
+    start, end, last_day = ctx.dates(SW, "SW_DECOM"), ctx.dates(SW, "SW_DEC"), ctx.year_end
+    if last_day is None:
+        return
+    looked_after = _in_care_on(ctx)
+    for rows in _sw_in_order(ctx):
+        for n, i in enumerate(rows):
+            e = end[i]
+            if e is None or e > last_day - timedelta(days=SW_HANDOVER_DAYS) \
+                    or not looked_after(ctx.value(SW, i, "CHILD") or "", e):
+                continue
+            nxt = rows[n + 1] if n + 1 < len(rows) else None
+            if nxt is None:
+                yield Finding(SW, i, "SW_DEC", ctx.value(SW, i, "SW_DEC"))
+            elif (s := start[nxt]) is None or abs((s - e).days) > SW_HANDOVER_DAYS:
+                yield Finding(SW, nxt, "SW_DECOM", ctx.value(SW, nxt, "SW_DECOM"))
+
+
+@rule(id="903:SW11bSTG2", dfe_code="SW11bSTG2", format=F, severity="error", years=SINCE_2024,
+      message="Social worker episode has ended before 31 March and no subsequent social worker "
+              "episode has been provided.", fields=["SW_DEC"], tables=[SW, E],
+      expected="for a child looked after on 31 March, after a social worker episode ending in "
+               "the last 5 days to 31 March, a next episode with its start date")
+def social_worker_not_followed(ctx: Context) -> Iterable[Finding]:
+    start, end, last_day = ctx.dates(SW, "SW_DECOM"), ctx.dates(SW, "SW_DEC"), ctx.year_end
+    if last_day is None:
+        return
+    first_day = last_day - timedelta(days=SW_HANDOVER_DAYS)
+    at_year_end = _looked_after_at_year_end(ctx)
+    for rows in _sw_in_order(ctx):
+        for n, i in enumerate(rows):
+            e = end[i]
+            later = [j for j in rows[n + 1:] if start[j] is not None]
+            if e is not None and first_day <= e <= last_day and not later \
+                    and ctx.value(SW, i, "CHILD") in at_year_end:
+                yield Finding(SW, i, "SW_DEC", ctx.value(SW, i, "SW_DEC"))
+
+
+def _care_began(ctx: Context) -> dict[str, date]:
+    """CHILD -> the first day of the child's care in the year: 1 April, or the DECOM of
+    the child's first episode (not a short break) when that is later."""
+    first = ctx.year_start
+    decom = ctx.dates(E, "DECOM")
+    out: dict[str, date] = {}
+    if first is None:
+        return out
+    for i, row in ctx.enum(E):
+        child, s = v(row, "CHILD") or "", decom[i]
+        if s is not None and v(row, "LS") not in RESPITE:
+            out[child] = min(out.get(child, date.max), max(s, first))
+    return out
+
+
+@rule(id="903:SW12STG2", dfe_code="SW12STG2", format=F, severity="error", years=SINCE_2024,
+      message="If a child is looked after on 31 March then all social worker episodes for the "
+              "full previous year should be reported, even those whilst they were not looked "
+              "after", fields=["SW_DECOM"], tables=[E, SW],
+      expected="for a child looked after on 31 March, social worker episodes from 1 April (or "
+               "from the child's first episode in the year, when later) onwards")
+def social_worker_year_not_covered(ctx: Context) -> Iterable[Finding]:
+    if not ctx.has(SW):
+        return
+    began, start = _care_began(ctx), ctx.dates(SW, "SW_DECOM")
+    workers = ctx.by_child(SW)
+    for child in sorted(_looked_after_at_year_end(ctx)):
+        rows = [i for i in workers.get(child, []) if start[i] is not None]
+        if not rows or child not in began:
+            continue  # no social worker at all is SW01's (SW17's) error
+        first = min(rows, key=lambda i: (start[i], i))
+        if start[first] > began[child]:  # type: ignore[operator]
+            yield Finding(SW, first, "SW_DECOM", ctx.value(SW, first, "SW_DECOM"))
+
+
 # -- previous permanence ------------------------------------------------------------------
 
 PERM_ITEMS = ("PREV_PERM", "LA_PERM", "DATE_PERM")
@@ -298,3 +397,15 @@ def permanence_date(ctx: Context) -> Iterable[Finding]:
         began = first.get(v(row, "CHILD") or "")
         if not valid or (latest is not None and began is not None and latest >= began):
             yield Finding("PrevPerm", i, "DATE_PERM", text)
+
+
+# Where a previous permanence order was made outside England: Wales, Scotland, Northern
+# Ireland, or outside the UK.
+OUTSIDE_ENGLAND = ("WAL", "SCO", "NIR", "NUK")
+
+code_rule(id="903:633", dfe_code="633", format=F, table="PrevPerm", field="LA_PERM",
+          message="Local authority code where previous permanence option was arranged is not a "
+                  "valid value.",
+          codes=lambda _year: authority_numbers() | frozenset(OUTSIDE_ENGLAND),
+          expected="an English local authority's 3-digit DfE number (one since discontinued "
+                   "too, e.g. 909 Cumbria), or WAL, SCO, NIR or NUK (outside the UK), or blank")
