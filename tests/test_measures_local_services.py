@@ -440,3 +440,38 @@ def test_lado_resolved_reason_gives_the_date_it_was_due() -> None:
     assert [(r["subject_id"], r["reason"]) for r in got] == [
         ("L1", "closed 2024-02-29, within 1 month of receipt (by 2024-02-29)"),
         ("L2", "closed 2024-03-01, more than 1 month after receipt (due by 2024-02-29)")]
+
+
+def test_reasons_name_codes_as_people_read_them() -> None:
+    data = merge(households(hh("H1", "2023-01-01", "connected")),
+                 maracs(marac("M1", "2024-11-05")), lados(lado("L1", "2024-11-05")))
+    con = warehouse(data)
+
+    def reason(kpi: str, period: str) -> str:
+        return str(children(con, kpi, NOV, period=period)[0]["reason"])
+
+    assert reason("foster_tsd_pct", "snapshot") == (
+        "TSD standards not completed by month end (connected person household approved "
+        "18 months or more)")
+    assert reason("marac_referrals", "in_month") == (
+        "referred 2024-11-05 by Police; children in the household: 1")
+    assert reason("lado_referrals", "in_month") == "received 2024-11-05 (Education)"
+
+
+@pytest.mark.parametrize(("kpi", "rows_", "expected"), [
+    # a household has no child and no team
+    ("foster_review_current_pct", [{"child_id": None}],
+     ("subject_id", "in_numerator", "reason")),
+    # a presentation is about a child, who may be allocated to a team
+    ("homeless_1617_assessed_pct", [{"child_id": "Y1"}],
+     ("subject_id", "child_id", "team", "in_numerator", "reason")),
+    # a worker by name, with team, caseload and FTE
+    ("sw_caseload_over_limit_pct", [{"child_id": None}],
+     ("worker_name", "team", "caseload", "fte", "in_numerator", "reason")),
+    # a child's own rows, unchanged
+    ("icpc_15wd_pct", [{"child_id": "C1"}],
+     ("child_id", "event_id", "in_numerator", "reason", "team", "worker")),
+])
+def test_children_command_table_columns(kpi: str, rows_: list, expected: tuple) -> None:
+    from lantern.cli import table_columns
+    assert table_columns(kpi, rows_) == expected

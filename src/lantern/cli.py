@@ -723,6 +723,26 @@ def kpis(
                       highlight=False)
 
 
+def table_columns(kpi_id: str, rows: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The drill-down columns `lantern children` prints as a table: a child's rows with
+    their team and worker; a worker by name with team, caseload and FTE; another
+    subject by its id, with the child when the rows have one (arrangements,
+    presentations) and the team only when the indicator breaks down by team (a
+    household or a referral has none)."""
+    from lantern.measures.catalogue import get
+
+    ind = get(kpi_id)
+    subject = ind.subject_info
+    if subject.id == "child":
+        return ("child_id", "event_id", "in_numerator", "reason", "team", "worker")
+    named = subject.detail_columns[:1] or (
+        () if subject.attributed_to == "team" else ("subject_id",))
+    about_child = ("child_id",) if any(r.get("child_id") for r in rows) else ()
+    team = ("team",) if "team" in ind.all_breakdowns else ()
+    return (*named, *about_child, *team, *subject.detail_columns[2:4], "in_numerator",
+            "reason")
+
+
 @app.command()
 def children(
     kpi_id: Annotated[str, typer.Argument(help="Indicator id, e.g. icpc_15wd_pct")],
@@ -777,18 +797,8 @@ def children(
              "app database can be written.")
     ind = get(kpi_id)
     subject = ind.subject_info
-    if from_app_db(kpi_id):
-        pass  # the audits' columns, above
-    elif subject.attributed_to in ("worker", "team"):
-        named = subject.detail_columns[:1] or (
-            () if subject.attributed_to == "team" else ("subject_id",))
-        shown = (*named, "team", *subject.detail_columns[2:4], "in_numerator", "reason")
-    elif subject.id != "child":
-        # A household or referral has no team; an arrangement or presentation has a child.
-        about_child = ("child_id",) if any(r.get("child_id") for r in rows) else ()
-        team = ("team",) if "team" in ind.all_breakdowns else ()
-        shown = ("subject_id", *subject.detail_columns[:3], *about_child, "in_numerator",
-                 "reason", *team)
+    if not from_app_db(kpi_id):  # the audits' columns are set above
+        shown = table_columns(kpi_id, rows)
     _print_records(rows, columns if fmt != "table" else shown, fmt,
                    f"{kpi_id} {month}: {len(rows)} {subject.plural} in the denominator, "
                    f"{sum(1 for r in rows if r.get('in_numerator'))} in the numerator")

@@ -36,6 +36,7 @@ from lantern.measures.core import (
     wd_between,
     yes,
 )
+from lantern.model import code_sets
 
 FOSTERING = "Fostering households"
 MARAC = "MARAC"
@@ -63,6 +64,11 @@ MISSING = {
 def working_days(n: ir.IntegerValue) -> ir.StringValue:
     """"1 working day", "3 working days"."""
     return text(n, ibis.ifelse(n == 1, " working day", " working days"))
+
+
+def labelled(code: ir.StringValue, code_set: str) -> ir.StringValue:
+    """A code as people read it (its label in the model's code set)."""
+    return code.substitute(code_sets()[code_set], else_=code)
 
 
 def record(column: str) -> dict[str, Any]:
@@ -195,7 +201,8 @@ def tsd_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
         h, **record("fhh_household_id"), in_numerator=done,
         reason=ibis.ifelse(
             done, text("TSD standards completed ", h.fhh_tsd_completed_date),
-            text("TSD standards not completed by month end (", h.fhh_household_type,
+            text("TSD standards not completed by month end (",
+                 labelled(h.fhh_household_type, "foster_household_type").lower(),
                  " household approved ", h._months, " months or more)")),
         date_1="fhh_approval_date", date_1_label="approved",
         date_2=ibis.ifelse(done, h.fhh_tsd_completed_date, NULL_DATE),
@@ -228,8 +235,9 @@ def marac_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     return standard(
         m, **record("mara_referral_id"), event_date="mara_referral_date",
         in_numerator=True,
-        reason=text("referred ", m.mara_referral_date, " by ", m.mara_referring_agency, "; ",
-                    m.mara_children_count, " children in the household"),
+        reason=text("referred ", m.mara_referral_date, " by ",
+                    labelled(m.mara_referring_agency, "marac_agency"),
+                    "; children in the household: ", m.mara_children_count),
         date_1="mara_referral_date", date_1_label="referred",
     )
 
@@ -390,7 +398,8 @@ def lado_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     return standard(
         r, **record("lado_referral_id"), event_date="lado_received_date",
         in_numerator=True,
-        reason=text("received ", r.lado_received_date, " (", r.lado_employer_sector, ")"),
+        reason=text("received ", r.lado_received_date, " (",
+                    labelled(r.lado_employer_sector, "lado_sector"), ")"),
         date_1="lado_received_date", date_1_label="received",
     )
 

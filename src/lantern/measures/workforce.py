@@ -162,7 +162,7 @@ def vacancy_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     w = sw_in_post(ctx, p)
     w = w.filter(~w.agency)
     filled = w.group_by([w.team_id.name("_ft"), w[MONTH_END].name("_fm")]).aggregate(
-        filled=w.fte.sum())
+        filled=w.fte.sum().round(6))  # the same on every engine, whatever order it adds in
     j = est.left_join(filled, (est.team_id == filled._ft) & (est[MONTH_END] == filled._fm))
     j = j.mutate(filled=j.filled.fill_null(0.0))
     vacant = ibis.greatest(j.estb_fte - j.filled, 0.0)
