@@ -119,7 +119,7 @@ LOCAL_TABLES = {
         },
     },
     "lantern_foster_households": {
-        "description": "Fostering households: approval, reviews, DBS, medicals, TSD",
+        "description": "Fostering households: approval and deregistration",
         "columns": {
             "fhh_household_id": {"type": "str", "primary_key": True, "required": True},
             "fhh_household_type": {
@@ -129,22 +129,30 @@ LOCAL_TABLES = {
             },
             "fhh_approval_date": {"type": "date", "required": True},
             "fhh_deregistration_date": {"type": "date", "not_before": "fhh_approval_date"},
-            "fhh_latest_review_date": {
-                "type": "date",
-                "not_before": "fhh_approval_date",
-                "description": "Latest annual foster carer review",
+        },
+    },
+    "lantern_foster_checks": {
+        "description": "Fostering households' checks as they happen: annual reviews, DBS "
+        "checks, medicals and TSD standards completed (one row a check)",
+        "columns": {
+            "fchk_check_id": {"type": "str", "primary_key": True, "required": True},
+            "fchk_household_id": {
+                "type": "str",
+                "required": True,
+                "foreign_key": "lantern_foster_households.fhh_household_id",
             },
-            "fhh_latest_dbs_date": {
-                "type": "date",
-                "description": "Latest DBS check of the carers",
+            "fchk_check_type": {
+                "type": "str",
+                "required": True,
+                "codes": "foster_check_type",
             },
-            "fhh_latest_medical_date": {
+            "fchk_check_date": {
                 "type": "date",
-                "description": "Latest medical of the carers",
-            },
-            "fhh_tsd_completed_date": {
-                "type": "date",
-                "description": "Training, support and development standards completed",
+                "required": True,
+                # in the household fchk_household_id names
+                "not_before": "lantern_foster_households.fhh_approval_date",
+                "description": "The day the check was done (a review held, a DBS or medical "
+                "completed, the TSD standards signed off)",
             },
         },
     },

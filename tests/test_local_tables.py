@@ -1,8 +1,8 @@
 """Local tables: templates that round-trip, recognition by header, the declared rules
 (each with a failing and a passing case), all-or-nothing loads, and adults' identities.
 
-One small warehouse (a person, a team, a worker, a private fostering arrangement) is
-built once per module; each test that loads works on a copy of it.
+One small warehouse (a person, a team, a worker, a private fostering arrangement, a
+fostering household) is built once per module; each test that loads works on a copy of it.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ KNOWN = {  # ids the small warehouse holds, by table.column
     "ssd_department.dept_team_id": "T1",
     "ssd_professionals.prof_professional_id": "W1",
     "lantern_private_fostering.pfa_arrangement_id": "PF0",
+    "lantern_foster_households.fhh_household_id": "FH0",
 }
 LOCAL_RULES = sorted((r for r in RULES.values() if r.format == "ssd"), key=lambda r: r.id)
 # Every local rule gets a breaking and a boundary case in
@@ -87,6 +88,9 @@ def base_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pf = local_tables()["lantern_private_fostering"]
     write_csv(root / "extract" / "private fostering.csv", pf,
               [{**valid_row(pf), "pfa_arrangement_id": "PF0"}])
+    fh = local_tables()["lantern_foster_households"]
+    write_csv(root / "extract" / "foster households.csv", fh,
+              [{**valid_row(fh), "fhh_household_id": "FH0"}])
     home = root / "home"
     outcome = ingest_paths([root / "extract"], settings=Settings(home=home))
     assert outcome.loaded, outcome.validation.first_problems()
@@ -293,7 +297,8 @@ def test_a_bad_file_is_refused_whole_and_nothing_is_loaded(home: Path, tmp_path:
     assert "nothing was loaded" in result.output
     assert "marac.csv row 4, mara_referral_date = '31/03/2024'" in result.output
     assert rows_in(home, "lantern_marac_referrals") == 0
-    assert rows_in(home, "lantern_foster_households") == 0  # the good file waits too
+    # the good file waits too: only the household loaded before
+    assert rows_in(home, "lantern_foster_households") == 1
     assert not (home / "archive" / "manifest.jsonl").read_text().count("marac")
 
 

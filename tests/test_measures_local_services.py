@@ -8,6 +8,7 @@ Easter Monday 1 Apr 2024, summer bank holiday Mon 26 Aug 2024, 25-26 Dec 2024.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -20,17 +21,26 @@ NOV = "2024-11"
 # --------------------------------------------------------------------------- fostering
 
 
+CHECK_TYPES = {"review": "REVIEW", "dbs": "DBS", "medical": "MEDICAL", "tsd": "TSD"}
+
+
 def hh(hid: str, approved: str, kind: str = "mainstream", dereg: str | None = None,
-       **dates: str) -> dict[str, Any]:
-    out: dict[str, Any] = {"fhh_household_id": hid, "fhh_household_type": kind,
-                           "fhh_approval_date": approved, "fhh_deregistration_date": dereg}
-    out.update({f"fhh_{k}_date" if k != "tsd" else "fhh_tsd_completed_date": v
-                for k, v in dates.items()})
-    return out
+       **checks: str | tuple[str, ...]) -> dict[str, Any]:
+    """A household and its checks (``review="2024-01-01"``, or a tuple for several)."""
+    held = [(CHECK_TYPES[k], d) for k, v in checks.items()
+            for d in ((v,) if isinstance(v, str) else v)]
+    return {"fhh_household_id": hid, "fhh_household_type": kind,
+            "fhh_approval_date": approved, "fhh_deregistration_date": dereg, "_checks": held}
 
 
 def households(*h: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    return rows("lantern_foster_households", *h)
+    checks = [{"fchk_check_id": f"{x['fhh_household_id']}-{i}",
+               "fchk_household_id": x["fhh_household_id"], "fchk_check_type": t,
+               "fchk_check_date": d}
+              for x in h for i, (t, d) in enumerate(x["_checks"])]
+    return merge(rows("lantern_foster_households",
+                      *({k: v for k, v in x.items() if k != "_checks"} for x in h)),
+                 rows("lantern_foster_checks", *checks))
 
 
 @pytest.mark.parametrize(("data", "month", "expected"), [
@@ -63,17 +73,25 @@ def test_foster_approvals(month: str, period: str, expected: int) -> None:
 
 @pytest.mark.parametrize(("data", "month", "expected"), [
     # review exactly 12 months before month end (30 Nov 2023) is current; a day earlier not
-    (households(hh("H1", "2015-01-01", latest_review="2023-11-30"),
-                hh("H2", "2015-01-01", latest_review="2023-11-29")), NOV, (1, 2)),
+    (households(hh("H1", "2015-01-01", review="2023-11-30"),
+                hh("H2", "2015-01-01", review="2023-11-29")), NOV, (1, 2)),
     # approved exactly 12 months before needs no review yet; a day earlier it does
-    (households(hh("H1", "2023-11-30"), hh("H2", "2023-11-29")), NOV, (1, 2)),
+    # (a DBS check is not a review)
+    (households(hh("H1", "2023-11-30"), hh("H2", "2023-11-29", dbs="2024-01-01")), NOV,
+     (1, 2)),
     # a review after month end was not held at month end (counts from December)
-    (households(hh("H1", "2015-01-01", latest_review="2024-12-05")), NOV, (0, 1)),
-    (households(hh("H1", "2015-01-01", latest_review="2024-12-05")), "2024-12", (1, 1)),
+    (households(hh("H1", "2015-01-01", review="2024-12-05")), NOV, (0, 1)),
+    (households(hh("H1", "2015-01-01", review="2024-12-05")), "2024-12", (1, 1)),
+    # the history is held: the review before a later one counts for the months it covers
+    (households(hh("H1", "2015-01-01", review=("2023-12-10", "2024-12-05")),
+                hh("H2", "2015-01-01", review=("2023-11-29", "2024-12-05"))), NOV, (1, 2)),
+    # a check of another type is not a review
+    (households(hh("H1", "2015-01-01", dbs="2024-06-01", medical="2024-06-01",
+                   tsd="2024-06-01")), NOV, (0, 1)),
     # leap year: 29 Feb 2024 − 12 months = 28 Feb 2023; deregistered households are out
-    (households(hh("H1", "2015-01-01", latest_review="2023-02-28"),
-                hh("H2", "2015-01-01", latest_review="2023-02-27"),
-                hh("H3", "2015-01-01", dereg="2024-01-31", latest_review="2023-06-01")),
+    (households(hh("H1", "2015-01-01", review="2023-02-28"),
+                hh("H2", "2015-01-01", review="2023-02-27"),
+                hh("H3", "2015-01-01", dereg="2024-01-31", review="2023-06-01")),
      "2024-02", (1, 2)),
 ])
 def test_foster_review_current(data: dict, month: str, expected: tuple) -> None:
@@ -82,13 +100,14 @@ def test_foster_review_current(data: dict, month: str, expected: tuple) -> None:
 
 @pytest.mark.parametrize(("data", "month", "expected"), [
     # DBS exactly 36 months before month end (30 Nov 2021) is current; a day earlier not
-    (households(hh("H1", "2010-01-01", latest_dbs="2021-11-30"),
-                hh("H2", "2010-01-01", latest_dbs="2021-11-29")), NOV, (1, 2)),
+    (households(hh("H1", "2010-01-01", dbs="2021-11-30"),
+                hh("H2", "2010-01-01", dbs="2021-11-29")), NOV, (1, 2)),
     # approved within the 36 months needs no DBS on record; no DBS at all is not current
-    (households(hh("H1", "2021-12-01"), hh("H2", "2021-11-29")), NOV, (1, 2)),
+    (households(hh("H1", "2021-12-01"), hh("H2", "2021-11-29", review="2024-01-01")), NOV,
+     (1, 2)),
     # the annual review does not stand in for the DBS check
-    (households(hh("H1", "2010-01-01", latest_review="2024-06-01",
-                   latest_dbs="2020-01-01")), NOV, (0, 1)),
+    (households(hh("H1", "2010-01-01", review="2024-06-01",
+                   dbs="2020-01-01")), NOV, (0, 1)),
 ])
 def test_foster_dbs_current(data: dict, month: str, expected: tuple) -> None:
     assert figure(data, "foster_dbs_current_pct", month)[:2] == expected
@@ -96,7 +115,7 @@ def test_foster_dbs_current(data: dict, month: str, expected: tuple) -> None:
 
 def test_foster_dbs_window_is_a_parameter() -> None:
     from lantern.measures.engine import compute
-    data = households(hh("H1", "2010-01-01", latest_dbs="2022-06-01"))
+    data = households(hh("H1", "2010-01-01", dbs="2022-06-01"))
     con = warehouse(data)
     # 30 months before 30 Nov 2024 is 30 May 2022: the DBS on 1 Jun 2022 is current;
     # 24 months (30 Nov 2022) it is not
@@ -108,13 +127,14 @@ def test_foster_dbs_window_is_a_parameter() -> None:
 
 @pytest.mark.parametrize(("data", "month", "expected"), [
     # leap year: 29 Feb 2024 − 36 months = 28 Feb 2021 (clamped)
-    (households(hh("H1", "2010-01-01", latest_medical="2021-02-28"),
-                hh("H2", "2010-01-01", latest_medical="2021-02-27")), "2024-02", (1, 2)),
+    (households(hh("H1", "2010-01-01", medical="2021-02-28"),
+                hh("H2", "2010-01-01", medical="2021-02-27")), "2024-02", (1, 2)),
     # exactly 36 months before 30 Nov 2024; a medical after month end is not yet held
-    (households(hh("H1", "2010-01-01", latest_medical="2021-11-30"),
-                hh("H2", "2010-01-01", latest_medical="2024-12-01")), NOV, (1, 2)),
+    (households(hh("H1", "2010-01-01", medical="2021-11-30"),
+                hh("H2", "2010-01-01", medical="2024-12-01")), NOV, (1, 2)),
     # approved 30 Nov 2021 (exactly 36 months) without a medical: current by approval
-    (households(hh("H1", "2021-11-30"), hh("H2", "2010-01-01")), NOV, (1, 2)),
+    (households(hh("H1", "2021-11-30"), hh("H2", "2010-01-01", dbs="2024-01-01")), NOV,
+     (1, 2)),
 ])
 def test_foster_medical_current(data: dict, month: str, expected: tuple) -> None:
     assert figure(data, "foster_medical_current_pct", month)[:2] == expected
@@ -130,6 +150,9 @@ def test_foster_medical_current(data: dict, month: str, expected: tuple) -> None
     # completed on month end counts; completed after month end not yet
     (households(hh("H1", "2020-01-01", tsd="2024-11-30"),
                 hh("H2", "2020-01-01", tsd="2024-12-01")), (1, 2)),
+    # a review is not the TSD standards; a TSD sign-off long before month end still counts
+    (households(hh("H1", "2020-01-01", review="2024-06-01"),
+                hh("H2", "2020-01-01", tsd="2020-09-01")), (1, 2)),
 ])
 def test_foster_tsd(data: dict, expected: tuple) -> None:
     assert figure(data, "foster_tsd_pct", NOV)[:2] == expected
@@ -137,7 +160,8 @@ def test_foster_tsd(data: dict, expected: tuple) -> None:
 
 @pytest.mark.parametrize(("kpi", "reason"), [
     ("foster_households", "no fostering households loaded"),  # a count too: never 0
-    ("foster_review_current_pct", "no fostering households loaded"),
+    ("foster_review_current_pct", "no fostering households loaded; no fostering household "
+     "checks loaded"),
     ("marac_referrals", "no MARAC referrals loaded"),
     ("pf_visits_on_time_pct", "no private fostering arrangements loaded; no private "
      "fostering visits loaded"),
@@ -151,19 +175,28 @@ def test_not_available_says_what_is_not_loaded(kpi: str, reason: str) -> None:
 
 
 def test_fostering_drill_down_lists_households() -> None:
-    data = households(hh("H1", "2015-01-01", latest_review="2024-02-01"),
-                      hh("H2", "2015-01-01", latest_review="2023-01-01"))
+    data = households(hh("H1", "2015-01-01", review="2024-02-01"),
+                      hh("H2", "2015-01-01", review="2023-01-01"))
     got = children(warehouse(data), "foster_review_current_pct", NOV)
     assert [(r["event_id"], r["in_numerator"], r["date_2"].isoformat()) for r in got] == [
         ("H1", True, "2024-02-01"), ("H2", False, "2023-01-01")]
     assert got[1]["reason"] == "latest annual review 2023-01-01 is before 2023-11-30"
-    # the table holds the latest review only: a month before it says so, not "no review"
-    data = households(hh("H1", "2015-01-01", latest_review="2024-12-05"),
+    # a review after month end is not yet held: the one before it decides
+    data = households(hh("H1", "2015-01-01", review=("2023-10-01", "2024-12-05")),
                       hh("H2", "2015-01-01"))
     got = children(warehouse(data), "foster_review_current_pct", NOV)
-    assert [r["reason"] for r in got] == [
-        "the annual review on record is dated 2024-12-05, after month end; the one before "
-        "it is not held", "no annual review recorded"]
+    assert [(r["reason"], r["date_2"]) for r in got] == [
+        ("latest annual review 2023-10-01 is before 2023-11-30", date(2023, 10, 1)),
+        ("no annual review recorded by month end", None)]
+
+
+def test_households_without_checks_loaded_are_not_available() -> None:
+    from lantern.measures.engine import compute
+    got = compute(warehouse(households(hh("H1", "2015-01-01"))), [NOV],
+                  kpis=["foster_households", "foster_tsd_pct"])
+    assert [(r.kpi_id, r.status, r.reason) for r in got] == [
+        ("foster_households", "ok", None),
+        ("foster_tsd_pct", "not_available", "no fostering household checks loaded")]
 
 
 # --------------------------------------------------------------------------- MARAC
@@ -443,7 +476,7 @@ def test_lado_resolved_reason_gives_the_date_it_was_due() -> None:
 
 
 def test_reasons_name_codes_as_people_read_them() -> None:
-    data = merge(households(hh("H1", "2023-01-01", "connected")),
+    data = merge(households(hh("H1", "2023-01-01", "connected", review="2024-01-01")),
                  maracs(marac("M1", "2024-11-05")), lados(lado("L1", "2024-11-05")))
     con = warehouse(data)
 

@@ -21,7 +21,6 @@ import ibis.expr.types as ir
 
 from lantern.facts._base import people
 from lantern.measures.core import (
-    NULL_DATE,
     Ctx,
     Indicator,
     RowsFn,
@@ -45,6 +44,7 @@ LADO = "LADO"
 HOMELESS = "Homeless 16- and 17-year-olds"
 
 HOUSEHOLDS = ("lantern_foster_households",)
+CHECKS = ("lantern_foster_households", "lantern_foster_checks")
 MARAC_T = ("lantern_marac_referrals",)
 PF = ("lantern_private_fostering",)
 PF_VISITS = ("lantern_private_fostering", "lantern_private_fostering_visits")
@@ -53,6 +53,7 @@ HOMELESS_T = ("lantern_homeless_presentations",)
 #: What a figure says when a local table is empty (`Indicator.missing`).
 MISSING = {
     "lantern_foster_households": "no fostering households loaded",
+    "lantern_foster_checks": "no fostering household checks loaded",
     "lantern_marac_referrals": "no MARAC referrals loaded",
     "lantern_private_fostering": "no private fostering arrangements loaded",
     "lantern_private_fostering_visits": "no private fostering visits loaded",
@@ -125,26 +126,34 @@ FOSTER_APPROVALS = Indicator(
     area=FOSTERING, subject="household", missing=MISSING)
 
 
-def currency_rows(column: str, what: str) -> RowsFn:
+def with_latest_check(ctx: Ctx, h: ir.Table, check_type: str) -> ir.Table:
+    """``h`` (households at month ends) with ``_last``: the household's latest check of
+    ``check_type`` (`lantern_foster_checks`) on or before that month end, else null."""
+    c = ctx.t("lantern_foster_checks")
+    c = c.filter(c.fchk_check_type == check_type)
+    keys = h.select(_hid=h.fhh_household_id, _me=h.month_end).distinct()
+    latest = keys.join(c, (keys._hid == c.fchk_household_id)
+                       & (c.fchk_check_date <= keys._me)) \
+        .group_by(["_hid", "_me"]).aggregate(_last=ibis._.fchk_check_date.max())
+    return h.left_join(latest, (h.fhh_household_id == latest._hid)
+                       & (h.month_end == latest._me)).drop("_hid", "_me")
+
+
+def currency_rows(check_type: str, what: str) -> RowsFn:
     """Rows of a "current" check on approved households: approved within the months
-    to month end, or the latest ``what`` (``column``) dated within them."""
+    to month end, or the latest ``what`` on or before month end dated within them."""
 
     def rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
         n = p["months"]
-        h = approved_households(ctx)
-        # A date after month end was not yet held at month end.
-        h = h.mutate(_since=add_months(h.month_end, -n),
-                     _last=ibis.ifelse(h[column] <= h.month_end, h[column], NULL_DATE))
+        h = with_latest_check(ctx, approved_households(ctx), check_type)
+        h = h.mutate(_since=add_months(h.month_end, -n))
         new = h.fhh_approval_date >= h._since
         done = h._last.notnull() & (h._last >= h._since)
         reason = ibis.cases(
             (new, text("approved ", h.fhh_approval_date, f", within {n} months (on or "
                        "after ", h._since, ")")),
             (done, text(f"{what} ", h._last, " (on or after ", h._since, ")")),
-            (h[column] > h.month_end, text(f"the {what} on record is dated ", h[column],
-                                           ", after month end; the one before it is not "
-                                           "held")),
-            (h._last.isnull(), ibis.literal(f"no {what} recorded")),
+            (h._last.isnull(), ibis.literal(f"no {what} recorded by month end")),
             else_=text(f"latest {what} ", h._last, " is before ", h._since))
         return snapshot_rows(
             h, **record("fhh_household_id"), in_numerator=new | done,
@@ -155,25 +164,25 @@ def currency_rows(column: str, what: str) -> RowsFn:
     return rows
 
 
-HISTORY_NOTE = ("The table holds each household's latest {what} only: for a month "
-                "before a later {what} was recorded, the earlier one is not known and the "
-                "household counts as not current unless approved within the window.")
+HISTORY_NOTE = ("Each month reads the household's latest {what} on or before that month "
+                "end from the dated history of checks (`lantern_foster_checks`); one dated "
+                "after month end does not count for it.")
 
 FOSTER_REVIEW_CURRENT_PCT = Indicator(
     id="foster_review_current_pct", title="Fostering households with a current annual review",
     definition="snapshot over approved households: approved within the 12 months to month "
     "end, or annual review dated within them ÷ households",
-    kind="snapshot", polarity="high", unit="pct", tables=HOUSEHOLDS,
-    rows=currency_rows("fhh_latest_review_date", "annual review"), params={"months": 12},
+    kind="snapshot", polarity="high", unit="pct", tables=CHECKS,
+    rows=currency_rows("REVIEW", "annual review"), params={"months": 12},
     area=FOSTERING, subject="household", missing=MISSING,
     note="Within the 12 months: on or after month end − 12 months (relativedelta). "
-    + HISTORY_NOTE.format(what="review"))
+    + HISTORY_NOTE.format(what="annual review"))
 
 FOSTER_DBS_CURRENT_PCT = Indicator(
     id="foster_dbs_current_pct", title="Fostering households with a current DBS check",
     definition="*local (36 months)*: as above with the latest DBS check",
-    kind="snapshot", polarity="high", unit="pct", tables=HOUSEHOLDS,
-    rows=currency_rows("fhh_latest_dbs_date", "DBS check"), params={"months": 36},
+    kind="snapshot", polarity="high", unit="pct", tables=CHECKS,
+    rows=currency_rows("DBS", "DBS check"), params={"months": 36},
     area=FOSTERING, subject="household", missing=MISSING, local=True,
     note="Over approved households: approved, or DBS check dated, on or after month end "
     "− 36 months. " + HISTORY_NOTE.format(what="DBS check"))
@@ -181,8 +190,8 @@ FOSTER_DBS_CURRENT_PCT = Indicator(
 FOSTER_MEDICAL_CURRENT_PCT = Indicator(
     id="foster_medical_current_pct", title="Fostering households with a current medical",
     definition="*local (36 months)*: as above with the latest medical",
-    kind="snapshot", polarity="high", unit="pct", tables=HOUSEHOLDS,
-    rows=currency_rows("fhh_latest_medical_date", "medical"), params={"months": 36},
+    kind="snapshot", polarity="high", unit="pct", tables=CHECKS,
+    rows=currency_rows("MEDICAL", "medical"), params={"months": 36},
     area=FOSTERING, subject="household", missing=MISSING, local=True,
     note="Over approved households: approved, or medical dated, on or after month end "
     "− 36 months. " + HISTORY_NOTE.format(what="medical"))
@@ -195,17 +204,17 @@ def tsd_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
     h = h.mutate(_months=months,
                  _by=ibis.ifelse(connected, add_months(h.month_end, -p["connected_months"]),
                                  add_months(h.month_end, -p["months"])))
-    h = h.filter(h.fhh_approval_date <= h._by)
-    done = h.fhh_tsd_completed_date.notnull() & (h.fhh_tsd_completed_date <= h.month_end)
+    h = with_latest_check(ctx, h.filter(h.fhh_approval_date <= h._by), "TSD")
+    done = h._last.notnull()
     return snapshot_rows(
         h, **record("fhh_household_id"), in_numerator=done,
         reason=ibis.ifelse(
-            done, text("TSD standards completed ", h.fhh_tsd_completed_date),
+            done, text("TSD standards completed ", h._last),
             text("TSD standards not completed by month end (",
                  labelled(h.fhh_household_type, "foster_household_type").lower(),
                  " household approved ", h._months, " months or more)")),
         date_1="fhh_approval_date", date_1_label="approved",
-        date_2=ibis.ifelse(done, h.fhh_tsd_completed_date, NULL_DATE),
+        date_2="_last",
         date_2_label="TSD standards completed",
     )
 
@@ -214,7 +223,7 @@ FOSTER_TSD_PCT = Indicator(
     id="foster_tsd_pct", title="Fostering households with TSD standards completed",
     definition="snapshot over households approved ≥ 12 months before month end (18 for "
     "connected carers): training, support and development standards completed ÷ those",
-    kind="snapshot", polarity="high", unit="pct", tables=HOUSEHOLDS, rows=tsd_rows,
+    kind="snapshot", polarity="high", unit="pct", tables=CHECKS, rows=tsd_rows,
     params={"months": 12, "connected_months": 18}, area=FOSTERING, subject="household",
     missing=MISSING,
     note="Approved ≥ 12 months before: approved on or before month end − 12 months "

@@ -138,28 +138,37 @@ class LocalData:
         years = rng.expovariate(FOSTER_LEAVING * (1.6 if connected else 1.0))
         deregistered = max(approved, self.start) + timedelta(days=max(60, round(years * 365)))
         active_to = min(deregistered, end)
+        hid = self.w.ids.next("FH")
         self.sink.add(
-            "lantern_foster_households", fhh_household_id=self.w.ids.next("FH"),
+            "lantern_foster_households", fhh_household_id=hid,
             fhh_household_type="connected" if connected else "mainstream",
-            fhh_approval_date=approved, fhh_deregistration_date=self.sink.clip(deregistered),
-            fhh_latest_review_date=self.latest(approved, active_to, 12, "foster_review_late"),
-            fhh_latest_dbs_date=self.latest(approved - timedelta(days=rng.randint(30, 120)),
-                                            active_to, 36, None),
-            fhh_latest_medical_date=self.latest(
-                approved - timedelta(days=rng.randint(30, 150)), active_to, 36, None),
-            fhh_tsd_completed_date=self.tsd(approved, connected))
+            fhh_approval_date=approved, fhh_deregistration_date=self.sink.clip(deregistered))
+        checks = [("REVIEW", d) for d in self.repeated(approved, active_to, 12,
+                                                          "foster_review_late")]
+        # DBS and medicals start in the assessment, before approval: the first one is not
+        # the authority's to record as a carer's check (approval stands for it).
+        for kind, before in (("DBS", 120), ("MEDICAL", 150)):
+            first = approved - timedelta(days=rng.randint(30, before))
+            checks += [(kind, d) for d in self.repeated(first, active_to, 36, None)]
+        tsd = self.tsd(approved, connected)
+        if tsd is not None and tsd <= active_to:
+            checks.append(("TSD", tsd))
+        for kind, d in sorted(checks, key=lambda c: c[1]):
+            self.sink.add("lantern_foster_checks", fchk_check_id=self.w.ids.next("FC"),
+                          fchk_household_id=hid, fchk_check_type=kind, fchk_check_date=d)
 
-    def latest(self, since: date, until: date, months: int, late: str | None) -> date | None:
-        """The last of a check repeated every `months` (some late) up to `until`."""
-        rng, last, d = self.rng, None, since
+    def repeated(self, since: date, until: date, months: int, late: str | None) -> list[date]:
+        """A check repeated every `months` after `since` (some late), up to `until`."""
+        rng, d = self.rng, since
+        done: list[date] = []
         while True:
             due = add_months(d, months)
             p_late = self.at(late, due) if late else 0.3
             d = due + timedelta(days=rng.randint(30, 200) if rng.chance(p_late)
                                 else -rng.randint(0, 30))
             if d > until:
-                return last if last is not None or late is None else None
-            last = d
+                return done
+            done.append(d)
 
     def tsd(self, approved: date, connected: bool) -> date | None:
         """Standards completed within 12 months of approval (18 for connected carers)."""
