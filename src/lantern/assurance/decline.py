@@ -155,26 +155,9 @@ def worsened(current: float, previous: float, polarity: str) -> bool:
     return diff * better_sign(polarity) < 0
 
 
-def check_decline(
-    points: Sequence[SeriesPoint],
-    polarity: str,
-    *,
-    month: str,
-    min_denominator: int = DEFAULT_MIN_DENOMINATOR,
-    kpi_id: str = "",
-    breakdown: str = AUTHORITY,
-    breakdown_value: str = "",
-    period: str = "",
-    unit: str = "",
-    materiality: Materiality = DEFAULT_MATERIALITY,
-) -> DeclineCheck:
-    """Apply the two-month decline rule for ``month`` and say why it did or did not fire.
-
-    A decline below ``materiality`` does not fire: its reason is ``below_materiality``
-    and it carries the trigger (``material=False``) for the watch list."""
-    if better_sign(polarity) == 0:
-        return DeclineCheck(False, NEUTRAL, "neutral indicators have no direction of decline")
-    months = (add_months(month, -2), add_months(month, -1), month)  # WINDOW_MONTHS
+def _three_months(points: Sequence[SeriesPoint], months: tuple[str, str, str],
+                  min_denominator: int) -> list[SeriesPoint] | DeclineCheck:
+    """The three months' points, or why the rule cannot be applied to them."""
     by_month: dict[str, SeriesPoint] = {}
     for p in points:
         if p.month in by_month:
@@ -196,6 +179,32 @@ def check_decline(
         return DeclineCheck(
             False, SMALL_DENOMINATOR, f"denominator below {min_denominator} in {', '.join(small)}"
         )
+    return trio
+
+
+def check_decline(
+    points: Sequence[SeriesPoint],
+    polarity: str,
+    *,
+    month: str,
+    min_denominator: int = DEFAULT_MIN_DENOMINATOR,
+    kpi_id: str = "",
+    breakdown: str = AUTHORITY,
+    breakdown_value: str = "",
+    period: str = "",
+    unit: str = "",
+    materiality: Materiality = DEFAULT_MATERIALITY,
+) -> DeclineCheck:
+    """Apply the two-month decline rule for ``month`` and say why it did or did not fire.
+
+    A decline below ``materiality`` does not fire: its reason is ``below_materiality``
+    and it carries the trigger (``material=False``) for the watch list."""
+    if better_sign(polarity) == 0:
+        return DeclineCheck(False, NEUTRAL, "neutral indicators have no direction of decline")
+    months = (add_months(month, -2), add_months(month, -1), month)  # WINDOW_MONTHS
+    trio = _three_months(points, months, min_denominator)
+    if isinstance(trio, DeclineCheck):
+        return trio
     v0, v1, v2 = (float(p.value) for p in trio)  # type: ignore[arg-type]
     if not (worsened(v1, v0, polarity) and worsened(v2, v1, polarity)):
         return DeclineCheck(False, NOT_DECLINING, f"values {v0:g}, {v1:g}, {v2:g}")

@@ -428,6 +428,33 @@ def _aggregate_rows(
         drop_temp(backend, rows_name)
 
 
+def _flow_periods(inds: Sequence[Indicator]) -> dict[str, list[str]]:
+    """(indicator, period) pairs of the flow indicators: the windows each is counted in."""
+    kp: dict[str, list[str]] = {"kp_kpi": [], "kp_period": []}
+    for i in inds:
+        if i.kind in ("flow", "rolling_36m"):
+            for p in i.all_periods:
+                kp["kp_kpi"].append(i.id)
+                kp["kp_period"].append(p)
+    return kp
+
+
+def _windows(ctx: Ctx) -> pa.Table:
+    """Each month end's windows as month indices [w_lo, w_hi], one row per period."""
+    wins: dict[str, list[Any]] = {"w_month": [], "w_period": [], "w_lo": [], "w_hi": []}
+    for me in ctx.month_ends:
+        for p in ("in_month", "rolling_12m", "fytd", "rolling_36m"):
+            wins["w_month"].append(me.strftime("%Y-%m"))
+            wins["w_period"].append(p)
+            wins["w_lo"].append(index_of(window_start(me, p)))
+            wins["w_hi"].append(index_of(me))
+    return pa.table({
+        "w_month": pa.array(wins["w_month"], pa.string()),
+        "w_period": pa.array(wins["w_period"], pa.string()),
+        "w_lo": pa.array(wins["w_lo"], pa.int64()),
+        "w_hi": pa.array(wins["w_hi"], pa.int64())})
+
+
 def _group(
     ctx: Ctx,
     t: ir.Table,
@@ -456,28 +483,11 @@ def _group(
     pm = ibis.union(*per_month, distinct=False) if len(per_month) > 1 else per_month[0]
     pw = ibis.union(*per_window, distinct=False) if len(per_window) > 1 else per_window[0]
 
-    kp = {"kp_kpi": [], "kp_period": []}  # type: dict[str, list[str]]
-    for i in inds:
-        if i.kind in ("flow", "rolling_36m"):
-            for p in i.all_periods:
-                kp["kp_kpi"].append(i.id)
-                kp["kp_period"].append(p)
-    wins: dict[str, list[Any]] = {"w_month": [], "w_period": [], "w_lo": [], "w_hi": []}
-    for me in ctx.month_ends:
-        for p in ("in_month", "rolling_12m", "fytd", "rolling_36m"):
-            s = window_start(me, p)
-            wins["w_month"].append(me.strftime("%Y-%m"))
-            wins["w_period"].append(p)
-            wins["w_lo"].append(index_of(s))
-            wins["w_hi"].append(index_of(me))
+    kp, wins = _flow_periods(inds), _windows(ctx)
     out: dict[tuple[str, str, str, str, str], tuple[float, float, float | None]] = {}
     if kp["kp_kpi"]:
         kpt = ibis.memtable(pa.table({k: pa.array(v, pa.string()) for k, v in kp.items()}))
-        wt = ibis.memtable(pa.table({
-            "w_month": pa.array(wins["w_month"], pa.string()),
-            "w_period": pa.array(wins["w_period"], pa.string()),
-            "w_lo": pa.array(wins["w_lo"], pa.int64()),
-            "w_hi": pa.array(wins["w_hi"], pa.int64())}))
+        wt = ibis.memtable(wins)
         j = pm.join(kpt, pm.kpi_id == kpt.kp_kpi)
         j = j.join(wt, (j.kp_period == wt.w_period) & (j.ym >= wt.w_lo) & (j.ym <= wt.w_hi))
         g = j.group_by(["kpi_id", "w_month", "w_period", "_b", "_bv"]).aggregate(

@@ -57,13 +57,11 @@ def published_months(latest: str, n: int = PUBLISHED_MONTHS) -> list[str]:
 
 
 def month_after(month: str) -> date:
-    year, mon = (int(p) for p in month.split("-"))
-    return date(year + mon // 12, mon % 12 + 1, 1)
+    return (Month.parse(month) + 1).first
 
 
 def previous(month: str) -> str:
-    year, mon = (int(p) for p in month.split("-"))
-    return f"{year - (mon == 1):04d}-{(mon - 2) % 12 + 1:02d}"
+    return str(Month.parse(month) - 1)
 
 
 def on_working_day(month: str, n: int, hour: int = 10) -> datetime:
