@@ -380,10 +380,9 @@ def stored_rows(con: duckdb.DuckDBPyConnection, months: Sequence[str],
     if not all(first <= m <= head.last_month for m in months):
         return None
     # As the engine gives them: an indicator the data cannot give is its authority row
-    # saying why, whatever breakdowns are asked for.
+    # saying why, given when the authority is asked for.
     sql = (f"SELECT {', '.join(_ROW_COLUMNS)} FROM _assurance_rows WHERE load_id = ? "
-           "AND month BETWEEN ? AND ? AND (list_contains(?, breakdown) "
-           "OR (breakdown = 'authority' AND status = 'not_available'))")
+           "AND month BETWEEN ? AND ? AND list_contains(?, breakdown)")
     params: list[Any] = [head.load_id, min(months), max(months), list(breakdowns)]
     wanted = sorted(set(months))
     if wanted != history_months(wanted[-1], len(wanted)):  # not a run of months

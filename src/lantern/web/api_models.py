@@ -47,6 +47,11 @@ class ChartPointOut(Shape):
     point_type: str
 
 
+class TrendPointOut(Shape):
+    month: str
+    value: float | None
+
+
 class ScorecardRowOut(Shape):
     kpi_id: str
     title: str
@@ -74,6 +79,8 @@ class ScorecardRowOut(Shape):
     region: str
     region_value: float | None
     series: list[ChartPointOut]
+    trend: list[TrendPointOut] = Field(description="The headline's own period month by "
+                                       "month (rolling 12 months for a flow): the sparkline")
     suppressed: bool
 
 
