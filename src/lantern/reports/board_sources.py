@@ -11,16 +11,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from lantern.actions.models import ActionHistory
 from lantern.actions.rag import COLOUR_LABELS, load_config
 from lantern.casework.caseload import team_services
 from lantern.casework.labels import Names, names, value_label
-from lantern.governance.models import DeepDive
+from lantern.governance.models import DeepDive, DeepDiveEvent, DeepDiveTrigger
 from lantern.governance.tracker import KIND_LABELS, service_of
 from lantern.measures.catalogue import SCORECARD
 from lantern.months import Month
+from lantern.quality.models import Audit, AuditModeration
 
 RAG_ORDER = ("red", "amber", "green", "blue", "grey")  # worst first
 
@@ -35,6 +38,18 @@ class SourceContext:
     population: int | None
     targets: Any
     month: str
+
+
+def sources_version(engine: Engine) -> tuple[int, ...]:
+    """Changes whenever a source of the pack records something — a deep dive's event or
+    trigger, the plan's history, an audit created, submitted or moderated — so a cached
+    pack is rebuilt when what it says would change."""
+    with Session(engine) as s:
+        latest = [int(s.scalar(select(func.max(t.id))) or 0) for t in (
+            DeepDiveEvent, DeepDiveTrigger, ActionHistory, Audit, AuditModeration)]
+        submitted = int(s.scalar(select(func.count(Audit.id)).where(
+            Audit.submitted_on.is_not(None))) or 0)
+    return (*latest, submitted)
 
 
 def _month_bounds(month: str) -> tuple[date, date]:

@@ -214,7 +214,10 @@ def board_pack(request: Request, viewer: ViewerDep, wh: WhDep,
 
     month = sv.valid_month(wh, month)
     book = book_of(request)
-    pack = _PACKS.get(wh.key("board_pack", month, book.version()), lambda: build_board_pack(
+    from lantern.reports.board_sources import sources_version
+
+    key = wh.key("board_pack", month, book.version(), sources_version(book.engine))
+    pack = _PACKS.get(key, lambda: build_board_pack(
         wh.con, book, wh.authority, month, report=_report(wh, month)))
     return render(request, "board_pack.html", {
         "active_nav": "board_pack", "title": f"Board pack: {sv.month_label(month)}",
