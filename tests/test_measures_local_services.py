@@ -508,3 +508,15 @@ def test_reasons_name_codes_as_people_read_them() -> None:
 def test_children_command_table_columns(kpi: str, rows_: list, expected: tuple) -> None:
     from lantern.cli import table_columns
     assert table_columns(kpi, rows_) == expected
+
+
+def test_drill_columns_are_the_subjects_own() -> None:
+    """A LADO referral or a fostering household is not broken down by worker, team, age
+    or sex, so its drill-down rows do not carry them (they read "unallocated" and "U",
+    as if a child had no worker); a privately fostered child's rows keep them."""
+    from lantern.measures.drill import columns
+
+    attributes = {"service", "team", "worker", "age_band", "sex", "ethnicity", "disability"}
+    assert not attributes & set(columns("lado_decision_1wd_pct"))
+    assert not attributes & set(columns("foster_households"))
+    assert attributes <= set(columns("pf_initial_visit_7wd_pct"))

@@ -30,11 +30,6 @@ from lantern.months import Month
 COLUMNS = ("child_id", "event_id", "event_date", "in_numerator", "measure", "reason",
            "date_1_label", "date_1", "date_2_label", "date_2", "service", "team", "worker",
            "age_band", "sex", "ethnicity", "disability")
-#: Columns about a child (or their allocated worker) that a worker's or a team's row
-#: does not have.
-CHILD_COLUMNS = ("child_id", "worker", "age_band", "sex", "ethnicity", "disability")
-
-
 def columns(kpi_id: str) -> tuple[str, ...]:
     """The columns of ``kpi_id``'s drill-down rows, in the order to show them."""
     return _columns(get(kpi_id))
@@ -44,8 +39,12 @@ def _columns(ind: Indicator) -> tuple[str, ...]:
     subject = ind.subject_info
     if subject.id == "child":
         return COLUMNS
+    # A row shows the attributes its subject is broken down by and no others: a worker's
+    # row has a team and service but no age or sex; a LADO referral has none of them
+    # (not "unallocated", which reads as a child without a worker).
     keep = [c for c in COLUMNS
-            if subject.attributed_to == "child" or c not in CHILD_COLUMNS]
+            if (c not in BREAKDOWNS or c in subject.breakdowns)
+            and (c != "child_id" or subject.attributed_to == "child")]
     if ind.weighted:
         keep.insert(keep.index("measure") + 1, "weight")
     return ("subject_id", *subject.detail_columns, *keep)
