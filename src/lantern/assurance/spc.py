@@ -80,17 +80,18 @@ Values = Sequence[float | None]
 
 ICON_TEXT: dict[str, str] = {
     "common_cause": "Common cause variation",
-    "improvement_high": "Improvement (high)",
-    "improvement_low": "Improvement (low)",
-    "concern_high": "Concern (high)",
-    "concern_low": "Concern (low)",
-    "neutral_high": "Special cause (high)",
-    "neutral_low": "Special cause (low)",
+    "improvement_high": "Improvement: unusually high values",
+    "improvement_low": "Improvement: unusually low values",
+    "concern_high": "Concern: unusually high values",
+    "concern_low": "Concern: unusually low values",
+    "neutral_high": "Special cause: unusually high values",
+    "neutral_low": "Special cause: unusually low values",
     CONSISTENT_PASS: "Consistently meets target",
     CONSISTENT_FAIL: "Consistently fails target",
     INCONSISTENT: "May or may not meet target",
 }
-"""The Making Data Count icons in words, as every screen and the report print them."""
+"""The Making Data Count icons in words, as every screen and the report print them
+("(low)" alone read as a small improvement: the words say the values are unusual)."""
 
 
 def icon_words(variation: str | None, assurance: str | None) -> list[str]:
