@@ -11,7 +11,8 @@ import pytest
 
 from lantern.alerts import RULES, available, run_alerts, to_json
 
-pytestmark = pytest.mark.slow
+# One worker builds the demo authority for all its modules (tests/conftest.py)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_home")]
 
 
 @pytest.fixture

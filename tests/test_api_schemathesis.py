@@ -24,7 +24,8 @@ from schemathesis.checks import not_a_server_error
 
 from tests.browser_support import DemoSite, LiveServer, demo_site, sign_in_client
 
-pytestmark = pytest.mark.slow
+# One worker builds this module's fixtures (see pyproject's --dist)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_api_schemathesis")]
 MAX_EXAMPLES = 20
 
 

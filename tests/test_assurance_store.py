@@ -18,6 +18,9 @@ from lantern.measures.engine import KpiRow, compute
 from lantern.warehouse.meta import read_authority
 from tests.web_support import web_home
 
+# One worker builds this module's fixtures (see pyproject's --dist)
+pytestmark = pytest.mark.xdist_group("test_assurance_store")
+
 MONTHS = 3  # stored months: enough to test, quick to compute
 
 

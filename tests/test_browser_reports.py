@@ -35,7 +35,8 @@ from tests.test_browser_journeys import (
 )
 
 __all__ = ["browser", "context"]
-pytestmark = pytest.mark.slow
+# One worker builds this module's fixtures (see pyproject's --dist)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_browser_reports")]
 MONTH = "2024-03"
 
 
