@@ -16,25 +16,16 @@ from lantern.assurance.monthly import assure_month
 from lantern.assurance.store import Basis, month_assurance, store_assurance, stored_rows
 from lantern.measures.engine import KpiRow, compute
 from lantern.warehouse.meta import read_authority
-from tests.web_support import web_home
+from tests.web_support import stored_web_home, web_home
 
-# One worker builds this module's fixtures (see pyproject's --dist)
-pytestmark = pytest.mark.xdist_group("test_assurance_store")
-
-MONTHS = 3  # stored months: enough to test, quick to compute
+# One worker builds the stored home for this module and test_governance_cli
+pytestmark = pytest.mark.xdist_group("stored_web_home")
 
 
 @pytest.fixture(scope="module")
-def stored_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def stored_home() -> Path:
     """A copy of the small web authority with its last three months stored."""
-    home = tmp_path_factory.mktemp("stored")
-    shutil.copy2(web_home().home / "warehouse.duckdb", home / "warehouse.duckdb")
-    con = duckdb.connect(str(home / "warehouse.duckdb"))
-    try:
-        store_assurance(con, Basis.of(read_authority(con), None), months=MONTHS)
-    finally:
-        con.close()
-    return home
+    return stored_web_home()
 
 
 @pytest.fixture
