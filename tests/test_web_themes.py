@@ -5,6 +5,8 @@ the roles that may see them by name, small numbers withheld for the board."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import date
 
@@ -296,3 +298,24 @@ def test_the_boards_split_withholds_small_numbers_beyond_subtraction(
             assert hidden == 0 or hidden >= 5 or not total_published, (caption, rows)
         withheld += sum(c is None for c in shown)
     assert withheld, "some group is small enough to be withheld: the test is not vacuous"
+
+
+def test_the_households_behind_a_figure_show_their_type_by_its_label(
+        clients: dict[str, TestClient]) -> None:
+    analyst = clients["performance_analyst"]
+    url = "/indicators/foster_households/children?month=2024-03"
+    page = analyst.get(f"{url}&by=household_type&value=connected")
+    assert page.status_code == 200
+    body = text(page.text)
+    assert "Fostering households behind the figure" in body
+    assert "(Connected person (household type))" in body
+    table = text(page.text.split("<tbody")[1].split("</tbody>")[0])
+    assert "Connected person" in table and "Mainstream" not in table
+    assert "None" not in table and "unallocated" not in table  # no child, no worker
+    every = text(analyst.get(url).text.split("<tbody")[1].split("</tbody>")[0])
+    assert "Mainstream" in every and "Connected person" in every
+    got = list(csv.DictReader(io.StringIO(analyst.get(
+        "/indicators/foster_households/children.csv?month=2024-03&by=household_type"
+        "&value=connected").text)))
+    assert got and {(r["household_type"], r["household_type_label"]) for r in got} == {
+        ("connected", "Connected person")}

@@ -686,7 +686,7 @@ def kpis(
     month: Annotated[str, typer.Option(help="Month, YYYY-MM")],
     by: Annotated[str, typer.Option(help="authority|service|team|worker|age_band|sex|"
                                     "ethnicity|disability|household_type|"
-                                    "employer_sector|referring_agency")] = "authority",
+                                    "referring_agency|employer_sector")] = "authority",
     fmt: Annotated[str, typer.Option("--format", help="table|csv|json")] = "table",
 ) -> None:
     """Every indicator for a month: one row per indicator, period and breakdown value."""
