@@ -2,7 +2,8 @@
 
 ``compute`` builds each available indicator's denominator rows (one Ibis query per
 indicator, unioned), materialises them once, attaches the breakdown attributes
-(allocated worker, team, service, age band, sex, ethnicity group, disability) and
+(allocated worker, team, service, age band, sex, ethnicity group, disability, and a
+household's or referral's own attributes: `subjects.RecordBreakdown`) and
 aggregates every breakdown and window in a handful of set-based queries: flows are
 counted per event month and summed over each window; snapshot and per-window rows
 are counted directly. Nothing loops over months or children in Python.

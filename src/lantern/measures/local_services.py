@@ -4,8 +4,9 @@ which the authority keeps outside the case-management system and loads from CSV.
 
 Each indicator declares its subject (`lantern.measures.subjects`): fostering rows are
 households and MARAC and LADO rows referrals — not children (``child_id`` empty,
-``subject_id`` the record's id), so they have no child breakdowns; private fostering
-rows are arrangements and homelessness rows presentations, each about a child
+``subject_id`` the record's id), so they have no child breakdowns but their own record's
+(household type, referring agency, employer sector: `subjects.RecordBreakdown`); private
+fostering rows are arrangements and homelessness rows presentations, each about a child
 (``child_id``), broken down like children's records. Adults' names (MARAC victims, LADO
 subjects, carers) are never put in the rows: the drill-down shows ids and the dates that
 decided each row.

@@ -29,7 +29,10 @@ household is not a child's record, and only child ids are access-logged or liste
 
 How to add a subject: declare it in `SUBJECTS` with its breakdowns and, if the
 drill-down should list more than the standard columns, a ``details`` function (an Ibis
-join on ``subject_id``, reading `lantern.facts`) and its ``detail_columns``.
+join on ``subject_id``, reading `lantern.facts`) and its ``detail_columns``. To break a
+subject down by an attribute of its own record, declare a `RecordBreakdown` (id, the
+label people read, table, key, column) in its ``own``: the engine, the store, the
+drill-down, the labels and `lantern kpis --by` follow from the declaration.
 """
 
 from __future__ import annotations
