@@ -32,7 +32,7 @@ from lantern.assurance.inputs import (
     months_offered,
 )
 from lantern.assurance.monthly import MonthlyAssurance, breakdown_month
-from lantern.assurance.store import Basis, month_assurance, stored_rows
+from lantern.assurance.store import CHARACTERISTICS, Basis, month_assurance, stored_rows
 from lantern.assurance.store import holds as stored_holds
 from lantern.assurance.targets import Target, load_targets
 from lantern.casework.labels import names as casework_names
@@ -42,6 +42,7 @@ from lantern.measures.benchmarks import benchmark
 from lantern.measures.catalogue import SCORECARD, get
 from lantern.measures.drill import children as drill_children
 from lantern.measures.engine import KpiRow, compute
+from lantern.measures.subjects import RECORD_BREAKDOWNS
 from lantern.months import Month
 from lantern.reports.build import HEADLINES, all_sections, scorecard_row, section_of
 from lantern.reports.model import ChartPoint, ScorecardRow
@@ -63,10 +64,10 @@ from lantern.web.cache import ASSURANCE, RESULTS
 from lantern.web.snapshot import SNAPSHOTS, Stamp
 
 SECTION_TITLES = dict(all_sections())
-CHARACTERISTICS = ("worker", "age_band", "sex", "ethnicity", "disability")
 BREAKDOWN_LABELS = {"authority": "Whole authority", "service": "Service", "team": "Team",
                     "worker": "Worker", "age_band": "Age band", "sex": "Sex",
-                    "ethnicity": "Ethnicity", "disability": "Disability"}
+                    "ethnicity": "Ethnicity", "disability": "Disability",
+                    **{b.id: b.label for b in RECORD_BREAKDOWNS.values()}}
 
 
 class NoWarehouse(RuntimeError):
