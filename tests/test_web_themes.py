@@ -319,3 +319,33 @@ def test_the_households_behind_a_figure_show_their_type_by_its_label(
         "&value=connected").text)))
     assert got and {(r["household_type"], r["household_type_label"]) for r in got} == {
         ("connected", "Connected person")}
+
+
+def test_the_social_workers_behind_a_figure_by_name_to_those_who_may_see_them(
+        clients: dict[str, TestClient], bands) -> None:  # type: ignore[no-untyped-def]
+    """The workforce figures drill to social workers (no child): the page once failed
+    with a server error on rows without a child. Workers are named to the roles that may
+    see them by name, within their scope; a social worker sees none of their colleagues;
+    the board is refused as for any drill-down."""
+    url = "/indicators/sw_caseload_over_limit_pct/children?month=2024-03"
+    analyst = clients["performance_analyst"].get(url)
+    assert analyst.status_code == 200
+    table = analyst.text.split("<tbody")[1].split("</tbody>")[0]
+    for o in bands.over_limit:  # by name, linked to the worker's page, never by id
+        assert f'href="/workers/{o.worker_id}">{o.name}</a>' in table
+    assert not re.search(r">\s*W\d+\s*<", table)
+    assert "Social workers behind the figure" in text(analyst.text)
+    manager = clients["team_manager"].get(url)
+    assert manager.status_code == 200
+    mine = manager.text.split("<tbody")[1].split("</tbody>")[0]
+    for o in bands.over_limit:
+        assert (o.name in mine) == (o.team_id == TEAM)
+    worker = clients["social_worker"].get(url)
+    assert worker.status_code == 200
+    assert "None in your scope." in worker.text
+    assert clients["board_member"].get(url).status_code == 403
+    api = clients["performance_analyst"].get(
+        "/api/indicators/sw_caseload_over_limit_pct/children?month=2024-03")
+    assert api.status_code == 200
+    rows = api.json()["children"]
+    assert rows and all(r["child_id"] is None and r["subject_id"] for r in rows)
