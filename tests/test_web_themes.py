@@ -349,3 +349,18 @@ def test_the_social_workers_behind_a_figure_by_name_to_those_who_may_see_them(
     assert api.status_code == 200
     rows = api.json()["children"]
     assert rows and all(r["child_id"] is None and r["subject_id"] for r in rows)
+
+
+def test_every_figure_opens_to_the_rows_behind_it(clients: dict[str, TestClient]) -> None:
+    """A drill-down page answers whatever its rows are about (children, workers, teams,
+    households, referrals, arrangements, presentations, audits): one indicator of each
+    subject and source (all of them take a minute)."""
+    from lantern.measures.catalogue import SCORECARD
+
+    one_each = {(i.subject, i.source): i.id for i in SCORECARD}
+    assert len({s for s, _ in one_each}) >= 8  # every subject is tried
+    analyst = clients["performance_analyst"]
+    failed = {k: r.status_code for k in one_each.values()
+              if (r := analyst.get(f"/indicators/{k}/children?month=2024-03")).status_code
+              != 200}
+    assert not failed, failed
