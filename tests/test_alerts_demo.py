@@ -11,8 +11,7 @@ import pytest
 
 from lantern.alerts import RULES, available, run_alerts, to_json
 
-# One worker builds the demo authority for all its modules (tests/conftest.py)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_home")]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture

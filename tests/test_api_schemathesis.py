@@ -24,8 +24,7 @@ from schemathesis.checks import not_a_server_error
 
 from tests.browser_support import DemoSite, LiveServer, demo_site, sign_in_client
 
-# One worker builds this module's fixtures (see pyproject's --dist)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_api_schemathesis")]
+pytestmark = pytest.mark.slow
 MAX_EXAMPLES = 20
 
 

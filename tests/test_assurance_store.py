@@ -19,9 +19,6 @@ from lantern.measures.engine import KpiRow, compute
 from lantern.warehouse.meta import read_authority
 from tests.web_support import stored_web_home, web_home
 
-# One worker builds the stored home for this module and test_governance_cli
-pytestmark = pytest.mark.xdist_group("stored_web_home")
-
 
 @pytest.fixture(scope="module")
 def stored_home() -> Path:

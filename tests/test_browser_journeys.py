@@ -54,8 +54,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-# One worker builds this module's fixtures (see pyproject's --dist)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_browser_journeys")]
+pytestmark = pytest.mark.slow
 SHOTS = ARTIFACTS / "browser"
 AXE_PATH = "/__axe__/axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]

@@ -35,8 +35,7 @@ from tests.test_browser_journeys import (
 )
 
 __all__ = ["browser", "context"]
-# One worker builds this module's fixtures (see pyproject's --dist)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_browser_reports")]
+pytestmark = pytest.mark.slow
 MONTH = "2024-03"
 
 

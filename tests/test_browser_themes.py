@@ -34,8 +34,7 @@ if not Path(CHROMIUM).exists():  # pragma: no cover - depends on the machine
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-# One worker builds this module's fixtures (see pyproject's --dist)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_browser_themes")]
+pytestmark = pytest.mark.slow
 SHOTS = ARTIFACTS / "browser"
 AXE_PATH = "/__axe__/axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]

@@ -14,9 +14,6 @@ from typer.testing import CliRunner, Result
 
 from lantern.cli import app
 
-# One worker builds this module's fixtures (see pyproject's --dist)
-pytestmark = pytest.mark.xdist_group("test_cli")
-
 runner = CliRunner()
 
 

@@ -13,8 +13,7 @@ from lantern.assurance.monthly import assure_month
 from lantern.cli import app
 from lantern.warehouse.meta import read_authority
 
-# One worker builds the demo authority for all its modules (tests/conftest.py)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_home")]
+pytestmark = pytest.mark.slow
 
 
 def test_late_2023_decline_triggers_a_child_protection_deep_dive(

@@ -39,9 +39,6 @@ from lantern.casework.labels import exception_text, names
 from lantern.months import Month
 from tests.web_support import WebHome, board_home, client_for, make_app
 
-# One worker builds this module's fixtures (see pyproject's --dist)
-pytestmark = pytest.mark.xdist_group("test_disclosure_attack")
-
 MONTH = "2024-11"
 Key = tuple[str, str]  # (breakdown, value); ("authority", "") for the total
 TOTAL: Key = ("authority", "")

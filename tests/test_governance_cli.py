@@ -19,9 +19,6 @@ from lantern.governance import meetings
 from lantern.governance.models import DeepDive, DeepDiveTrigger
 from tests.web_support import WebHome, copy_app_db, stored_web_home, web_home
 
-# One worker builds the stored home for this module and test_assurance_store
-pytestmark = pytest.mark.xdist_group("stored_web_home")
-
 runner = CliRunner()
 MONTH = "2024-02"
 

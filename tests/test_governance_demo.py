@@ -19,9 +19,6 @@ from lantern.cli import app
 from lantern.governance import demo, meetings
 from lantern.governance.figures import Warehouse
 
-# One worker builds the demo authority for all its modules (tests/conftest.py)
-pytestmark = pytest.mark.xdist_group("demo_home")
-
 
 @pytest.fixture(scope="module")
 def demo_env(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:

@@ -21,9 +21,6 @@ from lantern.cli import app
 from lantern.plan import demo
 from lantern.plan.service import compare, inspections
 
-# One worker builds the demo authority for all its modules (tests/conftest.py)
-pytestmark = pytest.mark.xdist_group("demo_home")
-
 
 @pytest.fixture(scope="module")
 def demo_plan(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> str:

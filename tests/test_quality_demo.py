@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -19,9 +18,6 @@ from lantern.appdb import make_engine, migrate
 from lantern.quality import demo
 from lantern.quality.kpis import kpi_rows
 from lantern.quality.models import Audit, AuditDipSample, AuditModeration
-
-# One worker builds the demo authority for all its modules (tests/conftest.py)
-pytestmark = pytest.mark.xdist_group("demo_home")
 
 
 def test_a_year_of_audits_that_follows_the_practice(demo_home: Path, tmp_path: Path) -> None:

@@ -29,9 +29,6 @@ from lantern.web.cache import ASSURANCE, RESULTS
 from lantern.web.snapshot import SNAPSHOTS, take
 from tests.web_support import WebHome, client_for, copy_app_db, make_app, web_home
 
-# One worker builds this module's fixtures (see pyproject's --dist)
-pytestmark = pytest.mark.xdist_group("test_web_perf_snapshot")
-
 NEW_CHILD = "PERF-NEW-1"
 
 WRITER = textwrap.dedent("""
