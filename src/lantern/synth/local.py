@@ -32,12 +32,12 @@ from .world import World
 
 # Defaults for scenarios that do not set these paths ("YYYY-MM": value, as in the YAML).
 DEFAULTS: dict[str, dict[str, float]] = {
-    "foster_approvals_per_year": {"2011-01": 10.0, "2016-01": 8.5, "2018-06": 8.5,
+    "foster_approvals_per_year": {"2011-01": 10.0, "2016-01": 9.0, "2018-06": 9.0,
                                   "2020-01": 10.0, "2023-01": 11.0},
-    "foster_review_late": {"2011-01": 0.30, "2018-01": 0.50, "2020-01": 0.36},
+    "foster_review_late": {"2011-01": 0.30, "2018-01": 0.50, "2020-01": 0.30},
     "marac_per_month": {"2011-01": 26.0, "2019-01": 30.0, "2023-06": 36.0},
     "marac_repeat_12m": {"2011-01": 0.27},
-    "pf_notifications_per_year": {"2011-01": 92.0, "2017-03": 92.0, "2017-12": 70.0,
+    "pf_notifications_per_year": {"2011-01": 92.0, "2017-03": 92.0, "2018-03": 74.0,
                                   "2019-06": 60.0},
     "pf_initial_visit_in_time": {"2011-01": 0.62, "2018-06": 0.60, "2019-06": 0.85,
                                  "2023-06": 0.88, "2024-02": 0.70, "2024-06": 0.88},
@@ -117,7 +117,7 @@ class LocalData:
         # closely (an accumulator, its monthly step jittered), not a Poisson draw.
         due = rng.random()
         for first, last in self.months():
-            due += self.at("foster_approvals_per_year", first) / 12 * rng.uniform(0.6, 1.4)
+            due += self.at("foster_approvals_per_year", first) / 12 * rng.uniform(0.8, 1.2)
             while due >= 1.0:
                 due -= 1.0
                 self.household(rng.day_in_month(first, last))
@@ -208,7 +208,8 @@ class LocalData:
 
     def arrangement(self, child: Person, notified: date) -> None:
         rng = self.rng
-        start = notified + timedelta(days=rng.randint(-45, 10))
+        # Notified up to 45 days late or 10 days ahead; never after the data ends.
+        start = min(notified + timedelta(days=rng.randint(-45, 10)), self.end)
         short = rng.chance(0.4)  # language students and short family stays
         length = rng.randint(28, 90) if short else rng.randint(90, 800)
         end = min(start + timedelta(days=length), child.birthday(16) - timedelta(days=1))
