@@ -9,7 +9,7 @@ them; the defaults follow the seeds: about ten new fostering households a year a
 stock of about 150 and reviews about 93 % current; 25-40 MARAC referrals a month, about
 a quarter repeats within a year; about 57 children living in a private fostering
 arrangement at 31 May 2018 and 77 at 31 March 2017 (Ofsted 2018: many short stays of
-language students, so notifications run at about 60-90 a year);
+language students, so notifications run at about 50-110 a year);
 15-25 LADO referrals a month, decided mostly the next working day; a few homeless
 16/17-year-olds a month, the 2017-18 ones (Ofsted 2018) often not told of their option
 to be looked after.

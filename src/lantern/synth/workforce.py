@@ -89,8 +89,8 @@ def month_bounds(d: date) -> tuple[date, date]:
 class Workforce:
     def __init__(self, scenario: Scenario, rng: Rng, ids: Ids, sim_start: date, end: date):
         self.sc = scenario
-        self.rng = rng
-        # Seeded from the simulation's state without drawing from it.
+        # The workforce's own stream, seeded from the simulation's state without drawing
+        # from it: nothing here moves the children's journeys.
         self.own = Rng(hash(rng.getstate()[1][:16]))
         # (team, title, successive holders) of every post
         self.posts: list[tuple[str, str, list[Worker]]] = []
