@@ -189,7 +189,8 @@ class Workforce:
             _, last = month_bounds(first)
             for post in posts:
                 if post.opens is not None and post.opens <= last:
-                    self._hire(post, post.opens)
+                    # a recruited post's first holder is a permanent starter
+                    self._hire(post, post.opens, agency=False if not post.holders else None)
             rate = self.sc.at("worker_turnover", first)
             for agency, factor in ((False, 1.0), (True, 2.0)):
                 held = [p for p in posts if p.holder_from(first, agency)]
