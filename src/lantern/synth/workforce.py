@@ -14,8 +14,9 @@ then leavers go, as many as the timeline ``worker_turnover`` says (an accumulato
 year's turnover is the timeline's rather than the noise of a hundred coin flips).
 Everything the workforce draws — staff, recruited posts, allocation, supervision — comes
 from its own stream (`Workforce.own`, seeded from the simulation's state without drawing
-from it), so that tuning the workforce never moves the children's journeys (only through
-caseloads, on visit timeliness: ``visit_caseload_effect``).
+from it), so staffing never shifts the simulation's stream. Caseloads still bear on visit
+timeliness (``visit_caseload_effect``), and a late visit draws more from that stream than
+one on time: a change that moves caseloads re-draws what the simulation draws after it.
 """
 
 from __future__ import annotations
