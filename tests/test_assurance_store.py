@@ -14,6 +14,7 @@ import pytest
 from lantern.assurance import store
 from lantern.assurance.monthly import assure_month
 from lantern.assurance.store import Basis, month_assurance, store_assurance, stored_rows
+from lantern.measures.catalogue import get
 from lantern.measures.engine import KpiRow, compute
 from lantern.warehouse.meta import read_authority
 from tests.web_support import web_home
@@ -94,6 +95,30 @@ def test_characteristic_rows_stored_for_each_month(con: duckdb.DuckDBPyConnectio
     assert got is not None and sorted(got, key=_key) == sorted(want, key=_key) and want
     # a month before the store holds characteristics: not stored
     assert stored_rows(con, [store.add_months(head.first_month, -1)], ("worker",),
+                       _basis(con)) is None
+
+
+@pytest.mark.parametrize(("breakdown", "kpi_id"), [
+    ("household_type", "foster_households"), ("employer_sector", "lado_referrals"),
+    ("referring_agency", "marac_referrals")])
+def test_record_breakdowns_stored_for_each_month(con: duckdb.DuckDBPyConnection,
+                                                 breakdown: str, kpi_id: str) -> None:
+    """A household's type, a LADO referral's sector and a MARAC referral's agency are
+    stored with the characteristics: the theme pages read them, never compute them."""
+    head = store.stored(con)
+    assert head is not None
+    a = read_authority(con)
+    want = [r for r in compute(con, [head.last_month], breakdowns=(breakdown,),
+                               population=a.population, la_code=a.la_code,
+                               kpis=[kpi_id]) if r.breakdown == breakdown]
+    got = stored_rows(con, [head.last_month], (breakdown,), _basis(con), kpi_id=kpi_id)
+    assert got is not None and want
+    assert sorted(got, key=_key) == sorted(want, key=_key)
+    # only the indicators of the subject whose record it is are split by it
+    every = stored_rows(con, [head.last_month], (breakdown,), _basis(con)) or []
+    subject = get(kpi_id).subject
+    assert {get(r.kpi_id).subject for r in every} == {subject}
+    assert stored_rows(con, [store.add_months(head.first_month, -1)], (breakdown,),
                        _basis(con)) is None
 
 

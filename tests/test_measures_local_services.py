@@ -492,9 +492,9 @@ def test_reasons_name_codes_as_people_read_them() -> None:
 
 
 @pytest.mark.parametrize(("kpi", "rows_", "expected"), [
-    # a household has no child and no team
+    # a household has no child and no team; it has its type
     ("foster_review_current_pct", [{"child_id": None}],
-     ("subject_id", "in_numerator", "reason")),
+     ("subject_id", "household_type", "in_numerator", "reason")),
     # a presentation is about a child, who may be allocated to a team
     ("homeless_1617_assessed_pct", [{"child_id": "Y1"}],
      ("subject_id", "child_id", "team", "in_numerator", "reason")),

@@ -102,6 +102,19 @@ def test_every_indicator_is_computed(results: tuple) -> None:
     assert {r.breakdown for r in on_duckdb} == set(BREAKDOWNS)
 
 
+def test_record_breakdowns_split_only_their_subjects(results: tuple) -> None:
+    """Every breakdown by a household's or referral's own record (household type,
+    employer sector, referring agency) has rows, on both engines (compared below), and
+    only for the indicators whose subject has it."""
+    from lantern.measures.subjects import RECORD_BREAKDOWNS
+
+    for b in RECORD_BREAKDOWNS:
+        got = [r for r in results[0] if r.breakdown == b]
+        assert any(r.status == "ok" for r in got), b
+        assert {r.kpi_id for r in got} == {
+            i.id for i in INDICATORS if b in i.all_breakdowns}, b
+
+
 def test_local_tables_are_computed(results: tuple) -> None:
     """The indicators on the local tables (fostering, MARAC, private fostering, LADO,
     homelessness) have figures in the simulated data: their parity is not vacuous."""

@@ -5,6 +5,8 @@ the roles that may see them by name, small numbers withheld for the board."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import date
 
@@ -214,3 +216,151 @@ def test_the_report_has_a_section_per_theme_with_data(
     caseload = next(r for r in by_key["theme-workforce"].rows
                     if r.kpi_id == "sw_caseload_avg")
     assert pack[-1]["shown"] == f"{caseload.value:.1f}"
+
+
+#: The theme pages split by a household's or referral's own record, and how.
+RECORD_SPLITS = {"fostering": ("household type", ("Mainstream", "Connected person"),
+                               ("mainstream", "connected")),
+                 "lado": ("employer sector", ("Education",), ("EDUCATION", "EARLY_YEARS")),
+                 "marac": ("referring agency", ("Police",), ("POLICE", "IDVA"))}
+
+
+def split_tables(html: str, by: str) -> dict[str, list[tuple[str, list[str]]]]:
+    """Each table of the page by ``by``: caption -> [(row label, [value, numerator,
+    denominator] as shown)]."""
+    out: dict[str, list[tuple[str, list[str]]]] = {}
+    for part in html.split("<caption")[1:]:
+        caption = text(part.split("</caption>")[0].split(">", 1)[1]).strip()
+        if f" by {by}, " not in caption:
+            continue
+        body = part.split("<tbody")[1].split("</tbody>")[0]
+        out[caption] = [
+            (text(label).strip(), [text(c).strip() for c in cells])
+            for label, cells in (
+                (r.split("</th>")[0].split(">", 1)[1],
+                 re.findall(r'govuk-table__cell--numeric">(.*?)</td>', r))
+                for r in body.split('<tr class="govuk-table__row">')[1:])]
+    return out
+
+
+@pytest.mark.parametrize("key", list(RECORD_SPLITS))
+def test_households_and_referrals_are_split_by_their_own_record(
+        clients: dict[str, TestClient], key: str) -> None:
+    """Fostering by household type, LADO by employer sector, MARAC by referring agency:
+    a table under each figure, its groups by their labels, never their codes."""
+    by, labels, codes = RECORD_SPLITS[key]
+    page = clients["performance_analyst"].get(f"/themes/{key}")
+    assert page.status_code == 200
+    tables = split_tables(page.text, by)
+    assert len(tables) == len(theme(key).kpis), list(tables)
+    shown = {label for rows in tables.values() for label, _ in rows}
+    assert set(labels) <= shown
+    assert not shown & set(codes)
+    assert f"By {by}" in text(page.text)
+
+
+def _counts(cells: list[str], unit: str) -> tuple[int, int] | None:
+    """(in the numerator, not in it) of a row as shown; None when withheld."""
+    if "withheld" in cells[0] or any(c and c[0] not in "0123456789–" for c in cells[1:]):
+        return None
+    num = int(cells[1].replace(",", ""))
+    den = num if unit == "count" else int(cells[2].replace(",", ""))
+    return num, den - num
+
+
+@pytest.mark.parametrize("key", list(RECORD_SPLITS))
+def test_the_boards_split_withholds_small_numbers_beyond_subtraction(
+        clients: dict[str, TestClient], key: str) -> None:
+    """The board sees no count of 1-4 in these tables, and the withheld groups of a
+    table add up to 0 or 5 or more: the whole authority's figure (which the analyst's
+    complete table gives) less the published groups does not reveal them."""
+    from lantern.measures.catalogue import get
+
+    by = RECORD_SPLITS[key][0]
+    board = split_tables(clients["board_member"].get(f"/themes/{key}").text, by)
+    full = split_tables(clients["performance_analyst"].get(f"/themes/{key}").text, by)
+    assert board.keys() == full.keys() and board
+    withheld = 0
+    for caption, rows in board.items():
+        kpi = next(k for k in theme(key).kpis if caption.startswith(get(k).title + " by"))
+        unit = get(kpi).unit
+        every = [_counts(cells, unit) for _, cells in full[caption]]
+        shown = [_counts(cells, unit) for _, cells in rows]
+        assert [label for label, _ in rows] == [label for label, _ in full[caption]]
+        assert None not in every  # the analyst's table is complete
+        totals = [sum(c[part] for c in every if c is not None) for part in (0, 1)]
+        # a total of 1-4 is withheld itself, leaving nothing to subtract from
+        total_published = not any(0 < t < 5 for t in totals)
+        for part in (0, 1):
+            published = [c[part] for c in shown if c is not None]
+            assert all(n == 0 or n >= 5 for n in published), (caption, rows)
+            hidden = totals[part] - sum(published)
+            assert hidden == 0 or hidden >= 5 or not total_published, (caption, rows)
+        withheld += sum(c is None for c in shown)
+    assert withheld, "some group is small enough to be withheld: the test is not vacuous"
+
+
+def test_the_households_behind_a_figure_show_their_type_by_its_label(
+        clients: dict[str, TestClient]) -> None:
+    analyst = clients["performance_analyst"]
+    url = "/indicators/foster_households/children?month=2024-03"
+    page = analyst.get(f"{url}&by=household_type&value=connected")
+    assert page.status_code == 200
+    body = text(page.text)
+    assert "Fostering households behind the figure" in body
+    assert "(Connected person (household type))" in body
+    table = text(page.text.split("<tbody")[1].split("</tbody>")[0])
+    assert "Connected person" in table and "Mainstream" not in table
+    assert "None" not in table and "unallocated" not in table  # no child, no worker
+    every = text(analyst.get(url).text.split("<tbody")[1].split("</tbody>")[0])
+    assert "Mainstream" in every and "Connected person" in every
+    got = list(csv.DictReader(io.StringIO(analyst.get(
+        "/indicators/foster_households/children.csv?month=2024-03&by=household_type"
+        "&value=connected").text)))
+    assert got and {(r["household_type"], r["household_type_label"]) for r in got} == {
+        ("connected", "Connected person")}
+
+
+def test_the_social_workers_behind_a_figure_by_name_to_those_who_may_see_them(
+        clients: dict[str, TestClient], bands) -> None:  # type: ignore[no-untyped-def]
+    """The workforce figures drill to social workers (no child): the page once failed
+    with a server error on rows without a child. Workers are named to the roles that may
+    see them by name, within their scope; a social worker sees none of their colleagues;
+    the board is refused as for any drill-down."""
+    url = "/indicators/sw_caseload_over_limit_pct/children?month=2024-03"
+    analyst = clients["performance_analyst"].get(url)
+    assert analyst.status_code == 200
+    table = analyst.text.split("<tbody")[1].split("</tbody>")[0]
+    for o in bands.over_limit:  # by name, linked to the worker's page, never by id
+        assert f'href="/workers/{o.worker_id}">{o.name}</a>' in table
+    assert not re.search(r">\s*W\d+\s*<", table)
+    assert "Social workers behind the figure" in text(analyst.text)
+    manager = clients["team_manager"].get(url)
+    assert manager.status_code == 200
+    mine = manager.text.split("<tbody")[1].split("</tbody>")[0]
+    for o in bands.over_limit:
+        assert (o.name in mine) == (o.team_id == TEAM)
+    worker = clients["social_worker"].get(url)
+    assert worker.status_code == 200
+    assert "None in your scope." in worker.text
+    assert clients["board_member"].get(url).status_code == 403
+    api = clients["performance_analyst"].get(
+        "/api/indicators/sw_caseload_over_limit_pct/children?month=2024-03")
+    assert api.status_code == 200
+    rows = api.json()["children"]
+    assert rows and all(r["child_id"] is None and r["subject_id"] for r in rows)
+
+
+def test_every_figure_opens_to_the_rows_behind_it(clients: dict[str, TestClient]) -> None:
+    """A drill-down page answers whatever its rows are about (children, workers, teams,
+    households, referrals, arrangements, presentations, audits): one indicator of each
+    subject and source (all of them take a minute)."""
+    from lantern.measures.catalogue import SCORECARD
+
+    one_each = {(i.subject, i.source): i.id for i in SCORECARD}
+    assert len({s for s, _ in one_each}) >= 8  # every subject is tried
+    analyst = clients["performance_analyst"]
+    failed = {k: r.status_code for k in one_each.values()
+              if (r := analyst.get(f"/indicators/{k}/children?month=2024-03")).status_code
+              != 200}
+    assert not failed, failed

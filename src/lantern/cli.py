@@ -685,7 +685,8 @@ def _cell(value: Any) -> str:
 def kpis(
     month: Annotated[str, typer.Option(help="Month, YYYY-MM")],
     by: Annotated[str, typer.Option(help="authority|service|team|worker|age_band|sex|"
-                                    "ethnicity|disability")] = "authority",
+                                    "ethnicity|disability|household_type|"
+                                    "referring_agency|employer_sector")] = "authority",
     fmt: Annotated[str, typer.Option("--format", help="table|csv|json")] = "table",
 ) -> None:
     """Every indicator for a month: one row per indicator, period and breakdown value."""
@@ -739,8 +740,9 @@ def table_columns(kpi_id: str, rows: list[dict[str, Any]]) -> tuple[str, ...]:
         () if subject.attributed_to == "team" else ("subject_id",))
     about_child = ("child_id",) if any(r.get("child_id") for r in rows) else ()
     team = ("team",) if "team" in ind.all_breakdowns else ()
-    return (*named, *about_child, *team, *subject.detail_columns[2:4], "in_numerator",
-            "reason")
+    own = tuple(b.id for b in subject.own)  # a household's type, a referral's sector
+    return (*named, *about_child, *team, *own, *subject.detail_columns[2:4],
+            "in_numerator", "reason")
 
 
 @app.command()
@@ -799,6 +801,9 @@ def children(
     subject = ind.subject_info
     if not from_app_db(kpi_id):  # the audits' columns are set above
         shown = table_columns(kpi_id, rows)
+    if fmt == "table":  # people read a household's type, not its code
+        rows = [{**r, **{b.id: b.value_label(r.get(b.id)) for b in subject.own}}
+                for r in rows]
     _print_records(rows, columns if fmt != "table" else shown, fmt,
                    f"{kpi_id} {month}: {len(rows)} {subject.plural} in the denominator, "
                    f"{sum(1 for r in rows if r.get('in_numerator'))} in the numerator")

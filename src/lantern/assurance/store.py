@@ -12,7 +12,8 @@ What is stored (tables keyed by the load they were computed from):
   figures used (``fingerprint``) and how long the computation took;
 - ``_assurance_rows`` — the indicator engine's rows: every indicator, period and month
   of the charts' history by authority, service and team, and each stored month by the
-  characteristics (worker, age band, sex, ethnicity, disability);
+  characteristics (worker, age band, sex, ethnicity, disability) and by the attributes
+  of a subject's own record (household type, employer sector, referring agency);
 - ``_assurance_exceptions`` — each month's exception report in order, with the
   children behind each deep dive (the drill-down counts).
 
@@ -67,13 +68,18 @@ from lantern.assurance.targets import Target, load_targets
 from lantern.casework import data_date, team_services
 from lantern.measures.catalogue import from_app_db
 from lantern.measures.engine import KpiRow, compute
+from lantern.measures.subjects import RECORD_BREAKDOWNS
 from lantern.months import Month
 from lantern.months import months as month_run
 
 STORE_MONTHS = MONTHS_OFFERED
 """Months stored: as many as a person can choose."""
-CHARACTERISTICS = ("worker", "age_band", "sex", "ethnicity", "disability")
-VERSION = 2  # bump when what is stored changes shape or meaning
+CHARACTERISTICS = ("worker", "age_band", "sex", "ethnicity", "disability",
+                   *RECORD_BREAKDOWNS)
+"""The breakdowns stored for the months shown only: a child's characteristics and the
+attributes of a subject's own record (a household's type, a LADO referral's employer
+sector, a MARAC referral's referring agency: `measures.subjects.RecordBreakdown`)."""
+VERSION = 3  # bump when what is stored changes shape or meaning
 
 DDL = (
     """CREATE TABLE IF NOT EXISTS _assurance_store (

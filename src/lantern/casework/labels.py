@@ -2,8 +2,9 @@
 breakdown values by their labels, age bands in age order.
 
 Breakdown values are the ids and codes the indicator engine groups by (a team id, a
-worker's professional id, ``F``, ``Y``); every screen, export and report shows them
-through `value_label`, so one table of names serves them all.
+worker's professional id, ``F``, ``Y``, a household's type ``connected``); every
+screen, export and report shows them through `value_label`, so one table of names
+serves them all.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 import duckdb
 
 from lantern.casework._sql import rows, table_names
+from lantern.measures.subjects import RECORD_BREAKDOWNS
 from lantern.model import label
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
@@ -78,6 +80,8 @@ def value_label(n: Names, breakdown: str, value: str | None) -> str:
         return n.workers.get(value, value)
     if breakdown in CODED_BREAKDOWNS:
         return label(CODED_BREAKDOWNS[breakdown], value)
+    if breakdown in RECORD_BREAKDOWNS:  # a household's type, a referral's sector, ...
+        return RECORD_BREAKDOWNS[breakdown].value_label(value)
     if breakdown == "age_band":
         return AGE_WORDS.get(value, value)
     return value
@@ -110,7 +114,8 @@ def place_label(n: Names, breakdown: str, value: str | None) -> str:
 
 
 BREAKDOWN_WORDS = {"age_band": "age band", "sex": "sex", "ethnicity": "ethnic group",
-                   "disability": "disability"}
+                   "disability": "disability",
+                   **{b.id: b.label.lower() for b in RECORD_BREAKDOWNS.values()}}
 
 
 def exception_text(message: str, breakdown: str, value: str | None, n: Names) -> str:

@@ -2,7 +2,8 @@
 
 Rows of indicators whose subject is not a child (`lantern.measures.subjects`) list
 that subject instead: ``subject_id`` first, then the subject's detail columns (for a
-worker: name, job title, caseload, FTE, agency, dates in post); `columns` gives the
+worker: name, job title, caseload, FTE, agency, dates in post) and, last, the
+attributes of its own record it is broken down by (a household's type); `columns` gives the
 columns of an indicator's rows and `child_ids` the children among them (the ids to
 access-log or to list as "the children behind" a figure)."""
 
@@ -24,12 +25,14 @@ from lantern.measures.engine import (
     merged_params,
     table_counts,
 )
-from lantern.measures.subjects import with_details
+from lantern.measures.subjects import RECORD_BREAKDOWNS, with_details
 from lantern.months import Month
 
 COLUMNS = ("child_id", "event_id", "event_date", "in_numerator", "measure", "reason",
            "date_1_label", "date_1", "date_2_label", "date_2", "service", "team", "worker",
            "age_band", "sex", "ethnicity", "disability")
+
+
 def columns(kpi_id: str) -> tuple[str, ...]:
     """The columns of ``kpi_id``'s drill-down rows, in the order to show them."""
     return _columns(get(kpi_id))
@@ -42,7 +45,9 @@ def _columns(ind: Indicator) -> tuple[str, ...]:
     # A row shows the attributes its subject is broken down by and no others: a worker's
     # row has a team and service but no age or sex; a LADO referral has none of them
     # (not "unallocated", which reads as a child without a worker).
-    keep = [c for c in COLUMNS
+    # A household's or referral's own attributes (household type, employer sector, ...)
+    # come last, as the breakdowns do.
+    keep = [c for c in (*COLUMNS, *RECORD_BREAKDOWNS)
             if (c not in BREAKDOWNS or c in subject.breakdowns)
             and (c != "child_id" or subject.attributed_to == "child")]
     if ind.weighted:

@@ -2,7 +2,8 @@
 
 ``compute`` builds each available indicator's denominator rows (one Ibis query per
 indicator, unioned), materialises them once, attaches the breakdown attributes
-(allocated worker, team, service, age band, sex, ethnicity group, disability) and
+(allocated worker, team, service, age band, sex, ethnicity group, disability, and a
+household's or referral's own attributes: `subjects.RecordBreakdown`) and
 aggregates every breakdown and window in a handful of set-based queries: flows are
 counted per event month and summed over each window; snapshot and per-window rows
 are counted directly. Nothing loops over months or children in Python.
@@ -38,7 +39,13 @@ from lantern.measures.core import (
     first_per,
     window_start,
 )
-from lantern.measures.subjects import attribution, own_teams
+from lantern.measures.subjects import (
+    RECORD_BREAKDOWNS,
+    SUBJECTS,
+    RecordBreakdown,
+    attribution,
+    own_teams,
+)
 from lantern.months import Month, index_of
 from lantern.months import months as all_months
 
@@ -198,7 +205,7 @@ def enrich(ctx: Ctx, rows: ir.Table) -> ir.Table:
                    & (d.disa_disability_code.upper() != "NONE")).select(
         _did="disa_person_id").distinct()
     j = allocation_at(ctx, rows, key="_rk", child="child_id", when="event_date", prefix="_a_")
-    j = _own_team(ctx, j)
+    j = _record_attributes(ctx, _own_team(ctx, j))
     j = j.left_join(person, j.child_id == person._pid)
     j = j.left_join(dis, j.child_id == dis._did)
     age = age_years(j._dob, j.event_date)
@@ -212,6 +219,7 @@ def enrich(ctx: Ctx, rows: ir.Table) -> ir.Table:
     keep = [c for c in rows.columns]
     return j.select(
         *keep,
+        *RECORD_BREAKDOWNS,
         worker=j._a_worker_id.cast("string").fill_null(UNALLOCATED),
         team=j._a_team_id.cast("string").fill_null(UNALLOCATED),
         service=ibis.ifelse(j._a_team_id.isnull(), UNALLOCATED,
@@ -221,6 +229,32 @@ def enrich(ctx: Ctx, rows: ir.Table) -> ir.Table:
         ethnicity=eth,
         disability=ibis.ifelse(j._did.notnull(), "Y", "N"),
     )
+
+
+def _record_attributes(ctx: Ctx, j: ir.Table) -> ir.Table:
+    """A column per `RecordBreakdown`: for a row of a subject that has it, the
+    attribute of the row's record (joined on ``subject_id``; "unknown" when the record
+    or its value is missing); null for every other row, which is not broken down by it
+    (`_group` leaves those rows out rather than give them a bogus "unknown" group)."""
+    for b in RECORD_BREAKDOWNS.values():
+        rec = _record_values(ctx, b)
+        j = j.left_join(rec, (j.subject.isin(_owners(b))) & (j.subject_id == rec._rb_key))
+        j = j.mutate(**{b.id: ibis.ifelse(j.subject.isin(_owners(b)),
+                                          j._rb_value.fill_null("unknown"),
+                                          ibis.null("string"))}).drop("_rb_key", "_rb_value")
+    return j
+
+
+def _record_values(ctx: Ctx, b: RecordBreakdown) -> ir.Table:
+    """(``_rb_key``, ``_rb_value``): each record's attribute, one row per record."""
+    t = ctx.t(b.table)
+    rec = t.select(_rb_key=t[b.key].cast("string"), _rb_value=t[b.column].cast("string"))
+    return rec.group_by("_rb_key").aggregate(_rb_value=rec._rb_value.max())
+
+
+def _owners(b: RecordBreakdown) -> list[str]:
+    """The subjects whose rows are broken down by ``b``."""
+    return [s.id for s in SUBJECTS.values() if b in s.own]
 
 
 def _own_team(ctx: Ctx, j: ir.Table) -> ir.Table:
@@ -471,6 +505,8 @@ def _group(
     for b in breakdowns:
         bv = ibis.literal(la_code) if b == "authority" else t[b].cast("string")
         base = t.mutate(_b=ibis.literal(b), _bv=bv)
+        if b in RECORD_BREAKDOWNS:  # only the rows of the subjects that have it
+            base = base.filter(base._bv.notnull())
         f = base.filter(base.kpi_id.isin(flows) if flows else ibis.literal(False))
         f = f.mutate(ym=index_of(f.event_date))
         per_month.append(f.group_by(["kpi_id", "_b", "_bv", "ym"]).aggregate(

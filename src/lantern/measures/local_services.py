@@ -4,8 +4,9 @@ which the authority keeps outside the case-management system and loads from CSV.
 
 Each indicator declares its subject (`lantern.measures.subjects`): fostering rows are
 households and MARAC and LADO rows referrals — not children (``child_id`` empty,
-``subject_id`` the record's id), so they have no child breakdowns; private fostering
-rows are arrangements and homelessness rows presentations, each about a child
+``subject_id`` the record's id), so they have no child breakdowns but their own record's
+(household type, referring agency, employer sector: `subjects.RecordBreakdown`); private
+fostering rows are arrangements and homelessness rows presentations, each about a child
 (``child_id``), broken down like children's records. Adults' names (MARAC victims, LADO
 subjects, carers) are never put in the rows: the drill-down shows ids and the dates that
 decided each row.
@@ -255,7 +256,7 @@ MARAC_REFERRALS = Indicator(
     id="marac_referrals", title="MARAC referrals of households with children",
     definition="flow: MARAC referrals of households with children (`lantern_marac_referrals`)",
     kind="flow", polarity="neutral", unit="count", tables=MARAC_T, rows=marac_rows,
-    area=MARAC, subject="referral", missing=MISSING,
+    area=MARAC, subject="marac_referral", missing=MISSING,
     note="A household with children: more than 0 children recorded on the referral.")
 
 
@@ -286,7 +287,7 @@ MARAC_REPEAT_PCT = Indicator(
     definition="flow over referrals: the same victim had an earlier referral dated within "
     "the 12 months before ÷ referrals",
     kind="flow", polarity="neutral", unit="pct", tables=MARAC_T, rows=marac_repeat_rows,
-    params={"months": 12}, area=MARAC, subject="referral", missing=MISSING,
+    params={"months": 12}, area=MARAC, subject="marac_referral", missing=MISSING,
     note="Over the referrals `marac_referrals` counts (households with children); the "
     "earlier referral is any of the victim's, dated on or after (this referral date − 12 "
     "months, relativedelta) and before this referral date.")
@@ -418,7 +419,7 @@ LADO_REFERRALS = Indicator(
     definition="flow: allegations against people who work with children "
     "(`lantern_lado_referrals`)",
     kind="flow", polarity="neutral", unit="count", tables=LADO_T, rows=lado_rows,
-    area=LADO, subject="referral", missing=MISSING)
+    area=LADO, subject="lado_referral", missing=MISSING)
 
 
 def lado_decision_rows(ctx: Ctx, p: Mapping[str, Any]) -> ir.Table:
@@ -440,7 +441,7 @@ LADO_DECISION_1WD_PCT = Indicator(
     id="lado_decision_1wd_pct", title="LADO decisions on next steps within 1 working day",
     definition="flow over referrals received: decision on next steps within 1 wd ÷ referrals",
     kind="flow", polarity="high", unit="pct", tables=LADO_T, rows=lado_decision_rows,
-    params={"limit_wd": 1}, area=LADO, subject="referral", missing=MISSING,
+    params={"limit_wd": 1}, area=LADO, subject="lado_referral", missing=MISSING,
     note="Within 1 wd: wd(received, decision) ≤ 1 (a decision the same day is day 0).")
 
 
@@ -468,7 +469,7 @@ LADO_RESOLVED_1M_PCT = Indicator(
     definition="flow over referrals closed in the window: closed within 1 month "
     "(relativedelta) of receipt ÷ referrals closed",
     kind="flow", polarity="high", unit="pct", tables=LADO_T, rows=lado_resolved_rows,
-    params={"months": 1}, area=LADO, subject="referral", missing=MISSING,
+    params={"months": 1}, area=LADO, subject="lado_referral", missing=MISSING,
     note="Within 1 month: closed on or before received + 1 month (31 January + 1 month = "
     "28 or 29 February).")
 

@@ -6,7 +6,13 @@ arrangements and presentations of homeless 16/17-year-olds. An indicator declare
 ``subject`` (`Indicator.subject`); a subject says
 
 - how its rows are named on a screen (``label``, ``plural``);
-- which breakdowns make sense for it (its indicators' default ``breakdowns``);
+- which breakdowns make sense for it (its indicators' default ``breakdowns``): the
+  shared ones (authority, team, the child's characteristics, ...) and its *own*
+  (``own``): breakdowns by an attribute of the row's record in its local table — a
+  fostering household's type, a LADO referral's employer sector, a MARAC referral's
+  referring agency (`RecordBreakdown`: the value is the record's column, joined on
+  ``subject_id``; these attributes do not change over time, so the record's value
+  stands at every date);
 - how a row is attributed to a worker, team and service (``attributed_to``): ``child``
   — the social worker allocated to the row's child on the row's deciding date (KPIS.md
   "Breakdowns"; a row without a child is "no allocated worker"); ``worker`` — the row
@@ -23,7 +29,10 @@ household is not a child's record, and only child ids are access-logged or liste
 
 How to add a subject: declare it in `SUBJECTS` with its breakdowns and, if the
 drill-down should list more than the standard columns, a ``details`` function (an Ibis
-join on ``subject_id``, reading `lantern.facts`) and its ``detail_columns``.
+join on ``subject_id``, reading `lantern.facts`) and its ``detail_columns``. To break a
+subject down by an attribute of its own record, declare a `RecordBreakdown` (id, the
+label people read, table, key, column) in its ``own``: the engine, the store, the
+drill-down, the labels and `lantern kpis --by` follow from the declaration.
 """
 
 from __future__ import annotations
@@ -37,14 +46,49 @@ import ibis.expr.types as ir
 
 from lantern import facts
 from lantern.facts._base import Source
+from lantern.model import label as code_label
+from lantern.model import table as model_table
 
-#: Every breakdown, in the order screens show them.
-BREAKDOWNS = ("authority", "service", "team", "worker", "age_band", "sex", "ethnicity",
-              "disability")
+#: Breakdowns of any row, by where and with whom it is (and for a child, who they are).
+SHARED_BREAKDOWNS = ("authority", "service", "team", "worker", "age_band", "sex",
+                     "ethnicity", "disability")
 #: Breakdowns of rows that belong to a team but not to a child.
 TEAM_BREAKDOWNS = ("authority", "service", "team")
 
 DetailsFn = Callable[[Source, ir.Table], ir.Table]
+
+
+@dataclass(frozen=True)
+class RecordBreakdown:
+    """A breakdown by an attribute of the row's own record (not of a child): the value
+    of ``column`` in the local ``table`` whose ``key`` is the row's ``subject_id``.
+    The values are the column's codes (its code set in `model/tables.yml`); screens
+    read them by their labels (`value_label`)."""
+
+    id: str
+    label: str
+    table: str
+    key: str
+    column: str
+
+    @property
+    def code_set(self) -> str | None:
+        return next(c.codes for c in model_table(self.table).columns if c.name == self.column)
+
+    def value_label(self, value: str | None) -> str:
+        """A value as people read it ("connected" -> "Connected person")."""
+        return code_label(self.code_set, value) if self.code_set else (value or "")
+
+
+HOUSEHOLD_TYPE = RecordBreakdown("household_type", "Household type",
+                                 "lantern_foster_households", "fhh_household_id",
+                                 "fhh_household_type")
+EMPLOYER_SECTOR = RecordBreakdown("employer_sector", "Employer sector",
+                                  "lantern_lado_referrals", "lado_referral_id",
+                                  "lado_employer_sector")
+REFERRING_AGENCY = RecordBreakdown("referring_agency", "Referring agency",
+                                   "lantern_marac_referrals", "mara_referral_id",
+                                   "mara_referring_agency")
 
 
 @dataclass(frozen=True)
@@ -54,10 +98,16 @@ class Subject:
     id: str
     label: str
     plural: str
-    breakdowns: tuple[str, ...]
+    shared: tuple[str, ...]
     attributed_to: Literal["child", "worker", "team"] = "child"
     detail_columns: tuple[str, ...] = ()
     details: DetailsFn | None = None
+    own: tuple[RecordBreakdown, ...] = ()
+
+    @property
+    def breakdowns(self) -> tuple[str, ...]:
+        """The breakdowns that make sense for the subject's rows: shared, then own."""
+        return (*self.shared, *(b.id for b in self.own))
 
 
 def worker_details(src: Source, rows: ir.Table) -> ir.Table:
@@ -79,16 +129,26 @@ WORKER_COLUMNS = ("worker_name", "job_title", "caseload", "fte", "agency", "star
                   "end_date")
 
 SUBJECTS: dict[str, Subject] = {s.id: s for s in (
-    Subject("child", "child", "children", BREAKDOWNS),
+    Subject("child", "child", "children", SHARED_BREAKDOWNS),
     Subject("worker", "social worker", "social workers", TEAM_BREAKDOWNS,
             attributed_to="worker", detail_columns=WORKER_COLUMNS, details=worker_details),
     Subject("team", "team", "teams", TEAM_BREAKDOWNS, attributed_to="team"),
-    Subject("household", "fostering household", "fostering households", ("authority",)),
-    Subject("referral", "referral", "referrals", ("authority",)),
+    Subject("household", "fostering household", "fostering households", ("authority",),
+            own=(HOUSEHOLD_TYPE,)),
+    Subject("marac_referral", "MARAC referral", "MARAC referrals", ("authority",),
+            own=(REFERRING_AGENCY,)),
+    Subject("lado_referral", "LADO referral", "LADO referrals", ("authority",),
+            own=(EMPLOYER_SECTOR,)),
     Subject("arrangement", "private fostering arrangement",
-            "private fostering arrangements", BREAKDOWNS),
-    Subject("presentation", "presentation", "presentations", BREAKDOWNS),
+            "private fostering arrangements", SHARED_BREAKDOWNS),
+    Subject("presentation", "presentation", "presentations", SHARED_BREAKDOWNS),
 )}
+
+#: Breakdowns by an attribute of a subject's own record, by id (each declared once).
+RECORD_BREAKDOWNS: dict[str, RecordBreakdown] = {
+    b.id: b for s in SUBJECTS.values() for b in s.own}
+#: Every breakdown, in the order screens show them.
+BREAKDOWNS = (*SHARED_BREAKDOWNS, *RECORD_BREAKDOWNS)
 
 
 def subject_of(subject_id: str) -> Subject:

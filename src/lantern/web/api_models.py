@@ -159,10 +159,13 @@ class IndicatorDetail(Shape):
 
 
 class ChildBehind(Shape):
-    """One child in the figure's denominator (`measures.drill.COLUMNS`, and any
-    columns the indicator adds)."""
+    """One row of the figure's denominator (`measures.drill.COLUMNS`, and any columns
+    the indicator adds): a child's, or a worker's, team's, household's or referral's
+    (``subject_id``), which is about no child."""
 
-    child_id: str
+    subject_id: str | None = Field(None, description="the child, worker, team, household "
+                                   "or referral the row is about")
+    child_id: str | None = Field(None, description="the child, when the row is about one")
     event_id: str | None = None
     event_date: str | None = None
     in_numerator: bool | None = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from lantern.casework.labels import Names, names, value_label, value_order
+from lantern.measures.subjects import RECORD_BREAKDOWNS
 from lantern.web import services as sv
 from lantern.web.cache import RESULTS
 
@@ -37,7 +38,8 @@ def labelled(wh: sv.Wh, breakdown: str, rows: list[dict[str, Any]]) -> list[dict
 #: Columns added to a download of the children behind a figure: each code by its label.
 NAMED_COLUMNS = (("service", "service_name"), ("team", "team_name"), ("worker", "worker_name"),
                  ("age_band", "age_band_label"), ("sex", "sex_label"),
-                 ("disability", "disability_label"))
+                 ("disability", "disability_label"),
+                 *((b, f"{b}_label") for b in RECORD_BREAKDOWNS))
 
 
 def named_children(wh: sv.Wh, rows: list[dict[str, Any]], columns: tuple[str, ...]

@@ -32,7 +32,7 @@ from lantern.assurance.inputs import (
     months_offered,
 )
 from lantern.assurance.monthly import MonthlyAssurance, breakdown_month
-from lantern.assurance.store import Basis, month_assurance, stored_rows
+from lantern.assurance.store import CHARACTERISTICS, Basis, month_assurance, stored_rows
 from lantern.assurance.store import holds as stored_holds
 from lantern.assurance.targets import Target, load_targets
 from lantern.casework.labels import names as casework_names
@@ -42,6 +42,7 @@ from lantern.measures.benchmarks import benchmark
 from lantern.measures.catalogue import SCORECARD, get
 from lantern.measures.drill import children as drill_children
 from lantern.measures.engine import KpiRow, compute
+from lantern.measures.subjects import RECORD_BREAKDOWNS
 from lantern.months import Month
 from lantern.reports.build import HEADLINES, all_sections, scorecard_row, section_of
 from lantern.reports.model import ChartPoint, ScorecardRow
@@ -57,16 +58,22 @@ from lantern.security.disclosure import (
     withheld_rows,
     withhold,
 )
-from lantern.security.policy import SUPPRESSED, Principal, child_in_scope, suppress_kpi_row
+from lantern.security.policy import (
+    SUPPRESSED,
+    Principal,
+    can_see_named_workers,
+    child_in_scope,
+    suppress_kpi_row,
+)
 from lantern.warehouse.meta import Authority, with_population
 from lantern.web.cache import ASSURANCE, RESULTS
 from lantern.web.snapshot import SNAPSHOTS, Stamp
 
 SECTION_TITLES = dict(all_sections())
-CHARACTERISTICS = ("worker", "age_band", "sex", "ethnicity", "disability")
 BREAKDOWN_LABELS = {"authority": "Whole authority", "service": "Service", "team": "Team",
                     "worker": "Worker", "age_band": "Age band", "sex": "Sex",
-                    "ethnicity": "Ethnicity", "disability": "Disability"}
+                    "ethnicity": "Ethnicity", "disability": "Disability",
+                    **{b.id: b.label for b in RECORD_BREAKDOWNS.values()}}
 
 
 class NoWarehouse(RuntimeError):
@@ -628,11 +635,27 @@ def _breakdown_dict(wh: Wh, month: str, r: KpiRow, p: Principal) -> dict[str, An
 def indicator_children(wh: Wh, kpi_id: str, month: str, p: Principal, *,
                        breakdown: str = "authority", value: str | None = None
                        ) -> list[dict[str, Any]]:
-    """The denominator rows of the figure, only for children in the viewer's scope."""
+    """The denominator rows of the figure that the viewer may see (`row_visible`)."""
     rows = drill(wh, kpi_id, month, None)
     if breakdown != "authority" and value is not None:
         rows = [r for r in rows if str(r.get(breakdown)) == value]
-    return [r for r in rows if child_visible(wh, p, str(r["child_id"]))]
+    attributed_to = get(kpi_id).subject_info.attributed_to
+    return [r for r in rows if row_visible(wh, p, r, attributed_to)]
+
+
+def row_visible(wh: Wh, p: Principal, row: dict[str, Any], attributed_to: str) -> bool:
+    """May ``p`` see this drill-down row? A child's row (or one about a child: an
+    arrangement, a presentation) by the child's scope; a worker's row only to those who
+    may see workers by name (`can_see_named_workers`), within their team or service; a
+    team's row (its vacancies) within scope; a household's or a referral's, which
+    belongs to no team, to authority-wide roles."""
+    if row.get("child_id") is not None:
+        return child_visible(wh, p, str(row["child_id"]))
+    if attributed_to == "worker":
+        return can_see_named_workers(p) and team_visible(wh, p, row.get("team"))
+    if attributed_to == "team":
+        return team_visible(wh, p, row.get("team"))
+    return child_in_scope(p, None, None)
 
 
 def indicator_audits(wh: Wh, engine: Any, kpi_id: str, month: str, p: Principal, *,

@@ -20,6 +20,7 @@ from lantern.assurance.themes import (
 from lantern.casework.caseload_bands import CASELOAD_LIMIT, CaseloadBands, caseload_bands
 from lantern.measures.catalogue import get
 from lantern.measures.plain import plain
+from lantern.measures.subjects import RECORD_BREAKDOWNS
 from lantern.months import Month
 from lantern.security.disclosure import AUTHORITY, withheld_cells
 from lantern.security.policy import Principal, can_see_named_workers
@@ -28,6 +29,10 @@ from lantern.web import services as sv
 from lantern.web.cache import RESULTS
 
 WORKFORCE = "workforce"
+#: The breakdowns a theme page shows under each figure: service and team, and the
+#: attributes of a household's or referral's own record (household type, employer
+#: sector, referring agency); the rest are on the indicator's page.
+THEME_BREAKDOWNS = ("service", "team", *RECORD_BREAKDOWNS)
 OVER_LIMIT_KPI = "sw_caseload_over_limit_pct"
 
 
@@ -77,7 +82,7 @@ def indicators(wh: sv.Wh, theme: Theme, month: str, p: Principal) -> list[dict[s
             "bench": got["benchmark"],
             "breakdowns": {b: labels.labelled(wh, b, rows)
                            for b, rows in got["breakdowns"].items()
-                           if b in ("service", "team")}})
+                           if b in THEME_BREAKDOWNS}})
     return out
 
 

@@ -167,11 +167,24 @@ def indicator_children(request: Request, kpi_id: str, viewer: ViewerDep, wh: WhD
     names = sv.team_names(wh)
     where = "" if by == "authority" or value is None else place_label(
         labels.all_names(wh), by, value)
+    ind = next(i for i in SCORECARD if i.id == kpi_id)
+    subject = ind.subject_info
+    if ind.source != "app_db":  # a household's type by its label, beside its code
+        rows = labels.named_children(wh, rows, drill_columns(kpi_id))[1]
+    one, many = ("child", "children") if subject.id == "child" else (subject.label,
+                                                                      subject.plural)
     return render(request, "indicator_children.html", {
-        "active_nav": "scorecard", "as_of": wh.as_of, "title": "Children behind the figure",
-        "ind": next(i for i in SCORECARD if i.id == kpi_id), "rows": rows,
-        "month": month, "month_label": sv.month_label(month), "names": names,
+        "active_nav": "scorecard", "as_of": wh.as_of,
+        "title": f"{_first_upper(many)} behind the figure", "ind": ind, "subject": subject,
+        "one": _first_upper(one), "many": _first_upper(many),
+        "own": [(b.label, f"{b.id}_label") for b in subject.own],
+        "rows": rows, "month": month, "month_label": sv.month_label(month), "names": names,
         "by": by if by != "authority" else "", "value": value or "", "where": where})
+
+
+def _first_upper(words: str) -> str:
+    """"MARAC referrals" stays so; "fostering households" -> "Fostering households"."""
+    return words[:1].upper() + words[1:]
 
 
 @router.get("/indicators/{kpi_id}/children.csv", name="indicator_children_csv")
