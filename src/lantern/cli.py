@@ -715,7 +715,7 @@ def kpis(
     qa = rows_from_app_db(get_settings().app_database_url, [month], breakdowns=(by,),
                           la_code=authority.la_code)
     records += [{k: r[k] for k in KPI_JSON_KEYS} for r in qa]
-    columns = KPI_JSON_KEYS if fmt != "table" else (
+    columns: tuple[str, ...] = KPI_JSON_KEYS if fmt != "table" else (
         "kpi_id", "period", "breakdown_value", "value", "numerator", "denominator", "status")
     if by == "authority":
         columns = _with_comparators(records, authority.la_code, columns)
