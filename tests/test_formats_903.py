@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from lantern.formats.ssda903 import FILE_NAMES, SSDA903_COLUMNS, sex_code, write_ssda903
-from tests.formats_fixtures import dataset
+from tests.formats_fixtures import Rows, cla_rows, dataset
 
 Returns = dict[int, dict[str, list[dict[str, str]]]]
 
@@ -210,3 +211,21 @@ def test_uasc_ceased_is_the_18th_birthday_while_the_status_runs() -> None:
     ended = {"immi_immigration_status_end_date": date(2024, 10, 28)}
     assert _uasc_ceased(ended, date(2006, 10, 28)) == date(2024, 10, 28)
     assert _uasc_ceased(still, None) is None
+
+
+def test_a_child_leaving_care_on_31_march_is_not_in_the_oc2_cohort(tmp_path: Path) -> None:
+    # Looked after since 2021, care ended on 31 March 2024 (E13): the episode ends in the
+    # year with REC other than X1, so DfE's 12-month cohort does not hold the child
+    # (rules 903:185 and 903:190 on a demo child before the fix).
+    leaver: Rows = {
+        "ssd_person": [{"pers_person_id": "L9", "pers_sex": "M", "pers_dob": date(2008, 7, 2),
+                        "pers_ethnicity": "WBRI"}],
+        "ssd_cla_episodes": [{
+            "clae_cla_episode_id": "E9", "clae_person_id": "L9", "clae_cla_id": "Q9",
+            "clae_cla_episode_start_date": date(2021, 6, 1), "clae_cla_episode_start_reason": "S",
+            "clae_legal_status": "C2", "clae_cla_primary_need_code": "N1",
+            "clae_cla_episode_ceased_date": date(2024, 3, 31),
+            "clae_cla_episode_ceased_reason": "E13"}],
+    }
+    write_ssda903(dataset(cla_rows(), leaver), tmp_path, collection_year=2024)
+    assert [r["CHILD"] for r in _read(tmp_path / FILE_NAMES["OC2"])] == ["L1"]

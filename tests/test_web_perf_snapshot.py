@@ -176,6 +176,9 @@ def test_child_records_are_the_child_record(
         "SELECT DISTINCT invo_person_id FROM ssd_involvements ORDER BY 1 LIMIT 60").fetchall()]
     children += [str(r[0]) for r in file.execute(  # care leavers, some looked after
         "SELECT DISTINCT clea_person_id FROM ssd_care_leavers ORDER BY 1 LIMIT 30").fetchall()]
+    children += [str(r[0]) for r in file.execute(  # on a child protection plan
+        "SELECT DISTINCT cppl_person_id FROM ssd_cp_plans WHERE cppl_cp_plan_end_date IS NULL "
+        "ORDER BY 1 LIMIT 10").fetchall()]
     children += [str(r[0]) for r in file.execute(  # never allocated
         "SELECT pers_person_id FROM ssd_person WHERE pers_person_id NOT IN "
         "(SELECT invo_person_id FROM ssd_involvements WHERE invo_person_id IS NOT NULL) "

@@ -715,13 +715,28 @@ def kpis(
     qa = rows_from_app_db(get_settings().app_database_url, [month], breakdowns=(by,),
                           la_code=authority.la_code)
     records += [{k: r[k] for k in KPI_JSON_KEYS} for r in qa]
-    columns = KPI_JSON_KEYS if fmt != "table" else (
+    columns: tuple[str, ...] = KPI_JSON_KEYS if fmt != "table" else (
         "kpi_id", "period", "breakdown_value", "value", "numerator", "denominator", "status")
+    if by == "authority":
+        columns = _with_comparators(records, authority.la_code, columns)
     _print_records(records, columns, fmt, f"Indicators for {month} by {by}")
     reasons = sorted({r["reason"] for r in qa if r["status"] == "not_available"})
     if fmt == "table" and reasons:
         console.print(f"Quality-assurance indicators not available: {'; '.join(reasons)}.",
                       highlight=False)
+
+
+def _with_comparators(records: list[dict[str, Any]], la_code: str,
+                      columns: tuple[str, ...]) -> tuple[str, ...]:
+    """Authority rows whose indicator DfE publishes in the same unit carry England's
+    value and the statistical neighbours' mean (`benchmarks.comparators`) after the
+    nine contract keys; the columns gain them where any row has them."""
+    from lantern.measures.benchmarks import COMPARATOR_KEYS, comparators
+
+    found = {k: comparators(k, la_code) for k in {r["kpi_id"] for r in records}}
+    for r in records:
+        r.update(found[r["kpi_id"]] or {})
+    return (*columns, *COMPARATOR_KEYS) if any(found.values()) else columns
 
 
 def table_columns(kpi_id: str, rows: list[dict[str, Any]]) -> tuple[str, ...]:

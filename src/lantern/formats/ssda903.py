@@ -278,7 +278,8 @@ class _Return:
             eps = [e for e in self.all_episodes[person]
                    if overlaps(e["clae_cla_episode_start_date"],
                                e["clae_cla_episode_ceased_date"], self.hi, self.hi)]
-            if not eps or eps[-1]["clae_legal_status"] in SHORT_BREAKS:
+            if not eps or eps[-1]["clae_legal_status"] in SHORT_BREAKS \
+                    or _care_ended(eps[-1], self.hi):
                 continue
             period = [e for e in self.all_episodes[person]
                       if e["clae_cla_id"] == eps[-1]["clae_cla_id"]]
@@ -490,6 +491,14 @@ def _text_date(text: str | None) -> str | None:
 
 # SEX as returned: 1/2 until 2023-24, M/F/U from 2024-25; both read to M/F/U.
 SEX_READ: dict[str, str] = {"1": "M", "2": "F", "M": "M", "F": "F", "U": "U"}
+def _care_ended(episode: Row, on: date) -> bool:
+    """Care ended on the day (DfE's 12-month cohort: an episode ending in the year with REC
+    other than X1 breaks it, even on 31 March)."""
+    ceased = episode["clae_cla_episode_ceased_date"]
+    return ceased is not None and ceased <= on \
+        and episode["clae_cla_episode_ceased_reason"] != "X1"
+
+
 # Flags written 1/0 (FOSTER_CARE, MOTHER, OC2 items) read to the model's Y/N.
 FLAG_READ: dict[str, str] = {"1": "Y", "0": "N"}
 # UPN column may hold an "unknown" code instead of a UPN.

@@ -207,3 +207,24 @@ def benchmark(kpi_id: str, la_code: str) -> dict[str, Any]:
                        for n in neigh],
         "trend": trend[::-1],  # oldest first, as a chart reads
     }
+
+
+#: The keys `comparators` adds beside a figure (the `lantern kpis` JSON's authority rows).
+COMPARATOR_KEYS = ("england", "statistical_neighbours", "benchmark_year_ending")
+
+
+def comparators(kpi_id: str, la_code: str) -> dict[str, Any] | None:
+    """England's value and the mean of the statistical neighbours for the latest
+    published year, with the day that year ends (the workforce census: 30 September) —
+    only where DfE publishes the indicator's own measure in the figure's own unit; a
+    count, which DfE compares as a rate per 10,000 children, gets none beside it."""
+    try:
+        b = benchmark(kpi_id, la_code)
+    except KeyError:  # an authority number DfE does not know
+        return None
+    if not b.get("available") or b.get("compared_as") != "value":
+        return None
+    mean = b["neighbours_mean"]
+    return {"england": b["england"],
+            "statistical_neighbours": None if mean is None else round(mean, 2),
+            "benchmark_year_ending": b["year_ending"]}

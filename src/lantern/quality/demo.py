@@ -159,8 +159,10 @@ def _action(s: Session, rng: random.Random, people: dict[str, Principal],
 
 def _moderate(s: Session, rng: random.Random, people: dict[str, Principal], tool: Tool,
               refs: list[str], month: str) -> None:
-    """The month's chosen fifth, by the lead auditor; about one in four changed."""
+    """The month's chosen fifth, by the lead auditor at the month's panel (ten days after
+    submission, within the month); about one in four changed."""
     lead = people[LEAD_AUDITOR[0]]
+    panel_by = Month.parse(month).last
     for ref in qa.to_moderate(refs):
         a = qa.get(s, ref)
         if a.status != "submitted" or a.submitted_on is None:
@@ -171,7 +173,7 @@ def _moderate(s: Session, rng: random.Random, people: dict[str, Principal], tool
             reason = "" if grade == a.overall_grade else \
                 "The evidence on the file supports a different judgement of impact"
         qa.moderate(s, lead, ref, tool, grade=grade, reason=reason,
-                    on=a.submitted_on + timedelta(days=10))
+                    on=min(a.submitted_on + timedelta(days=10), panel_by))
 
 
 def _re_audits(s: Session, rng: random.Random, people: dict[str, Principal],

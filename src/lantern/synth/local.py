@@ -1,12 +1,15 @@
-"""The local tables councils keep in spreadsheets: establishment, fostering households,
-MARAC, private fostering, LADO and homeless 16/17 presentations.
+"""The local tables councils keep in spreadsheets: fostering households, MARAC, private
+fostering, LADO and homeless 16/17 presentations (the establishment is the workforce's:
+`workforce.Workforce`).
 
 Drawn after the children's journeys from a random source of their own, so adding them
 leaves every statutory figure of a seed unchanged. Levels and paths come from the
 scenario's timeline (`foster_approvals_per_year`, `marac_per_month`, ...) where it has
 them; the defaults follow the seeds: about ten new fostering households a year against a
 stock of about 150 and reviews about 93 % current; 25-40 MARAC referrals a month, about
-a quarter repeats within a year; about 57 privately fostered children over a year;
+a quarter repeats within a year; about 57 children living in a private fostering
+arrangement at 31 May 2018 and 77 at 31 March 2017 (Ofsted 2018: many short stays of
+language students, so notifications run at about 50-110 a year);
 15-25 LADO referrals a month, decided mostly the next working day; a few homeless
 16/17-year-olds a month, the 2017-18 ones (Ofsted 2018) often not told of their option
 to be looked after.
@@ -29,12 +32,13 @@ from .world import World
 
 # Defaults for scenarios that do not set these paths ("YYYY-MM": value, as in the YAML).
 DEFAULTS: dict[str, dict[str, float]] = {
-    "foster_approvals_per_year": {"2011-01": 10.0, "2016-01": 7.0, "2018-06": 6.5,
+    "foster_approvals_per_year": {"2011-01": 10.0, "2016-01": 9.0, "2018-06": 9.0,
                                   "2020-01": 10.0, "2023-01": 11.0},
-    "foster_review_late": {"2011-01": 0.30, "2018-01": 0.50, "2020-01": 0.24},
+    "foster_review_late": {"2011-01": 0.30, "2018-01": 0.50, "2020-01": 0.30},
     "marac_per_month": {"2011-01": 26.0, "2019-01": 30.0, "2023-06": 36.0},
     "marac_repeat_12m": {"2011-01": 0.27},
-    "pf_notifications_per_year": {"2011-01": 36.0, "2018-06": 42.0},
+    "pf_notifications_per_year": {"2011-01": 92.0, "2017-03": 92.0, "2017-12": 64.0,
+                                  "2019-06": 60.0},
     "pf_initial_visit_in_time": {"2011-01": 0.62, "2018-06": 0.60, "2019-06": 0.85,
                                  "2023-06": 0.88, "2024-02": 0.70, "2024-06": 0.88},
     "lado_per_month": {"2011-01": 17.0, "2020-03": 14.0, "2020-09": 19.0, "2023-06": 22.0},
@@ -58,7 +62,6 @@ HOMELESS_OUTCOME = Table([("CLA", 15.0), ("HOUSING", 30.0), ("HOME", 30.0),
                           ("FAMILY", 20.0), ("OTHER", 5.0)])
 FOSTER_STOCK = 150  # approved households when the simulation starts
 FOSTER_LEAVING = 0.06  # yearly chance an approved household is deregistered
-AVERAGE_FTE = 0.92  # a post's usual FTE (workforce.FTE): the funded FTE per post
 
 
 class LocalData:
@@ -81,7 +84,6 @@ class LocalData:
         return out
 
     def render(self) -> None:
-        self.establishment()
         self.foster_households()
         self.marac()
         self.private_fostering()
@@ -107,27 +109,17 @@ class LocalData:
         return add_working_days(d, self.rng.randint(low, high))
 
     # --- tables ----------------------------------------------------------------------
-    def establishment(self) -> None:
-        """Funded social-work FTE per team, set each April (posts drift by budget)."""
-        w = self.w
-        for team_id, spec in w.staff.teams:
-            posts = 1 + (0 if spec.service == "care_experienced" else w.sc.headcount(spec))
-            year = self.start.year
-            while date(year, 4, 1) <= self.end:
-                effective = self.start if year == self.start.year else date(year, 4, 1)
-                fte = round(posts * AVERAGE_FTE * self.rng.uniform(0.95, 1.03), 1)
-                self.sink.add("lantern_establishment", estb_establishment_id=w.ids.next("EST"),
-                              estb_team_id=team_id, estb_fte=fte,
-                              estb_effective_from=effective)
-                year += 1
-
     def foster_households(self) -> None:
         rng = self.rng
         for _ in range(FOSTER_STOCK):  # approved before the data begins, still fostering
             self.household(self.start - timedelta(days=rng.randint(30, 15 * 365)))
+        # Approvals go through a fostering panel: each year's count follows the timeline
+        # closely (an accumulator, its monthly step jittered), not a Poisson draw.
+        due = rng.random()
         for first, last in self.months():
-            lam = self.at("foster_approvals_per_year", first) / 12
-            for _ in range(rng.poisson(lam)):
+            due += self.at("foster_approvals_per_year", first) / 12 * rng.uniform(0.8, 1.2)
+            while due >= 1.0:
+                due -= 1.0
                 self.household(rng.day_in_month(first, last))
 
     def household(self, approved: date) -> None:
@@ -216,7 +208,8 @@ class LocalData:
 
     def arrangement(self, child: Person, notified: date) -> None:
         rng = self.rng
-        start = notified + timedelta(days=rng.randint(-45, 10))
+        # Notified up to 45 days late or 10 days ahead; never after the data ends.
+        start = min(notified + timedelta(days=rng.randint(-45, 10)), self.end)
         short = rng.chance(0.4)  # language students and short family stays
         length = rng.randint(28, 90) if short else rng.randint(90, 800)
         end = min(start + timedelta(days=length), child.birthday(16) - timedelta(days=1))

@@ -8,10 +8,15 @@ of 2022-23 (timeline ``historic_vacancies_filled``) — so caseloads are high wh
 posts are empty and fall once they are filled. Through the bad years cases are also
 shared less evenly (timeline ``caseload_spread``: some workers over 40).
 
-The staff are drawn from the simulation's stream (the month-by-month simulation sees the
-same draws as before); everything drawn after it — the recruited posts, allocation,
-supervision — comes from the workforce's own stream (`Workforce.own`), so that tuning
-the workforce never moves the children's journeys.
+Staffing is simulated month by month: starters take up vacant posts (agency or not, the
+share of agency starters following the timeline ``agency_share`` by error diffusion),
+then leavers go, as many as the timeline ``worker_turnover`` says (an accumulator, so a
+year's turnover is the timeline's rather than the noise of a hundred coin flips).
+Everything the workforce draws — staff, recruited posts, allocation, supervision — comes
+from its own stream (`Workforce.own`, seeded from the simulation's state without drawing
+from it), so staffing never shifts the simulation's stream. Caseloads still bear on visit
+timeliness (``visit_caseload_effect``), and a late visit draws more from that stream than
+one on time: a change that moves caseloads re-draws what the simulation draws after it.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from itertools import accumulate
 from faker.providers.person.en_GB import Provider as NameProvider
 
 from .people import SURNAMES, Person
-from .sampling import Rng, Table
+from .sampling import Quota, Rng, Table
 from .scenario import Scenario, TeamSpec, month_index
 from .sink import Ids, Sink
 
@@ -58,6 +63,24 @@ class Worker:
         return self.start <= first and (self.end is None or self.end > last)
 
 
+@dataclass
+class _Post:
+    """One post and its successive holders; `opens` is the day its next holder starts
+    (None while held, or once nobody else starts before the end)."""
+    team_id: str
+    service: str
+    title: str
+    holders: list[Worker]
+    opens: date | None
+
+    def holder_from(self, first: date, agency: bool) -> bool:
+        """Held on the month's first day by an (agency) worker who has not left."""
+        if not self.holders:
+            return False
+        w = self.holders[-1]
+        return w.end is None and w.start <= first and w.agency == agency
+
+
 def month_bounds(d: date) -> tuple[date, date]:
     first = d.replace(day=1)
     nxt = (first + timedelta(days=32)).replace(day=1)
@@ -67,8 +90,8 @@ def month_bounds(d: date) -> tuple[date, date]:
 class Workforce:
     def __init__(self, scenario: Scenario, rng: Rng, ids: Ids, sim_start: date, end: date):
         self.sc = scenario
-        self.rng = rng
-        # Seeded from the simulation's state without drawing from it.
+        # The workforce's own stream, seeded from the simulation's state without drawing
+        # from it: nothing here moves the children's journeys.
         self.own = Rng(hash(rng.getstate()[1][:16]))
         # (team, title, successive holders) of every post
         self.posts: list[tuple[str, str, list[Worker]]] = []
@@ -84,6 +107,7 @@ class Workforce:
         self._pool: dict[tuple[str, int], tuple[list[Worker], list[float]]] = {}
         self._allocated: dict[tuple[str, str], list[tuple[date, date | None, str]]] | None = None
         self._by_id: dict[str, Worker] = {}
+        self._agency_quota = Quota(self.own.random())
         # (id, worker, role, team, start, end, change reason, referral, person)
         self.involvements: list[
             tuple[str, str, str, str, date, date | None, str, str | None, str]] = []
@@ -91,23 +115,38 @@ class Workforce:
 
     # --- staffing -------------------------------------------------------------------
     def _build(self) -> None:
+        posts: list[_Post] = []
         for n, spec in enumerate(self.sc.teams, start=1):
             team_id = f"T{n:03d}"
             self.teams.append((team_id, spec))
-            self._position_chain(team_id, spec.service, "Team Manager")
+            posts.append(self._post(team_id, spec.service, "Team Manager"))
             for _ in range(self.sc.headcount(spec)):
                 title = "Personal Adviser" if spec.service == "care_experienced" else ""
-                self._position_chain(team_id, spec.service, title)
-        self._recruited_posts()
+                posts.append(self._post(team_id, spec.service, title))
+        posts += self._recruited_posts()
+        self._staff_months(posts)
 
-    def _recruited_posts(self) -> None:
+    def _post(self, team_id: str, service: str, title: str,
+              opens: date | None = None) -> _Post:
+        """A post; unless it opens later, held on the first day simulated by someone who
+        started up to ten years before."""
+        holders: list[Worker] = []
+        self.posts.append((team_id, title, holders))
+        post = _Post(team_id, service, title, holders, opens)
+        if opens is None:
+            start = self.sim_start - timedelta(days=self.own.randint(30, 3650))
+            self._hire(post, start)
+        return post
+
+    def _recruited_posts(self) -> list[_Post]:
         """Posts vacant through the bad years (a share of each social-work team's
         headcount), each filled by a permanent starter once the recruitment drive
         (timeline ``historic_vacancies_filled``, 0 -> 1) reaches its turn."""
         share = self.sc.rate("vacant_posts_share", 0.0)
         filled = self.sc.timeline.get("historic_vacancies_filled")
         if not share or filled is None:
-            return
+            return []
+        out = []
         for team_id, spec in self.teams:
             if spec.service == "care_experienced":
                 continue
@@ -116,53 +155,60 @@ class Workforce:
                 first = self.sim_start
                 while first <= self.end and filled.at(first) < turn:
                     first = month_bounds(first)[1] + timedelta(days=1)
-                start = self.own.day_in_month(*month_bounds(first))
-                self._position_chain(team_id, spec.service, "", start=start, agency=False,
-                                     rng=self.own)
+                opens = self.own.day_in_month(*month_bounds(first))
+                out.append(self._post(team_id, spec.service, "", opens=opens))
+        return out
 
-    def _position_chain(self, team_id: str, service: str, title: str,
-                        start: date | None = None, agency: bool | None = None,
-                        rng: Rng | None = None) -> None:
-        """Successive holders of one post: each leaves (turnover), a vacancy, a new starter."""
-        rng = rng or self.rng
-        if start is None:
-            start = self.sim_start - timedelta(days=rng.randint(30, 3650))
+    def _hire(self, post: _Post, start: date, agency: bool | None = None) -> None:
+        """A new holder of the post; agency or not so that the share of agency starters
+        follows the timeline ``agency_share`` closely (error diffusion, not a coin each)."""
+        rng = self.own
         if agency is None:
-            agency = rng.chance(self.sc.at("agency_share", self.sim_start))
-        holders: list[Worker] = []
-        self.posts.append((team_id, title, holders))
-        while start <= self.end:
-            end = self._leaving_date(start, agency, rng)
-            worker = Worker(
-                wid=self.ids.next("W"),
-                name=f"{rng.choice(NameProvider.first_names)} {rng.choice(SURNAMES)}",
-                team_id=team_id, service=service,
-                title=title or SW_TITLES.draw(rng),
-                fte=FTE.draw(rng), agency=agency, start=start, end=end,
-                weight=math.exp(rng.gauss(0.0, 0.3)),
-            )
-            self.workers.append(worker)
-            holders.append(worker)
-            if title != "Team Manager":
-                self.by_service[service].append(worker)
-            else:
-                self.managers[service].append(worker)
-            if end is None:
-                return
-            start = end + timedelta(days=rng.randint(14, 110))  # vacancy while recruiting
-            agency = rng.chance(self.sc.at("agency_share", start))
+            agency = self._agency_quota.draw(self.sc.at("agency_share", start))
+        worker = Worker(
+            wid=self.ids.next("W"),
+            name=f"{rng.choice(NameProvider.first_names)} {rng.choice(SURNAMES)}",
+            team_id=post.team_id, service=post.service,
+            title=post.title or SW_TITLES.draw(rng),
+            fte=FTE.draw(rng), agency=agency, start=start, end=None,
+            weight=math.exp(rng.gauss(0.0, 0.3)),
+        )
+        self.workers.append(worker)
+        post.holders.append(worker)
+        (self.managers if post.title == "Team Manager" else self.by_service)[
+            post.service].append(worker)
+        post.opens = None
 
-    def _leaving_date(self, start: date, agency: bool, rng: Rng) -> date | None:
-        """Month-by-month leaving hazard from the turnover timeline (agency staff move on
-        about twice as fast)."""
-        first, last = month_bounds(max(start, self.sim_start))
+    def _staff_months(self, posts: list[_Post]) -> None:
+        """Month by month: starters take up vacant posts, then leavers go. How many leave
+        follows the timeline ``worker_turnover`` (annual leaving rate of permanent staff;
+        agency staff move on twice as fast) through an accumulator, so a year's turnover
+        is the timeline's and not the noise of a hundred coin flips; who leaves is drawn."""
+        first = self.sim_start
+        due = {False: self.own.random(), True: self.own.random()}  # leavers owed so far
         while first <= self.end:
-            rate = self.sc.at("worker_turnover", first) * (2.0 if agency else 1.0)
-            if rng.chance(1 - (1 - rate) ** (1 / 12)):
-                leave = rng.day_in_month(first, last)
-                return leave if leave > start else start + timedelta(days=1)
-            first, last = month_bounds(last + timedelta(days=1))
-        return None
+            _, last = month_bounds(first)
+            for post in posts:
+                if post.opens is not None and post.opens <= last:
+                    # a recruited post's first holder is a permanent starter
+                    self._hire(post, post.opens, agency=False if not post.holders else None)
+            rate = self.sc.at("worker_turnover", first)
+            for agency, factor in ((False, 1.0), (True, 2.0)):
+                held = [p for p in posts if p.holder_from(first, agency)]
+                due[agency] += len(held) * (1 - (1 - rate * factor) ** (1 / 12))
+                leaving = min(int(due[agency]), len(held))
+                due[agency] -= leaving
+                for post in self.own.sample(held, leaving):
+                    self._leave(post, self.own.day_in_month(first, last))
+            first = last + timedelta(days=1)
+
+    def _leave(self, post: _Post, day: date) -> None:
+        """The holder leaves (at the earliest the day after starting); the post is vacant
+        while recruiting."""
+        worker = post.holders[-1]
+        worker.end = max(day, worker.start + timedelta(days=1))
+        opens = worker.end + timedelta(days=self.own.randint(14, 110))
+        post.opens = opens if opens <= self.end else None
 
     # --- allocation -----------------------------------------------------------------
     def pick(self, service: str, on: date) -> Worker | None:
