@@ -17,22 +17,13 @@ from lantern.assurance.store import Basis, month_assurance, store_assurance, sto
 from lantern.measures.catalogue import get
 from lantern.measures.engine import KpiRow, compute
 from lantern.warehouse.meta import read_authority
-from tests.web_support import web_home
-
-MONTHS = 3  # stored months: enough to test, quick to compute
+from tests.web_support import stored_web_home, web_home
 
 
 @pytest.fixture(scope="module")
-def stored_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def stored_home() -> Path:
     """A copy of the small web authority with its last three months stored."""
-    home = tmp_path_factory.mktemp("stored")
-    shutil.copy2(web_home().home / "warehouse.duckdb", home / "warehouse.duckdb")
-    con = duckdb.connect(str(home / "warehouse.duckdb"))
-    try:
-        store_assurance(con, Basis.of(read_authority(con), None), months=MONTHS)
-    finally:
-        con.close()
-    return home
+    return stored_web_home()
 
 
 @pytest.fixture

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from lantern.cli import app
 
@@ -35,13 +37,18 @@ def test_generate_writes_every_format(generated: Path) -> None:
     assert list((generated / "annex_a").glob("*.xlsx"))
 
 
-def test_ingest_then_reingest_is_idempotent(generated: Path, tmp_path: Path) -> None:
-    env = {"LANTERN_HOME": str(tmp_path / "home")}
-    first = runner.invoke(app, ["ingest", str(generated / "ssd"), "--la", "880"], env=env)
+def test_ingest_then_reingest_is_idempotent(loaded: Loaded, tmp_path: Path,
+                                            generated: Path) -> None:
+    first = loaded.first_ingest
     assert first.exit_code == 0, first.output
     assert "Loaded" in first.output
     assert "Assurance stored for" in first.output  # every month, once, after the load
     assert "Deep dives for 2024-0" in first.output  # a load stores its triggers
+    # Re-ingest into a copy of the loaded home, so the other tests' home stays as the
+    # first ingest left it.
+    home = tmp_path / "home"
+    shutil.copytree(loaded.home, home)
+    env = {"LANTERN_HOME": str(home)}
     second = runner.invoke(app, ["ingest", str(generated / "ssd")], env=env)
     assert second.exit_code == 0
     assert "Already loaded (no change)" in second.output
@@ -75,21 +82,40 @@ def test_installed_entry_point_runs() -> None:
     assert "demo" in result.stdout and "generate" in result.stdout
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """A home with the generated SSD extract loaded, and what that ingest printed."""
+
+    home: Path
+    first_ingest: Result
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"LANTERN_HOME": str(self.home)}
+
+
 @pytest.fixture(scope="module")
-def loaded(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """The environment of a home with the generated SSD extract loaded."""
-    env = {"LANTERN_HOME": str(tmp_path_factory.mktemp("loaded") / "home")}
-    assert runner.invoke(app, ["ingest", str(generated / "ssd"), "--la", "880"],
-                         env=env).exit_code == 0
-    return env
+def loaded_home(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> Loaded:
+    """One full ingest (load, assurance store, deep-dive sync) serves the module: the
+    idempotency test checks its output, the others read the home it made."""
+    home = tmp_path_factory.mktemp("loaded") / "home"
+    first = runner.invoke(app, ["ingest", str(generated / "ssd"), "--la", "880"],
+                          env={"LANTERN_HOME": str(home)})
+    return Loaded(home, first)
 
 
-def test_population_setting_overrides_the_recorded_one(loaded: dict[str, str]) -> None:
+@pytest.fixture
+def loaded(loaded_home: Loaded) -> Loaded:
+    assert loaded_home.first_ingest.exit_code == 0, loaded_home.first_ingest.output
+    return loaded_home
+
+
+def test_population_setting_overrides_the_recorded_one(loaded: Loaded) -> None:
     """LANTERN_POPULATION gives the rates per 10,000 their denominator: halving it
     doubles each rate over the same children."""
     import json
 
-    env = loaded
+    env = loaded.env
 
     def rate(population: int) -> dict[str, object]:
         got = runner.invoke(app, ["kpis", "--month", "2024-01", "--format", "json"],
@@ -104,18 +130,18 @@ def test_population_setting_overrides_the_recorded_one(loaded: dict[str, str]) -
     assert narrow["value"] == pytest.approx(2 * float(str(wide["value"])))
 
 
-def test_children_logs_each_child_it_prints(loaded: dict[str, str]) -> None:
+def test_children_logs_each_child_it_prints(loaded: Loaded) -> None:
     """`lantern children` shows children's identities: one access-log entry per child
     printed, under the operator's login, as `export` and the web app write."""
     import json
     import sqlite3
 
     args = ["children", "icpc_15wd_pct", "--month", "2024-01", "--period", "rolling_12m"]
-    got = runner.invoke(app, [*args, "--format", "json"], env=loaded)
+    got = runner.invoke(app, [*args, "--format", "json"], env=loaded.env)
     assert got.exit_code == 0, got.output
     printed = {str(r["child_id"]) for r in json.loads(got.output)}
     assert printed
-    con = sqlite3.connect(Path(loaded["LANTERN_HOME"]) / "app.sqlite")
+    con = sqlite3.connect(loaded.home / "app.sqlite")
     try:
         rows = con.execute("SELECT child_id, action, username, role, detail FROM access_log "
                            "ORDER BY id").fetchall()
@@ -125,7 +151,7 @@ def test_children_logs_each_child_it_prints(loaded: dict[str, str]) -> None:
     assert {(r[1], r[2].startswith("cli:"), r[3]) for r in rows} == {
         ("view_children_list", True, "command_line")}
     assert rows[0][4] == "icpc_15wd_pct 2024-01 rolling_12m authority=all"
-    assert runner.invoke(app, ["audit", "verify"], env=loaded).exit_code == 0
+    assert runner.invoke(app, ["audit", "verify"], env=loaded.env).exit_code == 0
 
 
 def test_export_writes_the_returns_and_logs_each_child(generated: Path, tmp_path: Path) -> None:
@@ -166,9 +192,9 @@ def test_export_writes_the_returns_and_logs_each_child(generated: Path, tmp_path
 
 
 def test_children_shows_nobody_when_the_access_log_cannot_be_written(
-        loaded: dict[str, str], tmp_path: Path) -> None:
+        loaded: Loaded, tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("not a folder")  # so no database can be made under it
-    env = {**loaded, "LANTERN_DATABASE_URL": f"sqlite:///{tmp_path}/a-file/app.sqlite"}
+    env = {**loaded.env, "LANTERN_DATABASE_URL": f"sqlite:///{tmp_path}/a-file/app.sqlite"}
     got = runner.invoke(app, ["children", "icpc_15wd_pct", "--month", "2024-01",
                               "--format", "json"], env=env)
     assert got.exit_code == 1 and "Traceback" not in got.output

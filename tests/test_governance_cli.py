@@ -17,7 +17,7 @@ from lantern.appdb import make_engine
 from lantern.cli import app
 from lantern.governance import meetings
 from lantern.governance.models import DeepDive, DeepDiveTrigger
-from tests.web_support import WebHome, copy_app_db, web_home
+from tests.web_support import WebHome, copy_app_db, stored_web_home, web_home
 
 runner = CliRunner()
 MONTH = "2024-02"
@@ -25,8 +25,10 @@ MONTH = "2024-02"
 
 @pytest.fixture(scope="module")
 def env() -> dict[str, str]:
+    """The web-test authority as loaded (its latest months' assurance stored, which the
+    deep-dive commands read) and a private copy of its app database."""
     wh: WebHome = web_home()
-    return {"LANTERN_HOME": str(wh.home), "LANTERN_DATABASE_URL": copy_app_db(wh)}
+    return {"LANTERN_HOME": str(stored_web_home()), "LANTERN_DATABASE_URL": copy_app_db(wh)}
 
 
 def _run(env: dict[str, str], *args: str) -> tuple[int, str]:

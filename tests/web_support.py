@@ -49,6 +49,26 @@ def board_home() -> WebHome:
     return build_home(date(2022, 12, 1), date(2024, 11, 30), seed=3)
 
 
+@cache
+def stored_web_home() -> Path:
+    """A copy of `web_home`'s warehouse with its last three months' assurance stored, as
+    a load stores it (enough to test, quick to compute). Shared, read only: the
+    assurance-store tests copy it before writing; the deep-dive commands read it."""
+    import shutil
+
+    from lantern.assurance.store import Basis, store_assurance
+    from lantern.warehouse.meta import read_authority
+
+    home = Path(tempfile.mkdtemp(prefix="lantern-stored-"))
+    shutil.copy2(web_home().home / "warehouse.duckdb", home / "warehouse.duckdb")
+    con = duckdb.connect(str(home / "warehouse.duckdb"))
+    try:
+        store_assurance(con, Basis.of(read_authority(con), None), months=3)
+    finally:
+        con.close()
+    return home
+
+
 def build_home(start: date, end: date, seed: int) -> WebHome:
     """A 4,000-child authority from ``start`` to ``end`` and an app database with a
     user per role."""
