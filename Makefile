@@ -48,8 +48,10 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy
 
+## Whole files to each worker (--dist loadfile): a module's fixture (a simulated authority,
+## a stored home, a Spark session) is then built once, not on both workers.
 unit: setup system-deps oidc-provider
-	$(VENV)/bin/pytest -n 2 -q
+	$(VENV)/bin/pytest -n 2 --dist loadfile -q
 
 ## bench: run the in-project benchmark scripts (prints figures; see bench/RESULTS.md).
 ## bench/web.py, bench/ingest.py and bench/spc_crosscheck.py are run on their own (see

@@ -22,6 +22,7 @@ from lantern.measures.catalogue import INDICATORS, get
 from lantern.measures.core import BREAKDOWNS
 from lantern.measures.drill import children_by_month
 from lantern.measures.engine import KpiRow, compute, month_range
+from lantern.measures.subjects import RECORD_BREAKDOWNS
 from lantern.synth import load_scenario, simulate
 from lantern.warehouse.store import insert_dataset
 
@@ -74,19 +75,30 @@ def results(data: dict[str, pa.Table]
                        list[AlertItem]]:
     from lantern.warehouse.spark import spark_backend
 
-    kw: dict[str, Any] = dict(breakdowns=BREAKDOWNS, population=CHILDREN, la_code="LA")
     duck = duckdb_warehouse(data)
-    on_duckdb = compute(duck, MONTHS, **kw)
+    on_duckdb = every_breakdown(duck)
     drills_duckdb = {k: children_by_month(duck, k, LAST_THREE) for k in drilled_kinds()}
     alerts_duckdb = run_alerts(duck, ALERTS_ON)
     backend = spark_backend(data, app_name="lantern-parity")
     try:
-        on_spark = compute(backend, MONTHS, **kw)
+        on_spark = every_breakdown(backend)
         drills_spark = {k: children_by_month(backend, k, LAST_THREE) for k in drilled_kinds()}
         alerts_spark = run_alerts(backend, ALERTS_ON)
     finally:
         backend._session.stop()
     return on_duckdb, on_spark, drills_duckdb, drills_spark, alerts_duckdb, alerts_spark
+
+
+def every_breakdown(backend: Any) -> list[KpiRow]:
+    """Every indicator by every breakdown: the shared ones over the six month ends, a
+    household's or referral's own (one join on its local table each) over the last —
+    they are attributes of the record, the same at every date."""
+    kw: dict[str, Any] = dict(population=CHILDREN, la_code="LA")
+    own = [b for b in BREAKDOWNS if b in RECORD_BREAKDOWNS]
+    shared = [b for b in BREAKDOWNS if b not in RECORD_BREAKDOWNS]
+    theirs = [i.id for i in INDICATORS if set(i.all_breakdowns) & set(own)]
+    return [*compute(backend, MONTHS, breakdowns=shared, **kw),
+            *compute(backend, [LAST_THREE[-1]], breakdowns=own, kpis=theirs, **kw)]
 
 
 def key(r: KpiRow) -> tuple[str, str, str, str, str]:

@@ -192,11 +192,14 @@ def merged_params(ind: Indicator, overrides: Mapping[str, Mapping[str, Any]] | N
 # --------------------------------------------------------------------------- breakdowns
 
 
-def enrich(ctx: Ctx, rows: ir.Table) -> ir.Table:
+def enrich(ctx: Ctx, rows: ir.Table, breakdowns: Sequence[str] = BREAKDOWNS) -> ir.Table:
     """Attach breakdown attributes at each row's event date. ``rows`` needs ``_rk``
     (unique row key), ``child_id``, ``subject``, ``subject_id`` and ``event_date``.
     A row whose subject is attributed to a worker (`Subject.attributed_to`) belongs to
-    that worker and their own team; any other row to the child's allocated worker."""
+    that worker and their own team; any other row to the child's allocated worker.
+    A record's own attributes (`RECORD_BREAKDOWNS`: a join on its local table each) are
+    attached only when ``breakdowns`` asks for them: the monthly history, by authority,
+    service and team, needs none."""
     person = ctx.t("ssd_person").select(
         _pid="pers_person_id", _dob="pers_dob", _sex="pers_sex", _eth="pers_ethnicity")
     person = first_per(person, ["_pid"], ["_dob"])
@@ -205,7 +208,8 @@ def enrich(ctx: Ctx, rows: ir.Table) -> ir.Table:
                    & (d.disa_disability_code.upper() != "NONE")).select(
         _did="disa_person_id").distinct()
     j = allocation_at(ctx, rows, key="_rk", child="child_id", when="event_date", prefix="_a_")
-    j = _record_attributes(ctx, _own_team(ctx, j))
+    wanted = [b for b in RECORD_BREAKDOWNS.values() if b.id in breakdowns]
+    j = _record_attributes(ctx, _own_team(ctx, j), wanted)
     j = j.left_join(person, j.child_id == person._pid)
     j = j.left_join(dis, j.child_id == dis._did)
     age = age_years(j._dob, j.event_date)
@@ -219,7 +223,7 @@ def enrich(ctx: Ctx, rows: ir.Table) -> ir.Table:
     keep = [c for c in rows.columns]
     return j.select(
         *keep,
-        *RECORD_BREAKDOWNS,
+        *(b.id for b in wanted),
         worker=j._a_worker_id.cast("string").fill_null(UNALLOCATED),
         team=j._a_team_id.cast("string").fill_null(UNALLOCATED),
         service=ibis.ifelse(j._a_team_id.isnull(), UNALLOCATED,
@@ -231,12 +235,13 @@ def enrich(ctx: Ctx, rows: ir.Table) -> ir.Table:
     )
 
 
-def _record_attributes(ctx: Ctx, j: ir.Table) -> ir.Table:
+def _record_attributes(ctx: Ctx, j: ir.Table, wanted: Sequence[RecordBreakdown]
+                       ) -> ir.Table:
     """A column per `RecordBreakdown`: for a row of a subject that has it, the
     attribute of the row's record (joined on ``subject_id``; "unknown" when the record
     or its value is missing); null for every other row, which is not broken down by it
     (`_group` leaves those rows out rather than give them a bogus "unknown" group)."""
-    for b in RECORD_BREAKDOWNS.values():
+    for b in wanted:
         rec = _record_values(ctx, b)
         j = j.left_join(rec, (j.subject.isin(_owners(b))) & (j.subject_id == rec._rb_key))
         j = j.mutate(**{b.id: ibis.ifelse(j.subject.isin(_owners(b)),
@@ -452,7 +457,8 @@ def _aggregate_rows(
             drop_temp(backend, n)
     try:
         need_enrich = any(b != "authority" for b in breakdowns)
-        enr_t = create_temp(backend, enr_name, enrich(ctx, rows_t)) if need_enrich else rows_t
+        enr_t = create_temp(backend, enr_name, enrich(ctx, rows_t, breakdowns)) if need_enrich \
+            else rows_t
         try:
             return _group(ctx, enr_t, inds, breakdowns, la_code)
         finally:
