@@ -120,7 +120,9 @@ def children_by_month(
         rows = rows.filter(rows.window_end.isin(ends) & (rows.period == period))
     arrow = backend.to_pyarrow(rows)
     arrow = arrow.append_column("_rk", pa.array(range(arrow.num_rows), pa.int64()))
-    enriched = with_details(ctx, enrich(ctx, ibis.memtable(arrow)), ind.subject_info)
+    # Only the subject's own record breakdowns are joined (a child's rows need none).
+    enriched = with_details(ctx, enrich(ctx, ibis.memtable(arrow), ind.subject_info.breakdowns),
+                            ind.subject_info)
     extra = () if flow else ("window_end",)
     cols = _columns(ind)
     starts = [(window_start(me, period), me) for me in ends]  # once, not once per row
