@@ -49,11 +49,10 @@ typecheck: setup
 	$(VENV)/bin/mypy
 
 ## Whole files to each worker (--dist loadfile): a module's fixture (a simulated authority,
-## a stored home, a Spark session) is then built once, not on two workers. Three workers
-## on two CPUs: a quarter of the CPU time sat idle with two (browsers, servers warming up,
-## mail on loopback), and a third worker fills it.
+## a stored home, a Spark session) is then built once, not on both workers. (Three workers
+## on the two CPUs were no faster and made a timing-bound test fail.)
 unit: setup system-deps oidc-provider
-	$(VENV)/bin/pytest -n 3 --dist loadfile -q
+	$(VENV)/bin/pytest -n 2 --dist loadfile -q
 
 ## bench: run the in-project benchmark scripts (prints figures; see bench/RESULTS.md).
 ## bench/web.py, bench/ingest.py and bench/spc_crosscheck.py are run on their own (see
