@@ -72,7 +72,7 @@ def serving(*, cleared: bool = False) -> Iterator[tuple[WebHome, FastAPI, TestCl
 def stamps_cached(home: WebHome) -> set[object]:
     """The warehouse stamps of the results cached for ``home``."""
     path = str(home.home / "warehouse.duckdb")
-    return {k[1] for cache in (ASSURANCE, RESULTS) for k in list(cache.items)
+    return {k[1] for cache in (ASSURANCE, RESULTS) for k in cache.keys()
             if isinstance(k, tuple) and k[0] == path}
 
 
@@ -236,7 +236,7 @@ def test_warm_computes_the_first_pages_before_anyone_asks() -> None:
         path = str(home.home / "warehouse.duckdb")
 
         def cached(name: str) -> bool:
-            return any(k[0] == path and name in k for k in list(RESULTS.items))
+            return any(k[0] == path and name in k for k in RESULTS.keys())
 
         assert not cached("child_records")
         warm(app)
@@ -254,7 +254,7 @@ def test_keep_warm_warms_again_after_a_load() -> None:
 
     def warmed_stamps(home: WebHome) -> set[object]:
         path = str(home.home / "warehouse.duckdb")
-        return {k[1] for k in list(RESULTS.items)
+        return {k[1] for k in RESULTS.keys()
                 if isinstance(k, tuple) and k[0] == path and "child_records" in k}
 
     def wait_for(check: Callable[[], bool]) -> bool:
