@@ -11,14 +11,11 @@ interpreter with the app under test.
 
 from __future__ import annotations
 
-import atexit
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,6 +24,8 @@ from pathlib import Path
 from types import TracebackType
 
 import httpx
+
+from tests.built import built_once, private_copy
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
@@ -58,21 +57,16 @@ class DemoSite:
     teams: dict[str, str] = field(default_factory=dict)  # team id -> service id
 
 
-def build_warehouse(home: Path, *, full: bool = False) -> None:
-    """The small test authority (4,000 children, April 2022 to March 2024, seed 3), or
-    with ``full`` the demo authority exactly as `tests.conftest.demo_home` builds it."""
+def build_warehouse(home: Path) -> None:
+    """The small test authority (4,000 children, April 2022 to March 2024, seed 3)."""
     import duckdb
 
     from lantern.synth import load_scenario, simulate
     from lantern.warehouse.meta import write_authority
     from tests.conftest import load_arrow
 
-    scenario = load_scenario("torbay")
-    if full:
-        data = simulate(scenario, seed=42, start=date(2014, 12, 1), end=date(2024, 11, 30))
-    else:
-        scenario = scenario.scaled(children=4000)
-        data = simulate(scenario, seed=3, start=date(2022, 4, 1), end=date(2024, 3, 31))
+    scenario = load_scenario("torbay").scaled(children=4000)
+    data = simulate(scenario, seed=3, start=date(2022, 4, 1), end=date(2024, 3, 31))
     home.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(home / "warehouse.duckdb"))
     try:
@@ -121,13 +115,17 @@ def make_accounts(home: Path) -> DemoSite:
 
 
 @cache
-def demo_site(full: bool = False) -> DemoSite:
-    """Build once per process: a temporary LANTERN_HOME with warehouse and accounts,
-    deleted when the process exits."""
-    home = Path(tempfile.mkdtemp(prefix="lantern-live-"))
-    atexit.register(shutil.rmtree, home, True)
-    build_warehouse(home, full=full)
-    return make_accounts(home)
+def demo_site() -> DemoSite:
+    """Built once per test run (`tests.built`), with its accounts; this process's own
+    copy, removed with the run's directory."""
+    built, _ = built_once("live-site", _build_site)
+    return make_accounts(private_copy(built, "live-site"))
+
+
+def _build_site(home: Path) -> dict[str, str]:
+    build_warehouse(home)
+    make_accounts(home)
+    return {}
 
 
 def free_port() -> int:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -10,28 +13,50 @@ import duckdb
 import pytest
 
 from lantern.warehouse.store import insert_dataset as load_arrow
+from tests.built import RUN_VARIABLE, built_once, private_copy, run_dir
 
 __all__ = ["load_arrow"]
 
 
-@pytest.fixture(scope="session")
-def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A LANTERN_HOME whose warehouse holds the demo authority, as `lantern demo` makes it."""
+def pytest_configure(config: pytest.Config) -> None:
+    """The controlling process names the run's shared directory (`tests.built`) before
+    the workers start; they inherit the name."""
+    if not hasattr(config, "workerinput"):
+        os.environ[RUN_VARIABLE] = uuid.uuid4().hex
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):
+        shutil.rmtree(run_dir(), ignore_errors=True)
+
+
+def build_demo_warehouse(home: Path) -> dict[str, str]:
+    """The demo authority (synthetic Torbay, seed 42, December 2014 to November 2024) as
+    `lantern demo` loads it, in ``home``."""
     from lantern.synth import load_scenario, simulate
     from lantern.warehouse.meta import write_authority
 
     scenario = load_scenario("torbay")
     data = simulate(scenario, seed=42, start=date(2014, 12, 1), end=date(2024, 11, 30))
-    home = tmp_path_factory.mktemp("demo_home")
     con = duckdb.connect(str(home / "warehouse.duckdb"))
-    load_arrow(con, data)
-    write_authority(
-        con, la_code=scenario.la_code, la_name=scenario.la_name,
-        population=scenario.population_0_17,
-        process_changes=[(f"{c.date:%Y-%m}", c.label) for c in scenario.process_changes],
-    )
-    con.close()
-    return home
+    try:
+        load_arrow(con, data)
+        write_authority(
+            con, la_code=scenario.la_code, la_name=scenario.la_name,
+            population=scenario.population_0_17,
+            process_changes=[(f"{c.date:%Y-%m}", c.label) for c in scenario.process_changes],
+        )
+    finally:
+        con.close()
+    return {}
+
+
+@pytest.fixture(scope="session")
+def demo_home() -> Path:
+    """A LANTERN_HOME whose warehouse holds the demo authority, as `lantern demo` makes it
+    (built once per run, a copy per process)."""
+    built, _ = built_once("demo-home", build_demo_warehouse)
+    return private_copy(built, "demo-home")
 
 
 @pytest.fixture

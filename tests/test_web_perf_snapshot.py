@@ -27,7 +27,15 @@ from fastapi.testclient import TestClient
 from lantern import casework
 from lantern.web.cache import ASSURANCE, RESULTS
 from lantern.web.snapshot import SNAPSHOTS, take
-from tests.web_support import WebHome, client_for, copy_app_db, make_app, web_home
+from tests.built import run_dir
+from tests.web_support import (
+    WebHome,
+    client_for,
+    copy_app_db,
+    make_app,
+    stored_web_home,
+    web_home,
+)
 
 NEW_CHILD = "PERF-NEW-1"
 
@@ -45,10 +53,11 @@ WRITER = textwrap.dedent("""
 
 
 def private_home() -> WebHome:
-    """A copy of the test authority that these tests may write to."""
+    """A copy of the test authority that these tests may write to, with its latest
+    months' assurance stored as a load stores it (so warming reads those figures)."""
     wh = web_home()
-    home = Path(tempfile.mkdtemp(prefix="lantern-web-perf-"))
-    shutil.copy2(wh.home / "warehouse.duckdb", home / "warehouse.duckdb")
+    home = Path(tempfile.mkdtemp(prefix="lantern-web-perf-", dir=run_dir()))
+    shutil.copy2(stored_web_home() / "warehouse.duckdb", home / "warehouse.duckdb")
     return replace(wh, home=home)
 
 
@@ -72,7 +81,7 @@ def serving(*, cleared: bool = False) -> Iterator[tuple[WebHome, FastAPI, TestCl
 def stamps_cached(home: WebHome) -> set[object]:
     """The warehouse stamps of the results cached for ``home``."""
     path = str(home.home / "warehouse.duckdb")
-    return {k[1] for cache in (ASSURANCE, RESULTS) for k in cache.keys()
+    return {k[1] for cache in (ASSURANCE, RESULTS) for k in cache.held()
             if isinstance(k, tuple) and k[0] == path}
 
 
@@ -204,8 +213,10 @@ def test_several_worker_processes_share_sessions() -> None:
     from tests.browser_support import LiveServer, demo_site, sign_in_client
 
     site = demo_site()
-    home = Path(tempfile.mkdtemp(prefix="lantern-web-workers-"))
-    shutil.copy2(site.home / "warehouse.duckdb", home / "warehouse.duckdb")
+    home = Path(tempfile.mkdtemp(prefix="lantern-web-workers-", dir=run_dir()))
+    # The site's authority with its latest months' assurance stored, as a load leaves
+    # it: each worker's warming reads them instead of computing them.
+    shutil.copy2(stored_web_home() / "warehouse.duckdb", home / "warehouse.duckdb")
     src, dst = sqlite3.connect(site.home / "app.sqlite"), sqlite3.connect(home / "app.sqlite")
     try:
         src.backup(dst)  # the accounts, including what is still in the write-ahead log
@@ -236,7 +247,7 @@ def test_warm_computes_the_first_pages_before_anyone_asks() -> None:
         path = str(home.home / "warehouse.duckdb")
 
         def cached(name: str) -> bool:
-            return any(k[0] == path and name in k for k in RESULTS.keys())
+            return any(k[0] == path and name in k for k in RESULTS.held())
 
         assert not cached("child_records")
         warm(app)
@@ -254,7 +265,7 @@ def test_keep_warm_warms_again_after_a_load() -> None:
 
     def warmed_stamps(home: WebHome) -> set[object]:
         path = str(home.home / "warehouse.duckdb")
-        return {k[1] for k in RESULTS.keys()
+        return {k[1] for k in RESULTS.held()
                 if isinstance(k, tuple) and k[0] == path and "child_records" in k}
 
     def wait_for(check: Callable[[], bool]) -> bool:

@@ -19,6 +19,7 @@ from lantern.security.policy import ROLES
 from lantern.web.app import create_app
 from lantern.web.config import WebConfig
 from lantern.web.stores import Stores
+from tests.built import built_once, private_copy, run_dir
 
 PASSWORD = "Lantern-test-password-1"
 TEAM = "T004"
@@ -39,14 +40,14 @@ class WebHome:
 @cache
 def web_home() -> WebHome:
     """A 4,000-child authority (two years) and an app database with a user per role."""
-    return build_home(date(2022, 4, 1), date(2024, 3, 31), seed=3)
+    return shared_home("web-home", date(2022, 4, 1), date(2024, 3, 31), seed=3)
 
 
 @cache
 def board_home() -> WebHome:
     """As `web_home`, to the end of November 2024 (the month the board's view of the
     demo authority was seen to leak small numbers)."""
-    return build_home(date(2022, 12, 1), date(2024, 11, 30), seed=3)
+    return shared_home("board-home", date(2022, 12, 1), date(2024, 11, 30), seed=3)
 
 
 @cache
@@ -54,24 +55,33 @@ def stored_web_home() -> Path:
     """A copy of `web_home`'s warehouse with its last three months' assurance stored, as
     a load stores it (enough to test, quick to compute). Shared, read only: the
     assurance-store tests copy it before writing; the deep-dive commands read it."""
+    return private_copy(built_once("stored-web-home", _store_web_home)[0], "stored-web-home")
+
+
+def _store_web_home(home: Path) -> dict[str, str]:
     import shutil
 
     from lantern.assurance.store import Basis, store_assurance
     from lantern.warehouse.meta import read_authority
 
-    home = Path(tempfile.mkdtemp(prefix="lantern-stored-"))
     shutil.copy2(web_home().home / "warehouse.duckdb", home / "warehouse.duckdb")
     con = duckdb.connect(str(home / "warehouse.duckdb"))
     try:
         store_assurance(con, Basis.of(read_authority(con), None), months=3)
     finally:
         con.close()
-    return home
+    return {}
 
 
-def build_home(start: date, end: date, seed: int) -> WebHome:
+def shared_home(name: str, start: date, end: date, seed: int) -> WebHome:
+    """`build_home`, built once per test run; this process's own copy."""
+    built, facts = built_once(name, lambda home: build_home(start, end, seed, home))
+    return WebHome(private_copy(built, name), **facts)
+
+
+def build_home(start: date, end: date, seed: int, home: Path) -> dict[str, str]:
     """A 4,000-child authority from ``start`` to ``end`` and an app database with a
-    user per role."""
+    user per role, in ``home``; the facts of a `WebHome` but its folder."""
     from lantern.appdb import make_engine, migrate
     from lantern.casework import children_of, data_date
     from lantern.ingest.report import render_html
@@ -80,7 +90,6 @@ def build_home(start: date, end: date, seed: int) -> WebHome:
     from lantern.warehouse.meta import write_authority
     from tests.conftest import load_arrow
 
-    home = Path(tempfile.mkdtemp(prefix="lantern-web-"))
     scenario = load_scenario("torbay").scaled(children=4000)
     data = simulate(scenario, seed=seed, start=start, end=end)
     con = duckdb.connect(str(home / "warehouse.duckdb"))
@@ -103,7 +112,8 @@ def build_home(start: date, end: date, seed: int) -> WebHome:
     (report / "problems.csv").write_text("file,locator\n", "utf-8")
     url = f"sqlite:///{home / 'app.sqlite'}"
     migrate(url)
-    users = UserStore(make_engine(url), hasher=FAST_HASHER)
+    engine = make_engine(url)
+    users = UserStore(engine, hasher=FAST_HASHER)
     for role in ROLES:
         scope: tuple[str, str | None] = ("authority", None)
         if role in ("social_worker", "team_manager"):
@@ -113,8 +123,10 @@ def build_home(start: date, end: date, seed: int) -> WebHome:
         users.add(role, PASSWORD, display_name=f"Test {role.replace('_', ' ')}", role=role,
                   scope_type=scope[0], scope_value=scope[1],
                   professional_id=worker if role == "social_worker" else None)
+    engine.dispose()  # every write in the file, nothing held open, before it is copied
     _backup(home / "app.sqlite", _pristine(home))
-    return WebHome(home, worker, child_in, out[0].child_id, in_service[0].child_id)
+    return {"worker": worker, "child_in": child_in, "child_out": out[0].child_id,
+            "child_in_service": in_service[0].child_id}
 
 
 def _pristine(home: Path) -> Path:
@@ -139,7 +151,7 @@ def copy_app_db(wh: WebHome) -> str:
     """A private copy of the test app database as built (accounts, nothing else,
     whatever other modules have since written to the shared one): for tests that write
     to it (inbox actions, targets, audits) or tamper with it (the access log)."""
-    folder = Path(tempfile.mkdtemp(prefix="lantern-appdb-"))
+    folder = Path(tempfile.mkdtemp(prefix="lantern-appdb-", dir=run_dir()))
     _backup(_pristine(wh.home), folder / "app.sqlite")
     return f"sqlite:///{folder / 'app.sqlite'}"
 

@@ -47,7 +47,7 @@ class LruCache:
                 self.key_locks.pop(key, None)
             return value
 
-    def keys(self) -> list[Hashable]:
+    def held(self) -> list[Hashable]:
         """The keys held now, copied under the lock: another thread may be adding one."""
         with self.lock:
             return list(self.items)
