@@ -23,7 +23,7 @@ from lantern.reports.book import sha256_file
 from lantern.security.accounts import UserStore
 from tests.test_alerts_digest import Inbox, free_port
 from tests.test_report_render import ARTIFACTS
-from tests.web_support import FAST_HASHER, copy_app_db, web_home
+from tests.web_support import FAST_HASHER, copy_app_db, stored_web_home, web_home
 
 MONTH = "2024-02"
 LEADERS = {"lead_bi": "performance_analyst", "lead_dd": "divisional_director",
@@ -32,11 +32,13 @@ LEADERS = {"lead_bi": "performance_analyst", "lead_dd": "divisional_director",
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A private LANTERN_HOME: the web tests' small authority and a copy of its accounts,
-    with the leaders who walk the chain."""
+    """A private LANTERN_HOME: the web tests' small authority as loaded and a copy of its
+    accounts, with the leaders who walk the chain."""
     wh = web_home()
     home = tmp_path_factory.mktemp("report_home")
-    shutil.copyfile(wh.home / "warehouse.duckdb", home / "warehouse.duckdb")
+    # Its last three months' assurance stored, as the load that brought them stored it:
+    # the report reads its figures from there.
+    shutil.copyfile(stored_web_home() / "warehouse.duckdb", home / "warehouse.duckdb")
     url = copy_app_db(wh)
     shutil.copyfile(url.removeprefix("sqlite:///"), home / "app.sqlite")
     users = UserStore(make_engine(f"sqlite:///{home / 'app.sqlite'}"), hasher=FAST_HASHER)
@@ -149,12 +151,17 @@ def test_the_journey_from_draft_to_published(env: tuple[Inbox, Path]) -> None:
     assert sha256_file(home / "again.html") == files[".html"]["sha256"]
 
     # A new load that moves the figures: the published file and hash stay; a new draft.
+    from lantern.assurance.store import Basis, store_assurance
+    from lantern.reports.workflow import after_load
+    from lantern.warehouse.meta import read_authority
+
     con = duckdb.connect(str(home / "warehouse.duckdb"))
     con.execute("DELETE FROM ssd_cp_visits WHERE cppv_cp_visit_date BETWEEN "
                 "'2024-02-01' AND '2024-02-29'")
+    # and stores the months' assurance again, as `lantern ingest` does before it
+    # checks the published reports
+    store_assurance(con, Basis.of(read_authority(con), None), months=3)
     con.close()
-    from lantern.reports.workflow import after_load
-    from lantern.warehouse.meta import read_authority
 
     con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
     notes = after_load(con, book, read_authority(con))
