@@ -18,7 +18,6 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cache
 from pathlib import Path
 from types import TracebackType
@@ -57,29 +56,6 @@ class DemoSite:
     teams: dict[str, str] = field(default_factory=dict)  # team id -> service id
 
 
-def build_warehouse(home: Path) -> None:
-    """The small test authority (4,000 children, April 2022 to March 2024, seed 3)."""
-    import duckdb
-
-    from lantern.synth import load_scenario, simulate
-    from lantern.warehouse.meta import write_authority
-    from tests.conftest import load_arrow
-
-    scenario = load_scenario("torbay").scaled(children=4000)
-    data = simulate(scenario, seed=3, start=date(2022, 4, 1), end=date(2024, 3, 31))
-    home.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(home / "warehouse.duckdb"))
-    try:
-        load_arrow(con, data)
-        write_authority(
-            con, la_code=scenario.la_code, la_name=scenario.la_name,
-            population=scenario.population_0_17,
-            process_changes=[(f"{c.date:%Y-%m}", c.label) for c in scenario.process_changes],
-        )
-    finally:
-        con.close()
-
-
 def make_accounts(home: Path) -> DemoSite:
     """Migrate the app database in ``home`` and create (or refresh) the demo accounts.
     The social worker is the busiest worker in the first team, so their home page lists
@@ -116,14 +92,20 @@ def make_accounts(home: Path) -> DemoSite:
 
 @cache
 def demo_site() -> DemoSite:
-    """Built once per test run (`tests.built`), with its accounts; this process's own
+    """The small test authority (4,000 children, April 2022 to March 2024) as a load
+    leaves it — its latest months' assurance stored (`tests.web_support.stored_web_home`)
+    — with the demo accounts. Built once per test run (`tests.built`); this process's own
     copy, removed with the run's directory."""
     built, _ = built_once("live-site", _build_site)
     return make_accounts(private_copy(built, "live-site"))
 
 
 def _build_site(home: Path) -> dict[str, str]:
-    build_warehouse(home)
+    import shutil
+
+    from tests.web_support import stored_web_home
+
+    shutil.copy2(stored_web_home() / "warehouse.duckdb", home / "warehouse.duckdb")
     make_accounts(home)
     return {}
 

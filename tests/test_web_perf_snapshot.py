@@ -214,9 +214,7 @@ def test_several_worker_processes_share_sessions() -> None:
 
     site = demo_site()
     home = Path(tempfile.mkdtemp(prefix="lantern-web-workers-", dir=run_dir()))
-    # The site's authority with its latest months' assurance stored, as a load leaves
-    # it: each worker's warming reads them instead of computing them.
-    shutil.copy2(stored_web_home() / "warehouse.duckdb", home / "warehouse.duckdb")
+    shutil.copy2(site.home / "warehouse.duckdb", home / "warehouse.duckdb")
     src, dst = sqlite3.connect(site.home / "app.sqlite"), sqlite3.connect(home / "app.sqlite")
     try:
         src.backup(dst)  # the accounts, including what is still in the write-ahead log
