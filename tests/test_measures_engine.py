@@ -224,11 +224,14 @@ def _check_invariants(con: object, month: str) -> None:
                 assert shown <= listed, (ind.id, period, b)
 
 
-@settings(max_examples=2, deadline=None, derandomize=True,
+# One example of 60 children, not two of 25: a drill-down costs the same whatever the
+# number of children (compiling its query is most of it), so this checks more records
+# at half the cost.
+@settings(max_examples=1, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(seed=st.integers(0, 10_000), month=st.sampled_from(["2024-03", "2024-04", "2025-02"]))
 def test_property_figures_match_drilldown(seed: int, month: str) -> None:
-    con = warehouse(random_dataset(seed, n_children=25))
+    con = warehouse(random_dataset(seed, n_children=60))
     _check_invariants(con, month)
 
 
