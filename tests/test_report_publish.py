@@ -23,7 +23,7 @@ from lantern.reports.book import sha256_file
 from lantern.security.accounts import UserStore
 from tests.test_alerts_digest import Inbox, free_port
 from tests.test_report_render import ARTIFACTS
-from tests.web_support import FAST_HASHER, copy_app_db, stored_web_home, web_home
+from tests.web_support import FAST_HASHER, copy_app_db, web_home
 
 MONTH = "2024-02"
 LEADERS = {"lead_bi": "performance_analyst", "lead_dd": "divisional_director",
@@ -36,9 +36,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     accounts, with the leaders who walk the chain."""
     wh = web_home()
     home = tmp_path_factory.mktemp("report_home")
-    # Its last three months' assurance stored, as the load that brought them stored it:
-    # the report reads its figures from there.
-    shutil.copyfile(stored_web_home() / "warehouse.duckdb", home / "warehouse.duckdb")
+    shutil.copyfile(wh.home / "warehouse.duckdb", home / "warehouse.duckdb")
     url = copy_app_db(wh)
     shutil.copyfile(url.removeprefix("sqlite:///"), home / "app.sqlite")
     users = UserStore(make_engine(f"sqlite:///{home / 'app.sqlite'}"), hasher=FAST_HASHER)

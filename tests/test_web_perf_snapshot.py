@@ -33,7 +33,6 @@ from tests.web_support import (
     client_for,
     copy_app_db,
     make_app,
-    stored_web_home,
     web_home,
 )
 
@@ -53,11 +52,10 @@ WRITER = textwrap.dedent("""
 
 
 def private_home() -> WebHome:
-    """A copy of the test authority that these tests may write to, with its latest
-    months' assurance stored as a load stores it (so warming reads those figures)."""
+    """A copy of the test authority that these tests may write to."""
     wh = web_home()
     home = Path(tempfile.mkdtemp(prefix="lantern-web-perf-", dir=run_dir()))
-    shutil.copy2(stored_web_home() / "warehouse.duckdb", home / "warehouse.duckdb")
+    shutil.copy2(wh.home / "warehouse.duckdb", home / "warehouse.duckdb")
     return replace(wh, home=home)
 
 

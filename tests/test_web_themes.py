@@ -56,6 +56,10 @@ def without_local(wh: WebHome) -> WebHome:
     con = duckdb.connect(str(home / "warehouse.duckdb"))
     for table in EMPTIED:
         con.execute(f"DELETE FROM {table}")
+    # The assurance stored from the tables as they were goes too: each figure is then
+    # computed from the tables as they now are (a load would store them again).
+    for table in ("_assurance_store", "_assurance_rows", "_assurance_exceptions"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
     con.close()
     return replace(wh, home=home)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -39,44 +40,56 @@ class WebHome:
 
 @cache
 def web_home() -> WebHome:
-    """A 4,000-child authority (two years) and an app database with a user per role."""
-    return shared_home("web-home", date(2022, 4, 1), date(2024, 3, 31), seed=3)
+    """A 4,000-child authority (two years) as a load leaves it — its last three months'
+    assurance stored (enough to test, quick to compute) — and an app database with a
+    user per role. Earlier months are computed when asked for."""
+    built, facts = _built_web_home()
+    return WebHome(private_copy(built, "web-home"), **facts)
 
 
 @cache
 def board_home() -> WebHome:
     """As `web_home`, to the end of November 2024 (the month the board's view of the
-    demo authority was seen to leak small numbers)."""
-    return shared_home("board-home", date(2022, 12, 1), date(2024, 11, 30), seed=3)
+    demo authority was seen to leak small numbers), nothing stored: every figure the
+    board's pages show is computed."""
+    built, facts = built_once("board-home", _builder(date(2022, 12, 1), date(2024, 11, 30)))
+    return WebHome(private_copy(built, "board-home"), **facts)
 
 
 @cache
 def stored_web_home() -> Path:
-    """A copy of `web_home`'s warehouse with its last three months' assurance stored, as
-    a load stores it (enough to test, quick to compute). Shared, read only: the
-    assurance-store tests copy it before writing; the deep-dive commands read it."""
-    return private_copy(built_once("stored-web-home", _store_web_home)[0], "stored-web-home")
+    """Another copy of `web_home`, a folder of its own: read only (the assurance-store
+    tests copy its warehouse before writing; the deep-dive commands read it)."""
+    return private_copy(_built_web_home()[0], "stored-web-home")
 
 
-def _store_web_home(home: Path) -> dict[str, str]:
-    import shutil
+@cache
+def _built_web_home() -> tuple[Path, dict[str, str]]:
+    return built_once("web-home", _builder(date(2022, 4, 1), date(2024, 3, 31),
+                                           store_months=3))
 
+
+def _builder(start: date, end: date, store_months: int = 0
+             ) -> Callable[[Path], dict[str, str]]:
+    """`build_home` (seed 3) with ``store_months`` of assurance stored after it."""
+    def build(home: Path) -> dict[str, str]:
+        facts = build_home(start, end, 3, home)
+        if store_months:
+            _store(home / "warehouse.duckdb", store_months)
+        return facts
+
+    return build
+
+
+def _store(warehouse: Path, months: int) -> None:
     from lantern.assurance.store import Basis, store_assurance
     from lantern.warehouse.meta import read_authority
 
-    shutil.copy2(web_home().home / "warehouse.duckdb", home / "warehouse.duckdb")
-    con = duckdb.connect(str(home / "warehouse.duckdb"))
+    con = duckdb.connect(str(warehouse))
     try:
-        store_assurance(con, Basis.of(read_authority(con), None), months=3)
+        store_assurance(con, Basis.of(read_authority(con), None), months=months)
     finally:
         con.close()
-    return {}
-
-
-def shared_home(name: str, start: date, end: date, seed: int) -> WebHome:
-    """`build_home`, built once per test run; this process's own copy."""
-    built, facts = built_once(name, lambda home: build_home(start, end, seed, home))
-    return WebHome(private_copy(built, name), **facts)
 
 
 def build_home(start: date, end: date, seed: int, home: Path) -> dict[str, str]:
