@@ -51,15 +51,22 @@ def test_kpis_command_json_contract(demo_home: Path) -> None:
     rows = json.loads(result.stdout)
     keys = ["kpi_id", "month", "period", "breakdown", "breakdown_value", "numerator",
             "denominator", "value", "status"]
-    assert all(list(r)[:9] == keys for r in rows)
-    # Beside a figure DfE publishes in its own unit: England and the statistical
-    # neighbours (#18: the workforce figures carry them); nothing else is ever added.
-    extra = {tuple(list(r)[9:]) for r in rows}
+    assert all(list(r) == keys for r in rows)  # exactly these, in this order
+    # Asked for: beside a figure DfE publishes in its own unit, England and the
+    # statistical neighbours (#18: the workforce figures carry them), nothing else.
+    result = CliRunner().invoke(
+        app, ["kpis", "--month", "2024-03", "--format", "json", "--benchmarks"],
+        env={"LANTERN_HOME": str(demo_home)},
+    )
+    assert result.exit_code == 0, result.output
+    compared = json.loads(result.stdout)
+    assert [{k: r[k] for k in keys} for r in compared] == rows
+    extra = {tuple(list(r)[9:]) for r in compared}
     assert extra == {(), ("england", "statistical_neighbours", "benchmark_year_ending")}
-    agency = next(r for r in rows if r["kpi_id"] == "sw_agency_pct")
+    agency = next(r for r in compared if r["kpi_id"] == "sw_agency_pct")
     assert agency["england"] > 0 and agency["statistical_neighbours"] > 0
     assert agency["benchmark_year_ending"].endswith("-09-30")  # the workforce census
-    assert "england" not in next(r for r in rows if r["kpi_id"] == "cp_plans_open")
+    assert "england" not in next(r for r in compared if r["kpi_id"] == "cp_plans_open")
     cp = next(r for r in rows if r["kpi_id"] == "cp_plans_open")
     assert cp["breakdown_value"] == "880" and cp["period"] == "snapshot"
     assert 200 < cp["value"] < 260  # the surge: well above 200 in early 2024
