@@ -57,6 +57,18 @@ def test_cli_shows_the_same() -> None:
     assert f"{ENGLAND_REFERRALS_2025:,}" not in out and str(ENGLAND_REFERRALS_2025) not in out
 
 
+def test_the_workforce_census_year_ends_on_30_september() -> None:
+    """The children's social work workforce census counts at 30 September: its year is
+    never called one ending 31 March (as the JSON's `benchmark_year_ending` says too)."""
+    b = benchmark("sw_agency_pct", "880")
+    assert (b["ends"], b["year_ending"]) == ("30 September", f"{b['published']}-09-30")
+    got = CliRunner().invoke(cli_app, ["benchmarks", "sw_agency_pct", "--la", "880"],
+                             env={"COLUMNS": "200"})
+    assert got.exit_code == 0, got.output
+    assert f"year ending 30 September {b['published']}" in got.output
+    assert "31 March" not in got.output
+
+
 @pytest.fixture(scope="module")
 def web() -> FastAPI:
     wh: WebHome = web_home()

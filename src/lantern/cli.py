@@ -889,11 +889,11 @@ def _print_benchmark(found: dict[str, Any], code: str) -> None:
         return "–" if v is None else _bench_value(v, unit)
 
     year = found["published"]
-    console.print(f"{found['measure']}: DfE, year ending 31 March {year} (published {year}).")
+    console.print(f"{found['measure']}: DfE, year ending {found['ends']} {year}.")
     if per:
         console.print("A number of children is compared only as a rate per 10,000 children "
                       "aged 0-17.")
-    table = RichTable("year ending 31 March", f"{found['la_name']} ({code})", "England",
+    table = RichTable(f"year ending {found['ends']}", f"{found['la_name']} ({code})", "England",
                       str(found["region"]), "statistical neighbours (mean)",
                       title="Five-year trend" + (", rates per 10,000 children" if per else ""))
     for y in found["trend"]:

@@ -20,6 +20,7 @@ import gzip
 import io
 import re
 from collections import defaultdict
+from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -155,8 +156,10 @@ def _year(vals: dict[str, str], la_code: str, region_code: str | None,
           neigh: list[str], year: int, period: str, end_day: str = "03-31") -> dict[str, Any]:
     nvals = [parse_value(vals.get(n)) for n in neigh]
     published = [v for v in nvals if v is not None]
+    ends = date.fromisoformat(f"{year}-{end_day}")
     return {
         "period": period, "year_ending": f"{year}-{end_day}", "published": year,
+        "ends": f"{ends.day} {ends:%B}",  # '31 March', '30 September': for people
         "authority": parse_value(vals.get(la_code)),
         "england": parse_value(vals.get(ENGLAND)),
         "region_value": parse_value(vals.get(region_code)) if region_code else None,

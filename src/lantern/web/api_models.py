@@ -75,7 +75,8 @@ class ScorecardRowOut(Shape):
                                 "compared in: \"rate\" (per 10,000 children) for a count")
     compared: float | None = Field(description="This authority's figure in that unit "
                                    "(a count as a rate per 10,000 children aged 0-17)")
-    benchmark_year: str = Field(description="The DfE year compared (ending 31 March)")
+    benchmark_year: str = Field(description="The DfE year compared (ending 31 March; the "
+                                            "workforce census, 30 September)")
     region: str
     region_value: float | None
     series: list[ChartPointOut]
@@ -114,6 +115,8 @@ class BreakdownRowOut(Shape):
 class BenchmarkYear(Shape):
     period: str
     year_ending: str
+    ends: str = Field(description="The day the year ends, for people: \"31 March\", or "
+                      "\"30 September\" for the workforce census")
     published: int
     authority: float | None
     england: float | None
