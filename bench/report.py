@@ -71,10 +71,7 @@ def build(home: Path, source: Path | None) -> Path:
     data = simulate(scenario, seed=42, start=date(2014, 12, 1), end=date(2024, 11, 30))
     con = duckdb.connect(str(path))
     insert_dataset(con, data)
-    write_authority(con, la_code=scenario.la_code, la_name=scenario.la_name,
-                    population=scenario.population_0_17,
-                    process_changes=[(f"{c.date:%Y-%m}", c.label)
-                                     for c in scenario.process_changes])
+    write_authority(con, **scenario.authority())
     con.close()
     return path
 

@@ -35,10 +35,7 @@ def build_demo(home: Path) -> None:
     home.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(home / "warehouse.duckdb"))
     insert_dataset(con, data)
-    write_authority(
-        con, la_code=scenario.la_code, la_name=scenario.la_name,
-        population=scenario.population_0_17,
-        process_changes=[(f"{c.date:%Y-%m}", c.label) for c in scenario.process_changes])
+    write_authority(con, **scenario.authority())
     con.close()
 
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,7 +26,7 @@ from types import TracebackType
 
 import httpx
 
-from tests.built import built_once, private_copy
+from tests.built import run_dir
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
@@ -93,21 +95,14 @@ def make_accounts(home: Path) -> DemoSite:
 @cache
 def demo_site() -> DemoSite:
     """The small test authority (4,000 children, April 2022 to March 2024) as a load
-    leaves it — its latest months' assurance stored (`tests.web_support.stored_web_home`)
-    — with the demo accounts. Built once per test run (`tests.built`); this process's own
-    copy, removed with the run's directory."""
-    built, _ = built_once("live-site", _build_site)
-    return make_accounts(private_copy(built, "live-site"))
+    leaves it — its latest months' assurance stored (`tests.web_support.web_home`) — with
+    the demo accounts (new passwords each time, so made here, not shared). This process's
+    own copy, removed with the run's directory."""
+    from tests.web_support import web_warehouse
 
-
-def _build_site(home: Path) -> dict[str, str]:
-    import shutil
-
-    from tests.web_support import stored_web_home
-
-    shutil.copy2(stored_web_home() / "warehouse.duckdb", home / "warehouse.duckdb")
-    make_accounts(home)
-    return {}
+    home = Path(tempfile.mkdtemp(prefix="live-site-", dir=run_dir()))
+    shutil.copy2(web_warehouse(), home / "warehouse.duckdb")
+    return make_accounts(home)
 
 
 def free_port() -> int:

@@ -12,10 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lantern.warehouse.store import insert_dataset as load_arrow
+from lantern.synth.scenario import Scenario
+from lantern.warehouse.store import insert_dataset
 from tests.built import RUN_VARIABLE, built_once, private_copy, run_dir
-
-__all__ = ["load_arrow"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -30,24 +29,29 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(run_dir(), ignore_errors=True)
 
 
+def load_simulated(path: Path, scenario: Scenario, *, seed: int, start: date,
+                   end: date) -> None:
+    """The simulated authority loaded into a new warehouse at ``path``, with its
+    authority's settings, as a load of its files leaves the tables."""
+    from lantern.synth import simulate
+    from lantern.warehouse.meta import write_authority
+
+    data = simulate(scenario, seed=seed, start=start, end=end)
+    con = duckdb.connect(str(path))
+    try:
+        insert_dataset(con, data)
+        write_authority(con, **scenario.authority())
+    finally:
+        con.close()
+
+
 def build_demo_warehouse(home: Path) -> dict[str, str]:
     """The demo authority (synthetic Torbay, seed 42, December 2014 to November 2024) as
     `lantern demo` loads it, in ``home``."""
-    from lantern.synth import load_scenario, simulate
-    from lantern.warehouse.meta import write_authority
+    from lantern.synth import load_scenario
 
-    scenario = load_scenario("torbay")
-    data = simulate(scenario, seed=42, start=date(2014, 12, 1), end=date(2024, 11, 30))
-    con = duckdb.connect(str(home / "warehouse.duckdb"))
-    try:
-        load_arrow(con, data)
-        write_authority(
-            con, la_code=scenario.la_code, la_name=scenario.la_name,
-            population=scenario.population_0_17,
-            process_changes=[(f"{c.date:%Y-%m}", c.label) for c in scenario.process_changes],
-        )
-    finally:
-        con.close()
+    load_simulated(home / "warehouse.duckdb", load_scenario("torbay"), seed=42,
+                   start=date(2014, 12, 1), end=date(2024, 11, 30))
     return {}
 
 

@@ -63,6 +63,12 @@ def stored_web_home() -> Path:
     return private_copy(_built_web_home()[0], "stored-web-home")
 
 
+def web_warehouse() -> Path:
+    """`web_home`'s warehouse as built for the whole run: shared by every process, so
+    only ever read or copied."""
+    return _built_web_home()[0] / "warehouse.duckdb"
+
+
 @cache
 def _built_web_home() -> tuple[Path, dict[str, str]]:
     return built_once("web-home", _builder(date(2022, 4, 1), date(2024, 3, 31),
@@ -99,18 +105,12 @@ def build_home(start: date, end: date, seed: int, home: Path) -> dict[str, str]:
     from lantern.casework import children_of, data_date
     from lantern.ingest.report import render_html
     from lantern.security.accounts import UserStore
-    from lantern.synth import load_scenario, simulate
-    from lantern.warehouse.meta import write_authority
-    from tests.conftest import load_arrow
+    from lantern.synth import load_scenario
+    from tests.conftest import load_simulated
 
-    scenario = load_scenario("torbay").scaled(children=4000)
-    data = simulate(scenario, seed=seed, start=start, end=end)
-    con = duckdb.connect(str(home / "warehouse.duckdb"))
-    load_arrow(con, data)
-    write_authority(con, la_code=scenario.la_code, la_name=scenario.la_name,
-                    population=scenario.population_0_17,
-                    process_changes=[(f"{c.date:%Y-%m}", c.label)
-                                     for c in scenario.process_changes])
+    load_simulated(home / "warehouse.duckdb", load_scenario("torbay").scaled(children=4000),
+                   seed=seed, start=start, end=end)
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
     on = data_date(con)
     in_team = children_of(con, on, team_id=TEAM)
     worker = max(sorted({c.worker_id for c in in_team if c.worker_id}),

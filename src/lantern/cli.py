@@ -421,13 +421,7 @@ def demo(
         _report_problems(outcome.validation)
         fail("the generated extract was refused", "This is a bug: please report it.")
     with Warehouse(settings.warehouse_path) as wh:
-        write_authority(
-            wh.con,
-            la_code=scenario.la_code,
-            la_name=scenario.la_name,
-            population=scenario.population_0_17,
-            process_changes=[(f"{c.date:%Y-%m}", c.label) for c in scenario.process_changes],
-        )
+        write_authority(wh.con, **scenario.authority())
         counts = wh.row_counts()
         ends = year_ends(wh.con, scenario.start if start is None else parse_month(start),
                          scenario.end, la_code=scenario.la_code)

@@ -107,6 +107,15 @@ class Scenario:
         # At least two workers a team so that allocation always finds someone.
         return max(2, round(spec.social_workers * self.scale))
 
+    def authority(self) -> dict[str, Any]:
+        """The authority's settings as the warehouse keeps them
+        (`warehouse.meta.write_authority`): its code, name, population and the months of
+        its process changes."""
+        return {"la_code": self.la_code, "la_name": self.la_name,
+                "population": self.population_0_17,
+                "process_changes": [(f"{c.date:%Y-%m}", c.label)
+                                    for c in self.process_changes]}
+
     def scaled(self, children: int) -> Scenario:
         """The same authority with `children` aged 0-17; every flow scales with it."""
         factor = children / self.population_0_17
